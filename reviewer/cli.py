@@ -1,0 +1,154 @@
+"""Headless subcommands: ``pia-reviewer outline|search|sample|import|export|self-test``.
+
+Also runs as ``python -m reviewer``. Heavy modules are imported inside each command so that
+``--help`` and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from reviewer import APP_ID, __version__
+from reviewer.errors import ReviewerError
+
+SUBCOMMANDS = ("outline", "search", "sample", "import", "export", "self-test")
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from reviewer.samples import generate_packet
+
+    truth = generate_packet(
+        Path(args.out), reports=args.reports, pages_per_report=args.pages_per_report, seed=args.seed
+    )
+    summary = {"path": str(args.out), "pages": truth.pages, "documents": len(truth.documents)}
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{args.out}: {truth.pages} pages, {len(truth.documents)} documents")
+    return 0
+
+
+def _cmd_outline(args: argparse.Namespace) -> int:
+    from reviewer.document import Packet
+    from reviewer.structure.detect import detect_outline_cached
+    from reviewer.structure.render import outline_as_text
+
+    with Packet.open(args.pdf, password=args.password) as packet:
+        outline = detect_outline_cached(packet, profile=args.profile)
+    if args.json:
+        _print_json(outline.to_json())
+    else:
+        sys.stdout.write(outline_as_text(outline))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from reviewer.search import search_file
+
+    result = search_file(
+        Path(args.pdf), args.query, password=args.password, profile=args.profile, kana=args.kana
+    )
+    if args.json:
+        _print_json(result)
+    else:
+        for hit in result["hits"]:
+            print(f"資料{hit['page_label']}頁 (PDF {hit['page'] + 1})  {hit['section']}  {hit['snippet']}")
+        print(f"{result['count']} 件")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from reviewer.exchange.cli import run_import
+
+    return run_import(args)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from reviewer.export.cli import run_export
+
+    return run_export(args)
+
+
+def _cmd_self_test(args: argparse.Namespace) -> int:
+    from reviewer.selftest import run_self_test
+
+    return run_self_test(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_ID,
+        description="PIA Reviewer — 特定個人情報保護評価書の第三者点検を支援するアプリ。"
+        " Without a subcommand it opens the GUI (optionally on FILE.pdf).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="run the headless self-test and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.add_argument("--profile", default=None, help="data directory (default: $PIA_REVIEWER_HOME or the user's)")
+        return p
+
+    p = add("sample", _cmd_sample, "write a synthetic council packet (審議資料)")
+    p.add_argument("out", help="output PDF path")
+    p.add_argument("--reports", type=int, default=4)
+    p.add_argument("--pages-per-report", type=int, default=None)
+    p.add_argument("--seed", type=int, default=1)
+
+    p = add("outline", _cmd_outline, "detect the packet's structure (reports, chapters, sections, risks)")
+    p.add_argument("pdf")
+    p.add_argument("--password", default=None)
+
+    p = add("search", _cmd_search, "full-text search (NFKC, width- and line-break-insensitive)")
+    p.add_argument("pdf")
+    p.add_argument("query")
+    p.add_argument("--password", default=None)
+    p.add_argument("--kana", action="store_true", help="treat hiragana and katakana as equal")
+
+    p = add("import", _cmd_import, "import comment packages, XFDF files or annotated PDFs")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--packet", default=None, help="the packet PDF the comments belong to")
+
+    p = add("export", _cmd_export, "export comments (sheet, package or annotated PDF)")
+    p.add_argument("out")
+    p.add_argument("--packet", required=True)
+    p.add_argument(
+        "--format", required=True, choices=("xlsx", "docx", "pdf", "csv", "package", "annotated-pdf")
+    )
+    p.add_argument("--report", type=int, default=None, help="only this report (1-based)")
+    p.add_argument("--author", default=None, help="only this member's comments (package export)")
+
+    add("self-test", _cmd_self_test, "open the sample, detect, render, search, annotate, export; exit 0 if all worked")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test and args.command is None:
+        args = parser.parse_args(["self-test", *[a for a in (argv or sys.argv[1:]) if a != "--self-test"]])
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args))
+    except ReviewerError as exc:
+        print(f"{APP_ID}: {exc.message_ja}", file=sys.stderr)
+        print(f"{APP_ID}: {exc.message_en}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""A PDF packet: opening (with password), identity (SHA-256), page labels and text with positions.
+
+PyMuPDF is not thread-safe: a ``Packet`` belongs to the thread that uses it. The GUI opens its own
+``Packet`` per worker rather than sharing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+
+from reviewer.errors import PasswordRequired, PdfOpenError
+
+log = logging.getLogger("reviewer.document")
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+Rect = tuple[float, float, float, float]
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class TextChar:
+    """One character of the text layer, with its box in PDF page space (origin top-left, points)."""
+
+    c: str
+    bbox: Rect
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """A line as the text layer gives it, with its characters in that order."""
+
+    text: str
+    bbox: Rect
+    chars: tuple[TextChar, ...]
+    size: float
+
+
+class Packet:
+    """An opened PDF. Use :meth:`open`; close it (or use it as a context manager) when done."""
+
+    def __init__(self, path: Path, doc: Any, sha256: str) -> None:
+        self.path = path
+        self.doc = doc
+        self.sha256 = sha256
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], password: str | None = None) -> Packet:
+        """Open ``path``. Raises :class:`PdfOpenError` or :class:`PasswordRequired` with a clear message."""
+        path = Path(path)
+        if not path.is_file():
+            raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
+        if path.stat().st_size == 0:
+            raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"empty file: {path}")
+        try:
+            doc = pymupdf.open(path, filetype="pdf")
+        except Exception as exc:  # PyMuPDF raises several types for damaged files
+            raise PdfOpenError(
+                f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
+                f"cannot open {path} as PDF: {exc}",
+            ) from exc
+        # Read needs_pass before authenticate(): reading it afterwards reports 1 again and breaks text.
+        if doc.needs_pass:
+            if not password or not doc.authenticate(password):
+                doc.close()
+                raise PasswordRequired(str(path), wrong_password=bool(password))
+        if doc.page_count == 0:
+            doc.close()
+            raise PdfOpenError(
+                f"ページがありません（壊れたPDFの可能性があります）: {path.name}",
+                f"no pages in {path}",
+            )
+        return cls(path, doc, file_sha256(path))
+
+    def close(self) -> None:
+        self.doc.close()
+
+    def __enter__(self) -> Packet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def page_count(self) -> int:
+        return int(self.doc.page_count)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def page_size(self, index: int) -> tuple[float, float]:
+        rect = self.doc[index].rect
+        return float(rect.width), float(rect.height)
+
+    @cached_property
+    def page_labels(self) -> list[str]:
+        """The label of every page as printed or declared (資料 page numbers), falling back to 1-based indexes."""
+        from reviewer.page_labels import read_page_labels
+
+        return read_page_labels(self.doc)
+
+    def page_text(self, index: int) -> str:
+        return str(self.doc[index].get_text("text", sort=False))
+
+    def page_lines(self, index: int) -> list[TextLine]:
+        """Every text line of a page with per-character boxes, in the text layer's order."""
+        page = self.doc[index]
+        raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+        lines: list[TextLine] = []
+        for block in raw.get("blocks", ()):
+            for line in block.get("lines", ()):
+                chars: list[TextChar] = []
+                size = 0.0
+                for span in line.get("spans", ()):
+                    size = max(size, float(span.get("size", 0.0)))
+                    for ch in span.get("chars", ()):
+                        chars.append(TextChar(ch["c"], tuple(ch["bbox"])))  # type: ignore[arg-type]
+                if chars:
+                    text = "".join(ch.c for ch in chars)
+                    lines.append(TextLine(text, tuple(line["bbox"]), tuple(chars), size))  # type: ignore[arg-type]
+        return lines
+
+    def toc(self) -> list[tuple[int, str, int]]:
+        """The PDF's bookmarks as (level, title, 0-based page); empty when there are none or they are broken."""
+        try:
+            entries = self.doc.get_toc(simple=True)
+        except Exception:
+            log.warning("bookmarks unreadable in %s", self.path.name)
+            return []
+        return [(int(level), str(title), int(page) - 1) for level, title, page in entries]

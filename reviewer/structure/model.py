@@ -1,0 +1,152 @@
+"""The outline contract shared by the detector, the sample generator's truth, the UI and the exporters.
+
+Pages are 0-based indexes; ``y`` is the heading's top in PDF points (origin top-left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+NodeKind = Literal["chapter", "annex", "section", "risk", "item"]
+NODE_KINDS: tuple[str, ...] = ("chapter", "annex", "section", "risk", "item")
+FORMS: tuple[str, ...] = ("全項目評価書", "重点項目評価書", "基礎項目評価書")
+
+# Depth of each kind in the tree: chapter/annex > section > risk/item.
+KIND_DEPTH: dict[str, int] = {"chapter": 0, "annex": 0, "section": 1, "risk": 2, "item": 2}
+
+
+@dataclass(slots=True)
+class Node:
+    kind: str
+    number: str
+    title: str
+    page: int
+    y: float
+    file: str | None = None
+    judgement: str | None = None
+
+    def label(self) -> str:
+        """How people say it: 「リスク1」, 「7.」, 「Ⅲ」."""
+        if self.kind == "risk":
+            return f"リスク{self.number}"
+        if self.kind == "section":
+            return f"{self.number}."
+        return self.number
+
+
+@dataclass(slots=True)
+class Document:
+    title: str
+    form: str | None  # one of FORMS for an assessment report, None for other documents
+    start_page: int
+    end_page: int
+    nodes: list[Node] = field(default_factory=list)
+
+    @property
+    def is_report(self) -> bool:
+        return self.form is not None
+
+
+@dataclass(slots=True)
+class Location:
+    """Where a position falls in the structure (any part may be missing)."""
+
+    document_index: int | None = None
+    document_title: str = ""
+    chapter: Node | None = None
+    section: Node | None = None
+    leaf: Node | None = None  # the risk or item
+
+    def item_label(self) -> str:
+        """The 項目 column of the comment sheet, e.g. 「Ⅲ 7. リスク1」."""
+        parts = [node.label() for node in (self.chapter, self.section, self.leaf) if node is not None]
+        return " ".join(parts)
+
+    def section_label(self) -> str:
+        """The compact form used in search results, e.g. 「Ⅲ-7 リスク1」."""
+        head = "-".join(
+            part for part in (
+                self.chapter.number if self.chapter else "",
+                self.section.number if self.section else "",
+            ) if part
+        )
+        leaf = self.leaf.label() if self.leaf else ""
+        return " ".join(part for part in (head, leaf) if part)
+
+    def node_key(self) -> str:
+        """A stable key of the innermost node, e.g. ``"2:Ⅲ/7/risk1@住民基本台帳ファイル"``."""
+        if self.document_index is None:
+            return ""
+        key = f"{self.document_index}:"
+        key += "/".join(
+            (n.kind + n.number if n.kind in ("risk", "item") else n.number)
+            for n in (self.chapter, self.section, self.leaf) if n is not None
+        )
+        innermost = self.leaf or self.section or self.chapter
+        if innermost is not None and innermost.file:
+            key += f"@{innermost.file}"
+        return key
+
+
+@dataclass(slots=True)
+class Outline:
+    sha256: str
+    pages: int
+    page_labels: list[str]
+    documents: list[Document] = field(default_factory=list)
+    bookmarks: list[tuple[int, str, int]] = field(default_factory=list)
+    found_report: bool = False
+    message: str = ""
+    detector_version: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["bookmarks"] = [list(b) for b in self.bookmarks]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outline:
+        documents = [
+            Document(
+                title=d["title"], form=d.get("form"), start_page=int(d["start_page"]),
+                end_page=int(d["end_page"]), nodes=[Node(**n) for n in d.get("nodes", [])],
+            )
+            for d in data.get("documents", [])
+        ]
+        return cls(
+            sha256=data["sha256"], pages=int(data["pages"]), page_labels=list(data["page_labels"]),
+            documents=documents,
+            bookmarks=[(int(b[0]), str(b[1]), int(b[2])) for b in data.get("bookmarks", [])],
+            found_report=bool(data.get("found_report", False)), message=str(data.get("message", "")),
+            detector_version=int(data.get("detector_version", 0)),
+        )
+
+    def document_at(self, page: int) -> int | None:
+        for index, document in enumerate(self.documents):
+            if document.start_page <= page <= document.end_page:
+                return index
+        return None
+
+    def locate(self, page: int, y: float = 0.0) -> Location:
+        """The document, chapter, section and risk/item that a point on a page falls in.
+
+        A heading owns everything after it (in page, y order) until the next heading of the same or a
+        higher level.
+        """
+        doc_index = self.document_at(page)
+        if doc_index is None:
+            return Location()
+        document = self.documents[doc_index]
+        location = Location(document_index=doc_index, document_title=document.title)
+        for node in document.nodes:
+            if (node.page, node.y) > (page, y + 0.5):
+                break
+            depth = KIND_DEPTH.get(node.kind, 2)
+            if depth == 0:
+                location.chapter, location.section, location.leaf = node, None, None
+            elif depth == 1:
+                location.section, location.leaf = node, None
+            else:
+                location.leaf = node
+        return location

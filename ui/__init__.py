@@ -1,0 +1,1 @@
+"""The Qt user interface of PIA Reviewer. Only this package imports Qt."""
