@@ -57,3 +57,23 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("shared corpus not present (../shared/corpus)")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def sample_packet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """The default sample packet (4 reports, ~250 pages) and the generator's truth (an Outline)."""
+    from reviewer.samples import generate_packet
+
+    out = tmp_path_factory.mktemp("sample") / "sample-packet.pdf"
+    truth = generate_packet(out, reports=4, seed=1)
+    return out, truth
+
+
+@pytest.fixture(scope="session")
+def small_packet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """A smaller packet (2 reports) for fast GUI tests, with its truth."""
+    from reviewer.samples import generate_packet
+
+    out = tmp_path_factory.mktemp("small") / "small-packet.pdf"
+    truth = generate_packet(out, reports=2, seed=7)
+    return out, truth
