@@ -1,0 +1,65 @@
+"""Local encrypted storage: comments, review progress, replies, settings and known packets.
+
+Usage::
+
+    store = Store.open()              # key from the OS keyring (KeyringUnavailable → ask a passphrase)
+    store = Store.open(passphrase=p)  # or protected by the member's passphrase
+    store.add_annotation(a)           # committed at once
+    store.subscribe(lambda change: ...)
+"""
+
+from __future__ import annotations
+
+from reviewer.store.connection import DB_NAME, SALT_NAME, database_path, list_backups, restore_backup
+from reviewer.store.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseTooNew,
+    InvalidAnnotation,
+    KeyringUnavailable,
+    PassphraseRequired,
+    StorageError,
+    StoreError,
+    WrongKey,
+)
+from reviewer.store.models import (
+    VIEWS,
+    Change,
+    ImportResult,
+    KnownPacket,
+    ReadingPosition,
+    Reply,
+    ReviewMark,
+)
+from reviewer.store.schema import SCHEMA_VERSION
+from reviewer.store.store import AnnotationMissing, Store, is_newer
+
+__all__ = [
+    "DB_NAME",
+    "SALT_NAME",
+    "SCHEMA_VERSION",
+    "VIEWS",
+    "AnnotationMissing",
+    "Change",
+    "DatabaseBusy",
+    "DatabaseDamaged",
+    "DatabaseLocked",
+    "DatabaseTooNew",
+    "ImportResult",
+    "InvalidAnnotation",
+    "KeyringUnavailable",
+    "KnownPacket",
+    "PassphraseRequired",
+    "ReadingPosition",
+    "Reply",
+    "ReviewMark",
+    "StorageError",
+    "Store",
+    "StoreError",
+    "WrongKey",
+    "database_path",
+    "is_newer",
+    "list_backups",
+    "restore_backup",
+]

@@ -1,0 +1,125 @@
+"""The database schema as numbered migrations; ``PRAGMA user_version`` is the number of the last one applied.
+
+Never edit a migration that has shipped: add a new one. All pending migrations run in one transaction,
+so a database is either at its old version or fully upgraded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from reviewer.store.errors import DatabaseTooNew
+
+log = logging.getLogger("reviewer.store")
+
+# v1: annotations (rects as JSON), review marks (reviewed only), settings, known packets.
+V1 = """
+CREATE TABLE annotations (
+    id TEXT PRIMARY KEY,
+    file_sha256 TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    page_label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rects TEXT NOT NULL,
+    category TEXT NOT NULL,
+    text TEXT NOT NULL,
+    author TEXT NOT NULL,
+    quote TEXT NOT NULL DEFAULT '',
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    document_title TEXT NOT NULL DEFAULT '',
+    item_label TEXT NOT NULL DEFAULT '',
+    node_key TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'own',
+    excluded INTEGER NOT NULL DEFAULT 0,
+    sheet_text TEXT,
+    answer TEXT,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX annotations_by_file ON annotations(file_sha256, page);
+
+CREATE TABLE review_marks (
+    file_sha256 TEXT NOT NULL,
+    node_key TEXT NOT NULL,
+    reviewed INTEGER NOT NULL DEFAULT 0,
+    modified TEXT NOT NULL,
+    PRIMARY KEY (file_sha256, node_key)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE packets (
+    file_sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    last_opened TEXT NOT NULL,
+    last_page INTEGER NOT NULL DEFAULT 0,
+    zoom REAL
+) WITHOUT ROWID;
+"""
+
+# v2: ordering key "top" (backfilled from the rects JSON), the member's view of the judgement on review
+# marks, and replies to comments.
+V2 = """
+ALTER TABLE annotations ADD COLUMN top REAL NOT NULL DEFAULT 0;
+UPDATE annotations SET top = coalesce(
+    (SELECT min(json_extract(r.value, '$[1]')) FROM json_each(annotations.rects) AS r), 0);
+DROP INDEX annotations_by_file;
+CREATE INDEX annotations_by_file ON annotations(file_sha256, page, top);
+CREATE INDEX annotations_by_modified ON annotations(modified);
+
+ALTER TABLE review_marks ADD COLUMN view TEXT CHECK (view IS NULL OR view IN ('同意', '疑問あり'));
+
+CREATE TABLE replies (
+    id TEXT PRIMARY KEY,
+    annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL
+);
+CREATE INDEX replies_by_annotation ON replies(annotation_id, created);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").get)
+
+
+def check_not_newer(conn: Any) -> int:
+    """The database's schema version; DatabaseTooNew if this app cannot read it."""
+    version = user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(version, SCHEMA_VERSION)
+    return version
+
+
+def migrate(conn: Any, target: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Apply the pending migrations up to ``target`` in one write transaction; returns (from, to)."""
+    if user_version(conn) >= target:
+        return check_not_newer(conn), user_version(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again inside the write lock: another instance may have migrated meanwhile.
+        current = check_not_newer(conn)
+        for number in range(current + 1, target + 1):
+            conn.execute(MIGRATIONS[number - 1])
+            log.info("applied database migration %d", number)
+        if target > current:
+            conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return current, max(current, target)

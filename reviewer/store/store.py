@@ -1,0 +1,616 @@
+"""The repository over the encrypted database: annotations, review marks, replies, settings, packets.
+
+Every write is committed when the call returns (there is no Save button). Writes take the database's
+write lock at once (``BEGIN IMMEDIATE``) and wait up to the busy timeout for another instance of the
+app, so two instances on one profile serialise instead of failing. Several writes can be grouped with
+``with store.transaction():`` (nestable; inner blocks are savepoints).
+
+Observers registered with :meth:`Store.subscribe` receive a :class:`Change` for each kind of data a
+committed transaction touched, on the thread that wrote. The GUI must hop to its own thread itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import threading
+from collections.abc import Callable, Collection, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import apsw
+
+from reviewer.annotations import KINDS, Annotation, Rect, now_iso
+from reviewer.paths import data_dir
+from reviewer.store import connection as dbconn
+from reviewer.store.errors import InvalidAnnotation, StoreError
+from reviewer.store.models import (
+    VIEWS,
+    Change,
+    ChangeKind,
+    ImportResult,
+    KnownPacket,
+    ReadingPosition,
+    Reply,
+    ReviewMark,
+)
+from reviewer.store.schema import check_not_newer, migrate
+
+log = logging.getLogger("reviewer.store")
+
+Observer = Callable[[Change], None]
+
+# Every field of Annotation, in column order (tests check this covers the dataclass).
+ANNOTATION_COLUMNS: tuple[str, ...] = (
+    "id", "file_sha256", "file_name", "page", "page_label", "kind", "rects", "category", "text", "author",
+    "quote", "prefix", "suffix", "document_title", "item_label", "node_key", "status", "created",
+    "modified", "origin", "excluded", "sheet_text", "answer", "extra",
+)
+_ANN_SELECT = "SELECT " + ", ".join(ANNOTATION_COLUMNS) + " FROM annotations"
+_ANN_INSERT = (
+    "INSERT INTO annotations (" + ", ".join(ANNOTATION_COLUMNS) + ", top) VALUES ("
+    + ", ".join("?" * (len(ANNOTATION_COLUMNS) + 1)) + ")"
+)
+_ANN_UPSERT = _ANN_INSERT + " ON CONFLICT(id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in (*ANNOTATION_COLUMNS[1:], "top")
+)
+_ANN_UPDATE = (
+    "UPDATE annotations SET " + ", ".join(f"{c} = ?" for c in (*ANNOTATION_COLUMNS[1:], "top"))
+    + " WHERE id = ?"
+)
+_SNAPSHOT_TABLES: dict[str, str] = {
+    "annotations": "id",
+    "review_marks": "file_sha256, node_key",
+    "replies": "id",
+    "settings": "key",
+    "packets": "file_sha256",
+}
+
+
+class AnnotationMissing(StoreError, KeyError):
+    """The comment is not (or no longer) in the database, e.g. deleted by another window."""
+
+    def __init__(self, annotation_id: str) -> None:
+        StoreError.__init__(
+            self, "このコメントは既に削除されています。", f"annotation {annotation_id} does not exist"
+        )
+        self.annotation_id = annotation_id
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def is_newer(candidate: str, current: str) -> bool:
+    """Whether timestamp ``candidate`` is later than ``current`` (ISO 8601; unparsable ones compare as text)."""
+    a, b = _parse_time(candidate), _parse_time(current)
+    if a is not None and b is not None:
+        return a > b
+    if a is not None:  # a real time beats garbage
+        return True
+    if b is not None:
+        return False
+    return candidate > current
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _validate(a: Annotation) -> None:
+    problem = ""
+    if not a.id:
+        problem = "IDがありません"
+    elif not a.file_sha256:
+        problem = "対象ファイルがありません"
+    elif a.kind not in KINDS:
+        problem = f"種類「{a.kind}」は使えません"
+    elif not isinstance(a.page, int) or a.page < 0:
+        problem = "ページ番号が不正です"
+    else:
+        for rect in a.rects:
+            if len(rect) != 4 or not all(isinstance(v, int | float) and math.isfinite(v) for v in rect):
+                problem = "位置が不正です"
+                break
+    if problem:
+        raise InvalidAnnotation(a.id, problem)
+
+
+def _annotation_params(a: Annotation) -> list[Any]:
+    _validate(a)
+    try:
+        extra = _dumps(a.extra)
+    except (TypeError, ValueError) as exc:
+        raise InvalidAnnotation(a.id, "追加情報を保存できません") from exc
+    values: dict[str, Any] = {
+        name: getattr(a, name) for name in ANNOTATION_COLUMNS
+    }
+    values["rects"] = _dumps([[float(v) for v in r] for r in a.rects])
+    values["excluded"] = 1 if a.excluded else 0
+    values["extra"] = extra
+    return [values[name] for name in ANNOTATION_COLUMNS] + [float(a.top)]
+
+
+def _annotation_from_row(row: tuple[Any, ...]) -> Annotation:
+    data = dict(zip(ANNOTATION_COLUMNS, row, strict=True))
+    rects: list[Rect] = [
+        (float(r[0]), float(r[1]), float(r[2]), float(r[3])) for r in json.loads(data["rects"])
+    ]
+    data["rects"] = rects
+    data["excluded"] = bool(data["excluded"])
+    data["extra"] = json.loads(data["extra"]) if data["extra"] else {}
+    return Annotation(**data)
+
+
+class Store:
+    """The member's local database. Create with :meth:`Store.open`; close with :meth:`close`."""
+
+    def __init__(self, conn: apsw.Connection, folder: Path, passphrase_mode: bool) -> None:
+        self._conn: apsw.Connection | None = conn
+        self.folder = folder
+        self.path = folder / dbconn.DB_NAME
+        self.passphrase_mode = passphrase_mode
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._pending: list[Change] = []
+        self._observers: list[Observer] = []
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def open(
+        cls,
+        profile: str | os.PathLike[str] | None = None,
+        passphrase: str | None = None,
+        *,
+        key: str | None = None,
+        backup: bool = True,
+    ) -> Store:
+        """Open (or create) the database in the profile's data directory.
+
+        Args:
+            profile: the data directory; default ``$PIA_REVIEWER_HOME`` or the platform's.
+            passphrase: the member's passphrase, for a database protected by one (or to create one so).
+            key: a 64-hex-digit key that bypasses keyring and passphrase (tests and tools).
+            backup: make the daily rolling backup (default on).
+
+        Raises:
+            KeyringUnavailable: no OS keyring; ask for a passphrase and call again with it.
+            PassphraseRequired / WrongKey / DatabaseLocked: the key is missing or wrong.
+            DatabaseDamaged: quick_check failed; ``.backups`` lists what :func:`restore_backup` can use.
+            DatabaseTooNew: written by a newer app version.
+        """
+        folder = data_dir(profile)
+        unlock = dbconn.resolve_key(folder, passphrase, key)
+        conn = dbconn.open_checked(folder, unlock)
+        try:
+            version = check_not_newer(conn)
+            if backup and version > 0:
+                try:
+                    dbconn.daily_backup(conn, folder, unlock.hexkey)
+                except (OSError, apsw.Error) as exc:  # a failed backup must not keep the member out
+                    log.warning("daily backup failed: %s", type(exc).__name__)
+            before, after = migrate(conn)
+            if before != after:
+                log.info("database upgraded from version %d to %d", before, after)
+        except apsw.Error as exc:
+            conn.close()
+            raise dbconn.translate(exc, folder / dbconn.DB_NAME, folder) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, folder, unlock.passphrase_mode)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _require(self) -> apsw.Connection:
+        if self._conn is None:
+            raise RuntimeError("the store is closed")
+        return self._conn
+
+    # ------------------------------------------------------------------ transactions & changes
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: all or nothing. Nested blocks become savepoints."""
+        changes: list[Change] = []
+        with self._lock:
+            conn = self._require()
+            depth = self._depth
+            savepoint = f"sp{depth}"
+            mark = len(self._pending)
+            try:
+                conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
+            except apsw.Error as exc:
+                raise dbconn.translate(exc, self.path, self.folder) from exc
+            self._depth += 1
+            try:
+                yield
+            except BaseException as exc:
+                self._depth -= 1
+                if depth == 0:
+                    if not conn.get_autocommit():
+                        conn.execute("ROLLBACK")
+                    self._pending.clear()
+                else:
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
+                    del self._pending[mark:]
+                if isinstance(exc, apsw.Error):
+                    raise dbconn.translate(exc, self.path, self.folder) from exc
+                raise
+            self._depth -= 1
+            if depth > 0:
+                conn.execute(f"RELEASE {savepoint}")
+                return
+            try:
+                conn.execute("COMMIT")
+            except apsw.Error as exc:
+                if not conn.get_autocommit():
+                    conn.execute("ROLLBACK")
+                self._pending.clear()
+                raise dbconn.translate(exc, self.path, self.folder) from exc
+            changes, self._pending = self._pending, []
+        self._notify(changes)
+
+    def _announce(self, kind: ChangeKind, file_sha256: str | None, *ids: str) -> None:
+        self._pending.append(Change(kind, file_sha256, tuple(ids)))
+
+    def _notify(self, changes: list[Change]) -> None:
+        merged: dict[tuple[str, str | None], list[str]] = {}
+        for change in changes:
+            bucket = merged.setdefault((change.kind, change.file_sha256), [])
+            bucket.extend(i for i in change.ids if i not in bucket)
+        observers = list(self._observers)
+        for (kind, sha), ids in merged.items():
+            value = Change(kind, sha, tuple(ids))  # type: ignore[arg-type]
+            for callback in observers:
+                try:
+                    callback(value)
+                except Exception:  # one broken view must not break saving or the other views
+                    log.exception("a change observer failed")
+
+    def subscribe(self, callback: Observer) -> Callable[[], None]:
+        """Call ``callback(change)`` after each committed write; returns a function that unsubscribes."""
+        self._observers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._observers.remove(callback)
+
+        return unsubscribe
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            conn = self._require()
+            try:
+                return list(conn.execute(sql, params))
+            except apsw.Error as exc:
+                raise dbconn.translate(exc, self.path, self.folder) from exc
+
+    # ------------------------------------------------------------------ annotations
+    def add_annotation(self, a: Annotation) -> None:
+        params = _annotation_params(a)
+        with self.transaction():
+            try:
+                self._require().execute(_ANN_INSERT, params)
+            except apsw.ConstraintError as exc:
+                raise InvalidAnnotation(a.id, "同じIDのコメントが既にあります") from exc
+            self._announce("annotations", a.file_sha256, a.id)
+        log.debug("added annotation %s", a.id)
+
+    def update_annotation(self, a: Annotation) -> None:
+        params = _annotation_params(a)
+        with self.transaction():
+            conn = self._require()
+            old = conn.execute("SELECT file_sha256 FROM annotations WHERE id = ?", (a.id,)).get
+            if old is None:
+                raise AnnotationMissing(a.id)
+            conn.execute(_ANN_UPDATE, [*params[1:], a.id])
+            self._announce("annotations", a.file_sha256, a.id)
+            if old != a.file_sha256:
+                self._announce("annotations", str(old), a.id)
+
+    def delete_annotation(self, annotation_id: str) -> bool:
+        """Delete the comment (and its replies). Returns False if there was none."""
+        with self.transaction():
+            conn = self._require()
+            sha = conn.execute("SELECT file_sha256 FROM annotations WHERE id = ?", (annotation_id,)).get
+            if sha is None:
+                return False
+            conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            self._announce("annotations", str(sha), annotation_id)
+        return True
+
+    def get_annotation(self, annotation_id: str) -> Annotation | None:
+        rows = self._rows(_ANN_SELECT + " WHERE id = ?", (annotation_id,))
+        return _annotation_from_row(rows[0]) if rows else None
+
+    def annotations(
+        self,
+        file_sha256: str | None,
+        *,
+        author: str | Collection[str] | None = None,
+        category: str | Collection[str] | None = None,
+        status: str | Collection[str] | None = None,
+        text: str | None = None,
+        origin: str | None = None,
+    ) -> list[Annotation]:
+        """The comments on a packet (``None``: on every packet), ordered by page, then top of the page.
+
+        Each filter takes one value or a collection of accepted values; ``text`` matches a substring of
+        the comment, the quoted passage, the sheet text or the answer.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if file_sha256 is not None:
+            where.append("file_sha256 = ?")
+            params.append(file_sha256)
+        for column, wanted in (("author", author), ("category", category), ("status", status),
+                               ("origin", origin)):
+            if wanted is None:
+                continue
+            values = [wanted] if isinstance(wanted, str) else list(wanted)
+            if not values:
+                return []
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+        if text:
+            where.append(
+                "(instr(text, ?) > 0 OR instr(quote, ?) > 0 OR instr(coalesce(sheet_text, ''), ?) > 0"
+                " OR instr(coalesce(answer, ''), ?) > 0)"
+            )
+            params.extend([text] * 4)
+        sql = _ANN_SELECT
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY file_sha256, page, top, created, id"
+        return [_annotation_from_row(r) for r in self._rows(sql, params)]
+
+    def annotated_files(self) -> dict[str, int]:
+        """sha256 → number of comments, for every packet that has any."""
+        return {str(s): int(n) for s, n in self._rows(
+            "SELECT file_sha256, count(*) FROM annotations GROUP BY file_sha256 ORDER BY file_sha256")}
+
+    def upsert_imported(self, items: list[Annotation]) -> ImportResult:
+        """Merge annotations from another member or file, all or nothing, in one transaction.
+
+        A new id is added; for a known id the one with the later ``modified`` wins (ties keep ours).
+        """
+        added = updated = unchanged = 0
+        prepared = [(a, _annotation_params(a)) for a in items]  # validate everything before writing
+        with self.transaction():
+            conn = self._require()
+            for a, params in prepared:
+                row = conn.execute(_ANN_SELECT + " WHERE id = ?", (a.id,)).fetchall()
+                if not row:
+                    conn.execute(_ANN_INSERT, params)
+                    added += 1
+                else:
+                    current = _annotation_from_row(row[0])
+                    if current == a or not is_newer(a.modified, current.modified):
+                        unchanged += 1
+                        continue
+                    conn.execute(_ANN_UPSERT, params)
+                    updated += 1
+                    if current.file_sha256 != a.file_sha256:
+                        self._announce("annotations", current.file_sha256, a.id)
+                self._announce("annotations", a.file_sha256, a.id)
+        result = ImportResult(added, updated, unchanged)
+        log.info("imported annotations: %d added, %d updated, %d unchanged", added, updated, unchanged)
+        return result
+
+    # ------------------------------------------------------------------ replies
+    def _annotation_sha(self, annotation_id: str) -> str:
+        sha = self._require().execute(
+            "SELECT file_sha256 FROM annotations WHERE id = ?", (annotation_id,)
+        ).get
+        if sha is None:
+            raise AnnotationMissing(annotation_id)
+        return str(sha)
+
+    def add_reply(self, reply: Reply) -> None:
+        with self.transaction():
+            sha = self._annotation_sha(reply.annotation_id)
+            self._require().execute(
+                "INSERT INTO replies (id, annotation_id, author, text, created, modified) VALUES (?,?,?,?,?,?)",
+                (reply.id, reply.annotation_id, reply.author, reply.text, reply.created, reply.modified),
+            )
+            self._announce("annotations", sha, reply.annotation_id)
+
+    def update_reply(self, reply: Reply) -> None:
+        with self.transaction():
+            sha = self._annotation_sha(reply.annotation_id)
+            conn = self._require()
+            conn.execute(
+                "UPDATE replies SET author = ?, text = ?, created = ?, modified = ? WHERE id = ?",
+                (reply.author, reply.text, reply.created, reply.modified, reply.id),
+            )
+            if conn.changes() == 0:
+                raise KeyError(reply.id)
+            self._announce("annotations", sha, reply.annotation_id)
+
+    def delete_reply(self, reply_id: str) -> bool:
+        with self.transaction():
+            conn = self._require()
+            owner = conn.execute("SELECT annotation_id FROM replies WHERE id = ?", (reply_id,)).get
+            if owner is None:
+                return False
+            sha = self._annotation_sha(str(owner))
+            conn.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+            self._announce("annotations", sha, str(owner))
+        return True
+
+    def replies(self, annotation_id: str) -> list[Reply]:
+        return [
+            Reply(annotation_id=str(r[1]), author=str(r[2]), text=str(r[3]), id=str(r[0]),
+                  created=str(r[4]), modified=str(r[5]))
+            for r in self._rows(
+                "SELECT id, annotation_id, author, text, created, modified FROM replies"
+                " WHERE annotation_id = ? ORDER BY created, id", (annotation_id,))
+        ]
+
+    # ------------------------------------------------------------------ review marks
+    def set_review_mark(self, file_sha256: str, node_key: str, reviewed: bool, view: str | None) -> None:
+        """Record 確認済み and the member's view (同意 / 疑問あり / None) for one node of a packet."""
+        if view is not None and view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS} or None")
+        with self.transaction():
+            conn = self._require()
+            if not reviewed and view is None:
+                conn.execute("DELETE FROM review_marks WHERE file_sha256 = ? AND node_key = ?",
+                             (file_sha256, node_key))
+            else:
+                conn.execute(
+                    "INSERT INTO review_marks (file_sha256, node_key, reviewed, view, modified)"
+                    " VALUES (?,?,?,?,?) ON CONFLICT(file_sha256, node_key) DO UPDATE SET"
+                    " reviewed = excluded.reviewed, view = excluded.view, modified = excluded.modified",
+                    (file_sha256, node_key, 1 if reviewed else 0, view, now_iso()),
+                )
+            self._announce("marks", file_sha256, node_key)
+
+    def review_marks(self, file_sha256: str) -> dict[str, ReviewMark]:
+        return {
+            str(r[0]): ReviewMark(file_sha256, str(r[0]), bool(r[1]), r[2], str(r[3]))
+            for r in self._rows(
+                "SELECT node_key, reviewed, view, modified FROM review_marks WHERE file_sha256 = ?"
+                " ORDER BY node_key", (file_sha256,))
+        }
+
+    def review_mark(self, file_sha256: str, node_key: str) -> ReviewMark | None:
+        rows = self._rows(
+            "SELECT reviewed, view, modified FROM review_marks WHERE file_sha256 = ? AND node_key = ?",
+            (file_sha256, node_key))
+        if not rows:
+            return None
+        reviewed, view, modified = rows[0]
+        return ReviewMark(file_sha256, node_key, bool(reviewed), view, str(modified))
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        rows = self._rows("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0][0]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-compatible value (str, number, bool, None, list, dict)."""
+        encoded = _dumps(value)
+        with self.transaction():
+            self._require().execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, encoded))
+            self._announce("settings", None, key)
+
+    def delete_setting(self, key: str) -> None:
+        with self.transaction():
+            self._require().execute("DELETE FROM settings WHERE key = ?", (key,))
+            self._announce("settings", None, key)
+
+    def settings(self) -> dict[str, Any]:
+        return {str(k): json.loads(v) for k, v in self._rows("SELECT key, value FROM settings ORDER BY key")}
+
+    # ------------------------------------------------------------------ packets & reading position
+    def remember_packet(self, file_sha256: str, path: str | os.PathLike[str], name: str) -> None:
+        """Note that the packet was opened now from ``path`` (keeps its reading position)."""
+        with self.transaction():
+            conn = self._require()
+            # Strictly increasing, so that two opens within one millisecond still order the recent list.
+            opened = now_iso()
+            latest = conn.execute("SELECT max(last_opened) FROM packets").get
+            if latest and not is_newer(opened, str(latest)):
+                parsed = _parse_time(str(latest))
+                if parsed is not None:
+                    opened = (parsed + timedelta(milliseconds=1)).isoformat(timespec="milliseconds").replace(
+                        "+00:00", "Z")
+            conn.execute(
+                "INSERT INTO packets (file_sha256, path, name, last_opened) VALUES (?,?,?,?)"
+                " ON CONFLICT(file_sha256) DO UPDATE SET path = excluded.path, name = excluded.name,"
+                " last_opened = excluded.last_opened",
+                (file_sha256, os.fspath(path), name, opened),
+            )
+            self._announce("packets", file_sha256)
+
+    def forget_packet(self, file_sha256: str) -> None:
+        """Drop the packet from the recent list (its comments stay)."""
+        with self.transaction():
+            self._require().execute("DELETE FROM packets WHERE file_sha256 = ?", (file_sha256,))
+            self._announce("packets", file_sha256)
+
+    @staticmethod
+    def _packet(row: tuple[Any, ...]) -> KnownPacket:
+        sha, path, name, opened, page, zoom = row
+        return KnownPacket(str(sha), str(path), str(name), str(opened), int(page),
+                           None if zoom is None else float(zoom))
+
+    def known_packet(self, file_sha256: str) -> KnownPacket | None:
+        rows = self._rows(
+            "SELECT file_sha256, path, name, last_opened, last_page, zoom FROM packets WHERE file_sha256 = ?",
+            (file_sha256,))
+        return self._packet(rows[0]) if rows else None
+
+    def recent_packets(self, limit: int = 10) -> list[KnownPacket]:
+        """The packets opened most recently first (only those opened from a file)."""
+        return [self._packet(r) for r in self._rows(
+            "SELECT file_sha256, path, name, last_opened, last_page, zoom FROM packets WHERE path != ''"
+            " ORDER BY last_opened DESC, file_sha256 LIMIT ?", (int(limit),))]
+
+    def set_reading_position(self, file_sha256: str, page: int, zoom: float | None) -> None:
+        with self.transaction():
+            self._require().execute(
+                "INSERT INTO packets (file_sha256, path, name, last_opened, last_page, zoom)"
+                " VALUES (?, '', '', '', ?, ?) ON CONFLICT(file_sha256) DO UPDATE SET"
+                " last_page = excluded.last_page, zoom = excluded.zoom",
+                (file_sha256, int(page), None if zoom is None else float(zoom)),
+            )
+            self._announce("packets", file_sha256)
+
+    def reading_position(self, file_sha256: str) -> ReadingPosition | None:
+        rows = self._rows("SELECT last_page, zoom FROM packets WHERE file_sha256 = ?", (file_sha256,))
+        if not rows:
+            return None
+        page, zoom = rows[0]
+        return ReadingPosition(int(page), None if zoom is None else float(zoom))
+
+    # ------------------------------------------------------------------ maintenance
+    def quick_check(self) -> bool:
+        with self._lock:
+            try:
+                ok, detail = dbconn.quick_check(self._require())
+            except (apsw.CorruptError, apsw.NotADBError):
+                return False
+        if not ok:
+            log.error("quick_check failed: %s", detail)
+        return ok
+
+    def schema_version(self) -> int:
+        return int(self._rows("PRAGMA user_version")[0][0])
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table in a fixed order: equal snapshots mean an unchanged database."""
+        dump: dict[str, list[tuple[Any, ...]]] = {"user_version": [(self.schema_version(),)]}
+        for table, order in _SNAPSHOT_TABLES.items():
+            dump[table] = [tuple(r) for r in self._rows(f"SELECT * FROM {table} ORDER BY {order}")]
+        return dump
+
+    def backups(self) -> list[Path]:
+        """The rolling backups of this database, newest first."""
+        return dbconn.list_backups(self.folder)
