@@ -1,0 +1,1 @@
+"""Exports: the collated comment sheet (xlsx, docx, pdf, csv) and an annotated copy of the PDF."""
