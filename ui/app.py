@@ -15,6 +15,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version", "--self-test")
     )
     if headless:
+        if args[0] in ("--self-test", "self-test"):
+            # The frozen build's self-test also checks that Qt, its plugins and the font are bundled.
+            from reviewer.cli import build_parser
+            from reviewer.selftest import run_self_test
+            from ui.selftest_qt import qt_checks
+
+            rest = [a for a in args if a not in ("--self-test", "self-test")]
+            parsed = build_parser().parse_args(["self-test", *rest])
+            return run_self_test(parsed, extra=qt_checks)
         from reviewer.cli import main as cli_main
 
         return cli_main(args)
