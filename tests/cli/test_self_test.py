@@ -18,7 +18,7 @@ def test_self_test_passes_in_a_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIA_REVIEWER_HOME": str(tmp_path)}
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from ui.app import main; sys.exit(main())", "--self-test", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=240,
+        check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=240,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
