@@ -18,7 +18,7 @@ def qt_checks(context: dict[str, Any]) -> list[dict[str, Any]]:
 
         from reviewer.paths import bundled_font
 
-        app = QGuiApplication.instance() or QGuiApplication([])
+        _app = QGuiApplication.instance() or QGuiApplication([])  # kept alive for the checks
         font_id = QFontDatabase.addApplicationFont(str(bundled_font()))
         families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
         if not families:
@@ -35,7 +35,7 @@ def qt_checks(context: dict[str, Any]) -> list[dict[str, Any]]:
         )
         if image.isNull() or dark < 20:
             raise RuntimeError("the Japanese test line did not render into the QImage")
-        detail = f"Qt {app.platformName()}, font {families[0]}, image {image.width()}x{image.height()}"
+        detail = f"Qt {QGuiApplication.platformName()}, font {families[0]}, image {image.width()}x{image.height()}"
         ok = True
     except Exception as exc:  # reported as a failed step
         detail, ok = f"{type(exc).__name__}: {exc}", False
