@@ -1,0 +1,381 @@
+"""Background page rendering: a worker thread that owns its own PyMuPDF document, and a byte-bounded cache.
+
+The GUI thread never touches the worker's document. It tells the worker what it wants, most urgent first
+(:meth:`RenderWorker.set_wanted` replaces the whole queue, so pages scrolled out of view are dropped), and
+receives results through a queued Qt signal. Each GIL-holding call is kept short: a page is rasterised from its
+display list in horizontal strips, checking between strips whether it is still wanted.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage, QPainter
+
+from reviewer.document import Packet
+from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError
+from ui.page_view.text import Link, Matrix, PageText, drop_overprinted, reading_order
+
+log = logging.getLogger("ui.page_view.renderer")
+
+STRIP_PIXELS = 250_000  # pixels rasterised per GIL-holding call (a few ms even on dense tables)
+MAX_PAGE_PIXELS = 40_000_000  # beyond this a page renders at a lower scale (RGB32: 160 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderTask:
+    kind: str  # "render" | "text"
+    page: int
+    scale: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, int, float]:
+        return (self.kind, self.page, round(self.scale, 4))
+
+
+@dataclass(frozen=True, slots=True)
+class ImageResult:
+    generation: int
+    page: int
+    scale: float
+    image: QImage
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TextResult:
+    generation: int
+    text: PageText
+
+
+@dataclass(frozen=True, slots=True)
+class MetaResult:
+    generation: int
+    rotations: dict[int, Matrix]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorResult:
+    generation: int
+    message: str
+
+
+class ResultBridge(QObject):
+    """Lives in the GUI thread; the worker emits on it, so delivery is queued onto the GUI thread."""
+
+    delivered = Signal(object)
+
+
+def open_packet(path: Path, password: str | None) -> Packet:
+    """Open ``path`` like :meth:`Packet.open` but without hashing the file (the view needs no identity)."""
+    if not path.is_file():
+        raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:
+        raise PdfOpenError(
+            f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
+            f"cannot open {path} as PDF: {exc}",
+        ) from exc
+    if doc.needs_pass:
+        if not password or not doc.authenticate(password):
+            doc.close()
+            raise PasswordRequired(str(path), wrong_password=bool(password))
+    if doc.page_count == 0:
+        doc.close()
+        raise PdfOpenError(f"ページがありません: {path.name}", f"no pages in {path}")
+    return Packet(path, doc, "")
+
+
+def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
+    """Displayed page sizes and the rotation matrices of rotated pages, from a short-lived document."""
+    packet = open_packet(path, password)
+    try:
+        sizes: list[tuple[float, float]] = []
+        rotations: dict[int, Matrix] = {}
+        for index in range(packet.page_count):
+            page = packet.doc[index]
+            rect = page.rect
+            sizes.append((float(rect.width), float(rect.height)))
+            if page.rotation:
+                rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
+        return sizes, rotations
+    finally:
+        packet.close()
+
+
+def _link_from(raw: dict[str, object], page_count: int) -> Link | None:
+    rect_obj = raw.get("from")
+    if rect_obj is None:
+        return None
+    r = pymupdf.Rect(rect_obj)
+    rect = (float(r.x0), float(r.y0), float(r.x1), float(r.y1))
+    kind = raw.get("kind")
+    if kind == pymupdf.LINK_GOTO:
+        target_page = raw.get("page", -1)
+        if not isinstance(target_page, int) or not 0 <= target_page < page_count:
+            return None
+        to = raw.get("to")
+        y = float(to.y) if isinstance(to, pymupdf.Point) else None
+        return Link(rect, "goto", target_page, y)
+    if kind == pymupdf.LINK_URI:
+        return Link(rect, "uri", target=str(raw.get("uri", "")))
+    if kind in (pymupdf.LINK_LAUNCH, pymupdf.LINK_GOTOR):
+        return Link(rect, "launch", target=str(raw.get("file", "") or raw.get("uri", "")))
+    if kind == pymupdf.LINK_NAMED:
+        target_page = raw.get("page", -1)
+        name = str(raw.get("name", "") or raw.get("nameddest", ""))
+        if isinstance(target_page, int) and 0 <= target_page < page_count:
+            return Link(rect, "goto", target_page, None, name)
+        return Link(rect, "named", target=name)
+    return None
+
+
+class RenderWorker:
+    """A thread that owns one PyMuPDF document and serves render/text tasks, most urgent first."""
+
+    def __init__(
+        self,
+        path: Path,
+        password: str | None,
+        generation: int,
+        deliver: Callable[[object], None],
+        send_rotations: bool = False,
+    ) -> None:
+        self.path = path
+        self.generation = generation
+        self._password = password
+        self._deliver = deliver
+        self._send_rotations = send_rotations
+        self._cond = threading.Condition()
+        self._pending: list[RenderTask] = []
+        self._current: tuple[str, int, float] | None = None
+        self._stopping = False
+        self._drop_current = False
+        self._thread = threading.Thread(target=self._run, name=f"page-render-{generation}", daemon=True)
+        self.pages_rendered = 0
+        self.render_seconds = 0.0
+        self.longest_call = 0.0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, wait: float = 2.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._pending.clear()
+            self._cond.notify_all()
+        if wait > 0 and self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(wait)
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def set_wanted(self, tasks: list[RenderTask]) -> None:
+        """Replace the queue with ``tasks`` (most urgent first); anything not listed is dropped, including
+        a render in progress."""
+        with self._cond:
+            keys = {task.key for task in tasks}
+            self._drop_current = self._current is not None and self._current not in keys
+            seen: set[tuple[str, int, float]] = set()
+            queue: list[RenderTask] = []
+            for task in tasks:
+                key = task.key
+                if key in seen or key == self._current:
+                    continue
+                seen.add(key)
+                queue.append(task)
+            self._pending = queue
+            if queue:
+                self._cond.notify_all()
+
+    def _run(self) -> None:
+        try:
+            packet = open_packet(self.path, self._password)
+        except ReviewerError as exc:
+            self._emit(ErrorResult(self.generation, exc.message_ja))
+            return
+        except Exception as exc:  # a damaged file must not kill the app
+            log.exception("render worker could not open %s", self.path)
+            self._emit(ErrorResult(self.generation, str(exc)))
+            return
+        try:
+            self._loop(packet)
+        except Exception:
+            log.exception("render worker failed")
+        finally:
+            packet.close()
+
+    def _loop(self, packet: Packet) -> None:
+        rotations_sent = not self._send_rotations
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopping:
+                    if not rotations_sent:
+                        break
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                task = self._pending.pop(0) if self._pending else None
+                self._current = task.key if task else None
+                self._drop_current = False
+            if task is None:
+                rotations_sent = True
+                if not self._emit(MetaResult(self.generation, self._rotations(packet))):
+                    return
+                continue
+            try:
+                if task.kind == "render":
+                    result: object = self._render(packet, task)
+                else:
+                    result = self._text(packet, task.page)
+            except Exception as exc:
+                log.warning("page %d: %s failed: %s", task.page + 1, task.kind, exc)
+                result = None
+            with self._cond:
+                self._current = None
+            if result is not None and not self._emit(result):
+                return
+            time.sleep(0)  # let the GUI thread take the GIL between tasks
+
+    def _emit(self, result: object) -> bool:
+        try:
+            self._deliver(result)
+        except RuntimeError:  # the receiving widget is gone
+            with self._cond:
+                self._stopping = True
+            return False
+        return True
+
+    def _rotations(self, packet: Packet) -> dict[int, Matrix]:
+        rotations: dict[int, Matrix] = {}
+        for index in range(packet.page_count):
+            page = packet.doc[index]
+            if page.rotation:
+                rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
+        return rotations
+
+    def _timed(self, started: float) -> float:
+        now = time.perf_counter()
+        self.longest_call = max(self.longest_call, now - started)
+        return now
+
+    def _render(self, packet: Packet, task: RenderTask) -> ImageResult | None:
+        began = time.perf_counter()
+        t0 = began
+        page = packet.doc[task.page]
+        display_list = page.get_displaylist(annots=True)
+        t0 = self._timed(t0)
+        rect = display_list.rect
+        scale = task.scale
+        pixels = rect.width * rect.height * scale * scale
+        if pixels > MAX_PAGE_PIXELS:
+            scale = scale * (MAX_PAGE_PIXELS / pixels) ** 0.5
+        matrix = pymupdf.Matrix(scale, scale)
+        full = (rect * matrix).irect
+        width, height = max(1, full.width), max(1, full.height)
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        image.fill(0xFFFFFFFF)
+        rows = max(32, STRIP_PIXELS // width)
+        painter = QPainter(image)
+        try:
+            y = 0
+            while y < height:
+                time.sleep(0)
+                if y and self._stale():
+                    return None
+                t0 = time.perf_counter()
+                clip = pymupdf.Rect(rect.x0, rect.y0 + y / scale, rect.x1, rect.y0 + min(height, y + rows) / scale)
+                pix = display_list.get_pixmap(matrix=matrix, clip=clip, alpha=False)
+                strip = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
+                painter.drawImage(pix.x - full.x0, pix.y - full.y0, strip)
+                del strip, pix
+                t0 = self._timed(t0)
+                y += rows
+        finally:
+            painter.end()
+        seconds = time.perf_counter() - began
+        self.pages_rendered += 1
+        self.render_seconds += seconds
+        return ImageResult(self.generation, task.page, task.scale, image, seconds)
+
+    def _stale(self) -> bool:
+        """Whether a newer queue from the GUI dropped the task in progress (scrolled away or re-zoomed)."""
+        with self._cond:
+            return self._stopping or self._drop_current
+
+    def _text(self, packet: Packet, page: int) -> TextResult:
+        t0 = time.perf_counter()
+        lines = reading_order(drop_overprinted(packet.page_lines(page)))
+        t0 = self._timed(t0)
+        links: list[Link] = []
+        for raw in packet.doc[page].get_links():
+            link = _link_from(raw, packet.page_count)
+            if link is not None:
+                links.append(link)
+        self._timed(t0)
+        return TextResult(self.generation, PageText(page, lines, links))
+
+
+class ImageCache:
+    """Rendered page images, least recently used evicted first, bounded by bytes.
+
+    One image per page (the newest scale replaces older ones). Pages passed as ``pinned`` to :meth:`trim`
+    (the visible ones) are never evicted, so the bound can be exceeded only by what is on screen.
+    """
+
+    def __init__(self, limit_bytes: int = 256 * 1024 * 1024) -> None:
+        self.limit_bytes = limit_bytes
+        self._images: OrderedDict[int, tuple[float, QImage]] = OrderedDict()
+        self.bytes = 0
+        self.peak_bytes = 0
+        self.evictions = 0
+
+    def __len__(self) -> int:
+        return len(self._images)
+
+    def __contains__(self, page: int) -> bool:
+        return page in self._images
+
+    def get(self, page: int) -> tuple[float, QImage] | None:
+        entry = self._images.get(page)
+        if entry is not None:
+            self._images.move_to_end(page)
+        return entry
+
+    def put(self, page: int, scale: float, image: QImage, pinned: Iterable[int] = ()) -> None:
+        old = self._images.pop(page, None)
+        if old is not None:
+            self.bytes -= old[1].sizeInBytes()
+        self._images[page] = (scale, image)
+        self.bytes += image.sizeInBytes()
+        self.trim(pinned)
+        self.peak_bytes = max(self.peak_bytes, self.bytes)
+
+    def trim(self, pinned: Iterable[int] = ()) -> None:
+        keep = set(pinned)
+        if self.bytes <= self.limit_bytes:
+            return
+        for page in list(self._images):
+            if self.bytes <= self.limit_bytes:
+                break
+            if page in keep:
+                continue
+            _, image = self._images.pop(page)
+            self.bytes -= image.sizeInBytes()
+            self.evictions += 1
+
+    def clear(self) -> None:
+        self._images.clear()
+        self.bytes = 0
+
+    def pages(self) -> list[int]:
+        return list(self._images)
