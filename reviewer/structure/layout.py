@@ -1,0 +1,247 @@
+"""Visual lines of a page, rebuilt from text spans by position (not by the text layer's order).
+
+Real reports are Excel sheets printed to PDF: a page's label column may come out of the text layer before its
+content column, fake-bold text is drawn twice, and cells are separate text objects. Here every span of the page
+is placed on a visual line by its vertical centre, lines are sorted top to bottom, and the spans of a line are
+sorted left to right and grouped into cells where there is a clear horizontal gap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import pymupdf
+
+_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+_SPACES = re.compile(r"[\s\u00a0\u200b]+")
+
+
+_CIRCLED = re.compile(r"([\u2460-\u2473])")
+
+
+def norm(text: str) -> str:
+    """NFKC with every kind of white space removed: the form used for matching (never for display).
+
+    Circled numbers (①…⑳) are kept: NFKC would turn 「⑧事故発生時…」 into a numbered heading 「8事故…」.
+    """
+    if _CIRCLED.search(text):
+        parts = _CIRCLED.split(text)
+        text = "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
+    else:
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub("", text)
+
+
+def clean(text: str) -> str:
+    """Text as printed, with non-breaking spaces made plain and runs of spaces collapsed."""
+    return re.sub(r"[ \t\u00a0]+", " ", text.replace("\u200b", "")).strip()
+
+
+@dataclass(slots=True)
+class Cell:
+    """Spans of one line that sit together (no wide gap): usually one table cell's line of text."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    key: str = ""  # norm(text)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = norm(self.text)
+
+
+@dataclass(slots=True)
+class Line:
+    """One visual line of a page: cells left to right."""
+
+    cells: list[Cell]
+    y0: float
+    y1: float
+    size: float
+    page: int = 0
+    index: int = 0  # position in the page's line list
+    key: str = field(default="")  # norm of the whole line
+
+    @property
+    def x0(self) -> float:
+        return self.cells[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.cells[-1].x1
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell.text for cell in self.cells)
+
+
+@dataclass(slots=True)
+class PageLayout:
+    index: int
+    width: float
+    height: float
+    lines: list[Line]
+
+    @property
+    def left(self) -> float:
+        """The leftmost x of text on the page (the table's label column starts about here)."""
+        return min((line.x0 for line in self.lines), default=0.0)
+
+
+class _Span:
+    __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "yc")
+
+    def __init__(self, text: str, x0: float, y0: float, x1: float, y1: float, size: float) -> None:
+        self.text, self.x0, self.y0, self.x1, self.y1, self.size = text, x0, y0, x1, y1, size
+        self.yc = (y0 + y1) / 2
+
+
+def _spans_of(page: Any) -> list[_Span]:
+    """Words of the page (MuPDF splits at white space) with their boxes; the box height stands for the size.
+
+    ``"words"`` is the cheapest extraction that keeps per-line boxes (≈20% faster than ``"dict"``); lines
+    and cells are rebuilt from the boxes afterwards, so nothing depends on MuPDF's own block order.
+    """
+    spans: list[_Span] = []
+    for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=_TEXT_FLAGS, sort=False):
+        height = y1 - y0
+        if not text or height <= 0 or x1 <= x0:
+            continue
+        if height > 3 * (x1 - x0) and len(text) > 2:  # vertical or rotated text: not part of the form grid
+            continue
+        spans.append(_Span(text, float(x0), float(y0), float(x1), float(y1), float(height)))
+    return spans
+
+
+def _dedupe(spans: list[_Span]) -> list[_Span]:
+    """Drop spans drawn twice at (almost) the same place: fake bold."""
+    kept: list[_Span] = []
+    seen: dict[str, list[_Span]] = {}
+    for span in spans:
+        same = seen.get(span.text)
+        if same is not None:
+            tol = span.size * 0.35
+            if any(abs(o.y0 - span.y0) <= tol and abs(o.x0 - span.x0) <= tol * 2 for o in same):
+                continue
+            same.append(span)
+        else:
+            seen[span.text] = [span]
+        kept.append(span)
+    return kept
+
+
+def _undouble(text: str) -> str:
+    """「目目的的」 -> 「目的」 when every character is doubled (fake bold merged into one span)."""
+    if len(text) >= 4 and len(text) % 2 == 0 and text[0::2] == text[1::2]:
+        return text[0::2]
+    return text
+
+
+def _merge_distributed(cells: list[Cell]) -> list[Cell]:
+    """Join a label printed with Excel's distributed alignment (「評　　価　　書　　名」): a run of
+    single-character cells spaced evenly is one cell."""
+    if len(cells) < 2:
+        return cells
+    out: list[Cell] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while (
+            j + 1 < len(cells) and len(cells[j].key) == 1 and len(cells[j + 1].key) == 1
+            and not cells[j].key.isascii() and not cells[j + 1].key.isascii()
+            and cells[j + 1].x0 - cells[j].x1 <= cells[j].size * 5
+        ):
+            j += 1
+        run = cells[i:j + 1]
+        gaps = [b.x0 - a.x1 for a, b in zip(run, run[1:], strict=False)]
+        if len(run) >= 2 and max(gaps) <= min(gaps) * 1.6 + 2 and not any(c.key in "○●◯✓✔□■" for c in run):
+            first, last = run[0], run[-1]
+            out.append(Cell(
+                "".join(c.text for c in run), first.x0, min(c.y0 for c in run), last.x1,
+                max(c.y1 for c in run), max(c.size for c in run),
+            ))
+        else:
+            out.extend(run)
+        i = j + 1
+    return out
+
+
+def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
+    spans = _dedupe(spans)
+    spans.sort(key=lambda s: (s.yc, s.x0))
+    groups: list[list[_Span]] = []
+    current: list[_Span] = []
+    centre = 0.0
+    for span in spans:
+        if current and abs(span.yc - centre) <= max(1.5, min(span.size, current[0].size) * 0.4):
+            current.append(span)
+            centre = sum(s.yc for s in current) / len(current)
+            continue
+        if current:
+            groups.append(current)
+        current = [span]
+        centre = span.yc
+    if current:
+        groups.append(current)
+
+    lines: list[Line] = []
+    for group in groups:
+        group.sort(key=lambda s: s.x0)
+        cells: list[Cell] = []
+        parts: list[str] = []
+        first = group[0]
+        x0, y0, x1, y1, size = first.x0, first.y0, first.x1, first.y1, first.size
+        parts.append(first.text)
+        for span in group[1:]:
+            gap = span.x0 - x1
+            limit = max(size, span.size) * 1.2
+            if gap <= limit:
+                if gap > max(size, span.size) * 0.12 and not parts[-1].endswith((" ", "\u00a0", "\u3000")):
+                    parts.append(" ")
+                parts.append(span.text)
+                x1 = max(x1, span.x1)
+                y0, y1 = min(y0, span.y0), max(y1, span.y1)
+                size = max(size, span.size)
+            else:
+                cells.append(Cell(clean(_undouble("".join(parts))), x0, y0, x1, y1, size))
+                parts = [span.text]
+                x0, y0, x1, y1, size = span.x0, span.y0, span.x1, span.y1, span.size
+        cells.append(Cell(clean(_undouble("".join(parts))), x0, y0, x1, y1, size))
+        cells = _merge_distributed([c for c in cells if c.key])
+        if not cells:
+            continue
+        line = Line(
+            cells=cells,
+            y0=min(c.y0 for c in cells),
+            y1=max(c.y1 for c in cells),
+            size=max(c.size for c in cells),
+            page=page_index,
+        )
+        line.key = "".join(c.key for c in cells)
+        lines.append(line)
+    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+    for i, line in enumerate(lines):
+        line.index = i
+    return lines
+
+
+def page_layout(doc: Any, index: int) -> PageLayout:
+    """The visual lines of page ``index``; an unreadable page gives no lines rather than an error."""
+    try:
+        page = doc[index]
+        rect = page.rect
+        width, height = float(rect.width), float(rect.height)
+    except Exception:
+        return PageLayout(index, 0.0, 0.0, [])
+    try:
+        spans = _spans_of(page)
+    except Exception:
+        spans = []
+    return PageLayout(index, width, height, build_lines(spans, index))
