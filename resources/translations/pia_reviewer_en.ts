@@ -1,0 +1,1368 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+    <context>
+        <name>AnnotationController</name>
+        <message>
+            <location filename="../../ui/annotate.py" line="+362" />
+            <location line="+572" />
+            <source>コメント</source>
+            <translation>Comments</translation>
+        </message>
+        <message>
+            <location line="-557" />
+            <source>選択</source>
+            <translation>Select</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>テキストを選択・コピー（Esc）</source>
+            <translation>Select and copy text (Esc)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ハイライト</source>
+            <translation>Highlight</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>テキストをなぞってハイライトとコメント（H）</source>
+            <translation>Drag over text to highlight and comment (H)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>範囲</source>
+            <translation>Area</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>表や図を矩形で囲んでコメント（R）</source>
+            <translation>Draw a rectangle around a table or figure to comment (R)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>付箋</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>クリックした位置に付箋コメント（N）</source>
+            <translation>Click to place a sticky-note comment (N)</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <source>選択範囲にコメント</source>
+            <translation>Comment on selection</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>選択したテキストをハイライトしてコメント（C）</source>
+            <translation>Highlight the selected text and comment (C)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>コメント一覧</source>
+            <translation>Comment list</translation>
+        </message>
+        <message>
+            <location line="+44" />
+            <source>編集(&amp;E)</source>
+            <translation>&amp;Edit</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>コメント(&amp;C)</source>
+            <translation>&amp;Comments</translation>
+        </message>
+        <message>
+            <location line="+219" />
+            <source>全体 {reviewed}/{total} 確認済み</source>
+            <translation>Overall {reviewed}/{total} reviewed</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）</source>
+            <translation>This report {reviewed}/{total} reviewed (overall {all_reviewed}/{all_total})</translation>
+        </message>
+        <message>
+            <location line="+50" />
+            <source>テキストが選択されていません。</source>
+            <translation>No text is selected.</translation>
+        </message>
+        <message>
+            <location line="+25" />
+            <source>資料{label}頁</source>
+            <translation>p. {label}</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>PDFが開かれていません。</source>
+            <translation>No PDF is open.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>ハイライトにコメント</source>
+            <translation>Comment on highlight</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>範囲にコメント</source>
+            <translation>Comment on area</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>付箋コメント</source>
+            <translation>Sticky-note comment</translation>
+        </message>
+        <message>
+            <location line="+67" />
+            <source>コメントを削除しました（Ctrl+Z で元に戻せます）</source>
+            <translation>Comment deleted (Ctrl+Z to undo)</translation>
+        </message>
+        <message>
+            <location line="+62" />
+            <source>確認済み</source>
+            <translation>Reviewed</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>見解: 未記入</source>
+            <translation>View: not set</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>見解: 同意</source>
+            <translation>View: agree</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>見解: 疑問あり</source>
+            <translation>View: doubtful</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>コメントを読み込めませんでした（{error}）。</source>
+            <translation>The comments could not be loaded ({error}).</translation>
+        </message>
+    </context>
+    <context>
+        <name>CommentEditor</name>
+        <message>
+            <location filename="../../ui/dialogs/comment_editor.py" line="+57" />
+            <source>コメント</source>
+            <translation>Comments</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>区分</source>
+            <translation>Category</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>意見・質問を入力（Ctrl+Enter で保存）</source>
+            <translation>Type an opinion or question (Ctrl+Enter saves)</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>保存</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>キャンセル</source>
+            <translation>Cancel</translation>
+        </message>
+    </context>
+    <context>
+        <name>CommentsPanel</name>
+        <message>
+            <location filename="../../ui/panels/comments.py" line="+98" />
+            <source>（評価書の外）</source>
+            <translation>(outside any report)</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <location line="+174" />
+            <source>（項目の外）</source>
+            <translation>(outside any item)</translation>
+        </message>
+        <message>
+            <location line="-167" />
+            <source>確認済み</source>
+            <translation>Reviewed</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>判断への見解</source>
+            <translation>View on the judgement</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>未記入</source>
+            <translation>Not set</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>同意</source>
+            <translation>Agree</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>疑問あり</source>
+            <translation>Doubtful</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>評価書・項目ごと</source>
+            <translation>By report and item</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ページ順</source>
+            <translation>By page</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>コメントを絞り込み</source>
+            <translation>Filter comments</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>すべての状態</source>
+            <translation>All statuses</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+218" />
+            <source>すべての区分</source>
+            <translation>All categories</translation>
+        </message>
+        <message>
+            <location line="-217" />
+            <location line="+218" />
+            <source>すべての委員</source>
+            <translation>All members</translation>
+        </message>
+        <message>
+            <location line="-165" />
+            <source>コメント</source>
+            <translation>Comments</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <location line="+405" />
+            <source>意見一覧から除外</source>
+            <translation>Exclude from the comment sheet</translation>
+        </message>
+        <message>
+            <location line="-402" />
+            <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
+            <translation>Wording for the comment sheet (blank: as written)</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>変更を保存</source>
+            <translation>Save changes</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <location line="+399" />
+            <source>削除</source>
+            <translation>Delete</translation>
+        </message>
+        <message>
+            <location line="-223" />
+            <location line="+114" />
+            <source>資料{label}頁</source>
+            <translation>p. {label}</translation>
+        </message>
+        <message>
+            <location line="-108" />
+            <source>（意見一覧から除外）</source>
+            <translation>(excluded from the comment sheet)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>（本文なし）</source>
+            <translation>(no text)</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>回答: {answer}</source>
+            <translation>Answer: {answer}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>返信 {count} 件</source>
+            <translation>{count} replies</translation>
+        </message>
+        <message>
+            <location line="+15" />
+            <source>資料{label}頁（PDF {page}）</source>
+            <translation>p. {label} (PDF {page})</translation>
+        </message>
+        <message>
+            <location line="+44" />
+            <source>コメント {count} 件</source>
+            <translation>{count} comments</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>コメント {shown} 件を表示（全 {total} 件）</source>
+            <translation>Showing {shown} of {total} comments</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <source>コメントを選ぶと、ここで編集できます。</source>
+            <translation>Select a comment to edit it here.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>（氏名なし）</source>
+            <translation>(no name)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>取り込み</source>
+            <translation>Imported</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>自分</source>
+            <translation>Mine</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>所管課の回答: {answer}</source>
+            <translation>Department's answer: {answer}</translation>
+        </message>
+        <message>
+            <location line="+87" />
+            <source>編集</source>
+            <translation>Edit</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>対応済みにする</source>
+            <translation>Mark as handled</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>未処理に戻す</source>
+            <translation>Mark as open</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>意見一覧に含める</source>
+            <translation>Include in the comment sheet</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExchangeActions</name>
+        <message>
+            <location filename="../../ui/exchange_actions.py" line="+191" />
+            <source>自分のコメントを書き出す…</source>
+            <translation>Export my comments…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>コメントを取り込む…</source>
+            <translation>Import comments…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます</source>
+            <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>意見一覧を書き出す（{format}）…</source>
+            <translation>Export the comment sheet ({format})…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>注釈付きPDFを書き出す…</source>
+            <translation>Export an annotated PDF…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>所管課の回答を取り込む…</source>
+            <translation>Import the departments' answers…</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+24" />
+            <location line="+3" />
+            <source>取り込み・書き出し</source>
+            <translation>Import and export</translation>
+        </message>
+        <message>
+            <location line="-26" />
+            <source>取り込み・書き出し(&amp;X)</source>
+            <translation>Import/E&amp;xport</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>PDFが開かれていません。</source>
+            <translation>No PDF is open.</translation>
+        </message>
+        <message>
+            <location line="+18" />
+            <source>ファイルを読み書きできませんでした: {error}</source>
+            <translation>The file could not be read or written: {error}</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>処理中に予期しないエラーが発生しました（{error}）。</source>
+            <translation>An unexpected error occurred ({error}).</translation>
+        </message>
+        <message>
+            <location line="+29" />
+            <source>すべての評価書</source>
+            <translation>All reports</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>意見一覧を書き出す</source>
+            <translation>Export the comment sheet</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>対象の評価書</source>
+            <translation>Report</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>書き出しました: {path}</source>
+            <translation>Exported: {path}</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>書き出す自分のコメントがありません。</source>
+            <translation>You have no comments to export.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>自分のコメントを書き出す</source>
+            <translation>Export my comments</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>コメントパッケージ (*.json)</source>
+            <translation>Comment package (*.json)</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>意見一覧を書き出す（{format}）</source>
+            <translation>Export the comment sheet ({format})</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>書き出すコメントがありません。</source>
+            <translation>There are no comments to export.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>注釈付きPDFを書き出す</source>
+            <translation>Export an annotated PDF</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>元のPDFには上書きできません。別の名前で保存してください。</source>
+            <translation>The original PDF cannot be overwritten. Please save under another name.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>コメントを取り込む</source>
+            <translation>Import comments</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>取り込めるファイル (*.json *.xfdf *.pdf *.xlsx);;すべてのファイル (*)</source>
+            <translation>Importable files (*.json *.xfdf *.pdf *.xlsx);;All files (*)</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>所管課の回答を取り込む</source>
+            <translation>Import the departments' answers</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>回答入りの意見一覧 (*.xlsx)</source>
+            <translation>Answered comment sheet (*.xlsx)</translation>
+        </message>
+        <message>
+            <location line="+56" />
+            <source>{files} 個のファイルを取り込みました。</source>
+            <translation>Imported {files} file(s).</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件</source>
+            <translation>{added} added, {updated} updated, {unchanged} unchanged</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>委員: {names}</source>
+            <translation>Members: {names}</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>回答 {count} 件を反映しました。</source>
+            <translation>Applied {count} answer(s).</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>該当するコメントがない回答が {count} 件ありました。</source>
+            <translation>{count} answer(s) matched no comment.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>取り込めなかったファイル（何も取り込んでいません）:</source>
+            <translation>Files that could not be imported (nothing was imported):</translation>
+        </message>
+    </context>
+    <context>
+        <name>GoToPageDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/goto_page.py" line="+72" />
+            <source>ページへ移動</source>
+            <translation>Go to page</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>資料のページ番号（例: 129、資料129）または PDF のページ（例: #131、PDF 131）を入力してください。</source>
+            <translation>Enter a packet page number (e.g. 129, 資料129) or a PDF page (e.g. #131, PDF 131).</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>ページ</source>
+            <translation>Page</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>該当するページがありません（全 {total} ページ）。</source>
+            <translation>No such page ({total} pages in all).</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>資料 {label} ページ → PDF {page} / {total} ページ</source>
+            <translation>Packet page {label} → PDF page {page} / {total}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../ui/gui.py" line="+135" />
+            <source>サンプル資料を準備中…</source>
+            <translation>Preparing the sample packet…</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="+159" />
+            <location line="+353" />
+            <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
+            <translation>PIA Reviewer — assessment report review</translation>
+        </message>
+        <message>
+            <location line="-284" />
+            <source>開く…</source>
+            <translation>Open…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>PDFを開く (Ctrl+O)</source>
+            <translation>Open a PDF (Ctrl+O)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>閉じる</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>終了</source>
+            <translation>Quit</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>戻る</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>前の位置に戻る (Alt+←)</source>
+            <translation>Back to the previous position (Alt+←)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>進む</source>
+            <translation>Forward</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>次の位置に進む (Alt+→)</source>
+            <translation>Forward to the next position (Alt+→)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>拡大</source>
+            <translation>Zoom in</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>拡大 (Ctrl++)</source>
+            <translation>Zoom in (Ctrl++)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>縮小</source>
+            <translation>Zoom out</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>縮小 (Ctrl+-)</source>
+            <translation>Zoom out (Ctrl+-)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>幅に合わせる</source>
+            <translation>Fit width</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ページの幅に合わせる (Ctrl+0)</source>
+            <translation>Fit the page width (Ctrl+0)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+1" />
+            <source>ページ全体を表示</source>
+            <translation>Fit page</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ページへ移動…</source>
+            <translation>Go to page…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>資料のページ番号で移動 (Ctrl+G)</source>
+            <translation>Go to a packet page number (Ctrl+G)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+118" />
+            <source>検索</source>
+            <translation>Search</translation>
+        </message>
+        <message>
+            <location line="-117" />
+            <source>資料内を検索 (Ctrl+F)</source>
+            <translation>Search the packet (Ctrl+F)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>次の検索結果</source>
+            <translation>Next search result</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>前の検索結果</source>
+            <translation>Previous search result</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>全画面表示</source>
+            <translation>Full screen</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>設定…</source>
+            <translation>Settings…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>表示言語・文字の大きさ・コントラスト</source>
+            <translation>Language, text size and contrast</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>委員のお名前…</source>
+            <translation>Member's name…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+653" />
+            <source>PIA Reviewer について</source>
+            <translation>About PIA Reviewer</translation>
+        </message>
+        <message>
+            <location line="-649" />
+            <source>ファイル(&amp;F)</source>
+            <translation>&amp;File</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>最近使ったファイル</source>
+            <translation>Recent files</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>表示(&amp;V)</source>
+            <translation>&amp;View</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>移動(&amp;G)</source>
+            <translation>&amp;Go</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>ツール(&amp;T)</source>
+            <translation>&amp;Tools</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>ヘルプ(&amp;H)</source>
+            <translation>&amp;Help</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>ツールバー</source>
+            <translation>Toolbar</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <source>資料</source>
+            <translation>Packet</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>コメント</source>
+            <translation>Comments</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>コメントはここに表示されます。</source>
+            <translation>Comments appear here.</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <source>目次</source>
+            <translation>Contents</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>サムネイル</source>
+            <translation>Thumbnails</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>PDFを開く</source>
+            <translation>Open a PDF</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>PDF ファイル (*.pdf);;すべてのファイル (*)</source>
+            <translation>PDF files (*.pdf);;All files (*)</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <location line="+7" />
+            <location line="+11" />
+            <location line="+57" />
+            <location line="+17" />
+            <location line="+444" />
+            <source>ファイルを開けません</source>
+            <translation>Cannot open the file</translation>
+        </message>
+        <message>
+            <location line="-516" />
+            <source>{name} — PIA Reviewer</source>
+            <translation>{name} — PIA Reviewer</translation>
+        </message>
+        <message>
+            <location line="+56" />
+            <source>パスワードが{tries}回続けて正しくなかったため、「{name}」を開けませんでした。正しいパスワードを資料の配布元に確認してください。</source>
+            <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
+        </message>
+        <message>
+            <location line="+95" />
+            <location line="+4" />
+            <source>構造を解析中…</source>
+            <translation>Analysing the structure…</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <location line="+19" />
+            <source>検索索引を作成中…</source>
+            <translation>Building the search index…</translation>
+        </message>
+        <message>
+            <location line="-11" />
+            <source>構造を解析できませんでした。</source>
+            <translation>The structure could not be analysed.</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>検索できます。</source>
+            <translation>Ready to search.</translation>
+        </message>
+        <message>
+            <location line="+49" />
+            <source>コメントの保存先が開けないため、コメントは保存できません。</source>
+            <translation>The comment storage could not be opened, so comments cannot be saved.</translation>
+        </message>
+        <message>
+            <location line="+26" />
+            <location line="+4" />
+            <location line="+13" />
+            <source>コメントの保存先</source>
+            <translation>Comment storage</translation>
+        </message>
+        <message>
+            <location line="-12" />
+            <source>最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）</source>
+            <translation>Restore from the newest backup ({name})? (The damaged file is kept.)</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>使えるバックアップがありませんでした。</source>
+            <translation>No usable backup was found.</translation>
+        </message>
+        <message>
+            <location line="+50" />
+            <source>{label}（PDF {page} / {total}）</source>
+            <translation>{label} (PDF {page} / {total})</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>資料 {label} ページ（PDF {page} / {total}）</source>
+            <translation>Packet page {label} (PDF {page} / {total})</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>PDF {page} / {total} ページ</source>
+            <translation>PDF page {page} / {total}</translation>
+        </message>
+        <message>
+            <location line="+93" />
+            <source>外部リンク</source>
+            <translation>External link</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>次のリンクを既定のアプリで開きますか？
+
+{url}</source>
+            <translation>Open this link in the default application?
+
+{url}</translation>
+        </message>
+        <message>
+            <location line="+38" />
+            <source>設定</source>
+            <translation>Settings</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>表示言語は次回の起動時に切り替わります。</source>
+            <translation>The language changes the next time the app starts.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>PIA Reviewer {version}
+特定個人情報保護評価書（全項目評価書）の第三者点検を支援するアプリです。</source>
+            <translation>PIA Reviewer {version}
+An app for the third-party check of specific personal information protection assessment reports (full assessments).</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>（なし）</source>
+            <translation>(none)</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>ファイルが見つかりません: {path}</source>
+            <translation>File not found: {path}</translation>
+        </message>
+    </context>
+    <context>
+        <name>MemberNameDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/member_name.py" line="+13" />
+            <source>委員のお名前</source>
+            <translation>Member's name</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>コメントの記入者として表示するお名前を入力してください。後から設定で変更できます。</source>
+            <translation>Enter the name shown as the author of your comments. You can change it later.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>例: 山田 花子</source>
+            <translation>e.g. Hanako Yamada</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>お名前</source>
+            <translation>Name</translation>
+        </message>
+    </context>
+    <context>
+        <name>OutlinePanel</name>
+        <message>
+            <location filename="../../ui/panels/outline.py" line="+78" />
+            <location line="+34" />
+            <source>構造を解析中…</source>
+            <translation>Analysing the structure…</translation>
+        </message>
+        <message>
+            <location line="-28" />
+            <source>項目</source>
+            <translation>Item</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>判断</source>
+            <translation>Judgement</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>確認</source>
+            <translation>Review</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>目次</source>
+            <translation>Contents</translation>
+        </message>
+        <message>
+            <location line="+45" />
+            <source>評価書が見つからないため、PDFのしおりを表示しています。</source>
+            <translation>No assessment report was found; showing the PDF's bookmarks.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>構造が見つからないため、ページ一覧を表示しています。</source>
+            <translation>No structure was found; showing the list of pages.</translation>
+        </message>
+        <message>
+            <location line="+22" />
+            <source>{title}（資料 {label} ページ）</source>
+            <translation>{title} (packet page {label})</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>（無題の資料）</source>
+            <translation>(untitled document)</translation>
+        </message>
+        <message>
+            <location line="+41" />
+            <source>リスクへの対策は十分か: {judgement}</source>
+            <translation>Are the measures sufficient: {judgement}</translation>
+        </message>
+        <message>
+            <location line="+23" />
+            <source>資料 {label} ページ</source>
+            <translation>Packet page {label}</translation>
+        </message>
+        <message>
+            <location line="+76" />
+            <source>{reviewed}/{total} 確認済み</source>
+            <translation>{reviewed}/{total} reviewed</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>コメントあり</source>
+            <translation>Has comments</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/passphrase.py" line="+31" />
+            <source>コメント保存用のパスフレーズ</source>
+            <translation>Passphrase for your comments</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。忘れるとコメントを開けなくなります。</source>
+            <translation>The system keyring is not available here. Your comments are stored encrypted, so please choose a passphrase. If you forget it, the comments cannot be opened.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>コメントの保存先を開くパスフレーズを入力してください。</source>
+            <translation>Enter the passphrase that opens your comments.</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>パスフレーズ</source>
+            <translation>Passphrase</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>確認のためもう一度</source>
+            <translation>Once more to confirm</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>キャンセル</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <source>パスフレーズを入力してください。</source>
+            <translation>Please enter a passphrase.</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>パスフレーズは{count}文字以上にしてください。</source>
+            <translation>The passphrase must be at least {count} characters.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>確認用のパスフレーズが一致しません。</source>
+            <translation>The two passphrases differ.</translation>
+        </message>
+        <message>
+            <location line="+51" />
+            <source>コメントの保存先</source>
+            <translation>Comment storage</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>パスフレーズが{count}回違ったため、コメントの保存先を開けませんでした。</source>
+            <translation>The passphrase was wrong {count} times, so the comment storage was not opened.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PasswordDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/password.py" line="+30" />
+            <source>パスワードの入力</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>「{name}」はパスワードで保護されています。パスワードを入力してください。</source>
+            <translation>“{name}” is protected by a password. Please enter it.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>パスワードが正しくありません（{attempt}回目／{total}回まで）。</source>
+            <translation>The password is wrong (try {attempt} of {total}).</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>パスワード</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>このパスワードを記憶する（OSの資格情報ストアに保存）</source>
+            <translation>Remember this password (in the system keyring)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>OSの資格情報ストア（キーリング）が使えないため記憶できません。</source>
+            <translation>The system keyring is not available, so the password cannot be remembered.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>OSの資格情報ストア（キーリング）が使えないため、パスワードは記憶できません。</source>
+            <translation>The system keyring is not available, so the password cannot be remembered.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchPanel</name>
+        <message>
+            <location filename="../../ui/panels/search.py" line="+151" />
+            <source>検索する語（Ctrl+F）</source>
+            <translation>Search for… (Ctrl+F)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>検索語</source>
+            <translation>Search term</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>ひらがな・カタカナを区別しない</source>
+            <translation>Treat hiragana and katakana as the same</translation>
+        </message>
+        <message>
+            <location line="+11" />
+            <source>検索結果</source>
+            <translation>Search results</translation>
+        </message>
+        <message>
+            <location line="+47" />
+            <source>索引を作成中…（{done}/{total} ページ）</source>
+            <translation>Building the index… ({done}/{total} pages)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <location line="+32" />
+            <source>索引を作成中…</source>
+            <translation>Building the index…</translation>
+        </message>
+        <message>
+            <location line="-30" />
+            <source>検索索引を作成できませんでした。</source>
+            <translation>The search index could not be built.</translation>
+        </message>
+        <message>
+            <location line="+39" />
+            <source>検索中…</source>
+            <translation>Searching…</translation>
+        </message>
+        <message>
+            <location line="+35" />
+            <location line="+17" />
+            <source>（項目外）</source>
+            <translation>(outside any item)</translation>
+        </message>
+        <message>
+            <location line="-13" />
+            <source>資料 {label}</source>
+            <translation>p. {label}</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>{title}（{count} 件）</source>
+            <translation>{title} ({count})</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>（資料外）</source>
+            <translation>(outside any document)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{section}（{count} 件）</source>
+            <translation>{section} ({count})</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>コメント（{count} 件）</source>
+            <translation>Comments ({count})</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>資料 {label}・{author}</source>
+            <translation>p. {label} · {author}</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>（先頭 {rows} 件を表示）</source>
+            <translation> (showing the first {rows})</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>{count} 件見つかりました</source>
+            <translation>{count} found</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>・コメント {count} 件</source>
+            <translation> · {count} in comments</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>見つかりませんでした</source>
+            <translation>Not found</translation>
+        </message>
+        <message>
+            <location line="+52" />
+            <source>{current} / {count} 件</source>
+            <translation>{current} of {count}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/settings.py" line="+129" />
+            <source>設定</source>
+            <translation>Settings</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>表示言語:</source>
+            <translation>Language:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>標準</source>
+            <translation>Normal</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>大きい</source>
+            <translation>Large</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>特大</source>
+            <translation>Extra large</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>文字の大きさ:</source>
+            <translation>Text size:</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ハイコントラスト表示</source>
+            <translation>High contrast</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>表示言語の変更は次回の起動時に反映されます。</source>
+            <translation>A language change applies the next time the app starts.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ThumbnailModel</name>
+        <message>
+            <location filename="../../ui/panels/thumbnails.py" line="+152" />
+            <source>資料 {label} ページ（PDF {page}）</source>
+            <translation>Packet page {label} (PDF {page})</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>資料 {label} ページ</source>
+            <translation>Packet page {label}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ThumbnailsPanel</name>
+        <message>
+            <location line="+35" />
+            <source>サムネイル</source>
+            <translation>Thumbnails</translation>
+        </message>
+    </context>
+    <context>
+        <name>UndoService</name>
+        <message>
+            <location filename="../../ui/undo.py" line="+176" />
+            <location line="+20" />
+            <source>元に戻す</source>
+            <translation>Undo</translation>
+        </message>
+        <message>
+            <location line="-17" />
+            <location line="+18" />
+            <source>やり直す</source>
+            <translation>Redo</translation>
+        </message>
+        <message>
+            <location line="-1" />
+            <source>元に戻す: {name}</source>
+            <translation>Undo: {name}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>やり直す: {name}</source>
+            <translation>Redo: {name}</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>コメントの保存先が開かれていません。</source>
+            <translation>The comment storage is not open.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>変更を保存できませんでした（{error}）。</source>
+            <translation>The change could not be saved ({error}).</translation>
+        </message>
+    </context>
+    <context>
+        <name>commands</name>
+        <message>
+            <location line="-181" />
+            <source>コメントを追加</source>
+            <translation>Add comment</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>コメントを削除</source>
+            <translation>Delete comment</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>コメントを編集</source>
+            <translation>Edit comment</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>分類を変更</source>
+            <translation>Change category</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>対応状況を変更</source>
+            <translation>Change status</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>コメントの位置を変更</source>
+            <translation>Move comment</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>シートへの掲載を変更</source>
+            <translation>Change inclusion on the sheet</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>シートの文面を編集</source>
+            <translation>Edit the sheet wording</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>回答を編集</source>
+            <translation>Edit answer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>回答を取り込み</source>
+            <translation>Import answer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>確認済みにする</source>
+            <translation>Mark as reviewed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>確認済みを取り消す</source>
+            <translation>Unmark as reviewed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>判断を「同意」にする</source>
+            <translation>Set my view to “agree”</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>判断を「疑問あり」にする</source>
+            <translation>Set my view to “doubtful”</translation>
+        </message>
+    </context>
+    <context>
+        <name>ops</name>
+        <message>
+            <location filename="../../ui/ops.py" line="+245" />
+            <source>エラー</source>
+            <translation>Error</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>処理中に予期しないエラーが発生しました: {error}</source>
+            <translation>An unexpected error occurred: {error}</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,371 @@
+"""Regenerate the translation catalogs (`make translations`).
+
+1. ``pyside6-lupdate`` extracts every ``self.tr()`` / ``QCoreApplication.translate()`` string (Japanese source
+   text) from ``ui/`` into ``resources/translations/pia_reviewer_en.ts``, keeping translations already there;
+2. strings still untranslated are filled from the glossary below (add new strings there or in Qt Linguist);
+3. ``pyside6-lrelease`` compiles the ``.qm`` loaded at run time.
+
+Exits with status 1 (and lists them) when some strings have no English translation, so CI notices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TS = REPO / "resources" / "translations" / "pia_reviewer_en.ts"
+QM = TS.with_suffix(".qm")
+
+EN: dict[str, str] = {
+    # main window: menus and actions
+    "ファイル(&F)": "&File",
+    "表示(&V)": "&View",
+    "移動(&G)": "&Go",
+    "ツール(&T)": "&Tools",
+    "ヘルプ(&H)": "&Help",
+    "開く…": "Open…",
+    "PDFを開く (Ctrl+O)": "Open a PDF (Ctrl+O)",
+    "閉じる": "Close",
+    "終了": "Quit",
+    "戻る": "Back",
+    "進む": "Forward",
+    "前の位置に戻る (Alt+←)": "Back to the previous position (Alt+←)",
+    "次の位置に進む (Alt+→)": "Forward to the next position (Alt+→)",
+    "拡大": "Zoom in",
+    "縮小": "Zoom out",
+    "拡大 (Ctrl++)": "Zoom in (Ctrl++)",
+    "縮小 (Ctrl+-)": "Zoom out (Ctrl+-)",
+    "幅に合わせる": "Fit width",
+    "ページの幅に合わせる (Ctrl+0)": "Fit the page width (Ctrl+0)",
+    "ページ全体を表示": "Fit page",
+    "ページへ移動…": "Go to page…",
+    "ページへ移動": "Go to page",
+    "資料のページ番号で移動 (Ctrl+G)": "Go to a packet page number (Ctrl+G)",
+    "検索": "Search",
+    "資料内を検索 (Ctrl+F)": "Search the packet (Ctrl+F)",
+    "次の検索結果": "Next search result",
+    "前の検索結果": "Previous search result",
+    "全画面表示": "Full screen",
+    "設定…": "Settings…",
+    "設定": "Settings",
+    "表示言語・文字の大きさ・コントラスト": "Language, text size and contrast",
+    "委員のお名前…": "Member's name…",
+    "PIA Reviewer について": "About PIA Reviewer",
+    "PIA Reviewer {version}\n特定個人情報保護評価書（全項目評価書）の第三者点検を支援するアプリです。":
+        "PIA Reviewer {version}\nAn app for the third-party check of specific personal information protection "
+        "assessment reports (full assessments).",
+    "最近使ったファイル": "Recent files",
+    "（なし）": "(none)",
+    "ツールバー": "Toolbar",
+    "資料": "Packet",
+    "コメント": "Comments",
+    "コメントはここに表示されます。": "Comments appear here.",
+    "目次": "Contents",
+    "サムネイル": "Thumbnails",
+    "PIA Reviewer — 特定個人情報保護評価書 点検": "PIA Reviewer — assessment report review",
+    "{name} — PIA Reviewer": "{name} — PIA Reviewer",
+    "PDFを開く": "Open a PDF",
+    "PDF ファイル (*.pdf);;すべてのファイル (*)": "PDF files (*.pdf);;All files (*)",
+    "ファイルを開けません": "Cannot open the file",
+    "ファイルが見つかりません: {path}": "File not found: {path}",
+    "パスワードが{tries}回続けて正しくなかったため、「{name}」を開けませんでした。正しいパスワードを資料の配布元に確認してください。":
+        "The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password "
+        "with whoever sent you the packet.",
+    "構造を解析中…": "Analysing the structure…",
+    "構造を解析できませんでした。": "The structure could not be analysed.",
+    "検索索引を作成中…": "Building the search index…",
+    "資料 {label} ページ（PDF {page} / {total}）": "Packet page {label} (PDF {page} / {total})",
+    "{label}（PDF {page} / {total}）": "{label} (PDF {page} / {total})",
+    "PDF {page} / {total} ページ": "PDF page {page} / {total}",
+    "外部リンク": "External link",
+    "次のリンクを既定のアプリで開きますか？\n\n{url}": "Open this link in the default application?\n\n{url}",
+    "表示言語は次回の起動時に切り替わります。": "The language changes the next time the app starts.",
+    "サンプル資料を準備中…": "Preparing the sample packet…",
+    "検索できます。": "Ready to search.",
+    # ops
+    "エラー": "Error",
+    "処理中に予期しないエラーが発生しました: {error}": "An unexpected error occurred: {error}",
+    # outline panel
+    "項目": "Item",
+    "判断": "Judgement",
+    "確認": "Review",
+    "{title}（資料 {label} ページ）": "{title} (packet page {label})",
+    "（無題の資料）": "(untitled document)",
+    "リスクへの対策は十分か: {judgement}": "Are the measures sufficient: {judgement}",
+    "評価書が見つからないため、PDFのしおりを表示しています。":
+        "No assessment report was found; showing the PDF's bookmarks.",
+    "構造が見つからないため、ページ一覧を表示しています。": "No structure was found; showing the list of pages.",
+    "資料 {label} ページ": "Packet page {label}",
+    "{reviewed}/{total} 確認済み": "{reviewed}/{total} reviewed",
+    "コメントあり": "Has comments",
+    # thumbnails
+    "資料 {label} ページ（PDF {page}）": "Packet page {label} (PDF {page})",
+    # search panel
+    "検索する語（Ctrl+F）": "Search for… (Ctrl+F)",
+    "検索語": "Search term",
+    "ひらがな・カタカナを区別しない": "Treat hiragana and katakana as the same",
+    "検索結果": "Search results",
+    "索引を作成中…": "Building the index…",
+    "索引を作成中…（{done}/{total} ページ）": "Building the index… ({done}/{total} pages)",
+    "検索索引を作成できませんでした。": "The search index could not be built.",
+    "検索中…": "Searching…",
+    "（項目外）": "(outside any item)",
+    "資料 {label}": "p. {label}",
+    "{title}（{count} 件）": "{title} ({count})",
+    "（資料外）": "(outside any document)",
+    "{section}（{count} 件）": "{section} ({count})",
+    "コメント（{count} 件）": "Comments ({count})",
+    "資料 {label}・{author}": "p. {label} · {author}",
+    "（先頭 {rows} 件を表示）": " (showing the first {rows})",
+    "{count} 件見つかりました": "{count} found",
+    "・コメント {count} 件": " · {count} in comments",
+    "見つかりませんでした": "Not found",
+    "{current} / {count} 件": "{current} of {count}",
+    # go to page
+    "資料のページ番号（例: 129、資料129）または PDF のページ（例: #131、PDF 131）を入力してください。":
+        "Enter a packet page number (e.g. 129, 資料129) or a PDF page (e.g. #131, PDF 131).",
+    "ページ": "Page",
+    "該当するページがありません（全 {total} ページ）。": "No such page ({total} pages in all).",
+    "資料 {label} ページ → PDF {page} / {total} ページ": "Packet page {label} → PDF page {page} / {total}",
+    # member name
+    "委員のお名前": "Member's name",
+    "コメントの記入者として表示するお名前を入力してください。後から設定で変更できます。":
+        "Enter the name shown as the author of your comments. You can change it later.",
+    "例: 山田 花子": "e.g. Hanako Yamada",
+    "お名前": "Name",
+    # password
+    "パスワードの入力": "Password",
+    "「{name}」はパスワードで保護されています。パスワードを入力してください。":
+        "“{name}” is protected by a password. Please enter it.",
+    "パスワードが正しくありません（{attempt}回目／{total}回まで）。":
+        "The password is wrong (try {attempt} of {total}).",
+    "パスワード": "Password",
+    "このパスワードを記憶する（OSの資格情報ストアに保存）": "Remember this password (in the system keyring)",
+    "OSの資格情報ストア（キーリング）が使えないため記憶できません。":
+        "The system keyring is not available, so the password cannot be remembered.",
+    "OSの資格情報ストア（キーリング）が使えないため、パスワードは記憶できません。":
+        "The system keyring is not available, so the password cannot be remembered.",
+    # settings
+    "表示言語:": "Language:",
+    "標準": "Normal",
+    "大きい": "Large",
+    "特大": "Extra large",
+    "文字の大きさ:": "Text size:",
+    "ハイコントラスト表示": "High contrast",
+    "表示言語の変更は次回の起動時に反映されます。": "A language change applies the next time the app starts.",
+    # annotation tools, comments panel, comment editor, import/export, passphrase, undo (other modules of ui/)
+    "選択": "Select",
+    "テキストを選択・コピー（Esc）": "Select and copy text (Esc)",
+    "ハイライト": "Highlight",
+    "テキストをなぞってハイライトとコメント（H）": "Drag over text to highlight and comment (H)",
+    "範囲": "Area",
+    "表や図を矩形で囲んでコメント（R）": "Draw a rectangle around a table or figure to comment (R)",
+    "付箋": "Note",
+    "クリックした位置に付箋コメント（N）": "Click to place a sticky-note comment (N)",
+    "選択範囲にコメント": "Comment on selection",
+    "選択したテキストをハイライトしてコメント（C）": "Highlight the selected text and comment (C)",
+    "コメント一覧": "Comment list",
+    "編集(&E)": "&Edit",
+    "コメント(&C)": "&Comments",
+    "進捗: {reviewed}/{total} 確認済み": "Progress: {reviewed}/{total} reviewed",
+    "テキストが選択されていません。": "No text is selected.",
+    "資料{label}頁": "p. {label}",
+    "PDFが開かれていません。": "No PDF is open.",
+    "ハイライトにコメント": "Comment on highlight",
+    "範囲にコメント": "Comment on area",
+    "付箋コメント": "Sticky-note comment",
+    "コメントを削除しました（Ctrl+Z で元に戻せます）": "Comment deleted (Ctrl+Z to undo)",
+    "確認済み": "Reviewed",
+    "見解: 未記入": "View: not set",
+    "見解: 同意": "View: agree",
+    "見解: 疑問あり": "View: doubtful",
+    "コメントを読み込めませんでした（{error}）。": "The comments could not be loaded ({error}).",
+    "区分": "Category",
+    "意見・質問を入力（Ctrl+Enter で保存）": "Type an opinion or question (Ctrl+Enter saves)",
+    "保存": "Save",
+    "キャンセル": "Cancel",
+    "（評価書の外）": "(outside any report)",
+    "（項目の外）": "(outside any item)",
+    "判断への見解": "View on the judgement",
+    "未記入": "Not set",
+    "同意": "Agree",
+    "疑問あり": "Doubtful",
+    "評価書・項目ごと": "By report and item",
+    "ページ順": "By page",
+    "コメントを絞り込み": "Filter comments",
+    "すべての状態": "All statuses",
+    "すべての区分": "All categories",
+    "すべての委員": "All members",
+    "意見一覧から除外": "Exclude from the comment sheet",
+    "意見一覧に載せる文言（空欄なら原文のまま）": "Wording for the comment sheet (blank: as written)",
+    "変更を保存": "Save changes",
+    "削除": "Delete",
+    "（意見一覧から除外）": "(excluded from the comment sheet)",
+    "（本文なし）": "(no text)",
+    "回答: {answer}": "Answer: {answer}",
+    "返信 {count} 件": "{count} replies",
+    "資料{label}頁（PDF {page}）": "p. {label} (PDF {page})",
+    "コメント {count} 件": "{count} comments",
+    "コメント {shown} 件を表示（全 {total} 件）": "Showing {shown} of {total} comments",
+    "コメントを選ぶと、ここで編集できます。": "Select a comment to edit it here.",
+    "（氏名なし）": "(no name)",
+    "取り込み": "Imported",
+    "自分": "Mine",
+    "所管課の回答: {answer}": "Department's answer: {answer}",
+    "編集": "Edit",
+    "対応済みにする": "Mark as handled",
+    "未処理に戻す": "Mark as open",
+    "意見一覧に含める": "Include in the comment sheet",
+    "自分のコメントを書き出す…": "Export my comments…",
+    "コメントを取り込む…": "Import comments…",
+    "委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます":
+        "Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)",
+    "意見一覧を書き出す（{format}）…": "Export the comment sheet ({format})…",
+    "注釈付きPDFを書き出す…": "Export an annotated PDF…",
+    "所管課の回答を取り込む…": "Import the departments' answers…",
+    "取り込み・書き出し": "Import and export",
+    "取り込み・書き出し(&X)": "Import/E&xport",
+    "ファイルを読み書きできませんでした: {error}": "The file could not be read or written: {error}",
+    "処理中に予期しないエラーが発生しました（{error}）。": "An unexpected error occurred ({error}).",
+    "すべての評価書": "All reports",
+    "意見一覧を書き出す": "Export the comment sheet",
+    "対象の評価書": "Report",
+    "書き出しました: {path}": "Exported: {path}",
+    "書き出す自分のコメントがありません。": "You have no comments to export.",
+    "自分のコメントを書き出す": "Export my comments",
+    "コメントパッケージ (*.json)": "Comment package (*.json)",
+    "意見一覧を書き出す（{format}）": "Export the comment sheet ({format})",
+    "書き出すコメントがありません。": "There are no comments to export.",
+    "注釈付きPDFを書き出す": "Export an annotated PDF",
+    "元のPDFには上書きできません。別の名前で保存してください。":
+        "The original PDF cannot be overwritten. Please save under another name.",
+    "コメントを取り込む": "Import comments",
+    "取り込めるファイル (*.json *.xfdf *.pdf *.xlsx);;すべてのファイル (*)":
+        "Importable files (*.json *.xfdf *.pdf *.xlsx);;All files (*)",
+    "所管課の回答を取り込む": "Import the departments' answers",
+    "回答入りの意見一覧 (*.xlsx)": "Answered comment sheet (*.xlsx)",
+    "{files} 個のファイルを取り込みました。": "Imported {files} file(s).",
+    "追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件":
+        "{added} added, {updated} updated, {unchanged} unchanged",
+    "委員: {names}": "Members: {names}",
+    "回答 {count} 件を反映しました。": "Applied {count} answer(s).",
+    "該当するコメントがない回答が {count} 件ありました。": "{count} answer(s) matched no comment.",
+    "取り込めなかったファイル（何も取り込んでいません）:": "Files that could not be imported (nothing was imported):",
+    "コメント保存用のパスフレーズ": "Passphrase for your comments",
+    "この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。忘れるとコメントを開けなくなります。":
+        "The system keyring is not available here. Your comments are stored encrypted, so please choose a "
+        "passphrase. If you forget it, the comments cannot be opened.",
+    "コメントの保存先を開くパスフレーズを入力してください。": "Enter the passphrase that opens your comments.",
+    "パスフレーズ": "Passphrase",
+    "確認のためもう一度": "Once more to confirm",
+    "パスフレーズを入力してください。": "Please enter a passphrase.",
+    "パスフレーズは{count}文字以上にしてください。": "The passphrase must be at least {count} characters.",
+    "確認用のパスフレーズが一致しません。": "The two passphrases differ.",
+    "コメントの保存先": "Comment storage",
+    "パスフレーズが{count}回違ったため、コメントの保存先を開けませんでした。":
+        "The passphrase was wrong {count} times, so the comment storage was not opened.",
+    "元に戻す": "Undo",
+    "やり直す": "Redo",
+    "元に戻す: {name}": "Undo: {name}",
+    "やり直す: {name}": "Redo: {name}",
+    "コメントの保存先が開かれていません。": "The comment storage is not open.",
+    "変更を保存できませんでした（{error}）。": "The change could not be saved ({error}).",
+    "全体 {reviewed}/{total} 確認済み": "Overall {reviewed}/{total} reviewed",
+    "この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）":
+        "This report {reviewed}/{total} reviewed (overall {all_reviewed}/{all_total})",
+}
+
+
+# Strings of the annotation UI (kept beside the catalog by its author) and the core's command titles.
+_EXTRA = REPO / "resources" / "translations" / "annotate_en.json"
+if _EXTRA.exists():
+    import json
+
+    EN = {**json.loads(_EXTRA.read_text(encoding="utf-8")), **EN}
+EN.update({
+    "コメントの保存先が開けないため、コメントは保存できません。":
+        "The comment storage could not be opened, so comments cannot be saved.",
+    "コメントの保存先": "Comment storage",
+    "最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）":
+        "Restore from the newest backup ({name})? (The damaged file is kept.)",
+    "使えるバックアップがありませんでした。": "No usable backup was found.",
+    "コメントを追加": "Add comment",
+    "コメントを削除": "Delete comment",
+    "コメントを編集": "Edit comment",
+    "分類を変更": "Change category",
+    "対応状況を変更": "Change status",
+    "コメントの位置を変更": "Move comment",
+    "シートへの掲載を変更": "Change inclusion on the sheet",
+    "シートの文面を編集": "Edit the sheet wording",
+    "回答を編集": "Edit answer",
+    "回答を取り込み": "Import answer",
+    "確認済みにする": "Mark as reviewed",
+    "確認済みを取り消す": "Unmark as reviewed",
+    "判断を「同意」にする": "Set my view to “agree”",
+    "判断を「疑問あり」にする": "Set my view to “doubtful”",
+})
+
+
+def _tool(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found (pip install PySide6-Essentials)")
+    return found
+
+
+def sources() -> list[str]:
+    return sorted(str(p.relative_to(REPO)) for p in (REPO / "ui").rglob("*.py"))
+
+
+def fill(ts_path: Path) -> list[str]:
+    """Fill untranslated messages from EN; return the sources still missing a translation."""
+    tree = ET.parse(ts_path)
+    missing: list[str] = []
+    for message in tree.getroot().iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        if translation is None:
+            translation = ET.SubElement(message, "translation")
+        if translation.get("type") in ("vanished", "obsolete"):
+            continue
+        if source in EN:
+            translation.text = EN[source]
+            translation.attrib.pop("type", None)
+        elif translation.text and translation.get("type") != "unfinished":
+            continue
+        else:
+            missing.append(source)
+    ET.indent(tree, "    ")
+    with open(ts_path, "wb") as handle:
+        handle.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
+        tree.write(handle, encoding="utf-8", xml_declaration=False)
+        handle.write(b"\n")
+    return missing
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--allow-missing", action="store_true", help="exit 0 even if strings are untranslated")
+    args = parser.parse_args()
+    TS.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([_tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "relative",
+                    "-target-language", "en", "-ts", str(TS)], check=True, cwd=REPO)
+    missing = fill(TS)
+    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=REPO)
+    if missing:
+        print(f"{len(missing)} string(s) without an English translation:", file=sys.stderr)
+        for source in missing:
+            print(f"  {source!r}", file=sys.stderr)
+        return 0 if args.allow_missing else 1
+    print(f"{TS.name}: all strings translated; wrote {QM.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

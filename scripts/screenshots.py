@@ -1,0 +1,124 @@
+"""Regenerate docs/screenshots/*.png (run with QT_QPA_PLATFORM=offscreen; `make screenshots`).
+
+Each screenshot runs in its own subprocess (language and text size apply to a fresh QApplication):
+- main-window.png: the sample packet, tree expanded on Ⅲ, positioned on a Ⅲ risk;
+- main-window-large-text.png: the same with 文字の大きさ = 特大;
+- main-window-en.png: the English UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SHOTS = {
+    "main-window.png": {"language": "ja", "text_size": "normal"},
+    "main-window-large-text.png": {"language": "ja", "text_size": "xlarge"},
+    "main-window-en.png": {"language": "en", "text_size": "normal"},
+}
+
+
+def take(out: Path, language: str, text_size: str, packet: Path, width: int, height: int) -> None:
+    """Runs inside the child process."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    from ui import ops
+    from ui.dialogs.settings import AppSettings
+    from ui.i18n import install_translators
+    from ui.main_window import MainWindow, icon
+    from ui.theme import apply_theme
+
+    settings = AppSettings()
+    settings.language = language
+    settings.text_size = text_size
+    settings.member_name = "山田 花子"
+    install_translators(app, language)
+    apply_theme(app, text_size, False)
+    app.setWindowIcon(icon("app"))
+    window = MainWindow(settings, ask_member_name=False, open_store=False)
+    window.resize(width, height)
+    window.show()
+
+    def wait(signal: object, timeout_ms: int = 60000) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)  # type: ignore[attr-defined]
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+
+    def settle(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    window.open_file(packet)
+    if window.outline is None:
+        wait(window.outline_ready)
+    panel = window.outline_panel
+    assert panel is not None and window.outline is not None
+    panel.tree.collapseAll()
+    for index in range(panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(index)
+        if item is not None and "全項目評価書" in item.text(0):
+            item.setExpanded(True)
+            break
+    target = None
+    for document in window.outline.documents:
+        if document.form != "全項目評価書":
+            continue
+        for node in document.nodes:
+            if node.kind == "risk" and target is None:
+                target = node
+        break
+    panel.expand_chapter("Ⅲ")
+    if target is not None:
+        window.page_view.go_to(target.page, target.y, record_history=False)
+    if window.index_state != "ready":
+        wait(window.index_ready, 30000)
+    settle(1200)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(out))
+    window.close()
+    ops.shutdown()
+    print(f"wrote {out}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out-dir", default=str(REPO / "docs" / "screenshots"))
+    parser.add_argument("--packet", default=None, help="PDF to show (default: a generated 4-report sample)")
+    parser.add_argument("--size", default="1400x900")
+    parser.add_argument("--child", nargs=3, metavar=("OUT", "LANGUAGE", "TEXT_SIZE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    if args.child:
+        out, language, text_size = args.child
+        take(Path(out), language, text_size, Path(args.packet), width, height)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="pia-shots-") as tmp:
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                   PIA_REVIEWER_HOME=str(Path(tmp) / "profile"))
+        packet = Path(args.packet) if args.packet else Path(tmp) / "sample-packet.pdf"
+        if not args.packet:
+            from reviewer.samples import generate_packet
+
+            generate_packet(packet, reports=4, seed=1)
+        for name, options in SHOTS.items():
+            subprocess.run(
+                [sys.executable, __file__, "--packet", str(packet), "--size", args.size,
+                 "--child", str(Path(args.out_dir) / name), options["language"], options["text_size"]],
+                check=True, env=env, cwd=REPO,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

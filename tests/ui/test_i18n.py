@@ -1,0 +1,123 @@
+"""Translations: the English catalog is complete for the window, panels and dialogs, loads, and turns the menus
+English; Japanese loads Qt's own qtbase_ja for standard buttons."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+REPO = Path(__file__).resolve().parent.parent.parent
+TS = REPO / "resources" / "translations" / "pia_reviewer_en.ts"
+OWN_FILES = ["ui/main_window.py", "ui/ops.py", "ui/gui.py", "ui/panels/outline.py", "ui/panels/search.py",
+             "ui/panels/thumbnails.py", "ui/dialogs/goto_page.py", "ui/dialogs/member_name.py",
+             "ui/dialogs/password.py", "ui/dialogs/settings.py"]
+
+
+@pytest.fixture
+def app_translators(qapp: Any) -> Iterator[Any]:
+    from ui.i18n import remove_translators
+
+    yield qapp
+    remove_translators(qapp)
+
+
+def translations(path: Path) -> dict[tuple[str, str], str | None]:
+    result: dict[tuple[str, str], str | None] = {}
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            done = translation is not None and translation.get("type") not in ("unfinished", "vanished",
+                                                                                  "obsolete")
+            result[(name, message.findtext("source") or "")] = translation.text if done and translation is not None \
+                else None
+    return result
+
+
+def test_catalog_covers_every_string_of_the_window(tmp_path: Path) -> None:
+    """Extract the strings of the current sources and check each has an English translation in the catalog."""
+    fresh = tmp_path / "fresh.ts"
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    subprocess.run([str(lupdate), *OWN_FILES, "-ts", str(fresh)], cwd=REPO, check=True, capture_output=True)
+    needed = translations(fresh)
+    assert len(needed) > 100
+    catalog = translations(TS)
+    missing = [key for key in needed if not catalog.get(key)]
+    assert not missing, f"run scripts/build_translations.py; untranslated: {missing[:10]}"
+    assert all(context for context, _source in needed), "strings without a context (use self.tr in a class)"
+    for (_context, source), english in catalog.items():
+        if english and "{" in source:  # named placeholders survive translation
+            import re
+
+            assert set(re.findall(r"\{(\w+)\}", source)) == set(re.findall(r"\{(\w+)\}", english)), source
+    assert TS.with_suffix(".qm").stat().st_size > 1000
+
+
+def test_english_menus(app_translators: Any, qtbot: Any) -> None:
+    from ui.dialogs.settings import AppSettings
+    from ui.i18n import current_language, install_translators
+    from ui.main_window import MainWindow
+
+    install_translators(app_translators, "en")
+    assert current_language() == "en"
+    window = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(window)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Go", "&Comments", "&Tools", "&Help"]
+    assert window.act_goto.text() == "Go to page…"
+    assert window.comments_dock.windowTitle() == "Comments"
+    assert window.page_status_text(0) == ""
+    from reviewer.structure.model import Outline
+
+    labels = [str(i) for i in range(312)]
+    window.page_count, window.page_labels = 312, labels
+    window.outline = Outline(sha256="c" * 64, pages=312, page_labels=labels)
+    assert window.page_status_text(130) == "Packet page 130 (PDF 131 / 312)"
+
+
+def test_japanese_loads_qtbase_ja(app_translators: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.i18n import install_translators
+
+    installed = install_translators(app_translators, "ja")
+    assert installed, "qtbase_ja.qm not found"
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "").startswith("キャンセル")
+
+
+def test_settings_dialog_persists_language_size_contrast(app_translators: Any, qtbot: Any) -> None:
+    from PySide6.QtGui import QPalette
+
+    from ui.dialogs.settings import AppSettings, SettingsDialog
+    from ui.theme import apply_theme, load_bundled_font
+
+    settings = AppSettings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.text_size.setCurrentIndex(dialog.text_size.findData("xlarge"))
+    dialog.high_contrast.setChecked(True)
+    assert dialog.save() is True  # the language changed
+    again = AppSettings()
+    assert (again.language, again.text_size, again.high_contrast) == ("en", "xlarge", True)
+    base = app_translators.font().pointSizeF()
+    family = load_bundled_font()
+    try:
+        apply_theme(app_translators, "xlarge", True)
+        assert app_translators.font().pointSizeF() == pytest.approx(base * 1.5, abs=0.6)
+        assert family in app_translators.font().families()
+        assert app_translators.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+    finally:
+        apply_theme(app_translators, "normal", False)
+    assert app_translators.font().pointSizeF() == pytest.approx(base, abs=0.1)
+    assert app_translators.palette().color(QPalette.ColorRole.Window).name() != "#000000"

@@ -1,0 +1,431 @@
+"""Panels and dialogs on their own: the structure tree (judgements, per-file grouping, follow, progress,
+fallbacks), page input parsing, the search panel against a real index, thumbnails, and the op helper."""
+
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, Qt
+
+from reviewer.structure.model import Document, Node, Outline
+
+pytestmark = pytest.mark.gui
+
+SHA = "b" * 64
+LABELS = ["表紙", "1", "2", "3", "4", "5", "6", "7"]
+
+
+def outline() -> Outline:
+    nodes = [
+        Node("chapter", "Ⅱ", "特定個人情報ファイルの概要", 1, 40),
+        Node("section", "1", "特定個人情報ファイル名", 1, 80, file="住民基本台帳ファイル"),
+        Node("chapter", "Ⅲ", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策", 2, 40),
+        Node("section", "2", "特定個人情報の入手", 2, 80, file="住民基本台帳ファイル"),
+        Node("risk", "1", "目的外の入手が行われるリスク", 2, 120, file="住民基本台帳ファイル", judgement="十分である"),
+        Node("risk", "2", "不適切な方法で入手が行われるリスク", 3, 100, file="住民基本台帳ファイル",
+             judgement="課題が残されている"),
+        Node("chapter", "Ⅲ", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策", 4, 40),
+        Node("section", "2", "特定個人情報の入手", 4, 80, file="本人確認情報ファイル"),
+        Node("risk", "1", "目的外の入手が行われるリスク", 4, 300, file="本人確認情報ファイル",
+             judgement="特に力を入れている"),
+        Node("chapter", "Ⅳ", "その他のリスク対策", 6, 40),
+        Node("item", "①", "自己点検", 6, 90, judgement="十分に行っている"),
+    ]
+    return Outline(
+        sha256=SHA, pages=8, page_labels=LABELS,
+        documents=[Document("審議資料", None, 0, 0),
+                   Document("住民基本台帳に関する事務 全項目評価書", "全項目評価書", 1, 7, nodes)],
+        found_report=True,
+    )
+
+
+@pytest.fixture
+def outline_panel(qtbot: Any) -> Any:
+    from ui.panels.outline import OutlinePanel
+
+    panel = OutlinePanel()
+    panel.resize(420, 600)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def test_tree_structure_judgements_and_files(outline_panel: Any) -> None:
+    from ui.panels.outline import COL_JUDGEMENT, ROLE_JUDGEMENT
+
+    o = outline()
+    outline_panel.set_outline(o)
+    tree = outline_panel.tree
+    assert outline_panel.mode == "structure"
+    assert tree.topLevelItemCount() == 2
+    report = tree.topLevelItem(1)
+    assert report.text(0) == "住民基本台帳に関する事務 全項目評価書" and report.isExpanded()
+    chapters = [report.child(i).text(0) for i in range(report.childCount())]
+    assert chapters == [
+        "Ⅱ（住民基本台帳ファイル） 特定個人情報ファイルの概要",
+        "Ⅲ（住民基本台帳ファイル） 特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+        "Ⅲ（本人確認情報ファイル） 特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+        "Ⅳ その他のリスク対策",
+    ]
+    nodes = o.documents[1].nodes
+    issue = outline_panel.item_for_node(nodes[5])
+    assert issue.text(0) == "リスク2 不適切な方法で入手が行われるリスク"
+    assert issue.parent().text(0) == "2. 特定個人情報の入手"
+    assert issue.text(COL_JUDGEMENT) == "課題あり"
+    assert issue.data(COL_JUDGEMENT, ROLE_JUDGEMENT) == "課題が残されている"
+    assert issue.background(COL_JUDGEMENT).color().name() == "#c0392b"
+    assert outline_panel.item_for_node(nodes[4]).text(COL_JUDGEMENT) == "十分"
+    assert outline_panel.item_for_node(nodes[8]).text(COL_JUDGEMENT) == "特に力"
+    assert outline_panel.item_for_node(nodes[10]).text(COL_JUDGEMENT) == "十分"
+
+
+def test_click_jumps_to_heading_position(outline_panel: Any, qtbot: Any) -> None:
+    o = outline()
+    outline_panel.set_outline(o)
+    item = outline_panel.item_for_node(o.documents[1].nodes[8])
+    outline_panel.tree.scrollToItem(item)
+    rect = outline_panel.tree.visualItemRect(item)
+    with qtbot.waitSignal(outline_panel.jump_requested) as blocker:
+        qtbot.mouseClick(outline_panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [4, 300.0]
+    doc_item = outline_panel.tree.topLevelItem(0)
+    with qtbot.waitSignal(outline_panel.jump_requested) as blocker:
+        outline_panel.tree.itemActivated.emit(doc_item, 0)
+    assert blocker.args[0] == 0 and math.isnan(blocker.args[1])
+
+
+def test_follow_selects_deepest_node_without_jumping(outline_panel: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    o = outline()
+    outline_panel.set_outline(o)
+    other = QLineEdit(outline_panel)
+    other.setFocus()
+    focused = QApplication.focusWidget()
+    nodes = o.documents[1].nodes
+    jumps: list[Any] = []
+    outline_panel.jump_requested.connect(lambda *args: jumps.append(args))
+    outline_panel.follow(3, 400.0)  # inside risk 2 of the first file
+    assert outline_panel.tree.currentItem() is outline_panel.item_for_node(nodes[5])
+    outline_panel.follow(4, 200.0)  # second Ⅲ, section 2 before its risk 1 (same key as the first file's)
+    assert outline_panel.tree.currentItem() is outline_panel.item_for_node(nodes[7])
+    outline_panel.follow(4, 310.0)
+    assert outline_panel.tree.currentItem() is outline_panel.item_for_node(nodes[8])
+    assert jumps == []
+    assert QApplication.focusWidget() is focused
+
+
+def test_progress_counts_per_node(outline_panel: Any) -> None:
+    from ui.panels.outline import COL_PROGRESS, node_keys
+
+    o = outline()
+    outline_panel.set_outline(o)
+    assert outline_panel.tree.isColumnHidden(COL_PROGRESS)
+    keys = node_keys(o)[1]
+    nodes = o.documents[1].nodes
+    # node keys are exactly what Location.node_key() gives for the heading's own position
+    for node, key in zip(nodes, keys, strict=True):
+        assert o.locate(node.page, node.y).node_key() == key
+    assert keys[5] == "1:Ⅲ/2/risk2@住民基本台帳ファイル"
+    outline_panel.set_progress({keys[5]: (1, 1, True), keys[3]: (23, 41, False)})
+    assert not outline_panel.tree.isColumnHidden(COL_PROGRESS)
+    assert outline_panel.item_for_node(nodes[5]).text(COL_PROGRESS) == "● 1/1 確認済み"
+    assert outline_panel.item_for_node(nodes[3]).text(COL_PROGRESS) == "23/41 確認済み"
+    assert outline_panel.item_for_node(nodes[4]).text(COL_PROGRESS) == ""
+    outline_panel.set_progress({})
+    assert outline_panel.tree.isColumnHidden(COL_PROGRESS)
+
+
+def test_fallback_to_bookmarks_then_pages(outline_panel: Any, qtbot: Any) -> None:
+    bookmarks = Outline(sha256=SHA, pages=5, page_labels=["i", "ii", "1", "2", "3"],
+                        bookmarks=[(1, "はじめに", 0), (2, "目的", 1), (1, "本編", 2), (2, "詳細", 4)],
+                        message="評価書が見つかりませんでした")
+    outline_panel.set_outline(bookmarks)
+    assert outline_panel.mode == "bookmarks"
+    tree = outline_panel.tree
+    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == ["はじめに", "本編"]
+    assert tree.topLevelItem(1).child(0).text(0) == "詳細"
+    assert outline_panel.message.text() == "評価書が見つかりませんでした"
+    outline_panel.follow(3, 10.0)
+    assert tree.currentItem().text(0) == "本編"
+    with qtbot.waitSignal(outline_panel.jump_requested) as blocker:
+        tree.itemActivated.emit(tree.topLevelItem(1).child(0), 0)
+    assert blocker.args[0] == 4
+
+    plain = Outline(sha256=SHA, pages=3, page_labels=["表紙", "1", "2"])
+    outline_panel.set_outline(plain)
+    assert outline_panel.mode == "pages"
+    assert [tree.topLevelItem(i).text(0) for i in range(3)] == [
+        "資料 表紙 ページ", "資料 1 ページ", "資料 2 ページ"]
+    outline_panel.follow(2, 0.0)
+    assert tree.currentItem() is tree.topLevelItem(2)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3", (4, "label")),
+    ("３", (4, "label")),
+    ("資料3", (4, "label")),
+    ("資料３ページ", (4, "label")),
+    ("p.3", (4, "label")),
+    ("- 3 -", (4, "label")),
+    ("表紙", (0, "label")),
+    ("#3", (2, "pdf")),
+    ("PDF 3", (2, "pdf")),
+    ("pdf3", (2, "pdf")),
+    ("8", (7, "pdf")),  # no page is labelled 8: the PDF's 8th page
+    ("#99", None),
+    ("99", None),
+    ("", None),
+    ("なし", None),
+])
+def test_resolve_page_input(text: str, expected: tuple[int, str] | None) -> None:
+    from ui.dialogs.goto_page import resolve_page_input
+
+    labels = ["表紙", "目次", "i", "1", "3", "4", "5", "6"]
+    assert resolve_page_input(text, labels) == expected
+
+
+def test_resolve_page_input_prefixed_labels() -> None:
+    from ui.dialogs.goto_page import resolve_page_input
+
+    labels = ["表紙", "資料1", "資料2", "資料129"]
+    assert resolve_page_input("129", labels) == (3, "label")
+    assert resolve_page_input("資料129", labels) == (3, "label")
+
+
+@pytest.fixture(scope="module")
+def built_index(small_packet: tuple[Path, Any], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, int]:
+    """The small packet indexed once: (index path, sha256, count of 委託)."""
+    from reviewer.document import Packet
+    from reviewer.search import SearchIndex
+
+    index_path = tmp_path_factory.mktemp("index") / "index.db"
+    with Packet.open(small_packet[0]) as packet, SearchIndex(index_path) as index:
+        index.build(packet)
+        return index_path, packet.sha256, index.count(packet.sha256, "委託")
+
+
+def test_search_panel_against_a_real_index(qtbot: Any, small_packet: tuple[Path, Any],
+                                           built_index: tuple[Path, str, int]) -> None:
+    from reviewer.annotations import Annotation
+    from ui.panels.search import SearchPanel
+
+    path, truth = small_packet
+    index_path, sha, expected = built_index
+    panel: Any = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.index_path = str(index_path)
+    panel.set_packet(sha, "building")
+    panel.set_outline(truth)
+    note = Annotation(file_sha256=sha, file_name=path.name, page=3, page_label=truth.page_labels[3],
+                      kind="note", rects=[(1.0, 1.0, 2.0, 2.0)], category="質問",
+                      text="委託先の監督について確認したい", author="委員A")
+    panel.annotation_source = lambda: [note]
+    panel.query.setText("委託")
+    panel.search_now()
+    assert panel.status.text() == "索引を作成中…"  # waits for the index
+    with qtbot.waitSignal(panel.hits_changed, timeout=10000) as blocker:
+        panel.set_index_state("ready")
+    hits, current = blocker.args
+    assert len(panel.hits) == expected > 0
+    assert sum(len(v) for v in hits.values()) >= expected and current is None
+    assert panel.status.text().startswith(f"{expected} 件見つかりました・コメント 1 件")
+    # grouped by report, then by section; each leaf has the page label and the hit in bold
+    top = [panel.results.topLevelItem(i).text(0) for i in range(panel.results.topLevelItemCount())]
+    assert top[-1] == "コメント（1 件）"
+    reports = {d.title for d in truth.documents if d.form}
+    assert any(any(title.startswith(r) for r in reports) for title in top[:-1]), top
+    group = panel.results.topLevelItem(0)
+    leaf = group.child(0).child(0)
+    from ui.panels.search import ROLE_HTML
+
+    html = leaf.data(0, ROLE_HTML)
+    assert "<b>委託</b>" in html and f"資料 {panel.hits[0].page_label}" in html
+    # F3 / Shift+F3 move through the hits
+    with qtbot.waitSignal(panel.hit_activated) as activated:
+        panel.next_hit()
+    assert activated.args[0] == panel.hits[0].page and panel.current == 0
+    panel.next_hit()
+    assert panel.current == 1
+    panel.previous_hit()
+    panel.previous_hit()
+    assert panel.current == len(panel.hits) - 1
+    # the kana option re-runs the search
+    with qtbot.waitSignal(panel.hits_changed, timeout=10000):
+        panel.kana.setChecked(True)
+    assert len(panel.hits) == expected
+    with qtbot.waitSignal(panel.comment_activated) as picked:
+        comment_group = panel.results.topLevelItem(panel.results.topLevelItemCount() - 1)
+        panel.results.itemActivated.emit(comment_group.child(0), 0)
+    assert picked.args == [note.id, 3]
+
+
+def test_search_as_you_type_debounces(qtbot: Any, built_index: tuple[Path, str, int]) -> None:
+    from ui.panels.search import SearchPanel
+
+    index_path, sha, _count = built_index
+    panel: Any = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.index_path = str(index_path)
+    panel.set_packet(sha, "ready")
+    searches: list[str] = []
+    panel.hits_changed.connect(lambda *_a: searches.append(panel.last_query))
+    for text in ("I", "IS", "ISM", "ISMA", "ＩＳＭＡＰ"):
+        panel.query.setText(text)
+    qtbot.waitUntil(lambda: panel.last_query == "ＩＳＭＡＰ", timeout=5000)
+    assert searches == ["ＩＳＭＡＰ"]  # one search after typing stopped
+    assert panel.hits
+    panel.query.setText("")
+    qtbot.waitUntil(lambda: not panel.hits, timeout=3000)
+
+
+def test_thumbnails_render_lazily(qtbot: Any, small_packet: tuple[Path, Any]) -> None:
+    from ui.panels.thumbnails import ThumbnailsPanel
+
+    path, truth = small_packet
+    panel = ThumbnailsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(300, 500)
+    panel.set_document(path, None, truth.page_labels)
+    assert panel.renderer is None  # nothing rendered while hidden
+    panel.show()
+    qtbot.waitUntil(lambda: 0 in panel.model.cache, timeout=10000)
+    visible = panel.visible_rows()
+    assert 0 < len(visible) < truth.pages
+    qtbot.waitUntil(lambda: all(row in panel.model.cache for row in visible), timeout=10000)
+    assert len(panel.model.cache) <= len(visible) + 4  # only what was shown
+    pixmap = panel.model.cache[0]
+    assert pixmap.width() > 50 and pixmap.height() > pixmap.width()
+    assert panel.model.data(panel.model.index(1)) == truth.page_labels[1]
+    with qtbot.waitSignal(panel.page_requested) as blocker:
+        panel.view.activated.emit(panel.model.index(2))
+    assert blocker.args == [2]
+    panel.close_document()
+    assert panel.renderer is None
+
+
+def _add(a: int, b: int, progress: Any = None) -> int:
+    import time
+
+    for step in range(3):
+        if progress is not None:
+            progress(step + 1, 3)
+    time.sleep(0.2)  # progress is best effort: it is dropped once the result has been delivered
+    return a + b
+
+
+def _fail() -> int:
+    from reviewer.errors import ReviewerError
+
+    raise ReviewerError("テスト用のエラーです", "test error")
+
+
+def test_op_delivers_result_progress_and_errors_on_gui_thread(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from ui.ops import Op
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    results: list[Any] = []
+    threads: list[Any] = []
+    progress: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def success(value: int) -> None:
+        threads.append(threading.current_thread())
+        results.append(value)
+        done.set()
+
+    Op(owner, _add, 2, 3).with_progress(lambda d, t: progress.append((d, t))).success(success).run_in_thread()
+    qtbot.waitUntil(done.is_set, timeout=5000)
+    assert results == [5] and threads == [threading.main_thread()]
+    assert progress and progress[-1] == (3, 3)
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    Op(owner, _fail).run_in_thread()
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown == ["テスト用のエラーです"]
+
+
+def test_op_skips_deleted_receiver_and_cancel(qtbot: Any) -> None:
+    from shiboken6 import delete
+
+    from ui.ops import Op
+
+    gate = threading.Event()
+    receiver = QObject()
+    got: list[int] = []
+
+    def slow() -> int:
+        gate.wait(5)
+        return 1
+
+    op = Op(receiver, slow).success(got.append).run_in_thread("test-deleted")
+    delete(receiver)
+    gate.set()
+    qtbot.waitUntil(lambda: not op.is_running(), timeout=5000)
+    finished = Op(None, lambda: 2).success(got.append).run_in_thread("test-deleted")
+    qtbot.waitUntil(lambda: got == [2], timeout=5000)  # the first result was dropped, the lane keeps working
+    assert not finished.is_running()
+
+    gate.clear()
+    cancelled = Op(None, slow).success(got.append).run_in_thread("test-cancel")
+    cancelled.cancel()
+    gate.set()
+    Op(None, lambda: 3).success(got.append).run_in_thread("test-cancel")
+    qtbot.waitUntil(lambda: got == [2, 3], timeout=5000)
+
+
+def test_op_runs_in_the_worker_process(qtbot: Any) -> None:
+    import os
+
+    from ui.ops import Op
+
+    got: list[Any] = []
+    progress: list[tuple[int, int]] = []
+    Op(None, _add, 20, 22).with_progress(lambda d, t: progress.append((d, t))).success(got.append) \
+        .run_in_process()
+    Op(None, os.getpid).success(got.append).run_in_process()
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=60000)
+    assert got[0] == 42
+    assert got[1] != os.getpid()  # really another process
+    assert progress and progress[-1] == (3, 3)
+
+
+def _until_cancelled(cancelled: Any = None) -> str:
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if cancelled is not None and cancelled():
+            return "stopped"
+        time.sleep(0.01)
+    return "timeout"
+
+
+def test_process_op_cancel_stops_the_running_job(qtbot: Any) -> None:
+    import os
+    import time
+
+    from ui.ops import Op
+
+    got: list[Any] = []
+    finished: list[str] = []
+    long_job = Op(None, _until_cancelled).success(got.append).finally_(lambda: finished.append("long")) \
+        .run_in_process()
+    qtbot.waitUntil(long_job.is_running, timeout=30000)
+    time.sleep(0.3)  # let it start in the worker
+    long_job.cancel()
+    started = time.monotonic()
+    Op(None, os.getpid).success(got.append).run_in_process()
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=20000)
+    assert isinstance(got[0], int) and time.monotonic() - started < 10  # not stuck behind a 30 s job
+    assert finished == ["long"]  # cancelled ops deliver nothing but still call finally_
+    assert long_job.result_now(5) == "stopped"

@@ -1,0 +1,943 @@
+"""The annotation controller: wires the page view's tools, the store, the comments panel, review progress and undo.
+
+Install it on the main window with one line at the end of ``MainWindow.__init__`` (after the docks exist)::
+
+    self.annotations = AnnotationController(self)
+
+It fills ``comments_dock``, adds the tools to ``toolbar``, an 編集 menu (undo/redo) and a コメント menu (tools, import
+and export), and follows the window's ``store_ready``, ``document_opened`` and ``outline_ready`` signals (the packet's
+sha256 arrives with the outline; the outline panel's tree gets a 確認済み context menu and ``set_progress``).
+Without a main window (tests, scripts) pass the pieces: ``AnnotationController(page_view=..., store=...,
+dock=..., outline_panel=...)`` and call ``set_document(path, sha256, page_labels)`` and ``set_outline(outline)``.
+
+Tools: 選択 (Esc), ハイライト (H: drag over text), 範囲 (R: drag a rectangle), 付箋 (N: click), and
+「選択範囲にコメント」 (C) for text selected in the select tool. After a gesture a small :class:`CommentEditor`
+opens (non-modal ``open()``; Ctrl+Enter saves). Every change goes through :class:`ui.undo.UndoService` as a core
+command, so Ctrl+Z / Ctrl+Shift+Z undo and redo it with a named entry (「コメントを削除」).
+
+Signals:
+    annotations_changed(): the shown annotations were reloaded from the store.
+    progress_changed(object): the per-node progress dict given to the outline tree.
+    message(str): a short status message (e.g. 「コメントを削除しました（Ctrl+Z で元に戻す）」).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QMessageBox, QToolBar, QTreeWidget, QWidget
+
+from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
+from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
+from ui.dialogs.comment_editor import CommentEditor
+from ui.panels.comments import CommentsPanel, CurrentNode
+from ui.undo import UndoService
+
+log = logging.getLogger("ui.annotate")
+
+TOOLS: tuple[str, ...] = ("select", "highlight", "area", "note")
+NOTE_HALF = 8.0  # a sticky note is stored as a 16 pt square around its point
+REVIEW_CHAPTERS = frozenset({"Ⅲ", "Ⅳ", "III", "IV"})
+SETTING_CATEGORIES = "categories"
+Progress = dict[str, tuple[int, int, bool]]
+
+
+_STROKE = "#34495e"
+TOOL_ICONS: dict[str, str] = {
+    "select": f'<path d="M9 4h6M9 20h6M12 4v16" stroke="{_STROKE}"/>',
+    "highlight": f'<rect x="3" y="13" width="18" height="6" rx="1" fill="#f4c542" stroke="none" opacity="0.8"/>'
+                 f'<path d="M7 15L11 4h2l4 11M8.6 11h6.8" stroke="{_STROKE}"/>',
+    "area": f'<rect x="4" y="5" width="16" height="14" rx="1" stroke="{_STROKE}" stroke-dasharray="3 2"/>'
+            f'<rect x="8" y="9" width="8" height="6" fill="#5aa9e6" stroke="none" opacity="0.6"/>',
+    "note": f'<path d="M5 4h14v11l-5 5H5z" fill="#f4c542" stroke="{_STROKE}"/><path d="M14 20v-5h5" '
+            f'stroke="{_STROKE}"/><path d="M8 8h8M8 11h6" stroke="{_STROKE}"/>',
+}
+
+
+def tool_icon(mode: str) -> QIcon:
+    """The toolbar icon of a tool, drawn from a small SVG (24 px grid) at 1x and 2x."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24" fill="none" '
+           'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">' + TOOL_ICONS[mode] + "</svg>")
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    icon = QIcon()
+    for size in (24, 48):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        renderer.render(painter)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+# ------------------------------------------------------------------------------------------------ pure helpers
+@dataclass(slots=True)
+class _NodeInfo:
+    key: str
+    ancestors: list[str] = field(default_factory=list)  # outermost first, the document key included
+    reviewable: bool = False
+    label: str = ""
+
+
+def _roman(number: str) -> str:
+    return unicodedata.normalize("NFKC", number).upper().replace("Ⅲ", "III").replace("Ⅳ", "IV")
+
+
+def walk_nodes(outline: Outline) -> list[_NodeInfo]:
+    """Every node of every report with its key (``Location.node_key()``), its ancestors' keys and whether it
+    carries a 確認済み mark (each risk, and each section of Ⅲ/Ⅳ)."""
+    infos: list[_NodeInfo] = []
+    for doc_index, document in enumerate(outline.documents):
+        doc_key = f"{doc_index}:"
+        infos.append(_NodeInfo(doc_key, [], False, document.title))
+        location = Location(document_index=doc_index, document_title=document.title)
+        chapter_key = section_key = ""
+        for node in document.nodes:
+            depth = KIND_DEPTH.get(node.kind, 2)
+            if depth == 0:
+                location.chapter, location.section, location.leaf = node, None, None
+                chapter_key, section_key = location.node_key(), ""
+                ancestors = [doc_key]
+                key = chapter_key
+            elif depth == 1:
+                location.section, location.leaf = node, None
+                section_key = location.node_key()
+                ancestors = [doc_key] + ([chapter_key] if chapter_key else [])
+                key = section_key
+            else:
+                location.leaf = node
+                ancestors = [doc_key] + [k for k in (chapter_key, section_key) if k]
+                key = location.node_key()
+            in_review_chapter = (
+                location.chapter is not None and _roman(location.chapter.number) in {"III", "IV"}
+            )
+            reviewable = document.is_report and (
+                node.kind == "risk" or (node.kind == "section" and in_review_chapter)
+            )
+            infos.append(_NodeInfo(key, ancestors, reviewable, location.item_label()))
+    return infos
+
+
+def compute_progress(outline: Outline, marks: dict[str, Any], annotations: Iterable[Annotation]) -> Progress:
+    """Per node key: (reviewed, total, has_comments) summed over the node and everything under it."""
+    infos = walk_nodes(outline)
+    by_key = {info.key: info for info in infos}
+    reviewed: dict[str, int] = {}
+    total: dict[str, int] = {}
+    commented: set[str] = set()
+    for info in infos:
+        reviewed.setdefault(info.key, 0)
+        total.setdefault(info.key, 0)
+        if not info.reviewable:
+            continue
+        is_done = bool(getattr(marks.get(info.key), "reviewed", False))
+        for key in (info.key, *info.ancestors):
+            total[key] = total.get(key, 0) + 1
+            if is_done:
+                reviewed[key] = reviewed.get(key, 0) + 1
+    for annotation in annotations:
+        found = by_key.get(annotation.node_key)
+        if found is None:
+            continue
+        commented.add(found.key)
+        commented.update(found.ancestors)
+    # Nodes with nothing to review and no comments get no entry (the tree shows nothing for them).
+    return {key: (reviewed.get(key, 0), total.get(key, 0), key in commented) for key in total
+            if total.get(key, 0) or key in commented}
+
+
+def review_node(outline: Outline | None, page: int, y: float) -> tuple[str, str] | None:
+    """The (node_key, label) of the risk, or else the Ⅲ/Ⅳ section, at a position; None elsewhere."""
+    if outline is None:
+        return None
+    location = outline.locate(page, y)
+    if location.document_index is None or not outline.documents[location.document_index].is_report:
+        return None
+    if location.leaf is not None and location.leaf.kind == "risk":
+        return location.node_key(), _describe(location, location.leaf)
+    if location.section is not None and location.chapter is not None and \
+            _roman(location.chapter.number) in {"III", "IV"}:
+        section_only = Location(location.document_index, location.document_title, location.chapter,
+                                location.section, None)
+        return section_only.node_key(), _describe(section_only, location.section)
+    return None
+
+
+def _describe(location: Location, node: Node) -> str:
+    label = Location(location.document_index, location.document_title, location.chapter,
+                     location.section if node.kind != "section" or location.section is node else None,
+                     location.leaf if node.kind in ("risk", "item") else None).item_label()
+    title = f"{label} {node.title}".strip()
+    if node.file:
+        title += f"（{node.file}）"
+    if node.judgement:
+        title += f" ［{node.judgement}］"
+    return f"{location.document_title}\n{title}" if location.document_title else title
+
+
+def context_around(page_text: str, quote: str, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """The ``chars`` characters before and after ``quote`` in ``page_text`` (whitespace-insensitive find)."""
+    if not quote:
+        return "", ""
+    index = page_text.find(quote)
+    if index >= 0:
+        return page_text[max(0, index - chars):index], page_text[index + len(quote): index + len(quote) + chars]
+    # Compare without whitespace (the text layer breaks lines where the quote may not).
+    squeezed: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(page_text):
+        if not ch.isspace():
+            squeezed.append(ch)
+            positions.append(i)
+    target = "".join(quote.split())
+    found = "".join(squeezed).find(target)
+    if found < 0 or not target:
+        return "", ""
+    start = positions[found]
+    end = positions[found + len(target) - 1] + 1
+    return page_text[max(0, start - chars):start], page_text[end:end + chars]
+
+
+# ------------------------------------------------------------------------------------------------ page text
+class _PageTextSource:
+    """Text under an area or near a point, from a Document this controller owns (GUI thread only).
+
+    PyMuPDF is not thread-safe: this Document is opened by and used in the GUI thread only, separate from the
+    page view's render worker.
+    """
+
+    def __init__(self) -> None:
+        self._path: Path | None = None
+        self._password: str | None = None
+        self._doc: Any = None
+
+    def set_file(self, path: Path | None, password: str | None) -> None:
+        self.close()
+        self._path, self._password = path, password
+
+    def close(self) -> None:
+        if self._doc is not None:
+            self._doc.close()
+        self._doc = None
+
+    def _document(self) -> Any:
+        if self._doc is None and self._path is not None:
+            import pymupdf
+
+            try:
+                doc = pymupdf.open(self._path)
+                if doc.needs_pass:
+                    doc.authenticate(self._password or "")
+                self._doc = doc
+            except Exception:
+                log.warning("cannot open the packet for quotes")
+                self._doc = None
+        return self._doc
+
+    def page_text(self, page: int) -> str:
+        doc = self._document()
+        if doc is None or not 0 <= page < doc.page_count:
+            return ""
+        return str(doc[page].get_text("text"))
+
+    def text_in(self, page: int, rect: Rect) -> str:
+        doc = self._document()
+        if doc is None or not 0 <= page < doc.page_count:
+            return ""
+        import pymupdf
+
+        text = str(doc[page].get_text("text", clip=pymupdf.Rect(*rect)))
+        return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+    def line_near(self, page: int, x: float, y: float, reach: float = 24.0) -> str:
+        """The text line under (x, y), or the nearest one within ``reach`` points vertically."""
+        doc = self._document()
+        if doc is None or not 0 <= page < doc.page_count:
+            return ""
+        best: tuple[float, str] | None = None
+        for block in doc[page].get_text("dict").get("blocks", ()):
+            for line in block.get("lines", ()):
+                x0, y0, x1, y1 = line["bbox"]
+                text = "".join(span.get("text", "") for span in line.get("spans", ())).strip()
+                if not text:
+                    continue
+                dy = 0.0 if y0 <= y <= y1 else min(abs(y - y0), abs(y - y1))
+                dx = 0.0 if x0 <= x <= x1 else min(abs(x - x0), abs(x - x1))
+                if dy > reach:
+                    continue
+                score = dy * 4 + dx
+                if best is None or score < best[0]:
+                    best = (score, text)
+        return best[1] if best else ""
+
+
+# ------------------------------------------------------------------------------------------------ controller
+@dataclass(slots=True)
+class _Pending:
+    """A gesture waiting for its comment text."""
+
+    page: int
+    kind: str
+    rects: list[Rect]
+    quote: str
+    prefix: str
+    suffix: str
+
+
+class AnnotationController(QObject):
+    """Creates, shows, edits and deletes comments; keeps review marks and progress; owns the undo stack."""
+
+    annotations_changed = Signal()
+    progress_changed = Signal(object)
+    message = Signal(str)
+    _store_changed = Signal(object)  # store callbacks may come from any thread: queue them to the GUI thread
+
+    def __init__(
+        self,
+        main_window: Any = None,
+        *,
+        page_view: Any = None,
+        store: Any = None,
+        dock: QDockWidget | None = None,
+        outline_panel: Any = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or main_window or (page_view if isinstance(page_view, QObject) else None))
+        self.main_window = main_window
+        self.page_view: Any = page_view if page_view is not None else getattr(main_window, "page_view", None)
+        self.outline_panel: Any = outline_panel if outline_panel is not None else getattr(
+            main_window, "outline_panel", None)
+        self.store: Any = None
+        self.undo = UndoService(None, self)
+        self.undo.failed.connect(self._show_error)
+        self.undo.replayed.connect(self.refresh)
+        self.panel = CommentsPanel()
+        self.sha256 = ""
+        self.file_name = ""
+        self.path: Path | None = None
+        self.password: str | None = None
+        self.page_labels: list[str] = []
+        self.outline: Outline | None = None
+        self.annotations: list[Annotation] = []
+        self.marks: dict[str, Any] = {}
+        self.progress: Progress = {}
+        self.active_editor: CommentEditor | None = None
+        self._pending: _Pending | None = None
+        self._texts = _PageTextSource()
+        self._unsubscribe: Callable[[], None] | None = None
+        self._refresh_scheduled = False
+        self._header: tuple[str, str] | None = None
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(80)
+        self._header_timer.timeout.connect(self._update_current_node)
+        self.panel.destroyed.connect(self._header_timer.stop)
+        self._store_changed.connect(self._on_store_changed, Qt.ConnectionType.QueuedConnection)
+
+        self.panel.replies_source = self._stored_replies
+        self.panel.annotation_activated.connect(self.jump_to)
+        self.panel.edit_requested.connect(self.edit_annotation)
+        self.panel.delete_requested.connect(self.delete_annotation)
+        self.panel.review_mark_requested.connect(self.set_review_mark)
+
+        self._build_actions()
+        if self.page_view is not None:
+            self._connect_page_view()
+        dock = dock if dock is not None else getattr(main_window, "comments_dock", None)
+        self.dock = dock
+        if dock is not None:
+            dock.setWidget(self.panel)
+            if not dock.windowTitle():
+                dock.setWindowTitle(self.tr("コメント"))
+        if self.outline_panel is not None:
+            self._hook_outline_tree()
+        store = store if store is not None else getattr(main_window, "store", None)
+        if store is not None:
+            self.set_store(store)
+        if main_window is not None:
+            self.install(main_window)
+            self._follow_window(main_window)
+
+    # -------------------------------------------------------------------------------- setup
+    def _build_actions(self) -> None:
+        self.tool_group = QActionGroup(self)
+        self.tool_group.setExclusive(True)
+        specs = (
+            ("select", self.tr("選択"), "Esc", self.tr("テキストを選択・コピー（Esc）")),
+            ("highlight", self.tr("ハイライト"), "H", self.tr("テキストをなぞってハイライトとコメント（H）")),
+            ("area", self.tr("範囲"), "R", self.tr("表や図を矩形で囲んでコメント（R）")),
+            ("note", self.tr("付箋"), "N", self.tr("クリックした位置に付箋コメント（N）")),
+        )
+        self.tool_actions: dict[str, QAction] = {}
+        for mode, text, key, tip in specs:
+            action = QAction(tool_icon(mode), text, self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(key))
+            action.setToolTip(tip)
+            action.setData(mode)
+            action.triggered.connect(lambda _checked=False, m=mode: self.set_tool(m))
+            self.tool_group.addAction(action)
+            self.tool_actions[mode] = action
+        self.tool_actions["select"].setChecked(True)
+        self.comment_selection_action = QAction(self.tr("選択範囲にコメント"), self)
+        self.comment_selection_action.setShortcut(QKeySequence("C"))
+        self.comment_selection_action.setToolTip(self.tr("選択したテキストをハイライトしてコメント（C）"))
+        self.comment_selection_action.setEnabled(False)
+        self.comment_selection_action.triggered.connect(self.comment_on_selection)
+        self.undo_action, self.redo_action = self.undo.create_actions(self)
+        self.toggle_panel_action = QAction(self.tr("コメント一覧"), self)
+        self.toggle_panel_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.toggle_panel_action.triggered.connect(self._toggle_dock)
+
+    def all_actions(self) -> list[QAction]:
+        return [*self.tool_actions.values(), self.comment_selection_action, self.undo_action, self.redo_action]
+
+    def _connect_page_view(self) -> None:
+        view = self.page_view
+        view.highlight_requested.connect(self._on_highlight_requested)
+        view.area_requested.connect(self._on_area_requested)
+        view.note_requested.connect(self._on_note_requested)
+        view.annotation_clicked.connect(self._on_annotation_clicked)
+        view.current_page_changed.connect(self._update_current_node)
+        if hasattr(view, "verticalScrollBar"):
+            view.verticalScrollBar().valueChanged.connect(self._schedule_header)
+        if hasattr(view, "selection_changed"):
+            view.selection_changed.connect(self.comment_selection_action.setEnabled)
+        if self.main_window is None and isinstance(view, QWidget):
+            # No window to carry the shortcuts: let the view carry them.
+            for action in self.all_actions():
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                view.addAction(action)
+
+    def _schedule_header(self, *_args: object) -> None:
+        self._header_timer.start()
+
+    def install(self, main_window: Any) -> None:
+        """Add the tools to the window's toolbar, a コメント menu, and undo/redo to the 編集 menu."""
+        self.main_window = main_window
+        for action in self.all_actions():
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            main_window.addAction(action)
+        toolbar = getattr(main_window, "toolbar", None)
+        if not isinstance(toolbar, QToolBar):
+            toolbars = main_window.findChildren(QToolBar) if hasattr(main_window, "findChildren") else []
+            toolbar = toolbars[0] if toolbars else None
+        if toolbar is not None:
+            toolbar.addSeparator()
+            for action in self.tool_actions.values():
+                toolbar.addAction(action)
+        menu_bar = main_window.menuBar()
+        edit_menu = self._find_menu(menu_bar, ("編集", "Edit"))
+        if edit_menu is None:
+            edit_menu = QMenu(self.tr("編集(&E)"), menu_bar)
+            top = menu_bar.actions()
+            if len(top) > 1:  # after ファイル
+                menu_bar.insertMenu(top[1], edit_menu)
+            else:
+                menu_bar.addMenu(edit_menu)
+        existing = edit_menu.actions()
+        if existing:
+            edit_menu.insertActions(existing[0], [self.undo_action, self.redo_action])
+            edit_menu.insertSeparator(existing[0])
+        else:
+            edit_menu.addActions([self.undo_action, self.redo_action])
+        self.comment_menu = QMenu(self.tr("コメント(&C)"), menu_bar)
+        before = self._find_menu(menu_bar, ("ツール", "Tools", "ヘルプ", "Help"))
+        if before is not None:
+            menu_bar.insertMenu(before.menuAction(), self.comment_menu)
+        else:
+            menu_bar.addMenu(self.comment_menu)
+        for action in self.tool_actions.values():
+            self.comment_menu.addAction(action)
+        self.comment_menu.addAction(self.comment_selection_action)
+        self.comment_menu.addSeparator()
+        self.comment_menu.addAction(self.toggle_panel_action)
+        from ui.exchange_actions import ExchangeActions
+
+        self.exchange = ExchangeActions(self, main_window)
+        self.exchange.install(menu_bar, self.comment_menu)
+        self.message.connect(self._show_status)
+
+    def _follow_window(self, window: Any) -> None:
+        """Track the main window's packet, structure and store through its signals (when it has them)."""
+        if hasattr(window, "document_opened"):
+            window.document_opened.connect(self._on_window_document_opened)
+        if hasattr(window, "outline_ready"):
+            window.outline_ready.connect(self._on_window_outline)
+        if hasattr(window, "store_ready"):
+            window.store_ready.connect(self.set_store)
+
+    def _on_window_document_opened(self, path: Any) -> None:
+        # The packet's sha256 comes with the structure (hashed by the detection job); until then no comments.
+        self.close_document()
+        self.path = Path(path)
+        self.file_name = self.path.name
+        self.password = getattr(self.main_window, "password", None)
+        self._texts.set_file(self.path, self.password)
+
+    def _on_window_outline(self, outline: Outline) -> None:
+        window = self.main_window
+        if self.outline_panel is None and getattr(window, "outline_panel", None) is not None:
+            self.outline_panel = window.outline_panel
+            self._hook_outline_tree()
+        path = getattr(window, "current_path", None) or self.path
+        labels = list(getattr(window, "page_labels", None) or outline.page_labels)
+        if outline.sha256 != self.sha256:
+            self.set_document(path, outline.sha256, labels, password=getattr(window, "password", None))
+        self.set_outline(outline)
+
+    @staticmethod
+    def _find_menu(menu_bar: Any, titles: tuple[str, ...]) -> QMenu | None:
+        for action in menu_bar.actions():
+            menu = action.menu()
+            if menu is not None and any(action.text().replace("&", "").startswith(t) for t in titles):
+                return menu  # type: ignore[no-any-return]
+        return None
+
+    def _show_status(self, text: str) -> None:
+        window = self.main_window
+        if window is not None and hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 6000)
+
+    def _toggle_dock(self) -> None:
+        if self.dock is not None:
+            self.dock.setVisible(not self.dock.isVisible())
+            if self.dock.isVisible():
+                self.panel.search_edit.setFocus()
+
+    # -------------------------------------------------------------------------------- state in
+    def set_store(self, store: Any) -> None:
+        """Use ``store`` (a ``reviewer.store.Store``) for comments and marks; subscribes to its changes."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.store = store
+        self.undo.set_store(store)
+        if store is not None and hasattr(store, "subscribe"):
+            from shiboken6 import isValid
+
+            signal_owner = self
+
+            def notify(change: Any) -> None:
+                # Called by the store in the writing thread; queued to the GUI thread. A controller that is
+                # gone must not break the store's write.
+                if isValid(signal_owner):
+                    signal_owner._store_changed.emit(change)
+
+            unsubscribe = store.subscribe(notify)
+            self._unsubscribe = unsubscribe if callable(unsubscribe) else None
+        categories = self._setting(SETTING_CATEGORIES, None)
+        if isinstance(categories, list) and categories:
+            self.panel.set_categories(str(c) for c in categories)
+        self.refresh()
+
+    def set_document(self, path: str | Path | None, sha256: str, page_labels: list[str] | None = None,
+                     *, name: str | None = None, password: str | None = None) -> None:
+        """The packet now shown (``sha256`` keys its comments); call on every open."""
+        self.path = Path(path) if path is not None else None
+        self.password = password
+        self.sha256 = sha256
+        self.file_name = name or (self.path.name if self.path is not None else "")
+        self.page_labels = list(page_labels or [])
+        self.outline = None
+        self._texts.set_file(self.path, password)
+        self.undo.stack.clear()
+        self.panel.set_outline(None)
+        self.refresh()
+
+    def set_outline(self, outline: Outline | None) -> None:
+        """The detected structure (used for grouping, placement of new comments and progress)."""
+        self.outline = outline
+        if outline is not None and not self.page_labels:
+            self.page_labels = list(outline.page_labels)
+        self.panel.set_outline(outline)
+        self._update_progress()
+        self._update_current_node()
+
+    def close_document(self) -> None:
+        self._texts.close()
+        self.sha256 = ""
+        self.path = None
+        self.outline = None
+        self.undo.stack.clear()
+        self.refresh()
+
+    # -------------------------------------------------------------------------------- settings
+    def _setting(self, key: str, default: Any) -> Any:
+        if self.store is None:
+            return default
+        try:
+            value = self.store.get_setting(key)
+        except Exception:
+            log.warning("cannot read setting %s", key)
+            return default
+        return default if value is None else value
+
+    def author(self) -> str:
+        """The member's name: the store's setting ``member_name``, else the main window's settings."""
+        name = self._setting("member_name", "")
+        if not name:
+            settings = getattr(self.main_window, "settings", None)
+            name = getattr(settings, "member_name", "") or ""
+        return str(name).strip()
+
+    def categories(self) -> list[str]:
+        stored = self._setting(SETTING_CATEGORIES, None)
+        if isinstance(stored, list) and stored:
+            return [str(c) for c in stored]
+        return list(DEFAULT_CATEGORIES)
+
+    def _remember_category(self, category: str) -> None:
+        categories = self.categories()
+        if category and category not in categories and self.store is not None:
+            categories.append(category)
+            try:
+                self.store.set_setting(SETTING_CATEGORIES, categories)
+            except Exception:
+                log.warning("cannot store the category list")
+            self.panel.set_categories(categories)
+
+    def _stored_replies(self, annotation_id: str) -> list[dict[str, str]]:
+        """Replies kept in the store's own table (besides those carried in ``extra["replies"]``)."""
+        if self.store is None or not hasattr(self.store, "replies"):
+            return []
+        try:
+            return [{"author": r.author, "text": r.text} for r in self.store.replies(annotation_id)]
+        except Exception:
+            log.warning("cannot read replies")
+            return []
+
+    # -------------------------------------------------------------------------------- refresh
+    def refresh(self) -> None:
+        """Reload comments and marks of the current packet from the store and update every view."""
+        if self.store is not None and self.sha256:
+            try:
+                self.annotations = list(self.store.annotations(self.sha256))
+                self.marks = dict(self.store.review_marks(self.sha256))
+            except Exception as exc:
+                self._show_exception(exc)
+                self.annotations, self.marks = [], {}
+        else:
+            self.annotations, self.marks = [], {}
+        if self.page_view is not None:
+            self.page_view.set_annotations(self.annotations)
+        self.panel.set_annotations(self.annotations)
+        self._update_progress()
+        self._refresh_header()
+        self.annotations_changed.emit()
+
+    def _on_store_changed(self, change: Any) -> None:
+        sha = getattr(change, "file_sha256", None)
+        if sha is not None and sha != self.sha256:
+            return
+        kind = getattr(change, "kind", "annotations")
+        if kind in ("annotations", "marks"):
+            # An import announces every comment: refresh once for the whole burst.
+            if not self._refresh_scheduled:
+                self._refresh_scheduled = True
+                QTimer.singleShot(0, self._scheduled_refresh)
+        elif kind == "settings":
+            categories = self._setting(SETTING_CATEGORIES, None)
+            if isinstance(categories, list) and categories:
+                self.panel.set_categories(str(c) for c in categories)
+
+    def _scheduled_refresh(self) -> None:
+        self._refresh_scheduled = False
+        self.refresh()
+
+    def _update_progress(self) -> None:
+        if self.outline is None:
+            self.progress = {}
+            self.panel.set_progress_text("")
+        else:
+            self.progress = compute_progress(self.outline, self.marks, self.annotations)
+            self._update_progress_text()
+        if self.outline_panel is not None and hasattr(self.outline_panel, "set_progress"):
+            self.outline_panel.set_progress(self.progress)
+        self.progress_changed.emit(self.progress)
+
+    def _update_progress_text(self) -> None:
+        """「この評価書 5/59 確認済み（全体 5/101）」 for the report being read, or the packet's total."""
+        reviewed = sum(v[0] for k, v in self.progress.items() if k.endswith(":"))
+        total = sum(v[1] for k, v in self.progress.items() if k.endswith(":"))
+        text = self.tr("全体 {reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total) if total else ""
+        if self._header is not None:
+            doc_key = self._header[0].split(":", 1)[0] + ":"
+            here = self.progress.get(doc_key)
+            if here is not None and here[1] and here[1] != total:
+                text = self.tr("この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）").format(
+                    reviewed=here[0], total=here[1], all_reviewed=reviewed, all_total=total)
+        self.panel.set_progress_text(text)
+
+    def _update_current_node(self, *_args: object) -> None:
+        if self.page_view is None or self.outline is None:
+            self._header = None
+            self.panel.set_current_node(None)
+            return
+        try:
+            page, y = self.page_view.reading_position()
+        except Exception:
+            page, y = self.page_view.current_page(), 0.0
+        self.show_node_at(int(page), float(y) + 40.0)
+
+    def show_node_at(self, page: int, y: float) -> None:
+        """Put the risk or Ⅲ/Ⅳ section at (page, y) into the panel header with its mark."""
+        self._header = review_node(self.outline, page, y)
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        self._update_progress_text()
+        if self._header is None or self.outline is None:
+            self.panel.set_current_node(None)
+            return
+        key, label = self._header
+        mark = self.marks.get(key)
+        self.panel.set_current_node(CurrentNode(key, label, bool(getattr(mark, "reviewed", False)),
+                                                getattr(mark, "view", None)))
+
+    # -------------------------------------------------------------------------------- tools
+    def set_tool(self, mode: str) -> None:
+        if mode not in TOOLS:
+            raise ValueError(mode)
+        self.tool_actions[mode].setChecked(True)
+        if self.page_view is not None:
+            if mode == "select" and self.page_view.tool() == "select" and hasattr(self.page_view, "clear_selection"):
+                self.page_view.clear_selection()  # Esc in the select tool still clears the selection
+            self.page_view.set_tool(mode)
+
+    def tool(self) -> str:
+        action = self.tool_group.checkedAction()
+        return str(action.data()) if action is not None else "select"
+
+    def comment_on_selection(self) -> None:
+        """Highlight the text selected with the select tool and ask for a comment."""
+        if self.page_view is None:
+            return
+        selected = self.page_view.selected_quote()
+        if not selected:
+            self.message.emit(self.tr("テキストが選択されていません。"))
+            return
+        page, rects, quote, prefix, suffix = selected
+        self._on_highlight_requested(page, rects, quote, prefix, suffix)
+
+    def _on_highlight_requested(self, page: int, rects: list[Rect], quote: str, prefix: str,
+                                suffix: str) -> None:
+        clean = [tuple(float(v) for v in r) for r in rects]
+        self._ask(_Pending(page, "highlight", clean, quote, prefix, suffix))  # type: ignore[arg-type]
+
+    def _on_area_requested(self, page: int, rect: Rect) -> None:
+        x0, y0, x1, y1 = (float(v) for v in rect)
+        area: Rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        quote = self._texts.text_in(page, area)
+        prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
+        self._ask(_Pending(page, "area", [area], quote, prefix, suffix))
+
+    def _on_note_requested(self, page: int, x: float, y: float) -> None:
+        rect: Rect = (x - NOTE_HALF, y - NOTE_HALF, x + NOTE_HALF, y + NOTE_HALF)
+        quote = self._texts.line_near(page, x, y)
+        prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
+        self._ask(_Pending(page, "note", [rect], quote, prefix, suffix))
+
+    def _location_text(self, page: int, y: float) -> str:
+        label = self._page_label(page)
+        where = self.tr("資料{label}頁").format(label=label)
+        if self.outline is not None:
+            location = self.outline.locate(page, y)
+            parts = [p for p in (location.document_title, location.item_label()) if p]
+            if parts:
+                return f"{' '.join(parts)}（{where}）"
+        return where
+
+    def _page_label(self, page: int) -> str:
+        if 0 <= page < len(self.page_labels):
+            return self.page_labels[page]
+        return str(page + 1)
+
+    def _ask(self, pending: _Pending) -> None:
+        if not self.sha256:
+            self.message.emit(self.tr("PDFが開かれていません。"))
+            return
+        if self.active_editor is not None:
+            self.active_editor.reject()
+        self._pending = pending
+        parent = self.main_window if isinstance(self.main_window, QWidget) else (
+            self.page_view if isinstance(self.page_view, QWidget) else None)
+        titles = {"highlight": self.tr("ハイライトにコメント"), "area": self.tr("範囲にコメント"),
+                  "note": self.tr("付箋コメント")}
+        top = min(r[1] for r in pending.rects)
+        last = self._setting("last_category", DEFAULT_CATEGORIES[0])
+        editor = CommentEditor(
+            parent, categories=self.categories(), category=str(last), quote=pending.quote,
+            location=self._location_text(pending.page, top), title=titles[pending.kind],
+        )
+        editor.finished.connect(lambda result, e=editor: self._on_editor_finished(e, result))
+        self.active_editor = editor
+        editor.open()
+
+    def _on_editor_finished(self, editor: CommentEditor, result: int) -> None:
+        if self.active_editor is editor:
+            self.active_editor = None
+        pending, self._pending = self._pending, None
+        editor.deleteLater()
+        if result != QDialog.DialogCode.Accepted or pending is None:
+            return
+        category = editor.category()
+        self._remember_category(category)
+        if self.store is not None:
+            try:
+                self.store.set_setting("last_category", category)
+            except Exception:
+                log.warning("cannot store the last category")
+        self.add_annotation(self.make_annotation(pending.page, pending.kind, pending.rects, category,
+                                                 editor.text(), pending.quote, pending.prefix, pending.suffix))
+
+    def make_annotation(self, page: int, kind: str, rects: list[Rect], category: str, text: str,
+                        quote: str = "", prefix: str = "", suffix: str = "") -> Annotation:
+        """A new comment of this member on the current packet, placed on the structure."""
+        top = min((r[1] for r in rects), default=0.0)
+        location = self.outline.locate(page, top) if self.outline is not None else Location()
+        return Annotation(
+            file_sha256=self.sha256, file_name=self.file_name, page=page, page_label=self._page_label(page),
+            kind=kind, rects=[tuple(round(float(v), 3) for v in r) for r in rects],  # type: ignore[misc]
+            category=category, text=text, author=self.author(), quote=quote, prefix=prefix, suffix=suffix,
+            document_title=location.document_title, item_label=location.item_label(),
+            node_key=location.node_key(),
+        )
+
+    # -------------------------------------------------------------------------------- changes (undoable)
+    def add_annotation(self, annotation: Annotation) -> bool:
+        from reviewer.commands import AddAnnotation
+
+        ok = self.undo.push(AddAnnotation(annotation))
+        if ok:
+            self._after_change(select=annotation.id)
+        return ok
+
+    def edit_annotation(self, old: Annotation, new: Annotation) -> bool:
+        from reviewer.commands import EditAnnotation
+
+        ok = self.undo.push(EditAnnotation(old, new))
+        if ok:
+            self._after_change(select=new.id)
+        return ok
+
+    def delete_annotation(self, annotation_id: str) -> bool:
+        from reviewer.commands import DeleteAnnotation
+
+        annotation = next((a for a in self.annotations if a.id == annotation_id), None)
+        if annotation is None:
+            return False
+        ok = self.undo.push(DeleteAnnotation(annotation.id))
+        if ok:
+            self._after_change(select=None)
+            self.message.emit(self.tr("コメントを削除しました（Ctrl+Z で元に戻せます）"))
+        return ok
+
+    def set_review_mark(self, node_key: str, reviewed: bool, view: str | None = None) -> bool:
+        """Set the 確認済み mark and the member's view of a node (undoable)."""
+        from reviewer.commands import SetReviewMark
+
+        if not self.sha256 or not node_key:
+            return False
+        mark = self.marks.get(node_key)
+        was_reviewed = bool(getattr(mark, "reviewed", False))
+        if reviewed != was_reviewed:
+            title = "確認済みにする" if reviewed else "確認済みを取り消す"
+        elif view is not None:
+            title = f"判断を「{view}」にする"
+        else:
+            title = "判断への見解を取り消す"
+        ok = self.undo.push(SetReviewMark(self.sha256, node_key, reviewed, view, title=title))
+        if ok:
+            self._after_change(select=self.panel.selected_id())
+        return ok
+
+    def _after_change(self, select: str | None) -> None:
+        # The store announces its changes; refresh now too so the views are right even without a subscription.
+        self.refresh()
+        self.panel.select_annotation(select)
+        if self.page_view is not None:
+            self.page_view.set_selected_annotation(select)
+
+    # -------------------------------------------------------------------------------- navigation
+    def jump_to(self, annotation_id: str) -> None:
+        """Show the comment's passage (from a panel click) and select its overlay."""
+        annotation = next((a for a in self.annotations if a.id == annotation_id), None)
+        if annotation is None or self.page_view is None:
+            return
+        self.page_view.go_to(annotation.page, annotation.top)
+        self.page_view.set_selected_annotation(annotation_id)
+
+    def _on_annotation_clicked(self, annotation_id: str) -> None:
+        if self.dock is not None and not self.dock.isVisible():
+            self.dock.show()
+        self.panel.select_annotation(annotation_id)
+        if self.page_view is not None:
+            self.page_view.set_selected_annotation(annotation_id)
+
+    # -------------------------------------------------------------------------------- outline tree marks
+    def _hook_outline_tree(self) -> None:
+        tree = getattr(self.outline_panel, "tree", None)
+        if not isinstance(tree, QTreeWidget):
+            return
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self._outline_context_menu)
+
+    def outline_menu_for(self, node_key: str) -> QMenu | None:
+        """The context menu of an outline node: 確認済み and the member's view (None if not reviewable)."""
+        info = next((i for i in walk_nodes(self.outline) if i.key == node_key), None) if self.outline else None
+        if info is None or not info.reviewable or not self.sha256:
+            return None
+        mark = self.marks.get(node_key)
+        reviewed = bool(getattr(mark, "reviewed", False))
+        view = getattr(mark, "view", None)
+        menu = QMenu()
+        done = menu.addAction(self.tr("確認済み"))
+        done.setCheckable(True)
+        done.setChecked(reviewed)
+        done.triggered.connect(lambda checked: self.set_review_mark(node_key, bool(checked), view))
+        menu.addSeparator()
+        for value, text in ((None, self.tr("見解: 未記入")), ("同意", self.tr("見解: 同意")),
+                            ("疑問あり", self.tr("見解: 疑問あり"))):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(view == value)
+            action.triggered.connect(lambda _c=False, v=value: self.set_review_mark(node_key, reviewed, v))
+        return menu
+
+    def _outline_context_menu(self, pos: QPoint) -> None:
+        tree = self.outline_panel.tree
+        item = tree.itemAt(pos)
+        if item is None:
+            return
+        from ui.panels.outline import COL_TITLE, ROLE_KEY
+
+        key = item.data(COL_TITLE, ROLE_KEY)
+        menu = self.outline_menu_for(str(key or ""))
+        if menu is not None:
+            menu.exec(tree.viewport().mapToGlobal(pos))
+
+    # -------------------------------------------------------------------------------- errors
+    def _show_error(self, text: str) -> None:
+        parent = self.main_window if isinstance(self.main_window, QWidget) else None
+        QMessageBox.warning(parent, self.tr("コメント"), text)
+
+    def _show_exception(self, exc: BaseException) -> None:
+        from reviewer.errors import ReviewerError
+
+        if isinstance(exc, ReviewerError):
+            self._show_error(exc.message_ja)
+        else:
+            log.exception("comment store failed", exc_info=exc)
+            self._show_error(self.tr("コメントを読み込めませんでした（{error}）。").format(error=type(exc).__name__))

@@ -1,0 +1,1 @@
+"""Dialogs: password, go to page, settings, member's name."""

@@ -1,0 +1,384 @@
+"""The one background-operation helper of the GUI.
+
+In the spirit of Anki's ``QueryOp``/``CollectionOp`` and Orange's ``TaskState``: a core function runs off the GUI
+thread — in a worker *thread* (short queries) or in the single worker *process* (whole-document work such as
+structure detection and search indexing, which hold the GIL inside PyMuPDF and would otherwise starve page
+rendering) — and its result or error is delivered on the GUI thread::
+
+    Op(self, detect_job, path, password, profile) \
+        .with_progress(self._on_progress) \
+        .success(self._on_outline) \
+        .failure(self._on_error) \
+        .run_in_process()
+
+The function receives only plain values (and, if it accepts them, ``progress`` and ``cancelled`` keyword
+arguments); it must never touch a widget. Callbacks are dropped when the receiving QObject has been deleted in the
+meantime. Errors: :class:`ReviewerError` → its ``message_ja`` in a message box; anything else is logged and a short
+message is shown — unless a ``failure`` callback handles it.
+
+Process jobs must be top-level functions of an importable module (the worker is started with the "spawn" context).
+The worker process is started lazily on the first ``run_in_process`` and shared by all process ops (one worker, so
+jobs run one after the other).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from reviewer.errors import ReviewerError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+log = logging.getLogger("ui.ops")
+
+T = TypeVar("T")
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+_PROGRESS_INTERVAL = 0.1  # seconds between progress reports from a worker
+CANCEL_ALL = -1  # cancel_value meaning "every job" (application exit)
+SHUTDOWN_GRACE = 1.5  # seconds a running process job gets to notice cancellation at exit
+
+
+class OpCancelled(Exception):
+    """Raised inside a job when it notices it was cancelled (delivered to nobody)."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Worker-process side (no Qt use here: these run in the spawned worker)
+
+_worker_progress: Any = None  # multiprocessing queue, set by _init_worker
+_worker_cancel: Any = None  # multiprocessing Value('q'): id of the task to cancel
+
+
+def _init_worker(progress_queue: Any, cancel_value: Any) -> None:
+    global _worker_progress, _worker_cancel
+    _worker_progress = progress_queue
+    _worker_cancel = cancel_value
+    logging.basicConfig(level=logging.WARNING)
+
+
+def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= _PROGRESS_INTERVAL:
+            last[0] = now
+            if _worker_progress is not None:
+                _worker_progress.put((task_id, int(done), int(total)))
+
+    def cancelled() -> bool:
+        return _worker_cancel is not None and int(_worker_cancel.value) in (task_id, CANCEL_ALL)
+
+    return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled))
+
+
+def _with_hooks(fn: Callable[..., Any], kwargs: dict[str, Any], progress: ProgressFn,
+                cancelled: CancelledFn) -> dict[str, Any]:
+    """Pass ``progress``/``cancelled`` only to functions that accept them."""
+    import inspect
+
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return kwargs
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    extra: dict[str, Any] = {}
+    if accepts_any or "progress" in params:
+        extra["progress"] = progress
+    if accepts_any or "cancelled" in params:
+        extra["cancelled"] = cancelled
+    return {**extra, **kwargs}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# GUI side
+
+
+class _Bridge(QObject):
+    """Lives in the GUI thread; signals emitted from other threads are queued to it."""
+
+    deliver = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deliver.connect(self._run)
+
+    def _run(self, call: Callable[[], None]) -> None:
+        call()
+
+
+class _Runtime:
+    """Executors shared by all ops (created lazily)."""
+
+    def __init__(self) -> None:
+        self.bridge: _Bridge | None = None
+        self.lanes: dict[str, ThreadPoolExecutor] = {}
+        self.process: ProcessPoolExecutor | None = None
+        self.progress_queue: Any = None
+        self.cancel_value: Any = None
+        self.progress_handlers: dict[int, Callable[[int, int], None]] = {}
+        self.futures: set[Future[Any]] = set()  # process jobs not yet finished
+        self.reader: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.ids = itertools.count(1)
+
+    def get_bridge(self) -> _Bridge:
+        if self.bridge is None:
+            self.bridge = _Bridge()
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.bridge.moveToThread(app.thread())
+        return self.bridge
+
+    def lane(self, name: str) -> ThreadPoolExecutor:
+        with self.lock:
+            executor = self.lanes.get(name)
+            if executor is None:
+                executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"op-{name}")
+                self.lanes[name] = executor
+            return executor
+
+    def process_pool(self) -> ProcessPoolExecutor:
+        with self.lock:
+            if self.process is None:
+                # imported here: multiprocessing costs start-up time and is needed only after the first paint
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("spawn")
+                self.progress_queue = context.SimpleQueue()  # put() writes at once: progress precedes the result
+                self.cancel_value = context.Value("q", 0)
+                self.process = ProcessPoolExecutor(
+                    max_workers=1, mp_context=context, initializer=_init_worker,
+                    initargs=(self.progress_queue, self.cancel_value),
+                )
+                self.reader = threading.Thread(target=self._read_progress, name="op-progress", daemon=True)
+                self.reader.start()
+            return self.process
+
+    def _read_progress(self) -> None:
+        progress_queue = self.progress_queue
+        while True:
+            try:
+                message = progress_queue.get()
+            except (EOFError, OSError, ValueError):
+                return
+            if message is None:
+                return
+            task_id, done, total = message
+            handler = self.progress_handlers.get(task_id)
+            if handler is not None:
+                handler(done, total)
+
+    def shutdown(self) -> None:
+        """Stop the worker process and threads (called at application exit; safe to call twice)."""
+        with self.lock:
+            lanes, self.lanes = self.lanes, {}
+            process, self.process = self.process, None
+            progress_queue, self.progress_queue = self.progress_queue, None
+            reader, self.reader = self.reader, None
+        for executor in lanes.values():
+            executor.shutdown(wait=False, cancel_futures=True)
+        if process is not None:
+            # Ask a running job to stop (detection and indexing poll cancelled()); if it does not within a
+            # moment, terminate the worker: its writes are transactional and an unfinished index or outline is
+            # simply rebuilt next time.
+            import concurrent.futures
+
+            if self.cancel_value is not None:
+                self.cancel_value.value = CANCEL_ALL
+            pending = list(self.futures)
+            workers = list((getattr(process, "_processes", None) or {}).values())
+            process.shutdown(wait=False, cancel_futures=True)
+            _done, running = concurrent.futures.wait(pending, timeout=SHUTDOWN_GRACE)
+            if running:
+                for worker in workers:
+                    if worker.is_alive():
+                        worker.terminate()
+            process.shutdown(wait=True)
+        self.futures.clear()
+        if progress_queue is not None:
+            try:
+                progress_queue.put(None)
+            except (OSError, ValueError):
+                pass
+            if reader is not None:
+                reader.join(timeout=2)
+            progress_queue.close()
+
+
+_runtime = _Runtime()
+
+
+def shutdown() -> None:
+    """Stop all background workers; call once when the application quits."""
+    _runtime.shutdown()
+
+
+def _alive(obj: QObject | None) -> bool:
+    if obj is None:
+        return True
+    try:
+        from shiboken6 import isValid
+    except ImportError:  # pragma: no cover - shiboken ships with PySide6
+        return True
+    return bool(isValid(obj))
+
+
+def report_error(parent: Any, exc: BaseException) -> None:
+    """The default failure handler: a message box with a Japanese message."""
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    widget = parent if isinstance(parent, QWidget) and _alive(parent) else None
+    title = QCoreApplication.translate("ops", "エラー")
+    if isinstance(exc, ReviewerError):
+        text = exc.message_ja
+    else:
+        log.error("background operation failed", exc_info=(type(exc), exc, exc.__traceback__))
+        text = QCoreApplication.translate("ops", "処理中に予期しないエラーが発生しました: {error}").format(
+            error=type(exc).__name__
+        )
+    QMessageBox.warning(widget, title, text)
+
+
+class Op(Generic[T]):
+    """A background operation. Configure with the fluent methods, then ``run_in_thread`` or ``run_in_process``.
+
+    Args:
+        parent: the QObject receiving the result; if it is deleted before the job ends, nothing is delivered.
+        fn: the core function (top-level and picklable for process ops).
+        *args, **kwargs: its arguments (plain values; pickled for process ops).
+    """
+
+    def __init__(self, parent: QObject | None, fn: Callable[..., T], *args: Any, **kwargs: Any) -> None:
+        self._parent = parent
+        self._fn = fn
+        self._args = args
+        self._kwargs = kwargs
+        self._success: Callable[[T], Any] | None = None
+        self._failure: Callable[[BaseException], Any] | None = None
+        self._progress: Callable[[int, int], Any] | None = None
+        self._done: Callable[[], Any] | None = None
+        self._future: Future[Any] | None = None
+        self._cancel_event = threading.Event()
+        self._task_id = next(_runtime.ids)
+        self._in_process = False
+        self._last_progress = 0.0
+        self._delivered = False
+
+    # -- configuration
+    def success(self, callback: Callable[[T], Any] | None) -> Op[T]:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[BaseException], Any] | None) -> Op[T]:
+        self._failure = callback
+        return self
+
+    def with_progress(self, callback: Callable[[int, int], Any] | None) -> Op[T]:
+        """``callback(done, total)`` on the GUI thread, throttled to ~10 per second."""
+        self._progress = callback
+        return self
+
+    def finally_(self, callback: Callable[[], Any] | None) -> Op[T]:
+        """Called on the GUI thread after success, failure or cancellation."""
+        self._done = callback
+        return self
+
+    # -- running
+    def run_in_thread(self, lane: str = "default") -> Op[T]:
+        """Run in the worker thread of ``lane`` (each lane runs its jobs one after the other)."""
+        _runtime.get_bridge()
+        executor: Executor = _runtime.lane(lane)
+        kwargs = _with_hooks(self._fn, self._kwargs, self._thread_progress, self._cancel_event.is_set)
+        self._future = executor.submit(self._fn, *self._args, **kwargs)
+        self._future.add_done_callback(self._on_done)
+        return self
+
+    def run_in_process(self) -> Op[T]:
+        """Run in the shared worker process (started lazily with the "spawn" context)."""
+        _runtime.get_bridge()
+        pool = _runtime.process_pool()
+        self._in_process = True
+        if self._progress is not None:
+            _runtime.progress_handlers[self._task_id] = self._post_progress
+        self._future = pool.submit(_run_in_worker, self._task_id, self._fn, self._args, self._kwargs)
+        _runtime.futures.add(self._future)
+        self._future.add_done_callback(_runtime.futures.discard)
+        self._future.add_done_callback(self._on_done)
+        return self
+
+    def cancel(self) -> None:
+        """Ask the job to stop; nothing more is delivered except the ``finally_`` callback."""
+        self._cancel_event.set()
+        if self._future is None or self._future.cancel():
+            return  # never started
+        if self._in_process and not self._future.done() and _runtime.cancel_value is not None:
+            _runtime.cancel_value.value = self._task_id  # the running job sees cancelled() == True
+
+    def is_running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def result_now(self, timeout: float | None = None) -> T:
+        """Block until the job is done (for scripts and tests only)."""
+        assert self._future is not None
+        return self._future.result(timeout)  # type: ignore[no-any-return]
+
+    # -- delivery (worker side → GUI thread)
+    def _thread_progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_progress >= _PROGRESS_INTERVAL:
+            self._last_progress = now
+            self._post_progress(done, total)
+
+    def _post_progress(self, done: int, total: int) -> None:
+        if self._progress is None or self._cancel_event.is_set():
+            return
+        callback = self._progress
+
+        def call() -> None:
+            if not self._delivered and not self._cancel_event.is_set() and _alive(self._parent):
+                callback(done, total)
+
+        _runtime.get_bridge().deliver.emit(call)
+
+    def _on_done(self, future: Future[Any]) -> None:
+        bridge = _runtime.bridge
+        if bridge is None:
+            return
+        try:
+            bridge.deliver.emit(lambda: self._deliver(future))
+        except RuntimeError:  # the bridge died with the application
+            pass
+
+    def _deliver(self, future: Future[Any]) -> None:
+        self._delivered = True  # progress arriving late (from the worker process) is dropped from now on
+        _runtime.progress_handlers.pop(self._task_id, None)
+        try:
+            if not _alive(self._parent) or self._cancel_event.is_set() or future.cancelled():
+                return
+            exc = future.exception()
+            if exc is None:
+                if self._success is not None:
+                    self._success(future.result())
+            elif isinstance(exc, OpCancelled):
+                return
+            elif self._failure is not None:
+                self._failure(exc)
+            else:
+                report_error(self._parent, exc)
+        finally:
+            if self._done is not None and _alive(self._parent):
+                self._done()

@@ -1,0 +1,665 @@
+"""The comments panel (right dock): the member's and imported comments, grouped, filtered and edited in place.
+
+The panel is a view: it shows what it is given (:meth:`CommentsPanel.set_annotations`,
+:meth:`CommentsPanel.set_current_node`) and asks for changes through signals; the annotation controller turns those
+requests into undoable store commands.
+
+Signals:
+    annotation_activated(str): a comment was clicked (jump to its passage).
+    edit_requested(object, object): (old, new) ``Annotation`` — save an edit made in the edit area or menu.
+    delete_requested(str): delete the comment with this id.
+    review_mark_requested(str, bool, object): (node_key, reviewed, view or None) for the current section.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.annotations import DEFAULT_CATEGORIES, STATUSES, Annotation
+from reviewer.structure.model import Location, Node, Outline
+from ui.dialogs.comment_editor import color_icon
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 3
+SNIPPET_CHARS = 160
+VIEWS: tuple[str, ...] = ("同意", "疑問あり")
+
+
+def fold(text: str) -> str:
+    """Normalise for filtering: NFKC (full/half width), case-insensitive, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _node_title(node: Node) -> str:
+    label = node.label()
+    title = node.title.strip()
+    return f"{label} {title}" if title else label
+
+
+@dataclass(slots=True)
+class CurrentNode:
+    """The section or risk the reader is in, for the panel header's 確認済み mark."""
+
+    node_key: str
+    label: str
+    reviewed: bool = False
+    view: str | None = None
+
+
+def group_path(annotation: Annotation, outline: Outline | None) -> list[str]:
+    """The report → section → risk groups of a comment (empty levels dropped)."""
+    report = annotation.document_title or ""
+    section = ""
+    leaf = ""
+    if outline is not None and annotation.node_key:
+        location: Location = outline.locate(annotation.page, annotation.top)
+        report = location.document_title or report
+        chapter = location.chapter
+        if chapter is not None:
+            head = chapter.number
+            file_name = (location.section.file if location.section else None) or chapter.file
+            if file_name:
+                head += f"（{file_name}）"
+            section = head
+            if location.section is not None:
+                section += " " + _node_title(location.section)
+            elif chapter.title:
+                section += " " + chapter.title
+        if location.leaf is not None:
+            leaf = _node_title(location.leaf)
+    elif annotation.item_label:
+        parts = annotation.item_label.split(" ")
+        section = " ".join(p for p in parts if not p.startswith(("リスク", "項目")))
+        leaf = " ".join(p for p in parts if p.startswith(("リスク", "項目")))
+    return [part for part in (report or QCoreApplication.translate("CommentsPanel", "（評価書の外）"), section, leaf) if part]
+
+
+class CommentsPanel(QWidget):
+    """Grouped list of comments with filters, a header for the current section and an edit area."""
+
+    annotation_activated = Signal(str)
+    edit_requested = Signal(object, object)
+    delete_requested = Signal(str)
+    review_mark_requested = Signal(str, bool, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("commentsPanel")
+        self._annotations: list[Annotation] = []
+        self._by_id: dict[str, Annotation] = {}
+        self._outline: Outline | None = None
+        self._current: CurrentNode | None = None
+        self._selected_id: str | None = None
+        self._updating = False
+        self._just_activated = False
+        # Optional: more replies of a comment (e.g. the store's reply table), as dicts with author and text.
+        self.replies_source: Callable[[str], list[dict[str, str]]] | None = None
+        self._categories: list[str] = list(DEFAULT_CATEGORIES)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+
+        # Header: the current section and its review mark, and the overall progress.
+        header = QFrame()
+        header.setObjectName("commentsHeader")
+        header.setFrameShape(QFrame.Shape.StyledPanel)
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(6, 4, 6, 4)
+        self.section_label = QLabel(self.tr("（項目の外）"))
+        self.section_label.setWordWrap(True)
+        bold = self.section_label.font()
+        bold.setBold(True)
+        self.section_label.setFont(bold)
+        header_layout.addWidget(self.section_label)
+        marks = QHBoxLayout()
+        self.reviewed_check = QCheckBox(self.tr("確認済み"))
+        self.reviewed_check.toggled.connect(self._on_mark_changed)
+        marks.addWidget(self.reviewed_check)
+        marks.addWidget(QLabel(self.tr("判断への見解")))
+        self.view_combo = QComboBox()
+        self.view_combo.addItem(self.tr("未記入"), None)
+        self.view_combo.addItem(self.tr("同意"), "同意")
+        self.view_combo.addItem(self.tr("疑問あり"), "疑問あり")
+        self.view_combo.currentIndexChanged.connect(self._on_mark_changed)
+        marks.addWidget(self.view_combo)
+        marks.addStretch(1)
+        header_layout.addLayout(marks)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("commentsProgress")
+        header_layout.addWidget(self.progress_label)
+        layout.addWidget(header)
+
+        # Grouping and filters.
+        filters = QFormLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        self.group_combo = QComboBox()
+        self.group_combo.addItem(self.tr("評価書・項目ごと"), "structure")
+        self.group_combo.addItem(self.tr("ページ順"), "page")
+        self.group_combo.currentIndexChanged.connect(self._rebuild)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("コメントを絞り込み"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._rebuild)
+        row1 = QHBoxLayout()
+        row1.addWidget(self.group_combo)
+        row1.addWidget(self.search_edit, 1)
+        filters.addRow(row1)
+        self.category_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("すべての状態"), None)
+        for status in STATUSES:
+            self.status_filter.addItem(self.tr(status), status)
+        self.author_filter = QComboBox()
+        self._fill_filter(self.category_filter, self.tr("すべての区分"), self._categories)
+        self._fill_filter(self.author_filter, self.tr("すべての委員"), [])
+        for combo in (self.category_filter, self.status_filter, self.author_filter):
+            combo.currentIndexChanged.connect(self._rebuild)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.category_filter)
+        row2.addWidget(self.status_filter)
+        row2.addWidget(self.author_filter)
+        filters.addRow(row2)
+        layout.addLayout(filters)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("commentsTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setIndentation(12)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.itemClicked.connect(self._on_item_clicked)
+        self.tree.itemDoubleClicked.connect(self._on_item_double_clicked)
+        self.tree.currentItemChanged.connect(self._on_current_changed)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self._delete_selected)
+        splitter.addWidget(self.tree)
+        self.summary_label = QLabel("")
+        self.summary_label.setObjectName("commentsSummary")
+
+        # Edit area for the selected comment.
+        self.editor = QFrame()
+        self.editor.setObjectName("commentEditArea")
+        edit_layout = QVBoxLayout(self.editor)
+        edit_layout.setContentsMargins(0, 4, 0, 0)
+        self.meta_label = QLabel("")
+        self.meta_label.setWordWrap(True)
+        self.meta_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        edit_layout.addWidget(self.meta_label)
+        self.quote_label = QLabel("")
+        self.quote_label.setWordWrap(True)
+        self.quote_label.setStyleSheet("color: palette(dark);")
+        edit_layout.addWidget(self.quote_label)
+        fields = QHBoxLayout()
+        self.category_edit = QComboBox()
+        self.category_edit.setEditable(True)
+        self.category_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.status_edit = QComboBox()
+        for status in STATUSES:
+            self.status_edit.addItem(self.tr(status), status)
+        fields.addWidget(self.category_edit, 1)
+        fields.addWidget(self.status_edit, 1)
+        edit_layout.addLayout(fields)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText(self.tr("コメント"))
+        self.text_edit.setTabChangesFocus(True)
+        edit_layout.addWidget(self.text_edit, 1)
+        self.answer_label = QLabel("")
+        self.answer_label.setWordWrap(True)
+        self.answer_label.setObjectName("commentAnswer")
+        self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        edit_layout.addWidget(self.answer_label)
+        self.replies_label = QLabel("")
+        self.replies_label.setWordWrap(True)
+        self.replies_label.setObjectName("commentReplies")
+        edit_layout.addWidget(self.replies_label)
+        # Chair: the sheet's wording and exclusion, never changing the member's original.
+        self.exclude_check = QCheckBox(self.tr("意見一覧から除外"))
+        edit_layout.addWidget(self.exclude_check)
+        self.sheet_text_edit = QPlainTextEdit()
+        self.sheet_text_edit.setPlaceholderText(self.tr("意見一覧に載せる文言（空欄なら原文のまま）"))
+        self.sheet_text_edit.setMaximumHeight(70)
+        self.sheet_text_edit.setTabChangesFocus(True)
+        edit_layout.addWidget(self.sheet_text_edit)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton(self.tr("変更を保存"))
+        self.save_button.clicked.connect(self.save_edit)
+        self.delete_button = QPushButton(self.tr("削除"))
+        self.delete_button.clicked.connect(self._delete_selected)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        edit_layout.addLayout(buttons)
+        # Ctrl+Enter in either text field saves (Enter alone starts a new line).
+        self.text_edit.installEventFilter(self)
+        self.sheet_text_edit.installEventFilter(self)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.summary_label)
+        self._show_editor(None)
+        self.set_current_node(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched in (self.text_edit, self.sheet_text_edit) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                    event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.save_edit()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---------------------------------------------------------------- data in
+    def set_outline(self, outline: Outline | None) -> None:
+        self._outline = outline
+        self._rebuild()
+
+    def set_categories(self, categories: Iterable[str]) -> None:
+        self._categories = list(dict.fromkeys(categories))
+        self._refresh_filter_choices()
+
+    def set_annotations(self, annotations: list[Annotation]) -> None:
+        self._annotations = sorted(annotations, key=lambda a: (a.page, a.top, a.created))
+        self._by_id = {a.id: a for a in self._annotations}
+        self._refresh_filter_choices()
+        self._rebuild()
+        if self._selected_id in self._by_id:
+            self._show_editor(self._by_id[self._selected_id])
+        else:
+            self._selected_id = None
+            self._show_editor(None)
+
+    def set_current_node(self, node: CurrentNode | None) -> None:
+        """The section/risk the reader is in; its 確認済み mark and view show in the header."""
+        self._current = node
+        self._updating = True
+        try:
+            enabled = node is not None and bool(node.node_key)
+            self.section_label.setText(node.label if node is not None else self.tr("（項目の外）"))
+            self.reviewed_check.setEnabled(enabled)
+            self.view_combo.setEnabled(enabled)
+            self.reviewed_check.setChecked(bool(node and node.reviewed))
+            index = self.view_combo.findData(node.view if node is not None else None)
+            self.view_combo.setCurrentIndex(max(index, 0))
+        finally:
+            self._updating = False
+
+    def set_progress_text(self, text: str) -> None:
+        self.progress_label.setText(text)
+
+    # ---------------------------------------------------------------- queries (also used by tests)
+    def group_mode(self) -> str:
+        return str(self.group_combo.currentData())
+
+    def set_group_mode(self, mode: str) -> None:
+        self.group_combo.setCurrentIndex(max(self.group_combo.findData(mode), 0))
+
+    def set_filters(self, *, category: str | None = None, status: str | None = None,
+                    author: str | None = None, text: str = "") -> None:
+        for combo, value in ((self.category_filter, category), (self.status_filter, status),
+                             (self.author_filter, author)):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+        self.search_edit.setText(text)
+
+    def visible_ids(self) -> list[str]:
+        """Ids of the comments shown, in display order."""
+        ids: list[str] = []
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value():
+            item = iterator.value()
+            if item.data(0, KIND_ROLE) == "comment":
+                ids.append(str(item.data(0, ID_ROLE)))
+            iterator += 1
+        return ids
+
+    def group_counts(self) -> dict[str, int]:
+        """Each group's label (without its count) → number of comments shown under it."""
+        counts: dict[str, int] = {}
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value():
+            item = iterator.value()
+            if item.data(0, KIND_ROLE) == "group":
+                counts[str(item.data(0, ID_ROLE))] = int(item.data(0, COUNT_ROLE))
+            iterator += 1
+        return counts
+
+    def item_for(self, annotation_id: str) -> QTreeWidgetItem | None:
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value():
+            item = iterator.value()
+            if item.data(0, KIND_ROLE) == "comment" and item.data(0, ID_ROLE) == annotation_id:
+                return item
+            iterator += 1
+        return None
+
+    def selected_id(self) -> str | None:
+        return self._selected_id
+
+    def select_annotation(self, annotation_id: str | None) -> None:
+        """Select (without emitting ``annotation_activated``) the comment, e.g. after a click on the page."""
+        self._selected_id = annotation_id
+        item = self.item_for(annotation_id) if annotation_id else None
+        self.tree.blockSignals(True)
+        try:
+            self.tree.setCurrentItem(item) if item is not None else self.tree.clearSelection()
+        finally:
+            self.tree.blockSignals(False)
+        if item is not None:
+            self.tree.scrollToItem(item)
+        self._show_editor(self._by_id.get(annotation_id) if annotation_id else None)
+
+    # ---------------------------------------------------------------- building the tree
+    def _fill_filter(self, combo: QComboBox, all_label: str, values: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(all_label, None)
+            for value in values:
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+        finally:
+            combo.blockSignals(False)
+
+    def _refresh_filter_choices(self) -> None:
+        categories = list(dict.fromkeys([*self._categories, *(a.category for a in self._annotations)]))
+        authors = sorted({a.author for a in self._annotations if a.author})
+        self._fill_filter(self.category_filter, self.tr("すべての区分"), categories)
+        self._fill_filter(self.author_filter, self.tr("すべての委員"), authors)
+        current = self.category_edit.currentText()
+        self.category_edit.blockSignals(True)
+        try:
+            self.category_edit.clear()
+            for name in categories:
+                self.category_edit.addItem(color_icon(name), name)
+            self.category_edit.setCurrentText(current)
+        finally:
+            self.category_edit.blockSignals(False)
+
+    def _matches(self, annotation: Annotation) -> bool:
+        category = self.category_filter.currentData()
+        status = self.status_filter.currentData()
+        author = self.author_filter.currentData()
+        if category is not None and annotation.category != category:
+            return False
+        if status is not None and annotation.status != status:
+            return False
+        if author is not None and annotation.author != author:
+            return False
+        needle = fold(self.search_edit.text())
+        if needle:
+            haystack = fold(" ".join(
+                part or "" for part in (
+                    annotation.text, annotation.quote, annotation.sheet_text, annotation.author,
+                    annotation.item_label, annotation.document_title, annotation.answer, annotation.category,
+                )
+            ))
+            if needle not in haystack:
+                return False
+        return True
+
+    def _comment_text(self, annotation: Annotation) -> str:
+        head = [f"［{annotation.category}］", self.tr("資料{label}頁").format(label=annotation.page_label)]
+        if annotation.author:
+            head.append(annotation.author)
+        if annotation.status != STATUSES[0]:
+            head.append(self.tr(annotation.status))
+        if annotation.excluded:
+            head.append(self.tr("（意見一覧から除外）"))
+        body = (annotation.sheet_text or annotation.text).strip() or self.tr("（本文なし）")
+        if len(body) > SNIPPET_CHARS:
+            body = body[:SNIPPET_CHARS] + "…"
+        lines = ["  ".join(head), body]
+        if annotation.answer:
+            answer = annotation.answer.strip()
+            lines.append(self.tr("回答: {answer}").format(
+                answer=answer if len(answer) <= SNIPPET_CHARS else answer[:SNIPPET_CHARS] + "…"))
+        replies = annotation.extra.get("replies") if isinstance(annotation.extra, dict) else None
+        if replies:
+            lines.append(self.tr("返信 {count} 件").format(count=len(replies)))
+        return "\n".join(lines)
+
+    def _rebuild(self) -> None:
+        selected = self._selected_id
+        self.tree.blockSignals(True)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            expanded_state = self._expanded_groups()
+            self.tree.clear()
+            shown = [a for a in self._annotations if self._matches(a)]
+            by_page = self.group_mode() == "page"
+            groups: dict[tuple[str, ...], QTreeWidgetItem] = {}
+            for annotation in shown:
+                if by_page:
+                    path = [self.tr("資料{label}頁（PDF {page}）").format(
+                        label=annotation.page_label, page=annotation.page + 1)]
+                else:
+                    path = group_path(annotation, self._outline)
+                parent: QTreeWidgetItem | None = None
+                for depth in range(len(path)):
+                    key = tuple(path[: depth + 1])
+                    group = groups.get(key)
+                    if group is None:
+                        group = QTreeWidgetItem()
+                        group.setData(0, KIND_ROLE, "group")
+                        group.setData(0, ID_ROLE, "/".join(key))
+                        group.setData(0, COUNT_ROLE, 0)
+                        group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                        font = group.font(0)
+                        font.setBold(depth == 0)
+                        group.setFont(0, font)
+                        if parent is None:
+                            self.tree.addTopLevelItem(group)
+                        else:
+                            parent.addChild(group)
+                        group.setExpanded(expanded_state.get("/".join(key), True))
+                        groups[key] = group
+                    group.setData(0, COUNT_ROLE, int(group.data(0, COUNT_ROLE)) + 1)
+                    parent = group
+                item = QTreeWidgetItem()
+                item.setData(0, KIND_ROLE, "comment")
+                item.setData(0, ID_ROLE, annotation.id)
+                item.setText(0, self._comment_text(annotation))
+                item.setIcon(0, color_icon(annotation.category))
+                item.setToolTip(0, annotation.text)
+                if annotation.excluded:
+                    font = QFont(item.font(0))
+                    font.setItalic(True)
+                    item.setFont(0, font)
+                    item.setForeground(0, QBrush(QColor("#7a7a7a")))
+                if parent is None:
+                    self.tree.addTopLevelItem(item)
+                else:
+                    parent.addChild(item)
+            for key, group in groups.items():
+                group.setText(0, f"{key[-1]}（{group.data(0, COUNT_ROLE)}）")
+            total = len(self._annotations)
+            if len(shown) == total:
+                self.summary_label.setText(self.tr("コメント {count} 件").format(count=total))
+            else:
+                self.summary_label.setText(
+                    self.tr("コメント {shown} 件を表示（全 {total} 件）").format(shown=len(shown), total=total)
+                )
+        finally:
+            self.tree.setUpdatesEnabled(True)
+            self.tree.blockSignals(False)
+        if selected:
+            chosen = self.item_for(selected)
+            if chosen is not None:
+                self.tree.blockSignals(True)
+                self.tree.setCurrentItem(chosen)
+                self.tree.blockSignals(False)
+
+    def _expanded_groups(self) -> dict[str, bool]:
+        state: dict[str, bool] = {}
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value():
+            item = iterator.value()
+            if item.data(0, KIND_ROLE) == "group":
+                state[str(item.data(0, ID_ROLE))] = item.isExpanded()
+            iterator += 1
+        return state
+
+    # ---------------------------------------------------------------- edit area
+    def _show_editor(self, annotation: Annotation | None) -> None:
+        self.editor.setEnabled(annotation is not None)
+        if annotation is None:
+            self.meta_label.setText(self.tr("コメントを選ぶと、ここで編集できます。"))
+            self.quote_label.clear()
+            self.text_edit.clear()
+            self.answer_label.hide()
+            self.replies_label.hide()
+            self.sheet_text_edit.clear()
+            self.exclude_check.setChecked(False)
+            return
+        where = " ".join(p for p in (annotation.document_title, annotation.item_label) if p)
+        meta = self.tr("資料{label}頁").format(label=annotation.page_label)
+        if where:
+            meta = f"{where}（{meta}）"
+        author = annotation.author or self.tr("（氏名なし）")
+        origin = self.tr("取り込み") if annotation.origin == "imported" else self.tr("自分")
+        self.meta_label.setText(f"{meta}\n{author}・{origin}・{annotation.modified[:16].replace('T', ' ')}")
+        self.quote_label.setText(f"「{annotation.quote}」" if annotation.quote else "")
+        self.category_edit.setCurrentText(annotation.category)
+        self.status_edit.setCurrentIndex(max(self.status_edit.findData(annotation.status), 0))
+        self.text_edit.setPlainText(annotation.text)
+        if annotation.answer:
+            self.answer_label.setText(self.tr("所管課の回答: {answer}").format(answer=annotation.answer))
+            self.answer_label.show()
+        else:
+            self.answer_label.hide()
+        replies = list(annotation.extra.get("replies") or []) if isinstance(annotation.extra, dict) else []
+        if self.replies_source is not None:
+            replies.extend(self.replies_source(annotation.id))
+        if replies:
+            lines = []
+            for reply in replies:
+                if isinstance(reply, dict):
+                    who = str(reply.get("author") or reply.get("name") or "")
+                    text = str(reply.get("text") or reply.get("contents") or reply.get("value") or "")
+                else:
+                    who, text = "", str(reply)
+                lines.append(f"↳ {who}: {text}" if who else f"↳ {text}")
+            self.replies_label.setText("\n".join(lines))
+            self.replies_label.show()
+        else:
+            self.replies_label.hide()
+        self.exclude_check.setChecked(annotation.excluded)
+        self.sheet_text_edit.setPlainText(annotation.sheet_text or "")
+
+    def edited_annotation(self) -> Annotation | None:
+        """The selected comment with the edit area's values, or None if nothing changed."""
+        old = self._by_id.get(self._selected_id or "")
+        if old is None:
+            return None
+        sheet_text = self.sheet_text_edit.toPlainText().strip() or None
+        changes = {
+            "category": self.category_edit.currentText().strip() or old.category,
+            "status": str(self.status_edit.currentData()),
+            "text": self.text_edit.toPlainText().strip(),
+            "excluded": self.exclude_check.isChecked(),
+            "sheet_text": sheet_text,
+        }
+        if all(getattr(old, name) == value for name, value in changes.items()):
+            return None
+        return old.edited(**changes)
+
+    def save_edit(self) -> bool:
+        """Emit ``edit_requested`` for the edit area's changes; False if nothing changed."""
+        new = self.edited_annotation()
+        if new is None:
+            return False
+        old = self._by_id[new.id]
+        self.edit_requested.emit(old, new)
+        return True
+
+    # ---------------------------------------------------------------- interaction
+    def _on_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if self._just_activated:  # the press already made it current and jumped
+            self._just_activated = False
+            return
+        if item.data(0, KIND_ROLE) == "comment":
+            ident = str(item.data(0, ID_ROLE))
+            self._selected_id = ident
+            self._show_editor(self._by_id.get(ident))
+            self.annotation_activated.emit(ident)
+
+    def _on_current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        # Keyboard navigation: show the comment in the edit area and jump to it.
+        if current is not None and current.data(0, KIND_ROLE) == "comment":
+            ident = str(current.data(0, ID_ROLE))
+            if ident != self._selected_id:
+                self._selected_id = ident
+                self._show_editor(self._by_id.get(ident))
+                self._just_activated = True
+                self.annotation_activated.emit(ident)
+
+    def _on_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, KIND_ROLE) == "comment":
+            self.text_edit.setFocus()
+            self.text_edit.selectAll()
+
+    def _delete_selected(self) -> None:
+        if self._selected_id and self._selected_id in self._by_id:
+            self.delete_requested.emit(self._selected_id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None or item.data(0, KIND_ROLE) != "comment":
+            return
+        annotation = self._by_id.get(str(item.data(0, ID_ROLE)))
+        if annotation is None:
+            return
+        menu = QMenu(self)
+        edit = menu.addAction(self.tr("編集"))
+        edit.triggered.connect(lambda: self._on_item_double_clicked(item, 0))
+        done = STATUSES[1] if annotation.status == STATUSES[0] else STATUSES[0]
+        toggle = menu.addAction(
+            self.tr("対応済みにする") if done == STATUSES[1] else self.tr("未処理に戻す"))
+        toggle.triggered.connect(lambda: self.edit_requested.emit(annotation, annotation.edited(status=done)))
+        exclude = menu.addAction(
+            self.tr("意見一覧に含める") if annotation.excluded else self.tr("意見一覧から除外"))
+        exclude.triggered.connect(
+            lambda: self.edit_requested.emit(annotation, annotation.edited(excluded=not annotation.excluded)))
+        menu.addSeparator()
+        delete = menu.addAction(self.tr("削除"))
+        delete.triggered.connect(lambda: self.delete_requested.emit(annotation.id))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _on_mark_changed(self, *_args: object) -> None:
+        if self._updating or self._current is None or not self._current.node_key:
+            return
+        reviewed = self.reviewed_check.isChecked()
+        view = self.view_combo.currentData()
+        self._current.reviewed = reviewed
+        self._current.view = view
+        self.review_mark_requested.emit(self._current.node_key, reviewed, view)

@@ -1,0 +1,320 @@
+"""目次: the packet's structure as a tree (documents → chapters → sections → risks).
+
+Falls back to the PDF's bookmarks, then to a flat page list. A click jumps to the heading's exact position; the tree
+follows the reading position without stealing focus. Each node has a stable key (``Location.node_key()``), used by
+``set_progress`` to show review progress (「23/41 確認済み」).
+
+Signals:
+    jump_requested(int, float): page and y (PDF points; NaN for the top of the page).
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
+from ui.theme import judgement_colors
+
+ROLE_POS = Qt.ItemDataRole.UserRole + 1  # (page, y)
+ROLE_KEY = Qt.ItemDataRole.UserRole + 2  # node key
+ROLE_JUDGEMENT = Qt.ItemDataRole.UserRole + 3  # the judgement as printed
+COL_TITLE, COL_JUDGEMENT, COL_PROGRESS = 0, 1, 2
+
+
+def short_judgement(judgement: str) -> str:
+    """The badge text: 「課題あり」 for 課題が残されている, 「特に力」, 「十分」; other wording unchanged."""
+    text = judgement.strip()
+    if "課題" in text:
+        return "課題あり"
+    if "十分に行っていない" in text:
+        return "不十分"
+    if text.startswith("特に力"):
+        return "特に力"
+    if text in ("十分である", "十分に行っている"):
+        return "十分"
+    return text
+
+
+def node_keys(outline: Outline) -> list[list[str]]:
+    """The node key of every node of every document, as ``Location.node_key()`` would give it."""
+    keys: list[list[str]] = []
+    for doc_index, document in enumerate(outline.documents):
+        location = Location(document_index=doc_index, document_title=document.title)
+        doc_keys: list[str] = []
+        for node in document.nodes:
+            depth = KIND_DEPTH.get(node.kind, 2)
+            if depth == 0:
+                location.chapter, location.section, location.leaf = node, None, None
+            elif depth == 1:
+                location.section, location.leaf = node, None
+            else:
+                location.leaf = node
+            doc_keys.append(location.node_key())
+        keys.append(doc_keys)
+    return keys
+
+
+class OutlinePanel(QWidget):
+    """The structure tree."""
+
+    jump_requested = Signal(int, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.message = QLabel(self.tr("構造を解析中…"))
+        self.message.setWordWrap(True)
+        self.message.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.message)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels([self.tr("項目"), self.tr("判断"), self.tr("確認")])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setAccessibleName(self.tr("目次"))
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_JUDGEMENT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_PROGRESS, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnHidden(COL_PROGRESS, True)
+        layout.addWidget(self.tree, 1)
+        self.tree.itemClicked.connect(self._on_item_activated)
+        self.tree.itemActivated.connect(self._on_item_activated)
+        self.outline: Outline | None = None
+        self.mode = "empty"  # "structure" | "bookmarks" | "pages" | "empty"
+        self._items_by_key: dict[str, list[QTreeWidgetItem]] = {}
+        self._items_by_node: dict[int, QTreeWidgetItem] = {}
+        self._positions: list[tuple[int, float, QTreeWidgetItem]] = []  # bookmarks/pages mode
+        self._labels: list[str] = []
+
+    # -- filling
+    def clear(self, message: str | None = None) -> None:
+        self.tree.clear()
+        self._items_by_key.clear()
+        self._items_by_node.clear()
+        self._positions.clear()
+        self.outline = None
+        self.mode = "empty"
+        self.message.setText(message if message is not None else self.tr("構造を解析中…"))
+        self.message.setVisible(True)
+
+    def set_outline(self, outline: Outline) -> None:
+        """Show ``outline``: its documents if any, else its bookmarks, else a flat page list."""
+        self.tree.clear()
+        self._items_by_key.clear()
+        self._items_by_node.clear()
+        self._positions.clear()
+        self.outline = outline
+        self._labels = list(outline.page_labels)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            if outline.documents and (outline.found_report or any(d.nodes for d in outline.documents)):
+                self._fill_structure(outline)
+                self.mode = "structure"
+                self.message.setVisible(False)
+            elif outline.bookmarks:
+                self._fill_bookmarks(outline.bookmarks)
+                self.mode = "bookmarks"
+                self.message.setText(outline.message or self.tr("評価書が見つからないため、PDFのしおりを表示しています。"))
+                self.message.setVisible(True)
+            else:
+                self._fill_pages(outline.pages)
+                self.mode = "pages"
+                self.message.setText(outline.message or self.tr("構造が見つからないため、ページ一覧を表示しています。"))
+                self.message.setVisible(True)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+
+    def set_page_list(self, labels: list[str]) -> None:
+        """A flat page list (used when there is no outline at all)."""
+        self.tree.clear()
+        self._items_by_key.clear()
+        self._items_by_node.clear()
+        self._positions.clear()
+        self._labels = list(labels)
+        self._fill_pages(len(labels))
+        self.mode = "pages"
+
+    def _label(self, page: int) -> str:
+        return self._labels[page] if 0 <= page < len(self._labels) else str(page + 1)
+
+    def _make_item(self, parent: QTreeWidget | QTreeWidgetItem, title: str, page: int, y: float | None,
+                   key: str = "") -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent)
+        item.setText(COL_TITLE, title)
+        item.setToolTip(COL_TITLE, self.tr("{title}（資料 {label} ページ）").format(title=title, label=self._label(page)))
+        item.setData(COL_TITLE, ROLE_POS, (page, math.nan if y is None else float(y)))
+        item.setData(COL_TITLE, ROLE_KEY, key)
+        if key:
+            self._items_by_key.setdefault(key, []).append(item)
+        return item
+
+    def _fill_structure(self, outline: Outline) -> None:
+        keys = node_keys(outline)
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for doc_index, document in enumerate(outline.documents):
+            doc_item = self._make_item(self.tree, document.title or self.tr("（無題の資料）"), document.start_page,
+                                       None, f"{doc_index}:")
+            if document.form:
+                doc_item.setFont(COL_TITLE, bold)
+                doc_item.setToolTip(COL_TITLE, f"{document.title} — {document.form}")
+            parents: dict[int, QTreeWidgetItem] = {}
+            chapter_file: dict[int, str | None] = {}
+            for node, key in zip(document.nodes, keys[doc_index], strict=True):
+                depth = KIND_DEPTH.get(node.kind, 2)
+                parent: QTreeWidgetItem = doc_item
+                for level in range(depth - 1, -1, -1):
+                    if level in parents:
+                        parent = parents[level]
+                        break
+                item = self._make_item(parent, self._node_text(node), node.page, node.y, key)
+                self._items_by_node[id(node)] = item
+                self._set_judgement(item, node.judgement)
+                if depth == 0:
+                    chapter_file[id(item)] = node.file
+                elif node.file and 0 in parents and chapter_file.get(id(parents[0])) is None:
+                    # Ⅱ/Ⅲ repeat per 特定個人情報ファイル: name the file on the chapter row
+                    chapter = parents[0]
+                    chapter_file[id(chapter)] = node.file
+                    number, _sep, title = chapter.text(COL_TITLE).partition(" ")
+                    chapter.setText(COL_TITLE, f"{number}（{node.file}） {title}")
+                parents[depth] = item
+                for deeper in [d for d in parents if d > depth]:
+                    del parents[deeper]
+            if document.is_report:
+                doc_item.setExpanded(True)
+
+    def _node_text(self, node: Node) -> str:
+        if node.file and node.kind in ("chapter", "annex"):
+            return f"{node.label()}（{node.file}） {node.title}".strip()
+        return f"{node.label()} {node.title}".strip()
+
+    def _set_judgement(self, item: QTreeWidgetItem, judgement: str | None) -> None:
+        if not judgement:
+            return
+        item.setText(COL_JUDGEMENT, short_judgement(judgement))
+        item.setData(COL_JUDGEMENT, ROLE_JUDGEMENT, judgement)
+        item.setToolTip(COL_JUDGEMENT, self.tr("リスクへの対策は十分か: {judgement}").format(judgement=judgement))
+        colors = judgement_colors(judgement)
+        if colors is not None:
+            fg, bg = colors
+            item.setForeground(COL_JUDGEMENT, QBrush(QColor(fg)))
+            item.setBackground(COL_JUDGEMENT, QBrush(QColor(bg)))
+            font = QFont(self.tree.font())
+            font.setBold(True)
+            item.setFont(COL_JUDGEMENT, font)
+
+    def _fill_bookmarks(self, bookmarks: list[tuple[int, str, int]]) -> None:
+        stack: list[tuple[int, QTreeWidgetItem]] = []
+        for level, title, page in bookmarks:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent: QTreeWidget | QTreeWidgetItem = stack[-1][1] if stack else self.tree
+            item = self._make_item(parent, title, max(page, 0), None)
+            stack.append((level, item))
+            self._positions.append((max(page, 0), 0.0, item))
+        self._positions.sort(key=lambda entry: (entry[0], entry[1]))
+
+    def _fill_pages(self, pages: int) -> None:
+        for page in range(pages):
+            item = self._make_item(self.tree, self.tr("資料 {label} ページ").format(label=self._label(page)), page,
+                                   None)
+            self._positions.append((page, 0.0, item))
+
+    # -- interaction
+    def _on_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        position = item.data(COL_TITLE, ROLE_POS)
+        if position is None:
+            return
+        page, y = position
+        self.jump_requested.emit(int(page), float(y))
+
+    def item_for_key(self, key: str) -> QTreeWidgetItem | None:
+        items = self._items_by_key.get(key)
+        return items[0] if items else None
+
+    def item_for_node(self, node: Node) -> QTreeWidgetItem | None:
+        return self._items_by_node.get(id(node))
+
+    def current_key(self) -> str:
+        item = self.tree.currentItem()
+        return str(item.data(COL_TITLE, ROLE_KEY) or "") if item is not None else ""
+
+    def follow(self, page: int, y: float) -> None:
+        """Select the deepest node containing (page, y) without moving focus or jumping."""
+        target: QTreeWidgetItem | None = None
+        if self.mode == "structure" and self.outline is not None:
+            location = self.outline.locate(page, y)
+            innermost = location.leaf or location.section or location.chapter
+            if innermost is not None:
+                target = self._items_by_node.get(id(innermost))
+            if target is None and location.document_index is not None:
+                target = self.item_for_key(f"{location.document_index}:")
+        elif self._positions:
+            for entry_page, entry_y, item in self._positions:
+                if (entry_page, entry_y) <= (page, y + 0.5):
+                    target = item
+                else:
+                    break
+        if target is None or target is self.tree.currentItem():
+            return
+        with QSignalBlocker(self.tree):
+            self.tree.setCurrentItem(target)
+        self.tree.scrollToItem(target, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def expand_chapter(self, number: str) -> int:
+        """Expand every chapter node numbered ``number`` (e.g. "Ⅲ") and its sections; return how many."""
+        count = 0
+        if self.outline is None:
+            return 0
+        for document in self.outline.documents:
+            for node in document.nodes:
+                item = self._items_by_node.get(id(node))
+                if item is None or node.kind not in ("chapter", "annex") or node.number != number:
+                    continue
+                parent = item.parent()
+                if parent is not None:
+                    parent.setExpanded(True)
+                item.setExpanded(True)
+                for index in range(item.childCount()):
+                    child = item.child(index)
+                    if child is not None:
+                        child.setExpanded(True)
+                count += 1
+        return count
+
+    def set_progress(self, progress: dict[str, tuple[int, int, bool]]) -> None:
+        """Show review progress per node key: (reviewed, total, has_comments) → 「23/41 確認済み」 and a mark."""
+        self.tree.setColumnHidden(COL_PROGRESS, not progress)
+        for key, item in ((k, i) for k, items in self._items_by_key.items() for i in items):
+            entry = progress.get(key)
+            if entry is None:
+                item.setText(COL_PROGRESS, "")
+                item.setToolTip(COL_PROGRESS, "")
+                continue
+            reviewed, total, has_comments = entry
+            text = self.tr("{reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total)
+            if has_comments:
+                text = "● " + text
+            item.setText(COL_PROGRESS, text)
+            tip = self.tr("コメントあり") if has_comments else ""
+            item.setToolTip(COL_PROGRESS, tip)
+            if total > 0 and reviewed >= total:
+                item.setForeground(COL_PROGRESS, QBrush(QColor("#1e7b34")))
+            else:
+                item.setData(COL_PROGRESS, Qt.ItemDataRole.ForegroundRole, None)
