@@ -81,7 +81,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_self_test(args: argparse.Namespace) -> int:
     from reviewer.selftest import run_self_test
 
-    return run_self_test(args)
+    return int(run_self_test(args))
 
 
 def build_parser() -> argparse.ArgumentParser:

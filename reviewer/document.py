@@ -68,19 +68,41 @@ class Packet:
             raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
         if path.stat().st_size == 0:
             raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"empty file: {path}")
+        not_pdf = PdfOpenError(
+            f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}", f"cannot open {path} as PDF"
+        )
+        with open(path, "rb") as handle:
+            head = handle.read(1024)
+        if b"%PDF" not in head:
+            # MuPDF would happily open a PNG or a text file renamed .pdf as an "image document".
+            raise not_pdf
         try:
             doc = pymupdf.open(path, filetype="pdf")
         except Exception as exc:  # PyMuPDF raises several types for damaged files
-            raise PdfOpenError(
-                f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
-                f"cannot open {path} as PDF: {exc}",
-            ) from exc
+            raise not_pdf from exc
+        if not doc.is_pdf:
+            doc.close()
+            raise not_pdf
         # Read needs_pass before authenticate(): reading it afterwards reports 1 again and breaks text.
         if doc.needs_pass:
             if not password or not doc.authenticate(password):
                 doc.close()
                 raise PasswordRequired(str(path), wrong_password=bool(password))
-        if doc.page_count == 0:
+        try:
+            # MuPDF may repair a damaged file on first page access and change its page count; touch the
+            # first and last page now so that what we report is what the document really has.
+            count = doc.page_count
+            if count > 0:
+                doc.load_page(0)
+                doc.load_page(doc.page_count - 1)
+                count = doc.page_count
+        except Exception as exc:
+            doc.close()
+            raise PdfOpenError(
+                f"ページを読み込めません（壊れたPDFの可能性があります）: {path.name}",
+                f"page tree of {path} unreadable: {exc}",
+            ) from exc
+        if count == 0:
             doc.close()
             raise PdfOpenError(
                 f"ページがありません（壊れたPDFの可能性があります）: {path.name}",
@@ -131,10 +153,10 @@ class Packet:
                 for span in line.get("spans", ()):
                     size = max(size, float(span.get("size", 0.0)))
                     for ch in span.get("chars", ()):
-                        chars.append(TextChar(ch["c"], tuple(ch["bbox"])))  # type: ignore[arg-type]
+                        chars.append(TextChar(ch["c"], tuple(ch["bbox"])))
                 if chars:
                     text = "".join(ch.c for ch in chars)
-                    lines.append(TextLine(text, tuple(line["bbox"]), tuple(chars), size))  # type: ignore[arg-type]
+                    lines.append(TextLine(text, tuple(line["bbox"]), tuple(chars), size))
         return lines
 
     def toc(self) -> list[tuple[int, str, int]]:

@@ -209,7 +209,12 @@ def extract_page(packet: Packet, index: int) -> PageText:
     line_src: list[int] = []
     line_tops = array("f")
     src_len = 0
-    for line in _distinct_lines(packet.page_lines(index)):
+    try:
+        lines = packet.page_lines(index)
+    except Exception as exc:  # a damaged page (cycle in the page tree, missing object) indexes as empty
+        log.warning("page %d of %s unreadable for search: %s", index, packet.name, type(exc).__name__)
+        lines = []
+    for line in _distinct_lines(lines):
         if line_src:
             parts.append("\n")
             char_boxes.append(None)

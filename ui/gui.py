@@ -60,11 +60,14 @@ def run_gui(args: list[str]) -> int:
         devnull = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         sys.stdout = sys.stdout or devnull
         sys.stderr = sys.stderr or devnull
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     path, profile = _parse(args)
     if profile:
         os.environ["PIA_REVIEWER_HOME"] = str(Path(profile).resolve())
     exit_after_paint = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV, "") not in ("", "0")
+    from reviewer.logs import setup_logging
+
+    # A rotating log in the data directory; it never holds comment text, quotes or passwords.
+    setup_logging(console=exit_after_paint)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -74,6 +77,17 @@ def run_gui(args: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("pia-reviewer")
     app.setApplicationDisplayName(APP_NAME)
+
+    from ui.crash import install_crash_handlers
+
+    install_crash_handlers()
+    from reviewer.paths import data_dir
+    from ui.single_instance import bring_to_front, claim
+
+    # A second start on the same profile hands its file to the running window and exits.
+    instance = claim(data_dir(), [str(path.resolve())] if path else [])
+    if instance is None:
+        return 0
 
     from ui.dialogs.settings import AppSettings
     from ui.i18n import install_translators
@@ -101,6 +115,13 @@ def run_gui(args: list[str]) -> int:
 
         window.first_page_painted.connect(report)
 
+    def on_second_start(received: list[str]) -> None:
+        bring_to_front(window)
+        if received:
+            window.open_file(Path(received[0]))
+
+    instance.message_received.connect(on_second_start)
+
     window.show()
     target = path or _last_file(settings)
     if target is not None:
@@ -114,6 +135,7 @@ def run_gui(args: list[str]) -> int:
     from ui import ops
 
     ops.shutdown()
+    instance.close()
     return int(code)
 
 
@@ -130,6 +152,12 @@ def _open_sample(window: object) -> None:
     from ui.ops import Op
 
     assert isinstance(window, MainWindow)
+    from reviewer.paths import resource
+
+    shipped = resource("sample", "sample-packet.pdf")
+    if shipped.is_file():
+        window.open_file(shipped)
+        return
     from PySide6.QtCore import QCoreApplication
 
     window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "サンプル資料を準備中…"))

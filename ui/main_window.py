@@ -864,6 +864,16 @@ class MainWindow(QMainWindow):
             self.act_full_screen.setChecked(True)
 
     def confirm_external_link(self, url: str) -> bool:
+        """Ask before handing a web or mail link to another application; never open files or programs."""
+        from reviewer.safety import external_link_allowed
+
+        if not external_link_allowed(url):
+            log.warning("refused a link that is not http(s)/mailto")
+            QMessageBox.warning(
+                self, self.tr("外部リンク"),
+                self.tr("このリンクはプログラムやファイルを開こうとしています。安全のため開きません。\n\n{url}")
+                .format(url=url))
+            return False
         answer = QMessageBox.question(
             self, self.tr("外部リンク"),
             self.tr("次のリンクを既定のアプリで開きますか？\n\n{url}").format(url=url),

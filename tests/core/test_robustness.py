@@ -32,20 +32,6 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 PAGE_CAP = 40  # pages processed per corpus file (structure detection reads every page)
 CORPUS_MANIFEST = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "MANIFEST.tsv"
 
-# Failures found in other modules by these tests (reported to the lead); xfail(strict=False) so that a fix
-# turns them into passes without breaking the suite.
-KNOWN_FAILURES: dict[str, str] = {
-    "malformed/pdfjs__Pages-tree-refs.pdf":
-        "reviewer.search.extract_page: FzErrorFormat 'cycle in page tree' escapes on a broken page",
-    "malformed/qpdf__deep-pages.pdf":
-        "reviewer.search.extract_page: FzErrorFormat 'cycle in page tree' escapes on a broken page",
-    "malformed/qpdf__440599107.fuzz.pdf":
-        "reviewer.search.extract_page: FzErrorFormat 'cannot find page 3 in page tree' escapes",
-    "malformed/qpdf__69977b.fuzz.pdf":
-        "reviewer/document.py accepts a file MuPDF sniffs as an image (doc.is_pdf False); rendering it takes ~10 s",
-}
-
-
 def _manifest() -> list[dict[str, str]]:
     if not CORPUS_MANIFEST.is_file():
         return []
@@ -64,10 +50,7 @@ def _corpus_params() -> list[Any]:
         return [pytest.param(None, id="corpus-absent")]
     params = []
     for row in rows:
-        marks = [pytest.mark.slow]
-        if row["file"] in KNOWN_FAILURES:
-            marks.append(pytest.mark.xfail(reason=KNOWN_FAILURES[row["file"]], strict=False))
-        params.append(pytest.param(row, id=row["file"], marks=marks))
+        params.append(pytest.param(row, id=row["file"], marks=[pytest.mark.slow]))
     return params
 
 
@@ -257,9 +240,7 @@ def _zip_bytes() -> bytes:
 
 
 @pytest.mark.parametrize("name, content", [
-    pytest.param("写真.pdf", _png_bytes(), id="png", marks=pytest.mark.xfail(
-        reason="reviewer/document.py: MuPDF opens a PNG renamed .pdf as an image document "
-               "(doc.is_pdf is False); Packet.open should refuse it", strict=False)),
+    pytest.param("写真.pdf", _png_bytes(), id="png"),
     pytest.param("メモ.pdf", ("これはPDFではありません。\n" * 20).encode(), id="text"),
     pytest.param("文書.pdf", _zip_bytes(), id="zip"),
     pytest.param("html.pdf", b"<!DOCTYPE html><html><body>%PDF-1.7</body></html>" * 30, id="html"),
@@ -301,8 +282,6 @@ def test_truncated_pdf_opens_repaired_or_fails_clearly(tmp_path: Path, fraction:
         assert result["pages"] >= 1
 
 
-@pytest.mark.xfail(reason="reviewer/document.py: doc.page_count raises RuntimeError('code=7: Invalid number of "
-                          "pages') on this file; Packet.open should turn it into PdfOpenError", strict=False)
 def test_pdf_with_an_unreadable_page_count(tmp_path: Path) -> None:
     """Found by test_fuzz.py (a PDF cut after its page tree): /Count 3 with kids that do not exist."""
     path = tmp_path / "cut-after-page-tree.pdf"

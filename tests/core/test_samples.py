@@ -332,7 +332,9 @@ def test_large_packet_for_benchmarks(tmp_path: Path) -> None:
         assert doc[truth.pages - 1].get_label() == str(truth.pages - 1)
 
 
-def test_default_sample_is_generated_once(isolated_profile: Path) -> None:
+def test_default_sample_is_generated_once(isolated_profile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a shipped sample (e.g. a trimmed build) the default is generated once into the profile."""
+    monkeypatch.setattr("reviewer.samples.packet._shipped_sample", lambda: isolated_profile / "absent.pdf")
     path = default_sample_path()
     assert path.is_file() and path.parent == isolated_profile / "sample"
     stamp = path.stat().st_mtime_ns
@@ -352,3 +354,18 @@ def test_cli_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     summary = json.loads(capsys.readouterr().out)
     assert summary["pages"] >= 30 and out.is_file()
     assert summary["documents"] == 5  # packet cover, 諮問 sheet, report, 報告 sheet, 基礎項目評価書
+
+
+def test_shipped_sample_is_what_the_generator_makes_today(tmp_path: Path) -> None:
+    """resources/sample holds the default sample so the first start opens at once; it must not go stale."""
+    import json
+
+    from reviewer.paths import resource
+    from reviewer.samples import generate_packet
+
+    shipped = resource("sample", "sample-packet.pdf")
+    fresh = tmp_path / "fresh.pdf"
+    truth = generate_packet(fresh, reports=4, seed=1)
+    assert shipped.read_bytes() == fresh.read_bytes(), "regenerate resources/sample (see README)"
+    shipped_truth = json.loads(resource("sample", "sample-packet.truth.json").read_text(encoding="utf-8"))
+    assert shipped_truth == truth.to_json()

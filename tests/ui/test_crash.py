@@ -286,9 +286,6 @@ def test_main_window_offline_with_bad_and_hostile_files(
     assert handler.count == 0 and boxes.shown == []
 
 
-@pytest.mark.xfail(reason="ui/main_window.py confirm_external_link hands Launch targets (calc.exe, file paths) to "
-                          "QDesktopServices.openUrl after a Yes; it should refuse what "
-                          "reviewer.safety.external_link_allowed rejects", strict=False)
 def test_launch_targets_are_never_handed_to_the_desktop(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QDesktopServices
 

@@ -57,5 +57,10 @@ class PasswordDialog(QDialog):
         self.password.setFocus()
 
     def values(self) -> tuple[str, bool]:
-        """(password, remember)."""
-        return self.password.text(), self.remember.isChecked() and self.remember.isEnabled()
+        """(password, remember). The password is registered with the log filter so it is never written out."""
+        from reviewer.logs import register_secret
+
+        password = self.password.text()
+        if password:
+            register_secret(password)
+        return password, self.remember.isChecked() and self.remember.isEnabled()
