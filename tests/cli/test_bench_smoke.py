@@ -1,0 +1,88 @@
+"""Smoke test of the benchmark suite: ``benchmarks/run.py --quick`` runs end to end and reports every key as a
+number (or null with a reason). No timing is asserted here — timings belong to the benchmarks."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent.parent
+RUN = REPO / "benchmarks" / "run.py"
+REQUIRED = (
+    "render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "structure_s_per_100_pages", "index_build_s",
+    "query_ms_median", "query_speedup_vs_pdfgrep", "first_paint_s", "max_stall_ms", "peak_rss_mb",
+    "export_2000_xlsx_s",
+)
+PEER_KEYS = ("render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "query_speedup_vs_pdfgrep")
+
+pytestmark = pytest.mark.slow
+
+
+def run_bench(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
+    done = subprocess.run([sys.executable, str(RUN), *args], check=False, cwd=REPO, env=environment, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stdout[-2000:]  # --json: exactly one JSON object on stdout
+    data: dict[str, Any] = json.loads(lines[0])
+    return data
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def test_quick_run_reports_every_key(tmp_path: Path) -> None:
+    doc = tmp_path / "PERFORMANCE.md"
+    data = run_bench(["--quick", "--json", "--doc", str(doc)])
+    assert data["mode"] == "quick" and data["quick"] is True
+    assert data["packet"]["pages"] > 10
+    for key in REQUIRED:
+        assert key in data, key
+        if key in PEER_KEYS and data[key] is None:  # only a missing peer tool may leave a figure empty
+            assert data["reasons"][key].startswith("peer_missing"), data["reasons"][key]
+            continue
+        assert is_number(data[key]) and data[key] >= 0, (key, data[key], data["reasons"].get(key))
+    # The measured components really ran.
+    for key in ("structure_s_per_100_pages", "index_build_s", "query_ms_median", "export_2000_xlsx_s",
+                "first_paint_s", "peak_rss_mb"):
+        assert data[key] > 0, (key, data[key])
+    assert data["scroll_detail"]["current_page_at_end"] == data["packet"]["pages"] - 1
+    assert data["import_5x400_added"] == 2000
+    assert sum(data["query_counts"].values()) > 0
+    assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
+    assert set(data["targets"]) >= {"first_paint_s", "max_stall_ms", "export_2000_xlsx_s"}
+    text = doc.read_text(encoding="utf-8")
+    assert "| What | Ours | The peer | Ratio |" in text and "## Targets" in text
+    assert data["machine"]["cpu"] in text
+
+
+def test_given_pdf_without_peers_reports_nulls_with_reasons(tmp_path: Path, small_packet: tuple[Path, Any]) -> None:
+    path, truth = small_packet
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()  # a PATH without mutool, pdftotext, pdfgrep or Xvfb
+    data = run_bench(["--pdf", str(path), "--json", "--quick", "--no-gui"], env={"PATH": str(empty_bin)})
+    assert data["mode"] == "pdf" and data["pages"] == truth.pages
+    for key in PEER_KEYS:
+        assert data[key] is None
+        assert data["reasons"][key].startswith("peer_missing"), data["reasons"][key]
+    assert is_number(data["structure_s_per_100_pages"]) and is_number(data["export_2000_xlsx_s"])
+    assert is_number(data["query_ms_median"]) and data["query_counts"]
+    assert data["first_paint_s"] is None and data["reasons"]["first_paint_s"]
+    assert data["structure_reports_found"] >= 2
+
+
+def test_broken_pdf_is_reported_not_crashed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 garbage")
+    data = run_bench(["--pdf", str(bad), "--json", "--quick", "--no-gui"])
+    for key in REQUIRED:
+        assert data[key] is None and data["reasons"][key].startswith("error"), key
