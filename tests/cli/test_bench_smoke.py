@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 def run_bench(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
-    done = subprocess.run([sys.executable, str(RUN), *args], check=False, cwd=REPO, env=environment, capture_output=True,
+    done = subprocess.run([sys.executable, str(RUN), *args], cwd=REPO, env=environment, capture_output=True,
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.strip()]
