@@ -90,12 +90,19 @@ class Packet:
                 raise PasswordRequired(str(path), wrong_password=bool(password))
         try:
             # MuPDF may repair a damaged file on first page access and change its page count; touch the
-            # first and last page now so that what we report is what the document really has.
+            # first and last page now so that what we report is what the document really has. One broken
+            # page (the last) does not make the rest unreadable: readers of pages handle it per page.
             count = doc.page_count
-            if count > 0:
-                doc.load_page(0)
-                doc.load_page(doc.page_count - 1)
-                count = doc.page_count
+            readable = False
+            for index in [0, count - 1, *range(1, min(count, 50))] if count > 0 else []:
+                try:
+                    doc.load_page(index)
+                    readable = True
+                except Exception as exc:
+                    log.warning("page %d of %s unreadable: %s", index, path.name, type(exc).__name__)
+                if readable and index == count - 1:
+                    break
+            count = doc.page_count if readable else 0
         except Exception as exc:
             doc.close()
             raise PdfOpenError(

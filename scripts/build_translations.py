@@ -294,8 +294,8 @@ EN.update({
     "最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）":
         "Restore from the newest backup ({name})? (The damaged file is kept.)",
     "使えるバックアップがありませんでした。": "No usable backup was found.",
-    "このリンクはプログラムやファイルを開こうとしています。安全のため開きません。\n\n{url}":
-        "This link tries to open a program or a file. For safety it is not opened.\n\n{url}",
+    "このリンクはプログラムやファイルを開こうとしています。安全のため開きません。":
+        "This link tries to open a program or a file. For safety it is not opened.",
     "コメントを追加": "Add comment",
     "コメントを削除": "Delete comment",
     "コメントを編集": "Edit comment",

@@ -869,10 +869,8 @@ class MainWindow(QMainWindow):
 
         if not external_link_allowed(url):
             log.warning("refused a link that is not http(s)/mailto")
-            QMessageBox.warning(
-                self, self.tr("外部リンク"),
-                self.tr("このリンクはプログラムやファイルを開こうとしています。安全のため開きません。\n\n{url}")
-                .format(url=url))
+            self.statusBar().showMessage(
+                self.tr("このリンクはプログラムやファイルを開こうとしています。安全のため開きません。"), 10000)
             return False
         answer = QMessageBox.question(
             self, self.tr("外部リンク"),

@@ -553,7 +553,7 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/gui.py" line="+135" />
+            <location filename="../../ui/gui.py" line="+163" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
@@ -692,12 +692,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+653" />
+            <location line="+661" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-649" />
+            <location line="-657" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -772,12 +772,12 @@
             <location line="+11" />
             <location line="+57" />
             <location line="+17" />
-            <location line="+444" />
+            <location line="+452" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-516" />
+            <location line="-524" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -846,7 +846,12 @@
             <translation>PDF page {page} / {total}</translation>
         </message>
         <message>
-            <location line="+93" />
+            <location line="+98" />
+            <source>このリンクはプログラムやファイルを開こうとしています。安全のため開きません。</source>
+            <translation>This link tries to open a program or a file. For safety it is not opened.</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>外部リンク</source>
             <translation>External link</translation>
         </message>
