@@ -105,8 +105,8 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
     ws.print_title_rows = "1:1"
-    visible_last = get_column_letter(len(COLUMNS) - 1)
-    ws.print_area = f"A1:{visible_last}{max(1, len(rows) + 1)}"
+    # The hidden ID column is inside the area but hidden columns do not print.
+    ws.print_area = f"A1:{last}{max(1, len(rows) + 1)}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
