@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from reviewer.errors import ReviewerError
-
 
 # The core's command titles (reviewer/commands.py) are Japanese; listed here so lupdate puts them in the
 # catalog under the "commands" context that UndoCommand translates them with.
