@@ -24,8 +24,6 @@ DEFAULT_QUERIES: tuple[str, ...] = (
     "ガバメントクラウド", "ISMAP", "委託", "特定個人情報ファイル", "中間サーバー・プラットフォーム",
     "アクセス権限", "個人番号", "情報提供ネットワークシステム",
 )
-PANEL_MAX_HITS = 5000  # ui/panels/search.py MAX_HITS / MAX_ROWS
-PANEL_MAX_ROWS = 1000
 AUTHORS: tuple[str, ...] = ("山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 美咲", "田中 健")
 CATEGORIES: tuple[str, ...] = ("質問", "意見", "要修正", "確認のみ")
 
@@ -207,14 +205,23 @@ def bench_structure(pdf: Path, reps: int, password: str | None = None) -> tuple[
 
 def bench_search(pdf: Path, outline: Any, queries: Sequence[str], reps: int, pdfgrep_queries: int,
                  password: str | None = None) -> Results:
-    """Index build (fresh database), then query latency: ``SearchIndex.search`` with section labels from the
-    outline and the rects and snippet of every hit materialised (what the search panel and the CLI show);
-    median per query over ``reps`` runs, then the median over the queries. It mirrors the search panel: every hit (up to
-    5,000) with page label and section, the rects of every hit and the snippets of the first 1,000 rows. The
-    hit list without geometry and a count-only query (``SearchIndex.count``) are reported too. The first query on a freshly
-    opened index (loads the page texts) is reported separately. Peer: ``pdfgrep -F -c QUERY FILE``."""
+    """Index build (fresh database), then query latency as the search panel's search thread does it
+    (``ui.panels.search.run_search`` minus the comment search, which has no comments here):
+    ``SearchIndex.find(query, outline=...)`` — every hit with page, offset and section, the exact count — then
+    ``reviewer.search.prepare_panel(hits, around_page)``: the report/section rows of the result list, the
+    highlight rects of the pages near the page on screen (the middle page here) and near the first hit (of every page
+    when there are at most 200 hits) and the snippets of the first 40 rows. Median per query over ``reps`` runs,
+    then the median over the queries. Not included: the GUI thread's part (model reset of the virtual list, painting
+    the rows on screen, which formats their snippets) and the highlights of pages that come into view later (one
+    page at a time, on demand) — the total of computing *every* hit's rects is reported as
+    ``query_all_rects_ms_median`` (what the panel's background fill spreads over 4 ms slices when the page view does
+    not report the page on screen). The hit list alone (``find``) and a count-only query (``SearchIndex.count``)
+    are reported too. First query on a freshly opened index: ``query_cold_ms`` without warm-up (it loads the page
+    texts), ``index_warm_ms`` for ``SearchIndex.warm`` (what the panel runs in its search thread as soon as the
+    index is ready) and ``query_first_after_warm_ms`` for the first query after it. Peer: ``pdfgrep -F -c QUERY
+    FILE``."""
     from reviewer.document import Packet
-    from reviewer.search import SearchIndex
+    from reviewer.search import SearchIndex, prepare_panel
 
     res = Results()
     with tempfile.TemporaryDirectory(prefix="pia-bench-index-") as folder:
@@ -222,35 +229,41 @@ def bench_search(pdf: Path, outline: Any, queries: Sequence[str], reps: int, pdf
         builds: list[float] = []
         with Packet.open(pdf, password) as packet:
             sha = packet.sha256
+            pages = packet.page_count
             for _ in range(max(1, min(reps, 2))):
                 with SearchIndex(db) as index:
                     builds.append(timed(partial(index.build, packet, force=True)).wall)
         res.put("index_build_s", median(builds))
         res.put("index_db_mb", db.stat().st_size / 2**20)
+        around = pages // 2  # the page on screen
 
-        def query(index: SearchIndex, q: str, geometry: bool = True) -> int:
-            # What the search panel does: every hit (up to its limit) with page label and section, the rects
-            # of every hit (all are highlighted on the pages) and the snippets of the rows it lists.
-            hits = index.search(sha, q, limit=PANEL_MAX_HITS, outline=outline)
-            if geometry:
-                for number, hit in enumerate(hits):
-                    hit.rects  # noqa: B018 - the lazy geometry
-                    if number < PANEL_MAX_ROWS:
-                        hit.snippet  # noqa: B018
+        def query(index: SearchIndex, q: str) -> int:
+            # What the panel's search thread does (ui.panels.search.run_search).
+            hits = index.find(sha, q, outline=outline)
+            prepare_panel(hits, around)
             return len(hits)
+
+        def all_rects(index: SearchIndex, q: str) -> None:
+            index.find(sha, q, outline=outline).all_rects()
 
         with SearchIndex(db) as index:
             res.put("query_cold_ms", timed(lambda: query(index, queries[0])).wall * 1000)
+        with SearchIndex(db) as index:
+            res.put("index_warm_ms", timed(lambda: index.warm(sha, outline=outline)).wall * 1000)
+            res.put("query_first_after_warm_ms", timed(lambda: query(index, queries[0])).wall * 1000)
             per_query: dict[str, float] = {}
-            no_geometry: list[float] = []
+            hits_only: list[float] = []
+            full: list[float] = []
             counts: dict[str, int] = {}
             for q in queries:
                 counts[q] = query(index, q)
                 per_query[q] = median([timed(partial(query, index, q)).wall for _ in range(max(3, reps))]) * 1000
-                no_geometry.append(timed(partial(query, index, q, False)).wall * 1000)
+                hits_only.append(timed(lambda q=q: index.find(sha, q, outline=outline)).wall * 1000)
+                full.append(timed(partial(all_rects, index, q)).wall * 1000)
             res.put("query_ms_median", median(list(per_query.values())))
             res.put("query_ms_max", max(per_query.values()))
-            res.put("query_hits_only_ms_median", median(no_geometry))
+            res.put("query_hits_only_ms_median", median(hits_only))
+            res.put("query_all_rects_ms_median", median(full))
             count_only = [timed(partial(index.count, sha, q)).wall * 1000 for q in queries]
             res.put("query_count_only_ms_median", median(count_only))
     res.values["query_counts"] = counts

@@ -11,6 +11,12 @@ phrase match, then find exact positions with ``str.find``; shorter queries (委�
 scan the cached normalised text of every page in Python. The index lives in its own database file
 (a cache keyed by the file's SHA-256), ``data_dir(profile)/search-index.db``.
 
+:meth:`SearchIndex.find` returns a :class:`HitList`: every hit's page, offset and section (so the count is
+exact), everything else on demand — the highlight rects per page (:meth:`HitList.page_rects`) and a hit's
+snippet are computed from that page's stored text when first asked for, so a query with thousands of hits
+costs what the screen shows (:func:`prepare_panel` is the search panel's share). :meth:`SearchIndex.search`
+gives the same hits as a list of :class:`PageHit` (the CLI's JSON computes all their rects).
+
 Threads: a :class:`SearchIndex` owns one connection; use one per thread (WAL lets a reader search
 while another thread builds). :meth:`SearchIndex.build` reads a :class:`Packet`, which belongs to
 the calling thread.
@@ -27,12 +33,13 @@ import statistics
 import threading
 import time
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import apsw
 
@@ -42,7 +49,7 @@ from reviewer.text import find_all, fold_kana, normalize, normalize_query, sourc
 
 if TYPE_CHECKING:
     from reviewer.annotations import Annotation
-    from reviewer.structure.model import Location, Outline
+    from reviewer.structure.model import Node, Outline
 
 log = logging.getLogger("reviewer.search")
 
@@ -292,20 +299,24 @@ def _unpack(typecode: str, blob: bytes) -> array[Any]:
 
 
 class _PageLoader:
-    """Loads one page's :class:`PageText` from the index once, when a hit first needs it."""
+    """Gives the hits of one page that page's :class:`PageText` when they first need it: from the
+    owning :class:`HitList` (which keeps a few recent pages) or read once from the index."""
 
-    __slots__ = ("_index", "_page", "_sha", "_text")
+    __slots__ = ("_fetch", "_keep", "_page", "_text")
 
-    def __init__(self, index: SearchIndex, sha256: str, page: int) -> None:
-        self._index = index
-        self._sha = sha256
+    def __init__(self, fetch: Callable[[int], PageText], page: int, keep: bool = True) -> None:
+        self._fetch = fetch
         self._page = page
+        self._keep = keep
         self._text: PageText | None = None
 
     def get(self) -> PageText:
-        if self._text is None:
-            self._text = self._index.load_page(self._sha, self._page)
-        return self._text
+        if self._text is not None:
+            return self._text
+        text = self._fetch(self._page)
+        if self._keep:
+            self._text = text
+        return text
 
 
 class PageHit:
@@ -324,6 +335,7 @@ class PageHit:
 
     def __init__(
         self, loader: _PageLoader, page: int, start: int, end: int, top: float, page_label: str = "",
+        rects: list[Rect] | None = None,
     ) -> None:
         self._loader = loader
         self.page = page
@@ -334,7 +346,7 @@ class PageHit:
         self.section = ""
         self.document_index: int | None = None
         self.document_title = ""
-        self._rects: list[Rect] | None = None
+        self._rects: list[Rect] | None = rects
         self._parts: tuple[str, str, str] | None = None
 
     def load(self) -> None:
@@ -455,6 +467,7 @@ class SearchIndex:
         # every use of the connection holds this lock (APSW refuses concurrent use of one connection).
         self._lock = threading.RLock()
         self._cache: dict[str, _Cached] = {}
+        self._placers: dict[int, _Placer] = {}
         try:
             self.conn = (connection_factory or _plain_connection)(self.path)
             self.conn.setbusytimeout(5000)
@@ -657,8 +670,9 @@ class SearchIndex:
     def candidate_pages(self, sha256: str, query: str, kana: bool = False) -> list[int]:
         """Pages whose text contains the normalised ``query`` (every page is checked exactly)."""
         q = normalize_query(query, kana)
-        if not q:
-            return []
+        return self._candidates(sha256, q, kana) if q else []
+
+    def _candidates(self, sha256: str, q: str, kana: bool) -> list[int]:
         texts = self._texts(sha256, kana)
         if len(q) < MIN_FTS_QUERY:
             return [i for i, text in enumerate(texts) if q in text]
@@ -671,6 +685,86 @@ class SearchIndex:
         # The FTS body is kana-folded: confirm against the exact text (a no-op check when kana=True).
         pages = [_int(r[0]) for r in rows]
         return [page for page in pages if q in texts[page]]
+
+    def warm(self, sha256: str, kana: bool = False, outline: Outline | None = None) -> None:
+        """Load what queries on ``sha256`` need (every page's normalised text and line positions, the
+        section placement of ``outline``) now, e.g. in the search thread right after the index is ready,
+        so that the first query does not pay for it."""
+        self._texts(sha256, kana)
+        if outline is not None:
+            self._placer(outline)
+
+    def _placer(self, outline: Outline | None) -> _Placer:
+        """The placer of ``outline``, kept for the next queries (the outline is held, so its id is stable)."""
+        key = id(outline)
+        placer = self._placers.get(key)
+        if placer is None or placer.outline is not outline:
+            placer = _Placer(outline)
+            if len(self._placers) >= 2:
+                self._placers.pop(next(iter(self._placers)))
+            self._placers[key] = placer
+        return placer
+
+    def find(
+        self,
+        sha256: str,
+        query: str,
+        kana: bool = False,
+        outline: Outline | None = None,
+        limit: int | None = None,
+    ) -> HitList:
+        """Every occurrence of ``query`` in the packet as a :class:`HitList` (page order, non-overlapping
+        like str.count): the exact count and each hit's section at once, rects and snippets on demand.
+
+        Args:
+            outline: gives each hit its ``section``, ``document_index`` and ``document_title``.
+            limit: keep only the first ``limit`` hits.
+        """
+        q = normalize_query(query, kana)
+        if not q:
+            return HitList.empty()
+        cached = self._cached(sha256)
+        texts = self._texts(sha256, kana)
+        pages: list[int] = []
+        positions: list[list[int]] = []
+        total = 0
+        for page in self._candidates(sha256, q, kana):
+            found = find_all(texts[page], q)
+            if not found:
+                continue
+            if limit is not None and total + len(found) >= limit:
+                found = found[:max(0, limit - total)]
+                if found:
+                    pages.append(page)
+                    positions.append(found)
+                break
+            pages.append(page)
+            positions.append(found)
+            total += len(found)
+        placer = self._placer(outline)
+        run_starts: list[int] = []
+        run_places: list[int] = []
+        number = 0
+        for page, found in zip(pages, positions, strict=True):
+            ys = placer.heading_ys.get(page)
+            if not ys:  # no heading on the page: one place for all its hits
+                place = placer.place(page, 0.0)
+                if not run_places or run_places[-1] != place:
+                    run_starts.append(number)
+                    run_places.append(place)
+            else:
+                line_starts, line_tops = cached.line_starts[page], cached.line_tops[page]
+                for k, pos in enumerate(found):
+                    line = bisect.bisect_right(line_starts, pos) - 1
+                    place = placer.place(page, float(line_tops[line]) if line >= 0 else 0.0, ys)
+                    if not run_places or run_places[-1] != place:
+                        run_starts.append(number + k)
+                        run_places.append(place)
+            number += len(found)
+        return HitList(
+            self, sha256, len(q), pages, positions, run_starts, run_places, placer.places,
+            cached.page_labels, cached.line_starts, cached.line_tops,
+        )
 
     def search(
         self,
@@ -689,55 +783,20 @@ class SearchIndex:
             eager: also read every hit's rects and snippet now (in this thread) instead of on first
                 access, so that later use never touches the database.
         """
-        hits = self._search(sha256, query, kana, limit, outline)
+        found = self.find(sha256, query, kana, outline, limit)
+        hits = list(found)
         if eager:
             for hit in hits:
                 hit.load()
         return hits
 
-    def _search(
-        self, sha256: str, query: str, kana: bool, limit: int | None, outline: Outline | None
-    ) -> list[PageHit]:
-        q = normalize_query(query, kana)
-        if not q:
-            return []
-        cached = self._cached(sha256)
-        labels = cached.page_labels
-        hits: list[PageHit] = []
-        locate = _memo_locate(outline) if outline is not None else None
-        texts = self._texts(sha256, kana)
-        found: dict[int, list[int]] = {}
-        total = 0
-        for page in self.candidate_pages(sha256, query, kana):
-            positions = find_all(texts[page], q)
-            if positions:
-                found[page] = positions
-                total += len(positions)
-                if limit is not None and total >= limit:
-                    break
-        for page, positions in found.items():
-            loader = _PageLoader(self, sha256, page)
-            label = labels[page] if page < len(labels) else str(page + 1)
-            line_starts, line_tops = cached.line_starts[page], cached.line_tops[page]
-            for pos in positions:
-                line = bisect.bisect_right(line_starts, pos) - 1
-                top = float(line_tops[line]) if line >= 0 else 0.0
-                hit = PageHit(loader, page, pos, pos + len(q), top, page_label=label)
-                if locate is not None:
-                    location = locate(page, top)
-                    hit.section = location.section_label()
-                    hit.document_index = location.document_index
-                    hit.document_title = location.document_title
-                hits.append(hit)
-                if limit is not None and len(hits) >= limit:
-                    return hits
-        return hits
-
     def count(self, sha256: str, query: str, kana: bool = False) -> int:
         """The number of occurrences, without computing rects or snippets."""
         q = normalize_query(query, kana)
+        if not q:
+            return 0
         texts = self._texts(sha256, kana)
-        return sum(len(find_all(texts[p], q)) for p in self.candidate_pages(sha256, query, kana))
+        return sum(len(find_all(texts[p], q)) for p in self._candidates(sha256, q, kana))
 
 
 @dataclass(slots=True)
@@ -762,26 +821,362 @@ def group_hits(hits: Iterable[PageHit]) -> list[HitGroup]:
     return groups
 
 
-def _memo_locate(outline: Outline) -> Callable[[int, float], Location]:
-    """``outline.locate`` memoised: the answer only changes at the headings on a page."""
-    heading_ys: dict[int, list[float]] = {}
-    for document in outline.documents:
-        for node in document.nodes:
-            heading_ys.setdefault(node.page, []).append(node.y)
-    for ys in heading_ys.values():
-        ys.sort()
-    memo: dict[tuple[int, int], Location] = {}
+# --------------------------------------------------------------------------------------------------
+# All hits of a query, geometry per page on demand
 
-    def locate(page: int, y: float) -> Location:
-        ys = heading_ys.get(page, [])
+Place = tuple[int | None, str, str]  # (document_index, document_title, section label)
+_NOWHERE: Place = (None, "", "")
+PAGE_TEXT_CACHE = 24  # page texts a HitList keeps (the pages of the rows and highlights shown last)
+
+
+class _Placer:
+    """Section placement of hits, as :meth:`Outline.locate` answers it but in O(log n): per document the
+    chapter/section/leaf state after each heading is precomputed, answers are memoised per (page, headings
+    above the point), and the distinct places are numbered so that a hit's place is one small integer.
+    One placer serves every query on the same outline (:meth:`SearchIndex.find` keeps it)."""
+
+    def __init__(self, outline: Outline | None) -> None:
+        from reviewer.structure.model import KIND_DEPTH
+
+        self.outline = outline
+        self.places: list[Place] = []
+        self._ids: dict[Place, int] = {}
+        self._memo: dict[tuple[int, int], int] = {}
+        self._doc_of_page: dict[int, int | None] = {}
+        self.heading_ys: dict[int, list[float]] = {}
+        # per document: non-decreasing prefix maxima of the heading keys, and the state after k headings
+        self._keys: list[list[tuple[int, float]]] = []
+        self._states: list[list[tuple[Node | None, Node | None, Node | None]]] = []
+        if outline is None:
+            return
+        for document in outline.documents:
+            keys: list[tuple[int, float]] = []
+            states: list[tuple[Node | None, Node | None, Node | None]] = [(None, None, None)]
+            chapter = section = leaf = None
+            for node in document.nodes:
+                self.heading_ys.setdefault(node.page, []).append(node.y)
+                key = (node.page, node.y)
+                keys.append(max(keys[-1], key) if keys else key)
+                depth = KIND_DEPTH.get(node.kind, 2)
+                if depth == 0:
+                    chapter, section, leaf = node, None, None
+                elif depth == 1:
+                    section, leaf = node, None
+                else:
+                    leaf = node
+                states.append((chapter, section, leaf))
+            self._keys.append(keys)
+            self._states.append(states)
+        for ys in self.heading_ys.values():
+            ys.sort()
+
+    def _locate(self, page: int, y: float) -> Place:
+        from reviewer.structure.model import Location
+
+        outline = self.outline
+        if outline is None:
+            return _NOWHERE
+        if page not in self._doc_of_page:
+            self._doc_of_page[page] = outline.document_at(page)
+        doc_index = self._doc_of_page[page]
+        if doc_index is None:
+            return _NOWHERE
+        # Outline.locate applies the headings up to the first one after (page, y + 0.5).
+        k = bisect.bisect_right(self._keys[doc_index], (page, y + 0.5))
+        chapter, section, leaf = self._states[doc_index][k]
+        title = outline.documents[doc_index].title
+        location = Location(doc_index, title, chapter, section, leaf)
+        return (doc_index, title, location.section_label())
+
+    def place(self, page: int, y: float, ys: Sequence[float] = ()) -> int:
+        """The place id of point ``y`` on ``page`` (``ys``: the page's heading tops, if any)."""
         # Headings at or above y + 0.5 own the point (see Outline.locate); bucket by how many there are.
-        key = (page, bisect.bisect_right(ys, y + 0.5))
-        found = memo.get(key)
+        key = (page, bisect.bisect_right(ys, y + 0.5) if ys else 0)
+        found = self._memo.get(key)
         if found is None:
-            found = memo[key] = outline.locate(page, y)
+            place = self._locate(page, y)
+            found = self._ids.get(place)
+            if found is None:
+                found = self._ids[place] = len(self.places)
+                self.places.append(place)
+            self._memo[key] = found
         return found
 
-    return locate
+
+@dataclass(slots=True)
+class SectionRows:
+    """One section's hits as the panel lists them: runs ``[start, stop)`` of hit numbers, ascending."""
+
+    section: str
+    runs: list[tuple[int, int]] = field(default_factory=list)
+    count: int = 0
+    _offsets: list[int] = field(default_factory=list)
+
+    def add(self, start: int, stop: int) -> None:
+        if self.runs and self.runs[-1][1] == start:
+            self.runs[-1] = (self.runs[-1][0], stop)
+        else:
+            self._offsets.append(self.count)
+            self.runs.append((start, stop))
+        self.count += stop - start
+
+    def hit_at(self, row: int) -> int:
+        """The hit number of row ``row`` of this section."""
+        k = bisect.bisect_right(self._offsets, row) - 1
+        return self.runs[k][0] + row - self._offsets[k]
+
+    def row_of(self, number: int) -> int:
+        """The row of hit ``number`` in this section, or -1."""
+        k = bisect.bisect_right(self.runs, (number, float("inf"))) - 1
+        if k >= 0 and self.runs[k][0] <= number < self.runs[k][1]:
+            return self._offsets[k] + number - self.runs[k][0]
+        return -1
+
+
+@dataclass(slots=True)
+class ReportRows:
+    """One report's (document's) hits, by section, in the panel's order (first appearance)."""
+
+    document_index: int | None
+    document_title: str
+    sections: list[SectionRows] = field(default_factory=list)
+    count: int = 0
+
+
+class HitList(Sequence[PageHit]):
+    """Every occurrence of a query (:meth:`SearchIndex.find`): exact count, page order, section of each
+    hit, and everything else on demand.
+
+    Finding stores only, per page with hits, the hit offsets, and per run of hits in one section that
+    section; a :class:`PageHit` is made when it is first indexed. The highlight rects of a page's hits
+    (:meth:`page_rects`) and a hit's snippet are computed from that page's text when first asked for,
+    so showing a query with thousands of hits costs only the pages and rows on screen. Use it on one
+    thread at a time (page texts are read through the index's locked connection).
+    """
+
+    def __init__(
+        self, index: SearchIndex | None, sha256: str, query_length: int, pages: list[int],
+        positions: list[list[int]], run_starts: list[int], run_places: list[int], places: list[Place],
+        labels: Sequence[str] = (), line_starts: Sequence[array[int]] = (),
+        line_tops: Sequence[array[float]] = (),
+    ) -> None:
+        self._index = index
+        self.sha256 = sha256
+        self.query_length = query_length
+        self._pages = pages
+        self._positions = positions
+        self._first: list[int] = []
+        total = 0
+        for found in positions:
+            self._first.append(total)
+            total += len(found)
+        self._total = total
+        self._page_slot = {page: k for k, page in enumerate(pages)}
+        self._run_starts = run_starts
+        self._run_places = run_places
+        self.places = places
+        self._labels = labels
+        self._line_starts = line_starts
+        self._line_tops = line_tops
+        self._hits: dict[int, PageHit] = {}
+        self._loaders: dict[int, _PageLoader] = {}
+        self._texts: OrderedDict[int, PageText] = OrderedDict()
+        self._rects: dict[int, list[list[Rect]]] = {}  # page -> rects of each hit on it
+        self._flat: dict[int, list[Rect]] = {}  # page -> page_rects(page)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def empty(cls) -> HitList:
+        return cls(None, "", 0, [], [], [], [], [])
+
+    # --- the sequence ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._total
+
+    @property
+    def total(self) -> int:
+        """The exact number of hits (``len()``)."""
+        return self._total
+
+    def __bool__(self) -> bool:
+        return self._total > 0
+
+    def _locate(self, number: int) -> tuple[int, int]:
+        """(slot of the page in ``_pages``, offset of the hit in that page's positions)."""
+        if not 0 <= number < self._total:
+            raise IndexError(number)
+        slot = bisect.bisect_right(self._first, number) - 1
+        return slot, number - self._first[slot]
+
+    @overload
+    def __getitem__(self, number: int) -> PageHit: ...
+
+    @overload
+    def __getitem__(self, number: slice) -> list[PageHit]: ...
+
+    def __getitem__(self, number: int | slice) -> PageHit | list[PageHit]:
+        if isinstance(number, slice):
+            return [self[k] for k in range(*number.indices(self._total))]
+        if number < 0:
+            number += self._total
+        hit = self._hits.get(number)
+        if hit is not None:
+            return hit
+        slot, offset = self._locate(number)
+        page = self._pages[slot]
+        pos = self._positions[slot][offset]
+        top = 0.0
+        if page < len(self._line_starts):
+            line = bisect.bisect_right(self._line_starts[page], pos) - 1
+            top = float(self._line_tops[page][line]) if line >= 0 else 0.0
+        label = self._labels[page] if page < len(self._labels) else str(page + 1)
+        page_rects = self._rects.get(page)
+        hit = PageHit(self._loader(page), page, pos, pos + self.query_length, top, label,
+                      rects=page_rects[offset] if page_rects is not None else None)
+        hit.document_index, hit.document_title, hit.section = self.place(number)
+        self._hits[number] = hit
+        return hit
+
+    def __iter__(self) -> Iterator[PageHit]:
+        for number in range(self._total):
+            yield self[number]
+
+    def page_of(self, number: int) -> int:
+        """The page of hit ``number`` (without making the hit)."""
+        return self._pages[self._locate(number)[0]]
+
+    def place(self, number: int) -> Place:
+        """(document_index, document_title, section) of hit ``number``."""
+        if not 0 <= number < self._total:
+            raise IndexError(number)
+        return self.places[self._run_places[bisect.bisect_right(self._run_starts, number) - 1]]
+
+    def pages(self) -> list[int]:
+        """The pages with hits, ascending."""
+        return list(self._pages)
+
+    def first_on_or_after(self, page: int) -> int:
+        """The number of the first hit on ``page`` or later (``len(self)`` when none)."""
+        slot = bisect.bisect_left(self._pages, page)
+        return self._first[slot] if slot < len(self._pages) else self._total
+
+    def pages_near(self, page: int, before: int = 2, after: int = 4) -> list[int]:
+        """The pages with hits in ``[page - before, page + after]``."""
+        lo = bisect.bisect_left(self._pages, page - before)
+        hi = bisect.bisect_right(self._pages, page + after)
+        return self._pages[lo:hi]
+
+    # --- page texts and geometry ----------------------------------------------------------------
+
+    def _text(self, page: int) -> PageText:
+        with self._lock:
+            text = self._texts.get(page)
+            if text is not None:
+                self._texts.move_to_end(page)
+                return text
+            if self._index is None:
+                raise KeyError(f"page {page} has no hits")
+            text = self._index.load_page(self.sha256, page)
+            self._texts[page] = text
+            if len(self._texts) > PAGE_TEXT_CACHE:
+                self._texts.popitem(last=False)
+            return text
+
+    def _loader(self, page: int) -> _PageLoader:
+        loader = self._loaders.get(page)
+        if loader is None:
+            loader = self._loaders[page] = _PageLoader(self._text, page, keep=False)
+        return loader
+
+    def _hit_rects(self, page: int) -> list[list[Rect]]:
+        """The rects of each hit on ``page`` (computed once per page; at least one rect per hit)."""
+        with self._lock:
+            cached = self._rects.get(page)
+            if cached is not None:
+                return cached
+            slot = self._page_slot.get(page)
+            if slot is None:
+                return []
+            text = self._text(page)
+            length = self.query_length
+            rects: list[list[Rect]] = []
+            for pos in self._positions[slot]:
+                found = text.rects(pos, pos + length)
+                rects.append(found or [(0.0, 0.0, 0.0, 0.0)])
+            self._rects[page] = rects
+            first = self._first[slot]
+            for offset, hit_rects in enumerate(rects):
+                hit = self._hits.get(first + offset)
+                if hit is not None and hit._rects is None:
+                    hit._rects = hit_rects
+            return rects
+
+    def page_rects(self, page: int) -> list[Rect]:
+        """Every highlight rect on ``page``, hit after hit (a hit broken over two lines has two). The list is
+        shared: do not modify it."""
+        flat = self._flat.get(page)
+        if flat is None:
+            flat = [rect for hit_rects in self._hit_rects(page) for rect in hit_rects]
+            if page in self._rects:
+                self._flat[page] = flat
+        return flat
+
+    def has_page_rects(self, page: int) -> bool:
+        return page in self._rects
+
+    def computed_rects(self) -> dict[int, list[Rect]]:
+        """``{page: rects}`` for the pages whose rects have been computed so far."""
+        with self._lock:
+            pages = list(self._rects)
+        return {page: self.page_rects(page) for page in pages}
+
+    def all_rects(self) -> dict[int, list[Rect]]:
+        """``{page: rects}`` for every page with hits (computes what is missing)."""
+        return {page: self.page_rects(page) for page in self._pages}
+
+    def rect_position(self, number: int) -> tuple[int, int]:
+        """(page, index of hit ``number``'s first rect in :meth:`page_rects` of that page)."""
+        slot, offset = self._locate(number)
+        page = self._pages[slot]
+        rects = self._hit_rects(page)
+        return page, sum(len(r) for r in rects[:offset])
+
+    def hit_bounds(self, number: int) -> Rect:
+        """The bounding box of hit ``number``'s rects."""
+        slot, offset = self._locate(number)
+        rects = self._hit_rects(self._pages[slot])[offset]
+        return (min(r[0] for r in rects), min(r[1] for r in rects),
+                max(r[2] for r in rects), max(r[3] for r in rects))
+
+    def prefetch(self, pages: Iterable[int] = (), rows: int = 0) -> None:
+        """Compute now the rects of ``pages`` and the snippets of the first ``rows`` hits (in the
+        thread that found them, so that the GUI thread has nothing left to read for the first view)."""
+        for page in pages:
+            self._hit_rects(page)
+        for number in range(min(rows, self._total)):
+            _ = self[number].parts
+
+    # --- grouping ---------------------------------------------------------------------------------
+
+    def report_rows(self) -> list[ReportRows]:
+        """The hits grouped by report, then section (both in order of first appearance)."""
+        reports: dict[tuple[int | None, str], ReportRows] = {}
+        sections: dict[Place, SectionRows] = {}
+        for k, start in enumerate(self._run_starts):
+            stop = self._run_starts[k + 1] if k + 1 < len(self._run_starts) else self._total
+            place = self.places[self._run_places[k]]
+            doc_index, title, section = place
+            report = reports.get((doc_index, title))
+            if report is None:
+                report = reports[(doc_index, title)] = ReportRows(doc_index, title)
+            rows = sections.get(place)
+            if rows is None:
+                rows = sections[place] = SectionRows(section)
+                report.sections.append(rows)
+            rows.add(start, stop)
+            report.count += stop - start
+        return list(reports.values())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -861,34 +1256,71 @@ def search_file(
 
 
 def benchmark_queries(
-    index: SearchIndex, sha256: str, queries: Sequence[str], repeats: int = 5, kana: bool = False
+    index: SearchIndex, sha256: str, queries: Sequence[str], repeats: int = 5, kana: bool = False,
+    outline: Outline | None = None,
 ) -> dict[str, dict[str, float]]:
     """Time queries on an indexed packet.
 
-    Returns ``{query: {"median_ms", "full_median_ms", "count"}}``: ``median_ms`` is
-    :meth:`SearchIndex.search` (hits with pages, offsets, sections; what the panel needs to show the
-    count and the first rows), ``full_median_ms`` also computes every hit's rects and snippet (as the
-    CLI's JSON does). The first call for a packet loads its normalised text into memory; run a
-    warm-up query first to time the steady state.
+    Returns ``{query: {"panel_median_ms", "median_ms", "full_median_ms", "count"}}``: ``panel_median_ms`` is what
+    the search panel's search thread does (:meth:`SearchIndex.find` + :func:`prepare_panel`: every hit with its
+    section and the exact count, the rects of the pages around the first hit, the first rows' snippets);
+    ``median_ms`` is :meth:`SearchIndex.search` (every hit as a :class:`PageHit`, geometry lazy);
+    ``full_median_ms`` also computes every hit's rects and snippet (as the CLI's JSON does). The first call
+    for a packet loads its normalised text into memory (:meth:`SearchIndex.warm`); warm up first to time the
+    steady state.
     """
     results: dict[str, dict[str, float]] = {}
     for query in queries:
+        panel: list[float] = []
         lazy: list[float] = []
         full: list[float] = []
         count = 0
         for _ in range(max(1, repeats)):
             started = time.perf_counter()
-            hits = index.search(sha256, query, kana=kana)
+            prepare_panel(index.find(sha256, query, kana=kana, outline=outline))
+            panel.append((time.perf_counter() - started) * 1000.0)
+            started = time.perf_counter()
+            hits = index.search(sha256, query, kana=kana, outline=outline)
             lazy.append((time.perf_counter() - started) * 1000.0)
             started = time.perf_counter()
-            hits = index.search(sha256, query, kana=kana)
+            hits = index.search(sha256, query, kana=kana, outline=outline)
             for hit in hits:
                 hit.load()
             full.append((time.perf_counter() - started) * 1000.0)
             count = len(hits)
         results[query] = {
+            "panel_median_ms": statistics.median(panel),
             "median_ms": statistics.median(lazy),
             "full_median_ms": statistics.median(full),
             "count": float(count),
         }
     return results
+
+
+# --------------------------------------------------------------------------------------------------
+# What the search panel computes in its search thread
+
+PANEL_PREFETCH_ROWS = 40  # result rows whose snippets are made before the list is shown (a screenful)
+PANEL_EAGER_HITS = 200  # up to this many hits, all rects are computed at once (cheap, and nothing is left)
+NEAR_BEFORE = 2  # pages before and after the page on screen whose highlights are computed with the query
+NEAR_AFTER = 4
+
+
+def prepare_panel(hits: HitList, around_page: int | None = None,
+                  rows: int = PANEL_PREFETCH_ROWS) -> list[ReportRows]:
+    """The search panel's work after :meth:`SearchIndex.find`, in its search thread: the report and
+    section rows of the result list, the highlight rects of the pages near ``around_page`` (the page on
+    screen) and near the first hit (where Enter goes) — or of every page when there are at most
+    :data:`PANEL_EAGER_HITS` hits — and the snippets of the first ``rows`` rows. Everything else is
+    computed when it comes into view."""
+    tree = hits.report_rows()
+    if not hits:
+        return tree
+    if len(hits) <= PANEL_EAGER_HITS:
+        pages = hits.pages()
+    else:
+        pages = hits.pages_near(hits.page_of(0), NEAR_BEFORE, NEAR_AFTER)
+        if around_page is not None:
+            pages += [p for p in hits.pages_near(around_page, NEAR_BEFORE, NEAR_AFTER) if p not in pages]
+    hits.prefetch(pages, rows)
+    return tree

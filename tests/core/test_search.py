@@ -17,6 +17,7 @@ from reviewer.paths import bundled_font
 from reviewer.search import (
     INDEX_VERSION,
     SCHEMA_VERSION,
+    PageHit,
     SearchIndex,
     benchmark_queries,
     default_index_path,
@@ -346,6 +347,7 @@ def test_benchmark_queries(built: tuple[SearchIndex, str]) -> None:
     result = benchmark_queries(index, sha, ["委託", "ガバメントクラウド"], repeats=3)
     assert result["委託"]["count"] == 6
     assert result["ガバメントクラウド"]["median_ms"] >= 0.0
+    assert result["委託"]["panel_median_ms"] >= 0.0 and result["委託"]["full_median_ms"] >= 0.0
 
 
 def test_encrypted_packet_is_searchable(corpus_dir: Path, index: SearchIndex) -> None:
@@ -476,3 +478,113 @@ def test_build_in_a_worker_thread_while_searching(pdf: Path, tmp_path: Path) -> 
     assert reader.is_built(other_sha)
     assert len(reader.search(other_sha, "ガバメントクラウド")) == 3
     reader.close()
+
+
+# --- the lazy paths the search panel uses (HitList, prepare_panel) ---------------------------------------------
+
+
+def _eager_by_page(hits: list[PageHit]) -> dict[int, list[tuple[float, float, float, float]]]:
+    by_page: dict[int, list[tuple[float, float, float, float]]] = {}
+    for hit in hits:
+        by_page.setdefault(hit.page, []).extend(hit.rects)
+    return by_page
+
+
+def test_hit_list_matches_search_and_rects_on_demand_equal_eager(built: tuple[SearchIndex, str]) -> None:
+    index, sha = built
+    for query in ("委託", "ガバメントクラウド", "AWS", "の"):
+        eager = index.search(sha, query, eager=True)
+        found = index.find(sha, query)
+        assert len(found) == found.total == len(eager) == index.count(sha, query), query
+        assert [(h.page, h.start, h.end) for h in found] == [(h.page, h.start, h.end) for h in eager]
+        assert found.pages() == sorted({h.page for h in eager})
+        # rects computed per page on demand equal the hits' own (eager) rects, in hit order
+        expected = _eager_by_page(eager)
+        assert found.computed_rects() == {}
+        for page in found.pages():
+            assert found.page_rects(page) == expected[page], (query, page)
+        assert found.all_rects() == expected
+        for number, hit in enumerate(eager):
+            page, first = found.rect_position(number)
+            assert page == hit.page
+            assert expected[page][first:first + len(hit.rects)] == hit.rects
+            assert found[number].rects == hit.rects and found[number].snippet == hit.snippet
+            x0, y0, x1, y1 = found.hit_bounds(number)
+            assert x0 == min(r[0] for r in hit.rects) and y1 == max(r[3] for r in hit.rects)
+    broken = index.find(sha, "ガバメントクラウド")
+    assert broken.rect_position(1) == (0, 2)  # the first hit on page 0 spans two lines: two rects before it
+    assert broken[-1].page == 1 and [h.page for h in broken[0:2]] == [0, 0]
+    with pytest.raises(IndexError):
+        broken[len(broken)]
+    assert not index.find(sha, "存在しない語句") and len(index.find(sha, " ")) == 0
+
+
+def test_hit_list_limit_and_kana(built: tuple[SearchIndex, str]) -> None:
+    index, sha = built
+    assert [(h.page, h.start) for h in index.find(sha, "委託", limit=3)] == [
+        (h.page, h.start) for h in index.search(sha, "委託")[:3]]
+    assert len(index.find(sha, "委託", limit=0)) == 0
+    assert len(index.find(sha, "がばめんとくらうど", kana=True)) == 4
+
+
+def test_hit_list_sections_and_report_rows_follow_the_outline(
+    request: pytest.FixtureRequest, index: SearchIndex
+) -> None:
+    pdf_path, truth = request.getfixturevalue("small_packet")
+    outline = cast(Outline, truth)
+    with Packet.open(pdf_path) as packet:
+        assert index.build(packet)
+        sha = packet.sha256
+    index.warm(sha, outline=outline)
+    for query in ("委託", "リスク", "特定個人情報"):
+        found = index.find(sha, query, outline=outline)
+        hits = list(found)
+        assert hits
+        for number, hit in enumerate(hits):
+            location = outline.locate(hit.page, hit.top)  # the reference: Outline.locate, heading by heading
+            assert (hit.document_index, hit.document_title, hit.section) == (
+                location.document_index, location.document_title, location.section_label()), (query, number)
+            assert found.place(number) == (hit.document_index, hit.document_title, hit.section)
+        reports = found.report_rows()
+        assert sum(r.count for r in reports) == len(found)
+        seen: list[int] = []
+        for report in reports:
+            assert sum(s.count for s in report.sections) == report.count
+            for section in report.sections:
+                numbers = [section.hit_at(row) for row in range(section.count)]
+                assert all(found.place(n) == (report.document_index, report.document_title, section.section)
+                           for n in numbers)
+                assert [section.row_of(n) for n in numbers] == list(range(section.count))
+                seen += numbers
+        assert sorted(seen) == list(range(len(found)))
+        # the same grouping as group_hits where groups are consecutive
+        assert [(g.document_index, g.section) for g in group_hits(hits)][0] == (
+            reports[0].document_index, reports[0].sections[0].section)
+
+
+def test_prepare_panel_computes_only_what_is_on_screen(
+    request: pytest.FixtureRequest, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reviewer.search as search
+
+    pdf_path, truth = request.getfixturevalue("small_packet")
+    with Packet.open(pdf_path) as packet:
+        assert index.build(packet)
+        sha = packet.sha256
+    found = index.find(sha, "委託", outline=cast(Outline, truth))
+    assert len(found) > search.PANEL_EAGER_HITS // 4
+    monkeypatch.setattr(search, "PANEL_EAGER_HITS", 0)
+    last_page = found.page_of(len(found) - 1)
+    search.prepare_panel(found, around_page=last_page, rows=5)
+    computed = set(found.computed_rects())
+    expected = set(found.pages_near(found.page_of(0), search.NEAR_BEFORE, search.NEAR_AFTER))
+    expected |= set(found.pages_near(last_page, search.NEAR_BEFORE, search.NEAR_AFTER))
+    assert computed == expected and len(computed) < len(found.pages())
+    assert all(found[n]._parts is not None for n in range(5)) and found[len(found) - 1]._parts is None
+    # the last hit, computed on demand, equals its eager rects
+    eager = index.search(sha, "委託", eager=True)
+    assert found[len(found) - 1].rects == eager[-1].rects
+    monkeypatch.setattr(search, "PANEL_EAGER_HITS", 10**6)
+    few = index.find(sha, "委託")
+    search.prepare_panel(few)
+    assert set(few.computed_rects()) == set(few.pages())
