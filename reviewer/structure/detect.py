@@ -31,7 +31,7 @@ from reviewer.structure.model import FORMS, Document, Node, Outline
 
 log = logging.getLogger("reviewer.structure")
 
-DETECTOR_VERSION = 1
+DETECTOR_VERSION = 2
 NO_REPORT_MESSAGE = "評価書が見つかりませんでした"
 
 Progress = Callable[[int, int], None]
@@ -49,6 +49,9 @@ _FOOTER_COUNT_RE = re.compile(r"(?<![\d/])(\d{1,3})/(\d{1,3})(?![\d/])")
 _CONSULT_RE = re.compile(r"(?:諮問|報告|答申|議案|資料)第[0-9〇零一二三四五六七八九十百千]+号")
 _TITLE_FORM_RE = re.compile(r"特定個人情報保護評価書[(\[（【]?(全項目評価書|重点項目評価書|基礎項目評価書)")
 _CHOICE_LIST_RE = re.compile(r"^\d\)")
+_ATTACHMENT_RE = re.compile(r"(?:参考)?資料[0-9]{1,2}(?:[-ー－][0-9]{1,2})?")
+_BARE_NUMERAL_RE = re.compile(r"第?(?:I|II|III|IV|V|VI)[.．、:：]?|[(（]?別添[1-3][)）]?[.．:：]?")
+_BRACKET_TAIL_RE = re.compile(r"[\[【［〔][^\[\]【】［］〔〕]{1,30}[\]】］〕].*$")
 _TRIVIAL_RE = re.compile(r"^[\d\s.,:/()\-－‐年月日令和平成第号頁ページ]+$")
 
 
@@ -92,6 +95,19 @@ def _sheet_number(page: PageLayout) -> tuple[str, float, float] | None:
             cell = next((c for c in line.cells if match.group(0) in c.key), line.cells[0])
             return match.group(0), cell.x0, cell.y0
     return None
+
+
+def _attachment_mark(page: PageLayout) -> str:
+    """「資料２」, 「資料1-2」, 「参考資料3」 alone in a cell at the top of a page (the packet's attachment mark),
+    as a key; "" when there is none. The same mark on following pages is the same attachment."""
+    limit = page.height * 0.1
+    for line in page.lines:
+        if line.y0 > limit:
+            break
+        for cell in line.cells:
+            if _ATTACHMENT_RE.fullmatch(cell.key):
+                return cell.key
+    return ""
 
 
 def _same_stamp(a: tuple[str, float, float] | None, b: tuple[str, float, float] | None) -> bool:
@@ -324,7 +340,7 @@ class _ReportParser:
         lines = page.lines
         prev = lines[li]
         used: list[tuple[int, int]] = []
-        for j in range(li + 1, min(li + 4, len(lines))):
+        for j in range(li + 1, min(li + 6, len(lines))):  # a narrow heading cell: up to five more lines
             nxt = lines[j]
             if len(nxt.cells) != 1:
                 break
@@ -443,7 +459,11 @@ class _ReportParser:
         c0 = line.cells[0]
         in_left = c0.x0 <= left + width * 0.25
         key = c0.key
-        if in_left and len(line.cells) > 1 and len(key) <= 4 and line.cells[1].x0 - c0.x1 < c0.size * 6:
+        if in_left and len(line.cells) > 1 and len(key) <= 4 and (
+            line.cells[1].x0 - c0.x1 < c0.size * 6
+            # a bare numeral with its title centred in the heading row: 「Ⅲ」 …… 「特定個人情報ファイルの…」
+            or (len(line.cells) == 2 and _BARE_NUMERAL_RE.fullmatch(key) is not None)
+        ):
             key2 = key + line.cells[1].key
         else:
             key2 = key
@@ -458,7 +478,9 @@ class _ReportParser:
                 # 「1. 監査」 in a tall merged cell shares its first line with 「①自己点検 [ … ]」
                 self._try_items(pos, page, li, line, width)
             return
-        if in_left and self._in_risk_chapter() and self._try_risk(page, li, line, key):
+        # a risk heading is a full-width row starting at the table's edge; 「リスク1に記載の…」 at the start of a
+        # value-column line is a cross reference
+        if c0.x0 <= left + width * 0.12 and self._in_risk_chapter() and self._try_risk(page, li, line, key):
             return
         self._try_judgement(pos, page, li, line, width)
         if self._in_items_area():
@@ -559,8 +581,8 @@ class _ReportParser:
         if not found:
             return False
         _, name = found
-        if not (name.endswith("ファイル") or len(name) <= 30):
-            return False
+        if not (name.endswith("ファイル") or 3 <= len(name) <= 30) or g.is_count_or_unit(name):
+            return False  # 「（ 2 ） 件」 (委託事項の件数) is a count, not a 特定個人情報ファイル
         self._commit_pending()
         text = line.cells[0].text
         self._set_file(clean(re.sub(r"^\s*[(（]\s*[0-9０-９]{1,2}\s*[)）]\s*", "", text)) or name)
@@ -570,11 +592,14 @@ class _ReportParser:
     def _try_section(self, page: PageLayout, li: int, line: Line) -> bool:
         cell = line.cells[0]
         heading_cells = 1
+        far = False
         found = g.match_section(cell.text)
         if not found and len(line.cells) > 1 and re.fullmatch(r"\d{1,2}[.．、]?", cell.key):
-            # the number and the title in separate cells: 「2.」 | 「特定個人情報の入手…」
+            # the number and the title in separate cells: 「2.」 | 「特定個人情報の入手…」; a title far from its
+            # number (in the value column) must then read as the expected title
             nxt = line.cells[1]
-            if nxt.x0 - cell.x1 < cell.size * 6:
+            far = nxt.x0 - cell.x1 >= cell.size * 6
+            if not far or len(line.cells) == 2:
                 found = g.match_section(f"{cell.text} {nxt.text}")
                 if found:
                     heading_cells = 2
@@ -592,6 +617,8 @@ class _ReportParser:
         restart = number == 1 and (self.pending is not None or self._in_file_chapter())
         sequential = number == self.section_number + 1 or restart
         if titles and expected is None:
+            return False
+        if far and (expected is None or score < 0.75):
             return False
         if expected is not None:
             ok = score >= 0.75 or (sequential and score >= 0.45) or (
@@ -651,7 +678,7 @@ class _ReportParser:
         cell = line.cells[0]
         title = g.strip_number_prefix(cell.text)
         if not norm(title) and len(line.cells) > 1:
-            title = line.cells[1].text
+            title = line.cells[1].text.lstrip(":：.．、 　")  # 「リスク１」 | 「：目的外の…」
         title, used = self._continue_title(page, li, cell, title, "risk")
         self.consumed.update(used)
         node = Node("risk", str(number), title, line.page, round(cell.y0, 1), self._file_for_node(), None)
@@ -688,7 +715,10 @@ class _ReportParser:
                 found = joined.find("対策は十分か")
                 if found < 0 or found >= len(key):
                     continue
-            choice, used = self._find_choice(pos, li, cell, g.RISK_CHOICES, stop_x, label_lines)
+            used: list[tuple[int, int]] = []
+            choice = self._inline_choice(key)
+            if choice is None:
+                choice, used = self._find_choice(pos, li, cell, g.RISK_CHOICES, stop_x, label_lines)
             if choice is None:
                 return
             if self.leaf is not None and self.leaf.kind == "risk" and self.leaf.judgement is None:
@@ -701,6 +731,19 @@ class _ReportParser:
             self.consumed.update((line.page, li + k) for k in range(1, label_lines + 1))
             return
 
+    @staticmethod
+    def _inline_choice(key: str) -> str | None:
+        """The value printed in the label's own cell: 「リスクへの対策は十分か　[ 十分である ]」."""
+        found = key.find("対策は十分か")
+        if found < 0:
+            return None
+        rest = _before_choices(key[found + len("対策は十分か"):])
+        for value in g.bracket_values(rest):
+            chosen = g.choose(value, g.RISK_CHOICES)
+            if chosen:
+                return chosen
+        return None
+
     def _try_items(self, pos: int, page: PageLayout, li: int, line: Line, width: float) -> None:
         """Judged sub-items of the audit/training part (「①自己点検 [十分に行っている]」), or the section's own
         judged row (「従業者に対する教育・啓発 [十分に行っている]」)."""
@@ -710,10 +753,17 @@ class _ReportParser:
             number = g.circled_number(cell.key)
             if number is None:
                 continue
-            choice, used = self._find_choice(pos, li, cell, g.DONE_CHOICES, cell.x1)
+            title = clean(cell.text.lstrip()[1:])
+            inline = _BRACKET_TAIL_RE.search(title)  # 「①自己点検　[ 十分に行っている ]」 in one cell
+            values = g.bracket_values(norm(inline.group(0))) if inline else []
+            choice = g.choose(values[0], g.DONE_CHOICES) if values else None
+            used: list[tuple[int, int]] = []
+            if choice is not None and inline is not None:
+                title = clean(title[:inline.start()])
+            else:
+                choice, used = self._find_choice(pos, li, cell, g.DONE_CHOICES, cell.x1)
             if choice is None:
                 continue
-            title = clean(cell.text.lstrip()[1:])
             node = Node("item", number, title, line.page, round(cell.y0, 1), self._file_for_node(), choice)
             self.leaf = node
             self._add(node)
@@ -826,15 +876,20 @@ def _segment(pages: list[PageLayout]) -> list[tuple[int, int, str | None]]:
     forms: dict[int, str] = {}
     starts: set[int] = {0} if count else set()
     previous_number: tuple[str, float, float] | None = None
+    last_mark = ""
     for index, page in enumerate(pages):
         form = _cover_form(page)
         number = _sheet_number(page)
+        mark = _attachment_mark(page)
         if form is not None:
             forms[index] = form
             starts.add(index)
         elif number is not None and not _same_stamp(number, previous_number):
             starts.add(index)
+        elif mark and mark != last_mark:
+            starts.add(index)  # 「資料２」 printed on an attachment bound after a report
         previous_number = number
+        last_mark = mark or last_mark
     ordered = sorted(starts)
     # A report ends where its footer count says it does, when that comes before the next document.
     for position, start in enumerate(ordered):
@@ -885,6 +940,8 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
             continue
         # a report printed without its cover: from its 項目一覧 / Ⅰ page to its last counted page
         first = _report_body_start(pages, start, end)
+        if first > start and not pages[first - 1].lines:
+            first -= 1  # a page without any text right before the body: the report's scanned cover
         if first > start:
             documents.append(_plain_document(pages, start, first - 1, name))
         last = _report_end_by_footer(pages, first, end) or end

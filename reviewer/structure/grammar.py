@@ -89,6 +89,7 @@ _SECTION_RE = re.compile(r"^\s*(\d{1,2})\s*([.．、]\s*|\s+|(?=[^\x00-\x7f\d]))
 _RISK_RE = re.compile(r"^[【\[〔(<＜]?リスク(\d{1,2})[】\]〕)>＞]?(?:[:：.．、]|(?=[^\x00-\x7f\d])|$)(.*)$")
 _FILE_RE = re.compile(r"^\((\d{1,2})\)(.+)$")
 _BRACKET_RE = re.compile(r"[\[【〔]([^\[\]【】〔〕]{1,30})[\]】〕]")
+_HALF_KANA = re.compile(r"[\uff61-\uff9f]+")
 _NOT_SECTION_START = re.compile(r"^(?:\)|万|年|月|日|件|名|人|回|か月|ヶ月|%|号|条|項|時|分|割|次|台|部|者|以上|以下|未満)")
 
 
@@ -178,6 +179,11 @@ def match_file_heading(key: str) -> tuple[int, str] | None:
     return None
 
 
+def is_count_or_unit(text: str) -> bool:
+    """「件」, 「人以上」, 「万人」: what follows a number in a value cell, never a heading's title."""
+    return len(text) <= 4 and bool(_NOT_SECTION_START.match(text)) and not text.endswith("ファイル")
+
+
 def circled_number(key: str) -> str | None:
     if key and key[0] in CIRCLED:
         return key[0]
@@ -202,11 +208,15 @@ def choose(value: str, choices: tuple[str, ...]) -> str | None:
 
 
 def strip_number_prefix(text: str) -> str:
-    """Display title without its leading number: 「２．特定個人情報の使用」 -> 「特定個人情報の使用」."""
+    """Display title without its leading number: 「２．特定個人情報の使用」 -> 「特定個人情報の使用」.
+
+    Half-width katakana (「ﾘｽｸ1」) is widened first; a title printed in its own cell after the number keeps no
+    leading separator (「：目的外の…」)."""
+    text = _HALF_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return re.sub(
         r"^\s*(?:[(（]?別添\s*[0-9０-９][)）]?|第?[ⅠⅡⅢⅣⅤⅥ]+|第?[IVＩＶ]{1,3}(?=[^A-Za-zＡ-Ｚａ-ｚ])|"
         r"[【\[［〔(（<＜]?\s*リスク\s*[0-9０-９]{1,2}\s*[】\]］〕)）>＞]?|[(（]\s*[0-9０-９]{1,2}\s*[)）]|[0-9０-９]{1,2})\s*(?:章)?\s*[.．、:：]?\s*",
         "",
         text,
         count=1,
-    ).strip()
+    ).strip().lstrip(":：.．、 　").strip()

@@ -121,9 +121,14 @@ def _spans_of(page: Any) -> list[_Span]:
 
 
 def _dedupe(spans: list[_Span]) -> list[_Span]:
-    """Drop spans drawn twice at (almost) the same place: fake bold."""
-    kept: list[_Span] = []
+    """Drop spans drawn twice at (almost) the same place: fake bold.
+
+    The second copy is not always cut into the same runs as the first (「特定個人情報ファイルの」 「取扱い…」 drawn
+    again as 「特定個人情報ファイルの取扱」 「い…」): a span is a copy when spans already kept on its line cover its
+    box and their text, read left to right, contains its text.
+    """
     seen: dict[str, list[_Span]] = {}
+    rest: list[_Span] = []
     for span in spans:
         same = seen.get(span.text)
         if same is not None:
@@ -133,8 +138,68 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
             same.append(span)
         else:
             seen[span.text] = [span]
-        kept.append(span)
-    return kept
+        rest.append(span)
+    overlapping = _overlapping(rest)
+    if not overlapping:
+        return rest
+    # widest first, so that pieces are compared with the whole copy they repeat
+    order = sorted(overlapping, key=lambda i: rest[i].x0 - rest[i].x1)
+    buckets: dict[int, list[_Span]] = {}
+    keep = [True] * len(rest)
+    for i in order:
+        span = rest[i]
+        tol = span.size * 0.35
+        band = int(span.yc // 4)
+        near = [
+            o for b in (band - 1, band, band + 1) for o in buckets.get(b, ())
+            if abs(o.yc - span.yc) <= tol and o.x1 > span.x0 + tol and o.x0 < span.x1 - tol
+        ]
+        if near:
+            near.sort(key=lambda o: o.x0)
+            if (
+                near[0].x0 <= span.x0 + tol * 2 and near[-1].x1 >= span.x1 - tol * 2
+                and span.text.strip() in "".join(o.text for o in near)
+            ):
+                keep[i] = False
+                continue
+        buckets.setdefault(band, []).append(span)
+    _trim_overlaps([rest[i] for i in overlapping if keep[i]])
+    return [span for span, ok in zip(rest, keep, strict=True) if ok and span.text]
+
+
+def _trim_overlaps(spans: list[_Span]) -> None:
+    """Two kept copies that overlap by a few characters (「…ファイルの取扱」 「取扱いプロセス」): the right one
+    loses the characters the left one already has."""
+    spans.sort(key=lambda sp: (int(sp.yc // 4), sp.x0))
+    for a, b in zip(spans, spans[1:], strict=False):
+        if not a.text or not b.text or abs(a.yc - b.yc) > a.size * 0.35 or b.x0 >= a.x1 - a.size * 0.35:
+            continue
+        width = (b.x1 - b.x0) / len(b.text)
+        for k in range(min(len(a.text), len(b.text)), 0, -1):
+            if a.text.endswith(b.text[:k]) and abs(k * width - (a.x1 - b.x0)) <= width * 0.6:
+                b.text, b.x0 = b.text[k:], b.x0 + k * width
+                break
+
+
+def _overlapping(spans: list[_Span]) -> list[int]:
+    """Indexes of spans whose box overlaps another span's on the same line (rare outside fake bold)."""
+    bands: dict[int, list[int]] = {}
+    for i, span in enumerate(spans):
+        bands.setdefault(int(span.yc // 4), []).append(i)
+    marked: set[int] = set()
+    for band, members in bands.items():
+        pool = sorted(members + bands.get(band + 1, []), key=lambda i: spans[i].x0)
+        active: list[int] = []
+        for i in pool:
+            span = spans[i]
+            tol = span.size * 0.35
+            active = [j for j in active if spans[j].x1 > span.x0 + tol]
+            for j in active:
+                if abs(spans[j].yc - span.yc) <= tol:
+                    marked.add(i)
+                    marked.add(j)
+            active.append(i)
+    return sorted(marked)
 
 
 def _undouble(text: str) -> str:
