@@ -1,0 +1,49 @@
+"""`make dist`'s PyInstaller build works and the frozen app passes its own self-test (issue #10)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.mark.slow
+def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[dist]')")
+    dist, work = tmp_path / "dist", tmp_path / "build"
+    build = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath", str(dist), "--workpath", str(work),
+         str(REPO / "build.spec")],
+        check=False, cwd=REPO, capture_output=True, text=True, timeout=900,
+    )
+    assert build.returncode == 0, build.stderr[-4000:]
+    app_dir = dist / "pia-reviewer"
+    binary = app_dir / ("pia-reviewer.exe" if sys.platform == "win32" else "pia-reviewer")
+    assert binary.is_file()
+    resources = app_dir / "_internal" / "resources"
+    assert (resources / "fonts" / "ipaexg.ttf").is_file()
+    assert (resources / "translations" / "pia_reviewer_en.qm").is_file()
+    assert (resources / "sample" / "sample-packet.pdf").is_file()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIA_REVIEWER_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONPATH", None)
+    run = subprocess.run([str(binary), "--self-test"], check=False, capture_output=True, text=True,
+                         timeout=300, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "self-test passed" in run.stdout and "OK  qt" in run.stdout
+    version = subprocess.run([str(binary), "--version"], check=False, capture_output=True, text=True, timeout=60,
+                             env=env)
+    assert version.returncode == 0 and "pia-reviewer" in version.stdout
+    size_mb = _folder_size(app_dir) / 1e6
+    print(f"frozen app folder: {size_mb:.0f} MB")
+    assert size_mb < 400
