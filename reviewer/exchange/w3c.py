@@ -447,21 +447,34 @@ def _parse_root(
     annotations: list[Annotation] = []
     seen: set[str] = set()
     source_sha = ""
+    declared = _text(source.get("sha256"))
+
+    def other_file(sha: str, item: Any) -> _Refuse:
+        named = _text(item.get("pia:fileName")) if isinstance(item, dict) else ""
+        other = source_name or named or f"SHA-256 {sha[:12]}…"
+        return _Refuse(f"別のファイル「{other}」へのコメントです（この資料のものではありません）")
+
+    # The packet check comes first: comments for another file are refused for that reason, not for a page
+    # number that happens to lie outside this packet.
+    if declared and expected_sha is not None and declared != expected_sha:
+        raise other_file(declared, None)
     for index, item in enumerate(items, start=1):
+        target = item.get("target") if isinstance(item, dict) else None
+        if isinstance(target, list) and len(target) == 1:
+            target = target[0]
+        early = _SHA_URN.match(_text(target.get("source"))) if isinstance(target, dict) else None
+        if early is not None and expected_sha is not None and early.group(1) != expected_sha:
+            raise other_file(early.group(1), item)
         annotation, item_sha = _parse_item(
             item, index, expected_sha=expected_sha, file_name=file_name, page_count=page_count,
             page_sizes=page_sizes, page_labels=page_labels,
         )
         if expected_sha is not None and item_sha != expected_sha:
-            other = source_name or _text(item.get("pia:fileName")) or f"SHA-256 {item_sha[:12]}…"
-            raise _Refuse(f"別のファイル「{other}」へのコメントです（この資料のものではありません）")
+            raise other_file(item_sha, item)
         _need(annotation.id not in seen, f"{index}件目のコメントのIDが重複しています")
         seen.add(annotation.id)
         source_sha = source_sha or item_sha
         annotations.append(annotation)
-    declared = _text(source.get("sha256"))
-    if declared and expected_sha is not None and declared != expected_sha:
-        raise _Refuse(f"別のファイル「{source_name or declared[:12]}」へのコメントです（この資料のものではありません）")
     return Package(
         source_sha256=source_sha or declared or (expected_sha or ""),
         source_name=source_name,

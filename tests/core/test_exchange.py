@@ -218,6 +218,10 @@ def test_package_for_another_file_names_that_file(packet_env: dict[str, object])
     with pytest.raises(PackageError) as caught:
         parse_package(json.dumps(data), expected_sha=str(packet_env["sha"]), origin_name="x.json")
     assert "税務_全項目評価書.pdf" in caught.value.message_ja
+    # Even when its pages lie outside this (shorter) packet, the other file is what the message names.
+    with pytest.raises(PackageError) as caught:
+        parse_package(json.dumps(data), expected_sha=str(packet_env["sha"]), page_count=1, origin_name="x.json")
+    assert "税務_全項目評価書.pdf" in caught.value.message_ja and "範囲" not in caught.value.message_ja
 
 
 def test_malformed_json_and_wrong_type(packet_env: dict[str, object]) -> None:

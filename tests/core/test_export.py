@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -276,7 +275,7 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.xlsx"]
 
 
-def test_benchmark_2000_comments_to_xlsx_under_3_seconds(tmp_path: Path) -> None:
+def test_2000_comments_to_xlsx_writes_every_row(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     many = [
@@ -286,13 +285,8 @@ def test_benchmark_2000_comments_to_xlsx_under_3_seconds(tmp_path: Path) -> None
         for n in range(2000)
     ]
     out = tmp_path / "bench.xlsx"
-    # CPU time, so that other processes on a shared machine do not make the test flaky; wall time is printed.
-    start, cpu_start = time.perf_counter(), time.process_time()
-    rows = build_sheet(many, outline())
-    write_xlsx(rows, out)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    print(f"2000 comments -> xlsx: {elapsed:.2f} s wall, {cpu:.2f} s CPU")
-    assert cpu < 3.0
+    # Timing lives in benchmarks/ (export_2000_xlsx_s); here only the outcome is checked.
+    write_xlsx(build_sheet(many, outline()), out)
     assert load_workbook(out, read_only=True)[SHEET_NAME].max_row == 2001
 
 

@@ -251,7 +251,10 @@ def apply_operation(package: dict[str, Any], op: tuple[str, int, tuple[Any, ...]
     elif not isinstance(item, dict):
         return
     elif kind == "page":
-        selector = item.get("target", {}).get("selector", [{}])[0] if isinstance(item.get("target"), dict) else {}
+        target = item.get("target")
+        selectors = target.get("selector") if isinstance(target, dict) else None
+        # An earlier operation may have emptied or replaced the selector list.
+        selector = selectors[0] if isinstance(selectors, list) and selectors else None
         if isinstance(selector, dict) and isinstance(selector.get("value"), str):
             selector["value"] = re.sub(r"page=\d+", f"page={value}", selector["value"])
     elif kind == "sha":
