@@ -452,12 +452,16 @@ class AnnotationController(QObject):
             edit_menu.insertSeparator(existing[0])
         else:
             edit_menu.addActions([self.undo_action, self.redo_action])
-        self.comment_menu = QMenu(self.tr("コメント(&C)"), menu_bar)
-        before = self._find_menu(menu_bar, ("ツール", "Tools", "ヘルプ", "Help"))
-        if before is not None:
-            menu_bar.insertMenu(before.menuAction(), self.comment_menu)
+        existing_comments = self._find_menu(menu_bar, ("コメント", "Comments"))
+        if existing_comments is not None:  # the main window made it at start (it creates us after the first paint)
+            self.comment_menu = existing_comments
         else:
-            menu_bar.addMenu(self.comment_menu)
+            self.comment_menu = QMenu(self.tr("コメント(&C)"), menu_bar)
+            before = self._find_menu(menu_bar, ("ツール", "Tools", "ヘルプ", "Help"))
+            if before is not None:
+                menu_bar.insertMenu(before.menuAction(), self.comment_menu)
+            else:
+                menu_bar.addMenu(self.comment_menu)
         for action in self.tool_actions.values():
             self.comment_menu.addAction(action)
         self.comment_menu.addAction(self.comment_selection_action)

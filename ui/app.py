@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from reviewer.cli import SUBCOMMANDS
+    headless = False
+    if args and not _surely_gui(args[0]):
+        from reviewer.cli import SUBCOMMANDS
 
-    headless = bool(args) and (
-        args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version", "--self-test")
-    )
+        headless = args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version", "--self-test")
     if headless:
         if args[0] in ("--self-test", "self-test"):
             # The frozen build's self-test also checks that Qt, its plugins and the font are bundled.
@@ -30,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.gui import run_gui
 
     return run_gui(args)
+
+
+def _surely_gui(first: str) -> bool:
+    """A PDF path or a GUI option: start the GUI without importing ``reviewer.cli`` (its imports would delay the
+    first page). Anything else is checked against the subcommands."""
+    return first.lower().endswith(".pdf") or first == "--profile" or first.startswith("--profile=")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,13 @@
 ``run_gui(args)`` is called by ``ui.app`` for anything that is not a headless subcommand. ``args`` may hold one
 PDF path and ``--profile DIR``. Without a file it reopens the last packet, or on first start the bundled sample.
 
+Start-up imports only what the first page needs (QApplication, settings, translations, theme, the window and its
+page view). Until the first paint a cheap stand-in (``_EarlyErrors``) keeps log records and uncaught exceptions;
+right after it come the log file and the crash handlers (which receive what was kept), the single-instance claim
+(before the window opens the store) and, when a system font already covers Japanese, the bundled font (in a
+thread). When the profile's instance lock is held by a live process, the claim runs before any window is shown, so
+a second start hands its file over and exits without flashing a window.
+
 Environment:
     PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT=1: print ``first_paint_seconds=<s since process start>`` and quit after
         the first page is painted (start-up tests and benchmarks); no questions are asked.
@@ -15,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 EXIT_AFTER_FIRST_PAINT_ENV = "PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT"
 APP_NAME = "PIA Reviewer"
@@ -49,6 +57,168 @@ def _parse(args: list[str]) -> tuple[Path | None, str | None]:
     return path, profile
 
 
+class _EarlyErrors(logging.Handler):
+    """What stands in for the crash handlers and the log file until the first page is painted.
+
+    Importing ``ui.crash`` (and ``reviewer.logs``, ``logging.handlers``) costs tens of milliseconds that the first
+    page should not wait for. Until ``finish()`` installs them, this keeps log records in memory (replayed into the
+    log file afterwards; warnings also go to stderr at once) and takes uncaught exceptions: each is printed to stderr
+    and handed to the full crash handler — installed on the spot when the error happens in the GUI thread while the
+    QApplication exists, otherwise as soon as ``finish()`` runs. ``faulthandler`` writes native crashes to stderr
+    meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+        self.errors: list[tuple[Any, str]] = []
+        self.finished = False
+        self.console = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        if record.levelno >= logging.WARNING:
+            try:
+                sys.stderr.write(self.format(record) + "\n")
+            except Exception:  # noqa: BLE001 - no stderr (frozen windowed build)
+                pass
+
+    def install(self) -> None:
+        import faulthandler
+        import threading
+
+        root = logging.getLogger()
+        root.addHandler(self)
+        if root.level == logging.NOTSET or root.level > logging.INFO:
+            root.setLevel(logging.INFO)
+        if not faulthandler.is_enabled() and sys.stderr is not None:
+            try:
+                faulthandler.enable()
+            except (OSError, ValueError, AttributeError, RuntimeError):
+                pass
+        sys.excepthook = self._sys_hook
+        threading.excepthook = self._thread_hook
+
+    def _sys_hook(self, exc_type: Any, exc: BaseException, tb: Any) -> None:
+        sys.__excepthook__(exc_type, exc, tb)
+        self.errors.append(((exc_type, exc, tb), ""))
+        self._hand_over_now()
+
+    def _thread_hook(self, args: Any) -> None:
+        import threading
+
+        threading.__excepthook__(args)
+        if args.exc_type is not SystemExit and args.exc_value is not None:
+            name = args.thread.name if args.thread is not None else ""
+            self.errors.append(((args.exc_type, args.exc_value, args.exc_traceback), name))
+
+    def _hand_over_now(self) -> None:
+        import threading
+
+        qtcore = sys.modules.get("PySide6.QtCore")
+        if qtcore is None or qtcore.QCoreApplication.instance() is None:
+            return
+        if threading.current_thread() is threading.main_thread():
+            self.finish()
+
+    def finish(self) -> None:
+        """Install logging to the file and the crash handlers; hand over what was collected (idempotent)."""
+        if self.finished:
+            return
+        self.finished = True
+        import threading
+
+        root = logging.getLogger()
+        root.removeHandler(self)
+        if sys.excepthook == self._sys_hook:
+            sys.excepthook = sys.__excepthook__
+        if threading.excepthook == self._thread_hook:
+            threading.excepthook = threading.__excepthook__
+        from reviewer.logs import setup_logging
+
+        # A rotating log in the data directory; it never holds comment text, quotes or passwords.
+        setup_logging(console=self.console)
+        for record in self.records:
+            for handler in root.handlers:
+                if isinstance(handler, logging.FileHandler) and record.levelno >= handler.level:
+                    handler.handle(record)
+        self.records.clear()
+        from ui.crash import install_crash_handlers
+
+        crash_handler = install_crash_handlers()
+        errors, self.errors = self.errors, []
+        for info, thread_name in errors:
+            crash_handler.handle(info, thread_name)
+
+
+INSTANCE_LOCK_NAME = "instance.lock"  # ui.single_instance.LOCK_NAME (not imported: it pulls in QtNetwork)
+
+
+def _other_instance_may_run(profile_dir: Path) -> bool:
+    """Cheap pre-check without QtNetwork: does a live process hold the profile's single-instance lock?
+
+    The lock is a QLockFile whose first line is the holder's pid. True when in doubt (unreadable lock, or no way to
+    check the pid), so the real claim then runs before the window is shown; False only when there is no lock or its
+    holder is gone — then the claim runs after the first paint (and still arbitrates a simultaneous start)."""
+    lock = profile_dir / INSTANCE_LOCK_NAME
+    try:
+        first_line = lock.read_bytes().split(b"\n", 1)[0]
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        pid = int(first_line.strip() or b"0")
+    except ValueError:
+        return True
+    if pid <= 0 or pid == os.getpid():
+        return pid <= 0
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False  # a stale lock of a crashed instance
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _japanese_family_available() -> bool:
+    """Whether an installed font family covers Japanese (then the bundled font can wait until after the first
+    paint without any risk of tofu)."""
+    from PySide6.QtGui import QFontDatabase
+
+    return bool(QFontDatabase.families(QFontDatabase.WritingSystem.Japanese))
+
+
+def _apply_theme_for_start(app: Any, text_size: str, high_contrast: bool) -> bool:
+    """Text size and contrast; the bundled font only when no system font covers Japanese. Returns True when
+    loading the bundled font was left for later (``_load_bundled_font_later``)."""
+    from ui import theme
+
+    if not _japanese_family_available():
+        theme.apply_theme(app, text_size, high_contrast)
+        return False
+    from PySide6.QtGui import QFont
+
+    base = theme.base_point_size(app)
+    font = QFont(app.font())
+    font.setPointSizeF(round(base * theme.TEXT_SIZES.get(text_size, 1.0), 1))
+    app.setFont(font)
+    theme.apply_palette(app, high_contrast)
+    return True
+
+
+def _load_bundled_font_later() -> None:
+    """Register the bundled font in a helper thread (QFontDatabase is thread-safe); the system's Japanese font
+    is used until then, and every later ``apply_theme`` includes the bundled family as the fallback."""
+    import threading
+
+    from ui import theme
+
+    threading.Thread(target=theme.load_bundled_font, name="bundled-font", daemon=True).start()
+
+
 def run_gui(args: list[str]) -> int:
     """Start the GUI; returns the exit code."""
     started = time.perf_counter()
@@ -64,10 +234,9 @@ def run_gui(args: list[str]) -> int:
     if profile:
         os.environ["PIA_REVIEWER_HOME"] = str(Path(profile).resolve())
     exit_after_paint = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV, "") not in ("", "0")
-    from reviewer.logs import setup_logging
-
-    # A rotating log in the data directory; it never holds comment text, quotes or passwords.
-    setup_logging(console=exit_after_paint)
+    early = _EarlyErrors()
+    early.console = exit_after_paint
+    early.install()
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -78,24 +247,26 @@ def run_gui(args: list[str]) -> int:
     app.setOrganizationName("pia-reviewer")
     app.setApplicationDisplayName(APP_NAME)
 
-    from ui.crash import install_crash_handlers
-
-    install_crash_handlers()
     from reviewer.paths import data_dir
-    from ui.single_instance import bring_to_front, claim
 
-    # A second start on the same profile hands its file to the running window and exits.
-    instance = claim(data_dir(), [str(path.resolve())] if path else [])
-    if instance is None:
-        return 0
+    profile_dir = data_dir()
+    handover_args = [str(path.resolve())] if path else []
+    instance: Any = None
+    if _other_instance_may_run(profile_dir):
+        # Another window is (probably) open on this profile: hand the file over before showing anything.
+        from ui.single_instance import claim
+
+        instance = claim(profile_dir, handover_args)
+        if instance is None:
+            early.finish()
+            return 0
 
     from ui.dialogs.settings import AppSettings
     from ui.i18n import install_translators
-    from ui.theme import apply_theme
 
     settings = AppSettings()
     install_translators(app, settings.language)
-    apply_theme(app, settings.text_size, settings.high_contrast)
+    font_later = _apply_theme_for_start(app, settings.text_size, settings.high_contrast)
 
     from ui.main_window import MainWindow, icon
 
@@ -103,6 +274,34 @@ def run_gui(args: list[str]) -> int:
     window = MainWindow(settings, ask_member_name=not exit_after_paint, open_store=not exit_after_paint)
     window.resize(1400, 900)
     window.batch_mode = exit_after_paint
+    state: dict[str, Any] = {"instance": instance, "done": False}
+
+    def on_second_start(received: list[str]) -> None:
+        from ui.single_instance import bring_to_front
+
+        bring_to_front(window)
+        if received:
+            window.open_file(Path(received[0]))
+
+    def deferred_start() -> None:
+        """After the first paint (or when there is nothing to paint): crash handlers and the log file, the
+        single-instance claim (before the store opens, which the window does later still), the bundled font."""
+        if state["done"]:
+            return
+        state["done"] = True
+        early.finish()
+        if state["instance"] is None:
+            from ui.single_instance import claim
+
+            claimed = claim(profile_dir, handover_args)
+            if claimed is None:  # another instance started at the same moment and won: it has our file now
+                window.hide()
+                app.exit(0)
+                return
+            state["instance"] = claimed
+        state["instance"].message_received.connect(on_second_start)
+        if font_later:
+            _load_bundled_font_later()
 
     if exit_after_paint:
         def report() -> None:
@@ -114,28 +313,30 @@ def run_gui(args: list[str]) -> int:
             QTimer.singleShot(0, app.quit)
 
         window.first_page_painted.connect(report)
-
-    def on_second_start(received: list[str]) -> None:
-        bring_to_front(window)
-        if received:
-            window.open_file(Path(received[0]))
-
-    instance.message_received.connect(on_second_start)
+    # Queued before the window's own after-paint work: the claim precedes the store.
+    window.first_page_painted.connect(lambda: QTimer.singleShot(0, deferred_start))
 
     window.show()
     target = path or _last_file(settings)
     if target is not None:
         if not window.open_file(target) and exit_after_paint:
             print("open_failed", flush=True)
+            early.finish()
             return 2
     else:
         _open_sample(window)
+    if window.current_path is None:
+        QTimer.singleShot(0, deferred_start)  # nothing to paint yet
+    else:
+        QTimer.singleShot(3000, deferred_start)  # the first page never painted (a broken page): do not wait forever
 
     code = app.exec()
+    early.finish()
     from ui import ops
 
     ops.shutdown()
-    instance.close()
+    if state["instance"] is not None:
+        state["instance"].close()
     return int(code)
 
 

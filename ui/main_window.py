@@ -1,8 +1,11 @@
 """The main window: page view in the centre, 目次/サムネイル/検索 on the left, comments on the right.
 
 Start-up order matters for speed: the window and the page view are created first and the packet is opened at once;
-the panels are filled, the background work (structure detection and search indexing, in the worker process) is
-started and the store is opened only after the first page has been painted.
+the annotation tools, the panels, the background work (structure detection and search indexing, in the worker
+process) and the store come only after the first page has been painted — in small slices, one per event-loop turn
+(``_run_slices``), so that no slice keeps the GUI thread busy for long while the member already scrolls. The
+structure tree is filled the same way (``OutlinePanel.set_outline_incremental``); ``outline_ready`` is emitted once
+the tree is complete.
 
 Signals:
     first_page_painted(): the first page image of the current packet is on screen.
@@ -21,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -47,10 +50,13 @@ from PySide6.QtWidgets import (
 from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError
 from reviewer.paths import resource
 from ui.dialogs.settings import AppSettings
-from ui.ops import Op
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from reviewer.structure.model import Outline
+    from ui.annotate import AnnotationController
+    from ui.ops import Op
     from ui.panels.outline import OutlinePanel
     from ui.panels.search import SearchPanel
     from ui.panels.thumbnails import ThumbnailsPanel
@@ -58,6 +64,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ui.main_window")
 
 ZOOM_MODES = ("fit_width", "fit_page", "custom")
+SLICE_BUDGET = 0.012  # seconds of GUI-thread work per event-loop turn for the work after the first paint
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -176,6 +183,11 @@ class MainWindow(QMainWindow):
         self._pending_position: tuple[int, float] | None = None
         self._store_tried = False
         self._index_state = "none"
+        self._generation = 0  # bumped per opened/closed packet: stale slices of the previous packet stop
+        self._outline_shown = False  # the tree of self.outline is complete and outline_ready was emitted
+        self._index_path = ""
+        self._index_sha256 = ""
+        self.annotations: AnnotationController | None = None  # created after the first paint (ensure_annotations)
 
         self._build_actions()
         self._build_menus()
@@ -201,10 +213,21 @@ class MainWindow(QMainWindow):
         self._save_timer.timeout.connect(self.save_reading_position)
         self._update_history_actions()
 
+    def ensure_annotations(self) -> AnnotationController:
+        """The annotation controller (tools, the comments panel, review progress, undo, import/export), created on
+        first use — after the first paint, so its imports do not delay the first page. It catches up with the
+        packet, structure and store that are already known, then follows our signals."""
+        if self.annotations is not None:
+            return self.annotations
         from ui.annotate import AnnotationController
 
-        # Tools, the comments panel, review progress, undo and import/export; it follows our signals.
-        self.annotations = AnnotationController(self)
+        controller = AnnotationController(self)
+        self.annotations = controller
+        if self.current_path is not None:
+            controller._on_window_document_opened(self.current_path)
+            if self.outline is not None and self._outline_shown:
+                controller._on_window_outline(self.outline)
+        return controller
 
     # ------------------------------------------------------------------------------------------ building
     def _action(self, text: str, slot: Any,
@@ -269,6 +292,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.act_close)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
+        # 編集 and コメント are filled by the annotation controller (created after the first paint); the menus exist
+        # from the start so the menu bar does not change under the member's eyes.
+        self.edit_menu = bar.addMenu(QCoreApplication.translate("AnnotationController", "編集(&E)"))
         self.view_menu = bar.addMenu(self.tr("表示(&V)"))
         for action in (self.act_zoom_in, self.act_zoom_out, self.act_fit_width, self.act_fit_page):
             self.view_menu.addAction(action)
@@ -279,6 +305,9 @@ class MainWindow(QMainWindow):
         for action in (self.act_goto, self.act_back, self.act_forward, self.act_find, self.act_next_hit,
                        self.act_prev_hit):
             self.go_menu.addAction(action)
+        self.comment_menu = bar.addMenu(QCoreApplication.translate("AnnotationController", "コメント(&C)"))
+        for menu in (self.edit_menu, self.comment_menu):
+            menu.aboutToShow.connect(self.ensure_annotations)
         self.tools_menu = bar.addMenu(self.tr("ツール(&T)"))
         self.tools_menu.addAction(self.act_settings)
         self.tools_menu.addAction(self.act_member)
@@ -354,25 +383,58 @@ class MainWindow(QMainWindow):
         self.search_panel: SearchPanel | None = None
 
     def build_panels(self) -> None:
-        """Create the left panels (after the first paint; idempotent)."""
+        """Create the left panels (after the first paint, one per slice; idempotent; at once when called)."""
+        self._build_outline_panel()
+        self._build_thumbnails_panel()
+        self._build_search_panel()
+
+    def _build_outline_panel(self) -> None:
         if self.outline_panel is not None:
             return
         from ui.panels.outline import OutlinePanel
-        from ui.panels.search import SearchPanel
-        from ui.panels.thumbnails import ThumbnailsPanel
 
         self.outline_panel = OutlinePanel()
-        self.thumbnails_panel = ThumbnailsPanel()
-        self.search_panel = SearchPanel()
-        self.left_tabs.addTab(self.outline_panel, self.tr("目次"))
-        self.left_tabs.addTab(self.thumbnails_panel, self.tr("サムネイル"))
-        self.left_tabs.addTab(self.search_panel, self.tr("検索"))
+        self.left_tabs.insertTab(0, self.outline_panel, self.tr("目次"))
+        self.left_tabs.setCurrentIndex(0)
         self.outline_panel.jump_requested.connect(self._jump_to_node)
+
+    def _build_thumbnails_panel(self) -> None:
+        if self.thumbnails_panel is not None:
+            return
+        self._build_outline_panel()
+        from ui.panels.thumbnails import ThumbnailsPanel
+
+        self.thumbnails_panel = ThumbnailsPanel()
+        self.left_tabs.insertTab(1, self.thumbnails_panel, self.tr("サムネイル"))
         self.thumbnails_panel.page_requested.connect(lambda page: self.page_view.go_to(page, None))
+        if self.current_path is not None:
+            self.thumbnails_panel.set_document(self.current_path, self.password, self.page_labels)
+
+    def _build_search_panel(self) -> None:
+        if self.search_panel is not None:
+            return
+        self._build_thumbnails_panel()
+        from ui.panels.search import SearchPanel
+
+        self.search_panel = SearchPanel()
+        self.left_tabs.insertTab(2, self.search_panel, self.tr("検索"))
         self.search_panel.hits_changed.connect(self.page_view.set_search_hits)
         self.search_panel.hit_activated.connect(self._show_hit)
         self.search_panel.comment_activated.connect(lambda _id, page: self.page_view.go_to(page, None))
         self.search_panel.annotation_source = self._annotations_for_search
+        if self._index_path:
+            self.search_panel.index_path = self._index_path
+        if self.current_path is not None:
+            if self._outline_shown and self.outline is not None:
+                self.search_panel.set_outline(self.outline)
+                self.search_panel.set_packet(self.outline.sha256, "building")
+            else:
+                self.search_panel.set_packet("", "building")
+            if self._index_state == "ready":
+                self.search_panel.sha256 = self._index_sha256
+                self.search_panel.set_index_state("ready")
+            elif self._index_state == "failed":
+                self.search_panel.set_index_state("failed")
 
     # ------------------------------------------------------------------------------------------ opening
     def open_dialog(self) -> None:
@@ -402,6 +464,7 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("ファイルを開けません"), exc)
             return False
         self.close_document()
+        self._generation += 1
         self.current_path = path
         self.password = password
         self._painted = False
@@ -500,12 +563,15 @@ class MainWindow(QMainWindow):
             self.outline_panel.clear()
         if self.search_panel is not None:
             self.search_panel.set_packet("", "none")
+        self._generation += 1
         self.current_path = None
         self.password = None
         self.sha256 = ""
         self.outline = None
+        self._outline_shown = False
         self.page_count = 0
         self._index_state = "none"
+        self._index_sha256 = ""
         self._hide_progress()
         self.location_label.setText("")
         self.page_label.setText("")
@@ -531,40 +597,100 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         self.first_page_painted.emit()
-        QTimer.singleShot(0, self._after_first_paint)
+        QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _run_slices(self, steps: list[Callable[[], object]], budget: float = SLICE_BUDGET) -> None:
+        """Run ``steps`` in order, as many per event-loop turn as fit in ``budget`` seconds (at least one), the
+        rest in later turns, so the page view keeps scrolling smoothly. Steps of a packet that has been closed
+        meanwhile are dropped."""
+        import time
+
+        generation = self._generation
+        queue = list(steps)
+
+        def turn() -> None:
+            started = time.perf_counter()
+            while queue:
+                if generation != self._generation:
+                    return
+                queue.pop(0)()
+                if queue and time.perf_counter() - started >= budget:
+                    QTimer.singleShot(0, self, turn)
+                    return
+
+        turn()
 
     def _after_first_paint(self) -> None:
         if self.current_path is None or self.batch_mode:
             return
-        self.build_panels()
-        self._fill_panels()
-        self._start_background()
+        steps: list[Callable[[], object]] = [
+            # First the worker process, which takes longest to get going. Its modules are imported here, one per
+            # turn: a launcher thread importing them would hold the GIL against this thread for tens of ms.
+            *self._import_steps(("concurrent.futures", "ui.ops", "multiprocessing.context",
+                                 "concurrent.futures.process", "multiprocessing.queues", "multiprocessing.sharedctypes",
+                                 "multiprocessing.popen_spawn_posix" if sys.platform != "win32" else "multiprocessing")),
+            self._start_background,
+            self._build_outline_panel,
+            self._fill_panels,
+            *self._annotation_steps(),
+            self._build_thumbnails_panel,
+            *self._import_steps(("reviewer.search", "ui.panels.search")),
+            self._build_search_panel,
+            self._schedule_after_panels,
+        ]
+        self._run_slices(steps)
+
+    @staticmethod
+    def _import_steps(modules: tuple[str, ...]) -> list[Callable[[], object]]:
+        import importlib
+
+        def load(name: str) -> None:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # optional on this platform; the step that needs it reports properly
+                log.debug("pre-import of %s failed", name)
+
+        return [partial(load, name) for name in modules if name not in sys.modules]
+
+    def _annotation_steps(self) -> list[Callable[[], object]]:
+        """Import the annotation modules one per step (each costs a few ms), then create the controller."""
+        if self.annotations is not None:
+            return []
+        modules = ("PySide6.QtSvg", "ui.undo", "reviewer.annotations", "ui.dialogs.comment_editor",
+                   "ui.panels.comments", "ui.exchange_actions", "ui.annotate")
+        return [*self._import_steps(modules), self.ensure_annotations]
+
+    def _schedule_after_panels(self) -> None:
         if self.want_store and not self._store_tried:
-            QTimer.singleShot(50, self._open_store)
+            QTimer.singleShot(50, self, self._open_store)
         if self.ask_member_name and not self.settings.member_name:
-            QTimer.singleShot(200, self.ask_member)
+            QTimer.singleShot(200, self, self.ask_member)
 
     def _fill_panels(self) -> None:
         if self.current_path is None:
             return
-        assert self.outline_panel is not None and self.thumbnails_panel is not None
-        assert self.search_panel is not None
-        self.outline_panel.clear()
-        self.thumbnails_panel.set_document(self.current_path, self.password, self.page_labels)
-        self.search_panel.set_packet("", "building")
+        if self.outline_panel is not None and not self._outline_shown and not self.outline_panel.filling:
+            self.outline_panel.clear()
+        if self.thumbnails_panel is not None:
+            self.thumbnails_panel.set_document(self.current_path, self.password, self.page_labels)
+        if self.search_panel is not None:
+            self.search_panel.set_packet("", "building")
 
     def _start_background(self) -> None:
         if self.current_path is None:
             return
         from reviewer.paths import data_dir
+        from ui.ops import Op
 
         path, password = str(self.current_path), self.password
         # Resolve the profile here: the worker process keeps the environment it was started with.
         profile_dir = data_dir(self.profile)
+        self._index_path = str(profile_dir / "search-index.db")
         if self.search_panel is not None:
-            self.search_panel.index_path = str(profile_dir / "search-index.db")
+            self.search_panel.index_path = self._index_path
         self._show_progress(self.tr("構造を解析中…"), 0, 0)
         self._index_state = "building"
+        # run_in_process returns at once: a launcher thread starts the worker process (spawn) and submits.
         detect = (
             Op(self, detect_job, path, password, str(profile_dir))
             .with_progress(lambda done, total: self._show_progress(self.tr("構造を解析中…"), done, total))
@@ -573,7 +699,7 @@ class MainWindow(QMainWindow):
             .run_in_process()
         )
         index = (
-            Op(self, index_job, path, password, str(profile_dir / "search-index.db"))
+            Op(self, index_job, path, password, self._index_path)
             .with_progress(self._on_index_progress)
             .success(self._on_index_ready)
             .failure(self._on_index_failed)
@@ -582,32 +708,75 @@ class MainWindow(QMainWindow):
         self._ops.extend([detect, index])
 
     def _on_outline(self, outline: Outline) -> None:
+        """The structure is known: the status bar follows at once; the tree is filled in slices, then the other
+        panels, then ``outline_ready``."""
         if self.current_path is None:
             return
         self.outline = outline
         self.sha256 = outline.sha256
+        self._outline_shown = False
         if len(outline.page_labels) == self.page_count:
             self.page_labels = list(outline.page_labels)
-        self.build_panels()
-        assert self.outline_panel is not None and self.thumbnails_panel is not None
-        assert self.search_panel is not None
-        self.outline_panel.set_outline(outline)
-        self.thumbnails_panel.set_labels(self.page_labels)
+        self._update_position()
+        generation = self._generation
+
+        def after_tree() -> None:
+            if generation != self._generation or self.outline is not outline:
+                return
+            self._run_slices([
+                self._build_thumbnails_panel,
+                self._labels_to_thumbnails,
+                self._build_search_panel,
+                lambda: self._outline_to_search(outline),
+                lambda: self._outline_to_annotations(outline),
+                lambda: self._outline_done(outline),
+            ], budget=0.0)  # one step per turn: the annotation controller follows outline_ready at once
+
+        def fill_tree() -> None:
+            self._build_outline_panel()
+            assert self.outline_panel is not None
+            # the rest in a later turn: the last unit of the tree has used this turn's budget
+            self.outline_panel.set_outline_incremental(
+                outline, on_done=lambda: QTimer.singleShot(0, self, after_tree))
+
+        self._run_slices([fill_tree])
+
+    def _labels_to_thumbnails(self) -> None:
+        if self.thumbnails_panel is not None:
+            self.thumbnails_panel.set_labels(self.page_labels)
+
+    def _outline_to_search(self, outline: Outline) -> None:
+        if self.search_panel is None:
+            return
         self.search_panel.set_outline(outline)
         if self._index_state != "ready":
             self.search_panel.set_packet(outline.sha256, "building")
+
+    def _outline_to_annotations(self, outline: Outline) -> None:
+        """Give the annotation controller the packet's sha256 in a turn of its own (it loads the comments); on
+        ``outline_ready`` it then only takes the structure."""
+        controller = self.annotations
+        if controller is None or self.current_path is None or controller.sha256 == outline.sha256:
+            return
+        controller.set_document(self.current_path, outline.sha256, list(self.page_labels), password=self.password)
+
+    def _outline_done(self, outline: Outline) -> None:
+        if self.outline is not outline:
+            return
         if self._index_state == "building":
             self._show_progress(self.tr("検索索引を作成中…"), 0, 0)
         else:
             self._hide_progress()
         self._remember_in_store()
         self._update_position()
+        self._outline_shown = True
         self.outline_ready.emit(outline)
 
     def _on_outline_failed(self, exc: BaseException) -> None:
         message = exc.message_ja if isinstance(exc, ReviewerError) else self.tr("構造を解析できませんでした。")
         if not isinstance(exc, ReviewerError):
             log.error("structure detection failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self._build_outline_panel()
         if self.outline_panel is not None:
             self.outline_panel.set_page_list(self.page_labels)
             self.outline_panel.message.setText(message)
@@ -622,6 +791,7 @@ class MainWindow(QMainWindow):
 
     def _on_index_ready(self, sha256: str) -> None:
         self._index_state = "ready"
+        self._index_sha256 = sha256
         self.sha256 = self.sha256 or sha256
         if self.search_panel is not None:
             self.search_panel.sha256 = sha256

@@ -18,17 +18,21 @@ message is shown — unless a ``failure`` callback handles it.
 
 Process jobs must be top-level functions of an importable module (the worker is started with the "spawn" context).
 The worker process is started lazily on the first ``run_in_process`` and shared by all process ops (one worker, so
-jobs run one after the other).
+jobs run one after the other). Starting a "spawn" process costs tens of milliseconds, so process jobs are handed to the
+pool by a small launcher thread: ``run_in_process`` returns at once and never stalls the GUI thread. The worker
+watches its parent and exits when the GUI process dies (even by SIGKILL), so no orphan keeps running.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -47,7 +51,8 @@ CancelledFn = Callable[[], bool]
 
 _PROGRESS_INTERVAL = 0.1  # seconds between progress reports from a worker
 CANCEL_ALL = -1  # cancel_value meaning "every job" (application exit)
-SHUTDOWN_GRACE = 1.5  # seconds a running process job gets to notice cancellation at exit
+SHUTDOWN_GRACE = 0.3  # seconds a running process job gets to notice cancellation at exit
+PARENT_POLL_INTERVAL = 0.25  # seconds between the worker's checks that the GUI process is still alive
 
 
 class OpCancelled(Exception):
@@ -61,11 +66,50 @@ _worker_progress: Any = None  # multiprocessing queue, set by _init_worker
 _worker_cancel: Any = None  # multiprocessing Value('q'): id of the task to cancel
 
 
-def _init_worker(progress_queue: Any, cancel_value: Any) -> None:
+def _init_worker(progress_queue: Any, cancel_value: Any, parent_pid: int | None = None) -> None:
     global _worker_progress, _worker_cancel
     _worker_progress = progress_queue
     _worker_cancel = cancel_value
     logging.basicConfig(level=logging.WARNING)
+    if parent_pid is not None:
+        watch_parent(parent_pid)
+
+
+def _parent_alive(parent_pid: int) -> bool:
+    """Whether the process that started us still runs (POSIX: we were re-parented when it died)."""
+    if os.name == "posix":
+        return os.getppid() == parent_pid
+    try:  # Windows: a process handle of the parent; it stays valid until it exits
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        synchronize, wait_timeout = 0x00100000, 0x00000102
+        handle = kernel32.OpenProcess(synchronize, False, parent_pid)
+        if not handle:
+            return False
+        try:
+            return bool(kernel32.WaitForSingleObject(handle, 0) == wait_timeout)
+        finally:
+            kernel32.CloseHandle(handle)
+    except Exception:  # pragma: no cover - no way to tell: keep running
+        return True
+
+
+def watch_parent(parent_pid: int, interval: float = PARENT_POLL_INTERVAL) -> threading.Thread:
+    """Exit this (worker) process as soon as ``parent_pid`` is gone: a daemon thread polls the parent, so a GUI
+    killed with SIGKILL does not leave its worker running. (Not prctl(PR_SET_PDEATHSIG): it fires when the *thread*
+    that started the worker ends, and the worker is started from a launcher thread.)"""
+    def run() -> None:
+        while True:
+            if not _parent_alive(parent_pid):
+                os._exit(0)  # no clean-up: the parent that would receive results is gone
+            time.sleep(interval)
+
+    if not _parent_alive(parent_pid):
+        os._exit(0)
+    thread = threading.Thread(target=run, name="parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -131,6 +175,7 @@ class _Runtime:
         self.progress_handlers: dict[int, Callable[[int, int], None]] = {}
         self.futures: set[Future[Any]] = set()  # process jobs not yet finished
         self.reader: threading.Thread | None = None
+        self.launcher: ThreadPoolExecutor | None = None  # hands process jobs to the pool off the GUI thread
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
 
@@ -162,11 +207,17 @@ class _Runtime:
                 self.cancel_value = context.Value("q", 0)
                 self.process = ProcessPoolExecutor(
                     max_workers=1, mp_context=context, initializer=_init_worker,
-                    initargs=(self.progress_queue, self.cancel_value),
+                    initargs=(self.progress_queue, self.cancel_value, os.getpid()),
                 )
                 self.reader = threading.Thread(target=self._read_progress, name="op-progress", daemon=True)
                 self.reader.start()
             return self.process
+
+    def get_launcher(self) -> ThreadPoolExecutor:
+        with self.lock:
+            if self.launcher is None:
+                self.launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="op-launch")
+            return self.launcher
 
     def _read_progress(self) -> None:
         progress_queue = self.progress_queue
@@ -185,6 +236,12 @@ class _Runtime:
     def shutdown(self) -> None:
         """Stop the worker process and threads (called at application exit; safe to call twice)."""
         with self.lock:
+            launcher, self.launcher = self.launcher, None
+        for proxy in list(self.futures):
+            proxy.cancel()  # not yet handed to the pool: never starts
+        if launcher is not None:
+            launcher.shutdown(wait=True, cancel_futures=True)  # a launch in progress finishes first
+        with self.lock:
             lanes, self.lanes = self.lanes, {}
             process, self.process = self.process, None
             progress_queue, self.progress_queue = self.progress_queue, None
@@ -199,7 +256,7 @@ class _Runtime:
 
             if self.cancel_value is not None:
                 self.cancel_value.value = CANCEL_ALL
-            pending = list(self.futures)
+            pending = [f for f in self.futures if not f.done()]
             workers = list((getattr(process, "_processes", None) or {}).values())
             process.shutdown(wait=False, cancel_futures=True)
             _done, running = concurrent.futures.wait(pending, timeout=SHUTDOWN_GRACE)
@@ -220,6 +277,21 @@ class _Runtime:
 
 
 _runtime = _Runtime()
+
+
+def _complete(proxy: Future[Any], real: Future[Any]) -> None:
+    """Copy the worker's outcome to the future the GUI side holds (a cancelled job ends as OpCancelled)."""
+    if proxy.done():
+        return
+    try:
+        if real.cancelled():
+            proxy.set_exception(OpCancelled("cancelled"))
+        elif real.exception() is not None:
+            proxy.set_exception(real.exception())
+        else:
+            proxy.set_result(real.result())
+    except Exception:  # noqa: BLE001 - the proxy was completed meanwhile (cancel at exit)
+        pass
 
 
 def shutdown() -> None:
@@ -272,6 +344,7 @@ class Op(Generic[T]):
         self._progress: Callable[[int, int], Any] | None = None
         self._done: Callable[[], Any] | None = None
         self._future: Future[Any] | None = None
+        self._real: Future[Any] | None = None  # process ops: the worker pool's future behind self._future
         self._cancel_event = threading.Event()
         self._task_id = next(_runtime.ids)
         self._in_process = False
@@ -308,23 +381,48 @@ class Op(Generic[T]):
         return self
 
     def run_in_process(self) -> Op[T]:
-        """Run in the shared worker process (started lazily with the "spawn" context)."""
+        """Run in the shared worker process (started lazily with the "spawn" context).
+
+        Returns at once: a launcher thread starts the worker if needed and submits the job, so the GUI thread never
+        pays for spawning a process."""
         _runtime.get_bridge()
-        pool = _runtime.process_pool()
         self._in_process = True
         if self._progress is not None:
             _runtime.progress_handlers[self._task_id] = self._post_progress
-        self._future = pool.submit(_run_in_worker, self._task_id, self._fn, self._args, self._kwargs)
-        _runtime.futures.add(self._future)
-        self._future.add_done_callback(_runtime.futures.discard)
-        self._future.add_done_callback(self._on_done)
+        proxy: Future[Any] = Future()
+        self._future = proxy
+        _runtime.futures.add(proxy)
+        proxy.add_done_callback(_runtime.futures.discard)
+        proxy.add_done_callback(self._on_done)
+        try:
+            _runtime.get_launcher().submit(self._launch, proxy)
+        except RuntimeError as exc:  # the launcher was shut down (application exit)
+            if proxy.set_running_or_notify_cancel():
+                proxy.set_exception(OpCancelled(str(exc)))
         return self
+
+    def _launch(self, proxy: Future[Any]) -> None:
+        """In the launcher thread: submit the job to the worker process; its outcome completes ``proxy``."""
+        if not proxy.set_running_or_notify_cancel():
+            return  # cancelled before it was handed over
+        try:
+            real = _runtime.process_pool().submit(_run_in_worker, self._task_id, self._fn, self._args, self._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the failure callback
+            proxy.set_exception(exc)
+            return
+        self._real = real
+        real.add_done_callback(partial(_complete, proxy))
+        if self._cancel_event.is_set() and not real.cancel() and _runtime.cancel_value is not None:
+            _runtime.cancel_value.value = self._task_id
 
     def cancel(self) -> None:
         """Ask the job to stop; nothing more is delivered except the ``finally_`` callback."""
         self._cancel_event.set()
         if self._future is None or self._future.cancel():
-            return  # never started
+            return  # never started (for process jobs: not yet handed to the worker)
+        real = self._real
+        if real is not None and real.cancel():
+            return  # still queued in the pool: it never runs (delivered as cancelled)
         if self._in_process and not self._future.done() and _runtime.cancel_value is not None:
             _runtime.cancel_value.value = self._task_id  # the running job sees cancelled() == True
 

@@ -408,3 +408,46 @@ def test_member_name_asked_once_after_the_first_page(qtbot: Any, monkeypatch: py
     window.ask_member()  # what the next first paint calls: the name is known, nothing is asked
     assert asked == [True]
     window.close()
+
+
+def test_annotation_tools_and_panels_come_after_the_first_paint(make_window: Any, qtbot: Any,
+                                                                small_packet: tuple[Path, Any]) -> None:
+    path, _truth = small_packet
+    window = make_window()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles[:2] == ["ファイル(&F)", "編集(&E)"] and "コメント(&C)" in titles  # menus in place from the start
+    assert window.annotations is None and window.outline_panel is None
+    state: dict[str, Any] = {}
+    window.first_page_painted.connect(
+        lambda: state.update(annotations=window.annotations, search=window.search_panel))
+    with qtbot.waitSignal(window.first_page_painted, timeout=20000):
+        assert window.open_file(path)
+    assert state == {"annotations": None, "search": None}  # nothing extra ran before the page was on screen
+    qtbot.waitUntil(lambda: window.annotations is not None and window.search_panel is not None, timeout=20000)
+    controller = window.annotations
+    assert controller.comment_menu is window.comment_menu  # filled in place, not a second コメント menu
+    assert [a.text() for a in window.comment_menu.actions()][:4] == ["選択", "ハイライト", "範囲", "付箋"]
+    assert window.edit_menu.actions()[0] is controller.undo_action
+    assert [window.left_tabs.tabText(i) for i in range(window.left_tabs.count())] == ["目次", "サムネイル", "検索"]
+    assert window.comments_dock.widget() is controller.panel
+    with qtbot.waitSignal(window.outline_ready, timeout=60000) as blocker:
+        pass
+    outline = blocker.args[0]
+    assert not window.outline_panel.filling
+    risks = [n for d in outline.documents for n in d.nodes if n.kind == "risk"]
+    assert risks and all(window.outline_panel.item_for_node(n) is not None for n in risks)
+    assert controller.sha256 == outline.sha256 and controller.outline is outline
+
+
+def test_a_packet_closed_during_the_work_after_paint_leaves_no_stale_panels(
+        make_window: Any, qtbot: Any, small_packet: tuple[Path, Any]) -> None:
+    path, _truth = small_packet
+    window = make_window()
+    with qtbot.waitSignal(window.first_page_painted, timeout=20000):
+        assert window.open_file(path)
+    window.close_document()  # before the slices after the first paint have run: they are dropped
+    assert window.current_path is None and window.outline is None and window.search_panel is None
+    with qtbot.waitSignal(window.outline_ready, timeout=60000):
+        assert window.open_file(path)
+    assert window.outline_panel.mode == "structure" and window.thumbnails_panel.model.rowCount() == window.page_count
+    assert window.left_tabs.count() == 3 and window.index_state in ("building", "ready")

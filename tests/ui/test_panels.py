@@ -1,5 +1,5 @@
 """Panels and dialogs on their own: the structure tree (judgements, per-file grouping, follow, progress,
-fallbacks), page input parsing, the search panel against a real index, thumbnails, and the op helper."""
+fallbacks), page input parsing, thumbnails, and the op helper (the search panel: test_search_panel.py)."""
 
 from __future__ import annotations
 
@@ -197,93 +197,6 @@ def test_resolve_page_input_prefixed_labels() -> None:
     assert resolve_page_input("資料129", labels) == (3, "label")
 
 
-@pytest.fixture(scope="module")
-def built_index(small_packet: tuple[Path, Any], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, int]:
-    """The small packet indexed once: (index path, sha256, count of 委託)."""
-    from reviewer.document import Packet
-    from reviewer.search import SearchIndex
-
-    index_path = tmp_path_factory.mktemp("index") / "index.db"
-    with Packet.open(small_packet[0]) as packet, SearchIndex(index_path) as index:
-        index.build(packet)
-        return index_path, packet.sha256, index.count(packet.sha256, "委託")
-
-
-def test_search_panel_against_a_real_index(qtbot: Any, small_packet: tuple[Path, Any],
-                                           built_index: tuple[Path, str, int]) -> None:
-    from reviewer.annotations import Annotation
-    from ui.panels.search import SearchPanel
-
-    path, truth = small_packet
-    index_path, sha, expected = built_index
-    panel: Any = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.index_path = str(index_path)
-    panel.set_packet(sha, "building")
-    panel.set_outline(truth)
-    note = Annotation(file_sha256=sha, file_name=path.name, page=3, page_label=truth.page_labels[3],
-                      kind="note", rects=[(1.0, 1.0, 2.0, 2.0)], category="質問",
-                      text="委託先の監督について確認したい", author="委員A")
-    panel.annotation_source = lambda: [note]
-    panel.query.setText("委託")
-    panel.search_now()
-    assert panel.status.text() == "索引を作成中…"  # waits for the index
-    with qtbot.waitSignal(panel.hits_changed, timeout=10000) as blocker:
-        panel.set_index_state("ready")
-    hits, current = blocker.args
-    assert len(panel.hits) == expected > 0
-    assert sum(len(v) for v in hits.values()) >= expected and current is None
-    assert panel.status.text().startswith(f"{expected} 件見つかりました・コメント 1 件")
-    # grouped by report, then by section; each leaf has the page label and the hit in bold
-    top = [panel.results.topLevelItem(i).text(0) for i in range(panel.results.topLevelItemCount())]
-    assert top[-1] == "コメント（1 件）"
-    reports = {d.title for d in truth.documents if d.form}
-    assert any(any(title.startswith(r) for r in reports) for title in top[:-1]), top
-    group = panel.results.topLevelItem(0)
-    leaf = group.child(0).child(0)
-    from ui.panels.search import ROLE_HTML
-
-    html = leaf.data(0, ROLE_HTML)
-    assert "<b>委託</b>" in html and f"資料 {panel.hits[0].page_label}" in html
-    # F3 / Shift+F3 move through the hits
-    with qtbot.waitSignal(panel.hit_activated) as activated:
-        panel.next_hit()
-    assert activated.args[0] == panel.hits[0].page and panel.current == 0
-    panel.next_hit()
-    assert panel.current == 1
-    panel.previous_hit()
-    panel.previous_hit()
-    assert panel.current == len(panel.hits) - 1
-    # the kana option re-runs the search
-    with qtbot.waitSignal(panel.hits_changed, timeout=10000):
-        panel.kana.setChecked(True)
-    assert len(panel.hits) == expected
-    with qtbot.waitSignal(panel.comment_activated) as picked:
-        comment_group = panel.results.topLevelItem(panel.results.topLevelItemCount() - 1)
-        panel.results.itemActivated.emit(comment_group.child(0), 0)
-    assert picked.args == [note.id, 3]
-
-
-def test_search_as_you_type_debounces(qtbot: Any, built_index: tuple[Path, str, int]) -> None:
-    from ui.panels.search import SearchPanel
-
-    index_path, sha, _count = built_index
-    panel: Any = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.index_path = str(index_path)
-    panel.set_packet(sha, "ready")
-    searches: list[str] = []
-    panel.hits_changed.connect(lambda *_a: searches.append(panel.last_query))
-    for text in ("I", "IS", "ISM", "ISMA", "ＩＳＭＡＰ"):
-        panel.query.setText(text)
-    qtbot.waitUntil(lambda: panel.last_query == "ＩＳＭＡＰ", timeout=5000)
-    assert searches == ["ＩＳＭＡＰ"]  # one search after typing stopped
-    assert panel.hits
-    panel.query.setText("")
-    qtbot.waitUntil(lambda: not panel.hits, timeout=3000)
-
-
 def test_thumbnails_render_lazily(qtbot: Any, small_packet: tuple[Path, Any]) -> None:
     from ui.panels.thumbnails import ThumbnailsPanel
 
@@ -429,3 +342,58 @@ def test_process_op_cancel_stops_the_running_job(qtbot: Any) -> None:
     assert isinstance(got[0], int) and time.monotonic() - started < 10  # not stuck behind a 30 s job
     assert finished == ["long"]  # cancelled ops deliver nothing but still call finally_
     assert long_job.result_now(5) == "stopped"
+
+
+def _tree_texts(tree: Any) -> list[tuple[str, ...]]:
+    """Every row (depth-first) as (title, judgement, expanded)."""
+    rows: list[tuple[str, ...]] = []
+
+    def walk(item: Any, depth: int) -> None:
+        rows.append((str(depth), item.text(0), item.text(1), str(item.isExpanded())))
+        for index in range(item.childCount()):
+            walk(item.child(index), depth + 1)
+
+    for index in range(tree.topLevelItemCount()):
+        walk(tree.topLevelItem(index), 0)
+    return rows
+
+
+def test_incremental_fill_matches_the_full_fill(outline_panel: Any, qtbot: Any) -> None:
+    from ui.panels.outline import COL_PROGRESS, node_keys
+
+    o = outline()
+    outline_panel.set_outline(o)
+    expected = _tree_texts(outline_panel.tree)
+    assert len(expected) == 1 + 1 + len(o.documents[1].nodes)
+
+    outline_panel.clear()
+    done: list[bool] = []
+    # budget 0: one unit (one document) per event-loop turn, so the fill really spans several turns
+    outline_panel.set_outline_incremental(o, on_done=lambda: done.append(True), budget=0.0)
+    assert outline_panel.filling and outline_panel.mode == "structure"
+    assert outline_panel.tree.topLevelItemCount() == 1  # the first document only, so far
+    keys = node_keys(o)[1]
+    outline_panel.set_progress({keys[4]: (1, 1, False)})  # arrives mid-fill: applied once the tree is complete
+    with qtbot.waitSignal(outline_panel.fill_finished, timeout=5000):
+        pass
+    assert done == [True] and not outline_panel.filling
+    assert _tree_texts(outline_panel.tree) == expected
+    assert outline_panel.item_for_node(o.documents[1].nodes[5]).text(1) == "課題あり"
+    assert outline_panel.item_for_node(o.documents[1].nodes[4]).text(COL_PROGRESS) == "1/1 確認済み"
+    outline_panel.follow(3, 400.0)
+    assert outline_panel.tree.currentItem() is outline_panel.item_for_node(o.documents[1].nodes[5])
+
+
+def test_clear_abandons_an_incremental_fill(outline_panel: Any, qtbot: Any) -> None:
+    o = outline()
+    finished: list[bool] = []
+    outline_panel.fill_finished.connect(lambda: finished.append(True))
+    outline_panel.set_outline_incremental(o, budget=0.0)
+    outline_panel.clear()
+    assert not outline_panel.filling and outline_panel.mode == "empty"
+    plain = Outline(sha256=SHA, pages=400, page_labels=[str(i) for i in range(400)])
+    with qtbot.waitSignal(outline_panel.fill_finished, timeout=5000):
+        outline_panel.set_outline_incremental(plain, budget=0.0)
+    assert finished == [True]  # only the page list finished; the abandoned structure fill never did
+    tree = outline_panel.tree
+    assert tree.topLevelItemCount() == 400 and tree.topLevelItem(399).text(0) == "資料 399 ページ"

@@ -4,15 +4,22 @@ Falls back to the PDF's bookmarks, then to a flat page list. A click jumps to th
 follows the reading position without stealing focus. Each node has a stable key (``Location.node_key()``), used by
 ``set_progress`` to show review progress (「23/41 確認済み」).
 
+A large packet has thousands of nodes: ``set_outline_incremental`` fills the tree in slices across event-loop turns
+(one report's subtree at a time, built detached and attached in one go), so the GUI thread is never blocked for long;
+``set_outline`` fills it at once.
+
 Signals:
     jump_requested(int, float): page and y (PDF points; NaN for the top of the page).
+    fill_finished(): an incremental fill is complete (every node has its item).
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable, Generator
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +38,8 @@ ROLE_POS = Qt.ItemDataRole.UserRole + 1  # (page, y)
 ROLE_KEY = Qt.ItemDataRole.UserRole + 2  # node key
 ROLE_JUDGEMENT = Qt.ItemDataRole.UserRole + 3  # the judgement as printed
 COL_TITLE, COL_JUDGEMENT, COL_PROGRESS = 0, 1, 2
+FILL_BUDGET = 0.008  # seconds of tree building per event-loop turn in set_outline_incremental
+FLAT_CHUNK = 150  # bookmarks or pages per unit of work
 
 
 def short_judgement(judgement: str) -> str:
@@ -70,6 +79,7 @@ class OutlinePanel(QWidget):
     """The structure tree."""
 
     jump_requested = Signal(int, float)
+    fill_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,9 +110,18 @@ class OutlinePanel(QWidget):
         self._items_by_node: dict[int, QTreeWidgetItem] = {}
         self._positions: list[tuple[int, float, QTreeWidgetItem]] = []  # bookmarks/pages mode
         self._labels: list[str] = []
+        self._fill: Generator[None, None, None] | None = None  # the incremental fill in progress
+        self._fill_done: Callable[[], object] | None = None
+        self._pending_progress: dict[str, tuple[int, int, bool]] | None = None
+
+    @property
+    def filling(self) -> bool:
+        """True while an incremental fill is in progress."""
+        return self._fill is not None
 
     # -- filling
     def clear(self, message: str | None = None) -> None:
+        self._stop_fill()
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
@@ -113,48 +132,92 @@ class OutlinePanel(QWidget):
         self.message.setVisible(True)
 
     def set_outline(self, outline: Outline) -> None:
-        """Show ``outline``: its documents if any, else its bookmarks, else a flat page list."""
+        """Show ``outline``: its documents if any, else its bookmarks, else a flat page list (all at once)."""
+        fill = self._begin(outline)
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for _unit in fill:
+                pass
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        self._finish_fill()
+
+    def set_outline_incremental(self, outline: Outline, on_done: Callable[[], object] | None = None,
+                                budget: float = FILL_BUDGET) -> None:
+        """Like ``set_outline``, but in slices of about ``budget`` seconds, one per event-loop turn; ``on_done`` and
+        ``fill_finished`` follow when every item exists. A later ``clear``/``set_outline`` abandons the fill."""
+        self._fill = self._begin(outline)
+        self._fill_done = on_done
+        self._continue_fill(self._fill, budget)
+
+    def _continue_fill(self, fill: Generator[None, None, None], budget: float) -> None:
+        if fill is not self._fill:
+            return  # abandoned
+        started = time.perf_counter()
+        for _unit in fill:
+            if time.perf_counter() - started >= budget:
+                QTimer.singleShot(0, self, lambda: self._continue_fill(fill, budget))
+                return
+        self._finish_fill()
+
+    def _finish_fill(self) -> None:
+        self._fill = None
+        done, self._fill_done = self._fill_done, None
+        if self._pending_progress is not None:
+            progress, self._pending_progress = self._pending_progress, None
+            self.set_progress(progress)
+        self.fill_finished.emit()
+        if done is not None:
+            done()
+
+    def _stop_fill(self) -> None:
+        if self._fill is not None:
+            self._fill.close()
+        self._fill = None
+        self._fill_done = None
+        self._pending_progress = None
+
+    def _begin(self, outline: Outline) -> Generator[None, None, None]:
+        """Reset the tree for ``outline``, set the mode and message; return the generator that adds the items."""
+        self._stop_fill()
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
         self._positions.clear()
         self.outline = outline
         self._labels = list(outline.page_labels)
-        self.tree.setUpdatesEnabled(False)
-        try:
-            if outline.documents and (outline.found_report or any(d.nodes for d in outline.documents)):
-                self._fill_structure(outline)
-                self.mode = "structure"
-                self.message.setVisible(False)
-            elif outline.bookmarks:
-                self._fill_bookmarks(outline.bookmarks)
-                self.mode = "bookmarks"
-                self.message.setText(outline.message or self.tr("評価書が見つからないため、PDFのしおりを表示しています。"))
-                self.message.setVisible(True)
-            else:
-                self._fill_pages(outline.pages)
-                self.mode = "pages"
-                self.message.setText(outline.message or self.tr("構造が見つからないため、ページ一覧を表示しています。"))
-                self.message.setVisible(True)
-        finally:
-            self.tree.setUpdatesEnabled(True)
+        if outline.documents and (outline.found_report or any(d.nodes for d in outline.documents)):
+            self.mode = "structure"
+            self.message.setVisible(False)
+            return self._fill_structure(outline)
+        if outline.bookmarks:
+            self.mode = "bookmarks"
+            self.message.setText(outline.message or self.tr("評価書が見つからないため、PDFのしおりを表示しています。"))
+            self.message.setVisible(True)
+            return self._fill_bookmarks(outline.bookmarks)
+        self.mode = "pages"
+        self.message.setText(outline.message or self.tr("構造が見つからないため、ページ一覧を表示しています。"))
+        self.message.setVisible(True)
+        return self._fill_pages(outline.pages)
 
     def set_page_list(self, labels: list[str]) -> None:
         """A flat page list (used when there is no outline at all)."""
+        self._stop_fill()
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
         self._positions.clear()
         self._labels = list(labels)
-        self._fill_pages(len(labels))
+        for _unit in self._fill_pages(len(labels)):
+            pass
         self.mode = "pages"
 
     def _label(self, page: int) -> str:
         return self._labels[page] if 0 <= page < len(self._labels) else str(page + 1)
 
-    def _make_item(self, parent: QTreeWidget | QTreeWidgetItem, title: str, page: int, y: float | None,
+    def _make_item(self, parent: QTreeWidget | QTreeWidgetItem | None, title: str, page: int, y: float | None,
                    key: str = "") -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent)
+        item = QTreeWidgetItem() if parent is None else QTreeWidgetItem(parent)
         item.setText(COL_TITLE, title)
         item.setToolTip(COL_TITLE, self.tr("{title}（資料 {label} ページ）").format(title=title, label=self._label(page)))
         item.setData(COL_TITLE, ROLE_POS, (page, math.nan if y is None else float(y)))
@@ -163,12 +226,13 @@ class OutlinePanel(QWidget):
             self._items_by_key.setdefault(key, []).append(item)
         return item
 
-    def _fill_structure(self, outline: Outline) -> None:
+    def _fill_structure(self, outline: Outline) -> Generator[None, None, None]:
+        """One unit per document: its subtree is built detached (no view updates per item), then attached."""
         keys = node_keys(outline)
         bold = QFont(self.tree.font())
         bold.setBold(True)
         for doc_index, document in enumerate(outline.documents):
-            doc_item = self._make_item(self.tree, document.title or self.tr("（無題の資料）"), document.start_page,
+            doc_item = self._make_item(None, document.title or self.tr("（無題の資料）"), document.start_page,
                                        None, f"{doc_index}:")
             if document.form:
                 doc_item.setFont(COL_TITLE, bold)
@@ -196,8 +260,10 @@ class OutlinePanel(QWidget):
                 parents[depth] = item
                 for deeper in [d for d in parents if d > depth]:
                     del parents[deeper]
+            self.tree.addTopLevelItem(doc_item)
             if document.is_report:
                 doc_item.setExpanded(True)
+            yield
 
     def _node_text(self, node: Node) -> str:
         if node.file and node.kind in ("chapter", "annex"):
@@ -219,22 +285,30 @@ class OutlinePanel(QWidget):
             font.setBold(True)
             item.setFont(COL_JUDGEMENT, font)
 
-    def _fill_bookmarks(self, bookmarks: list[tuple[int, str, int]]) -> None:
+    def _fill_bookmarks(self, bookmarks: list[tuple[int, str, int]]) -> Generator[None, None, None]:
         stack: list[tuple[int, QTreeWidgetItem]] = []
-        for level, title, page in bookmarks:
+        for count, (level, title, page) in enumerate(bookmarks, start=1):
             while stack and stack[-1][0] >= level:
                 stack.pop()
             parent: QTreeWidget | QTreeWidgetItem = stack[-1][1] if stack else self.tree
             item = self._make_item(parent, title, max(page, 0), None)
             stack.append((level, item))
             self._positions.append((max(page, 0), 0.0, item))
+            if count % FLAT_CHUNK == 0:
+                self._positions.sort(key=lambda entry: (entry[0], entry[1]))
+                yield
         self._positions.sort(key=lambda entry: (entry[0], entry[1]))
 
-    def _fill_pages(self, pages: int) -> None:
-        for page in range(pages):
-            item = self._make_item(self.tree, self.tr("資料 {label} ページ").format(label=self._label(page)), page,
-                                   None)
-            self._positions.append((page, 0.0, item))
+    def _fill_pages(self, pages: int) -> Generator[None, None, None]:
+        for start in range(0, pages, FLAT_CHUNK):
+            items: list[QTreeWidgetItem] = []
+            for page in range(start, min(pages, start + FLAT_CHUNK)):
+                item = self._make_item(None, self.tr("資料 {label} ページ").format(label=self._label(page)), page,
+                                       None)
+                items.append(item)
+                self._positions.append((page, 0.0, item))
+            self.tree.addTopLevelItems(items)
+            yield
 
     # -- interaction
     def _on_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
@@ -299,7 +373,11 @@ class OutlinePanel(QWidget):
         return count
 
     def set_progress(self, progress: dict[str, tuple[int, int, bool]]) -> None:
-        """Show review progress per node key: (reviewed, total, has_comments) → 「23/41 確認済み」 and a mark."""
+        """Show review progress per node key: (reviewed, total, has_comments) → 「23/41 確認済み」 and a mark.
+        During an incremental fill it is applied once the tree is complete."""
+        if self._fill is not None:
+            self._pending_progress = dict(progress)
+            return
         self.tree.setColumnHidden(COL_PROGRESS, not progress)
         for key, item in ((k, i) for k, items in self._items_by_key.items() for i in items):
             entry = progress.get(key)
