@@ -294,6 +294,11 @@ EN.update({
     "最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）":
         "Restore from the newest backup ({name})? (The damaged file is kept.)",
     "使えるバックアップがありませんでした。": "No usable backup was found.",
+    "　文字情報なし": "  (no text layer)",
+    "このページには文字情報（テキスト層）がありません（スキャン画像など）。"
+    "このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。":
+        "This page has no text layer (a scanned image, for example). Search and text highlights do not work on "
+        "this page, but area comments do.",
     "このリンクはプログラムやファイルを開こうとしています。安全のため開きません。":
         "This link tries to open a program or a file. For safety it is not opened.",
     "コメントを追加": "Add comment",

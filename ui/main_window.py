@@ -203,6 +203,11 @@ class MainWindow(QMainWindow):
         self.page_view.external_link_requested.connect(self.confirm_external_link)
         self.page_view.document_error.connect(self._on_document_error)
 
+        self._text_notice_page = -1
+        self._text_notice_timer = QTimer(self)
+        self._text_notice_timer.setSingleShot(True)
+        self._text_notice_timer.setInterval(400)
+        self._text_notice_timer.timeout.connect(self._update_text_notice)
         self._position_timer = QTimer(self)
         self._position_timer.setSingleShot(True)
         self._position_timer.setInterval(60)
@@ -419,6 +424,10 @@ class MainWindow(QMainWindow):
         self.search_panel = SearchPanel()
         self.left_tabs.insertTab(2, self.search_panel, self.tr("検索"))
         self.search_panel.hits_changed.connect(self.page_view.set_search_hits)
+        # Highlights are computed for the pages coming into view rather than for every hit up front.
+        self.page_view.current_page_changed.connect(self.search_panel.set_current_page)
+        if self.page_view.current_page() >= 0:
+            self.search_panel.set_current_page(self.page_view.current_page())
         self.search_panel.hit_activated.connect(self._show_hit)
         self.search_panel.comment_activated.connect(lambda _id, page: self.page_view.go_to(page, None))
         self.search_panel.annotation_source = self._annotations_for_search
@@ -661,10 +670,15 @@ class MainWindow(QMainWindow):
         return [*self._import_steps(modules), self.ensure_annotations]
 
     def _schedule_after_panels(self) -> None:
+        QTimer.singleShot(50, self, self._store_then_member_name)
+
+    def _store_then_member_name(self) -> None:
+        """Open the store (its passphrase dialog, if any, is modal), and only then ask the member's name, so that
+        two dialogs never stack on a first start without a keyring."""
         if self.want_store and not self._store_tried:
-            QTimer.singleShot(50, self, self._open_store)
+            self._open_store()
         if self.ask_member_name and not self.settings.member_name:
-            QTimer.singleShot(200, self, self.ask_member)
+            self.ask_member()
 
     def _fill_panels(self) -> None:
         if self.current_path is None:
@@ -957,6 +971,26 @@ class MainWindow(QMainWindow):
             self.outline_panel.follow(page, probe_y)
         if self.thumbnails_panel is not None:
             self.thumbnails_panel.set_current(self.page_view.current_page())
+        self._update_text_notice()
+
+    def _update_text_notice(self) -> None:
+        """Say so when the page on screen has no text layer (a scanned page): search and text highlights do not
+        work there, area comments do. The page's text is read shortly after scrolling stops, hence the retry."""
+        page = self.page_view.current_page()
+        if page < 0:
+            return
+        has_text = self.page_view.page_has_text(page)
+        if has_text is None:
+            if not self._text_notice_timer.isActive():
+                self._text_notice_timer.start()
+            return
+        if not has_text:
+            self.page_label.setText(self.page_status_text(page) + self.tr("　文字情報なし"))
+            if page != self._text_notice_page:
+                self._text_notice_page = page
+                self.statusBar().showMessage(self.tr(
+                    "このページには文字情報（テキスト層）がありません（スキャン画像など）。"
+                    "このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。"), 10000)
 
     def _on_zoom_changed(self, zoom: float) -> None:
         self.zoom_label.setText(f"{round(zoom * 100)}%")

@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+362" />
-            <location line="+572" />
+            <location line="+576" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-557" />
+            <location line="-561" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -66,11 +66,13 @@
         </message>
         <message>
             <location line="+44" />
+            <location filename="../../ui/main_window.py" line="+302" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+16" />
+            <location filename="../../ui/main_window.py" line="+11" />
             <source>コメント(&amp;C)</source>
             <translation>&amp;Comments</translation>
         </message>
@@ -553,18 +555,18 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/gui.py" line="+163" />
+            <location filename="../../ui/gui.py" line="+364" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="+159" />
-            <location line="+353" />
+            <location filename="../../ui/main_window.py" line="-147" />
+            <location line="+421" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
         <message>
-            <location line="-284" />
+            <location line="-331" />
             <source>開く…</source>
             <translation>Open…</translation>
         </message>
@@ -651,12 +653,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+118" />
+            <location line="+146" />
             <source>検索</source>
             <translation>Search</translation>
         </message>
         <message>
-            <location line="-117" />
+            <location line="-145" />
             <source>資料内を検索 (Ctrl+F)</source>
             <translation>Search the packet (Ctrl+F)</translation>
         </message>
@@ -692,12 +694,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+661" />
+            <location line="+837" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-657" />
+            <location line="-833" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -707,7 +709,7 @@
             <translation>Recent files</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+9" />
             <source>表示(&amp;V)</source>
             <translation>&amp;View</translation>
         </message>
@@ -717,7 +719,7 @@
             <translation>&amp;Go</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+7" />
             <source>ツール(&amp;T)</source>
             <translation>&amp;Tools</translation>
         </message>
@@ -747,17 +749,17 @@
             <translation>Comments appear here.</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+29" />
             <source>目次</source>
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+11" />
             <source>サムネイル</source>
             <translation>Thumbnails</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+38" />
             <source>PDFを開く</source>
             <translation>Open a PDF</translation>
         </message>
@@ -769,15 +771,15 @@
         <message>
             <location line="+14" />
             <location line="+7" />
-            <location line="+11" />
+            <location line="+12" />
             <location line="+57" />
             <location line="+17" />
-            <location line="+452" />
+            <location line="+584" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-524" />
+            <location line="-656" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -787,24 +789,24 @@
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location line="+95" />
-            <location line="+4" />
+            <location line="+162" />
+            <location line="+5" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
         </message>
         <message>
-            <location line="+30" />
-            <location line="+19" />
+            <location line="+71" />
+            <location line="+21" />
             <source>検索索引を作成中…</source>
             <translation>Building the search index…</translation>
         </message>
         <message>
-            <location line="-11" />
+            <location line="-12" />
             <source>構造を解析できませんでした。</source>
             <translation>The structure could not be analysed.</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+24" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
@@ -846,7 +848,17 @@
             <translation>PDF page {page} / {total}</translation>
         </message>
         <message>
-            <location line="+98" />
+            <location line="+29" />
+            <source>　文字情報なし</source>
+            <translation>  (no text layer)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>このページには文字情報（テキスト層）がありません（スキャン画像など）。このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。</source>
+            <translation>This page has no text layer (a scanned image, for example). Search and text highlights do not work on this page, but area comments do.</translation>
+        </message>
+        <message>
+            <location line="+85" />
             <source>このリンクはプログラムやファイルを開こうとしています。安全のため開きません。</source>
             <translation>This link tries to open a program or a file. For safety it is not opened.</translation>
         </message>
@@ -918,13 +930,13 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>OutlinePanel</name>
         <message>
-            <location filename="../../ui/panels/outline.py" line="+78" />
-            <location line="+34" />
+            <location filename="../../ui/panels/outline.py" line="+88" />
+            <location line="+43" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
         </message>
         <message>
-            <location line="-28" />
+            <location line="-37" />
             <source>項目</source>
             <translation>Item</translation>
         </message>
@@ -944,37 +956,37 @@ An app for the third-party check of specific personal information protection ass
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+45" />
+            <location line="+98" />
             <source>評価書が見つからないため、PDFのしおりを表示しています。</source>
             <translation>No assessment report was found; showing the PDF's bookmarks.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+4" />
             <source>構造が見つからないため、ページ一覧を表示しています。</source>
             <translation>No structure was found; showing the list of pages.</translation>
         </message>
         <message>
-            <location line="+22" />
+            <location line="+23" />
             <source>{title}（資料 {label} ページ）</source>
             <translation>{title} (packet page {label})</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+13" />
             <source>（無題の資料）</source>
             <translation>(untitled document)</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+43" />
             <source>リスクへの対策は十分か: {judgement}</source>
             <translation>Are the measures sufficient: {judgement}</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+28" />
             <source>資料 {label} ページ</source>
             <translation>Packet page {label}</translation>
         </message>
         <message>
-            <location line="+76" />
+            <location line="+83" />
             <source>{reviewed}/{total} 確認済み</source>
             <translation>{reviewed}/{total} reviewed</translation>
         </message>
@@ -1083,7 +1095,7 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>SearchPanel</name>
         <message>
-            <location filename="../../ui/panels/search.py" line="+151" />
+            <location filename="../../ui/panels/search.py" line="+375" />
             <source>検索する語（Ctrl+F）</source>
             <translation>Search for… (Ctrl+F)</translation>
         </message>
@@ -1098,74 +1110,33 @@ An app for the third-party check of specific personal information protection ass
             <translation>Treat hiragana and katakana as the same</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+17" />
             <source>検索結果</source>
             <translation>Search results</translation>
         </message>
         <message>
-            <location line="+47" />
+            <location line="+79" />
             <source>索引を作成中…（{done}/{total} ページ）</source>
             <translation>Building the index… ({done}/{total} pages)</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+32" />
+            <location line="+33" />
             <source>索引を作成中…</source>
             <translation>Building the index…</translation>
         </message>
         <message>
-            <location line="-30" />
+            <location line="-31" />
             <source>検索索引を作成できませんでした。</source>
             <translation>The search index could not be built.</translation>
         </message>
         <message>
-            <location line="+39" />
+            <location line="+40" />
             <source>検索中…</source>
             <translation>Searching…</translation>
         </message>
         <message>
-            <location line="+35" />
-            <location line="+17" />
-            <source>（項目外）</source>
-            <translation>(outside any item)</translation>
-        </message>
-        <message>
-            <location line="-13" />
-            <source>資料 {label}</source>
-            <translation>p. {label}</translation>
-        </message>
-        <message>
-            <location line="+9" />
-            <source>{title}（{count} 件）</source>
-            <translation>{title} ({count})</translation>
-        </message>
-        <message>
-            <location line="+1" />
-            <source>（資料外）</source>
-            <translation>(outside any document)</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>{section}（{count} 件）</source>
-            <translation>{section} ({count})</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>コメント（{count} 件）</source>
-            <translation>Comments ({count})</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>資料 {label}・{author}</source>
-            <translation>p. {label} · {author}</translation>
-        </message>
-        <message>
-            <location line="+7" />
-            <source>（先頭 {rows} 件を表示）</source>
-            <translation> (showing the first {rows})</translation>
-        </message>
-        <message>
-            <location line="+2" />
+            <location line="+19" />
             <source>{count} 件見つかりました</source>
             <translation>{count} found</translation>
         </message>
@@ -1180,7 +1151,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Not found</translation>
         </message>
         <message>
-            <location line="+52" />
+            <location line="+59" />
             <source>{current} / {count} 件</source>
             <translation>{current} of {count}</translation>
         </message>
@@ -1252,7 +1223,7 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>UndoService</name>
         <message>
-            <location filename="../../ui/undo.py" line="+176" />
+            <location filename="../../ui/undo.py" line="+175" />
             <location line="+20" />
             <source>元に戻す</source>
             <translation>Undo</translation>
@@ -1360,7 +1331,7 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>ops</name>
         <message>
-            <location filename="../../ui/ops.py" line="+245" />
+            <location filename="../../ui/ops.py" line="+317" />
             <source>エラー</source>
             <translation>Error</translation>
         </message>
