@@ -41,6 +41,8 @@ dist: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots_comments.py
+	$(PY) scripts/screenshot_sheet.py
 
 translations: $(STAMP)
 	$(PY) scripts/build_translations.py

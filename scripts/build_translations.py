@@ -295,6 +295,10 @@ EN.update({
         "Restore from the newest backup ({name})? (The damaged file is kept.)",
     "使えるバックアップがありませんでした。": "No usable backup was found.",
     "　文字情報なし": "  (no text layer)",
+    "課題あり": "Issues remain",
+    "不十分": "Insufficient",
+    "特に力": "Strong",
+    "十分": "Sufficient",
     "このページには文字情報（テキスト層）がありません（スキャン画像など）。"
     "このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。":
         "This page has no text layer (a scanned image, for example). Search and text highlights do not work on "

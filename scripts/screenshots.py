@@ -80,6 +80,7 @@ def take(out: Path, language: str, text_size: str, packet: Path, width: int, hei
         break
     panel.expand_chapter("Ⅲ")
     if target is not None:
+        _add_review_work(window, target, settle)
         window.page_view.go_to(target.page, target.y, record_history=False)
     if window.index_state != "ready":
         wait(window.index_ready, 30000)
@@ -89,6 +90,37 @@ def take(out: Path, language: str, text_size: str, packet: Path, width: int, hei
     window.close()
     ops.shutdown()
     print(f"wrote {out}")
+
+
+def _add_review_work(window: object, target: object, settle: object) -> None:
+    """A member's evening in progress: a few comments (one imported from another member) and reviewed risks."""
+    from dataclasses import replace
+
+    from reviewer.store import Store
+
+    store = Store.open(None, passphrase="screenshot-passphrase")
+    window.store = store  # type: ignore[attr-defined]
+    window.store_ready.emit(store)  # type: ignore[attr-defined]
+    controller = window.ensure_annotations()  # type: ignore[attr-defined]
+    settle(300)  # type: ignore[operator]
+    outline = window.outline  # type: ignore[attr-defined]
+    page, y = target.page, target.y  # type: ignore[attr-defined]
+    comments = [
+        (page, (90.0, y + 30, 560.0, y + 44), "質問", "本人確認の具体的な方法（対面・郵送それぞれ）を記載してください。", None),
+        (page, (90.0, y + 30, 560.0, y + 44), "意見", "郵送による届出時の確認方法が読み取れません。", "佐藤 一郎"),
+        (page, (230.0, y + 120, 560.0, y + 160), "要修正", "「十分である」とする根拠を追記してください。", None),
+        (page + 1, (90.0, 120.0, 560.0, 134.0), "確認のみ", "ガバメントクラウド移行後の措置を確認しました。", "鈴木 恵"),
+    ]
+    for on_page, rect, category, text, author in comments:
+        comment = controller.make_annotation(on_page, "area", [rect], category, text)
+        if author:
+            comment = replace(comment, author=author, origin="imported")
+        controller.add_annotation(comment)
+    risks = [n for d in outline.documents if d.form == "全項目評価書" for n in d.nodes if n.kind == "risk"]
+    for risk in risks[:6]:
+        key = outline.locate(risk.page, risk.y + 1).node_key()
+        controller.set_review_mark(key, True, "同意" if risk.judgement != "課題が残されている" else "疑問あり")
+    settle(300)  # type: ignore[operator]
 
 
 def main() -> int:
@@ -112,6 +144,7 @@ def main() -> int:
 
             generate_packet(packet, reports=4, seed=1)
         for name, options in SHOTS.items():
+            env["PIA_REVIEWER_HOME"] = str(Path(tmp) / f"profile-{name}")  # each shot starts fresh
             subprocess.run(
                 [sys.executable, __file__, "--packet", str(packet), "--size", args.size,
                  "--child", str(Path(args.out_dir) / name), options["language"], options["text_size"]],

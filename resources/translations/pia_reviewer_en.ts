@@ -930,7 +930,27 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>OutlinePanel</name>
         <message>
-            <location filename="../../ui/panels/outline.py" line="+88" />
+            <location filename="../../ui/panels/outline.py" line="+49" />
+            <source>課題あり</source>
+            <translation>Issues remain</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>不十分</source>
+            <translation>Insufficient</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>特に力</source>
+            <translation>Strong</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>十分</source>
+            <translation>Sufficient</translation>
+        </message>
+        <message>
+            <location line="+33" />
             <location line="+43" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>

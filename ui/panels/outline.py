@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable, Generator
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,13 +46,13 @@ def short_judgement(judgement: str) -> str:
     """The badge text: 「課題あり」 for 課題が残されている, 「特に力」, 「十分」; other wording unchanged."""
     text = judgement.strip()
     if "課題" in text:
-        return "課題あり"
+        return QCoreApplication.translate("OutlinePanel", "課題あり")
     if "十分に行っていない" in text:
-        return "不十分"
+        return QCoreApplication.translate("OutlinePanel", "不十分")
     if text.startswith("特に力"):
-        return "特に力"
+        return QCoreApplication.translate("OutlinePanel", "特に力")
     if text in ("十分である", "十分に行っている"):
-        return "十分"
+        return QCoreApplication.translate("OutlinePanel", "十分")
     return text
 
 
