@@ -32,6 +32,27 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def is_newer(candidate: str, current: str) -> bool:
+    """Whether timestamp ``candidate`` is later than ``current`` (ISO 8601; a real time beats an unreadable one,
+    two unreadable ones compare as text). The one rule for "the newer ``modified`` wins" on import."""
+    a, b = parse_time(candidate), parse_time(current)
+    if a is not None and b is not None:
+        return a > b
+    if a is not None:
+        return True
+    if b is not None:
+        return False
+    return candidate > current
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 

@@ -32,8 +32,8 @@ def _final_mode(target: Path) -> int:
         return 0o666 & ~_current_umask()
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Make the rename itself durable; not possible (nor needed) on Windows.
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; not possible nor needed on Windows)."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -69,7 +69,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -19,10 +19,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer.annotations import Annotation, Rect
+from reviewer.annotations import Annotation, Rect, is_newer
 from reviewer.exchange import PackageError
 from reviewer.exchange.pdf_annots import pdf_to_page_matrix, quote_on_page, read_pdf_file, unrotated_size
-from reviewer.exchange.w3c import is_newer, parse_package
+from reviewer.exchange.w3c import parse_package
 from reviewer.exchange.xfdf import Matrix, parse_xfdf
 from reviewer.export.sheet import place
 from reviewer.structure.model import Outline

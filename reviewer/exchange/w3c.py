@@ -43,7 +43,7 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -216,19 +216,6 @@ def _iso(value: Any, what: str) -> str:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _sort_key_modified(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def is_newer(candidate: str, current: str) -> bool:
-    """Whether ISO timestamp ``candidate`` is strictly later than ``current``."""
-    try:
-        return _sort_key_modified(candidate) > _sort_key_modified(current)
-    except ValueError:
-        return candidate > current
 
 
 def _parse_replies(value: Any, index: int) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ Usage::
 
 from __future__ import annotations
 
+from reviewer.annotations import is_newer
 from reviewer.store.connection import DB_NAME, SALT_NAME, database_path, list_backups, restore_backup
 from reviewer.store.errors import (
     DatabaseBusy,
@@ -33,7 +34,7 @@ from reviewer.store.models import (
     ReviewMark,
 )
 from reviewer.store.schema import SCHEMA_VERSION
-from reviewer.store.store import AnnotationMissing, Store, is_newer
+from reviewer.store.store import AnnotationMissing, Store
 
 __all__ = [
     "DB_NAME",

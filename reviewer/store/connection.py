@@ -22,6 +22,7 @@ from pathlib import Path
 import apsw
 
 from reviewer import secrets as keys
+from reviewer.atomic import atomic_write_bytes, fsync_dir
 from reviewer.paths import data_dir
 from reviewer.store.errors import (
     DatabaseBusy,
@@ -61,31 +62,6 @@ def _has_content(path: Path) -> bool:
     )
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock:
     """Find the key for the database in ``folder`` (creating one for a new database).
 
@@ -117,7 +93,7 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
                 "the database uses the keyring key, not a passphrase",
             )
         params = keys.KdfParams.new()
-        _write_atomic(salt_file, json.dumps(params.to_json()).encode("utf-8"))
+        atomic_write_bytes(salt_file, json.dumps(params.to_json()).encode("utf-8"))
         log.info("created %s for a passphrase-protected database", SALT_NAME)
         return Unlock(keys.derive_key(passphrase, params), passphrase_mode=True)
     if exists:
@@ -193,7 +169,7 @@ def _copy_database(source: apsw.Connection, target: Path, hexkey: str) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(leftover)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def _remove_stale_temporaries(folder: Path, max_age_s: float = 3600.0) -> None:
@@ -272,7 +248,7 @@ def restore_backup(
         side = db.with_name(db.name + suffix)
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
-    _write_atomic(db, source.read_bytes())
+    atomic_write_bytes(db, source.read_bytes())
     log.info("restored the database from %s", source.name)
     return aside
 

@@ -18,13 +18,13 @@ import math
 import os
 import threading
 from collections.abc import Callable, Collection, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import apsw
 
-from reviewer.annotations import KINDS, Annotation, Rect, now_iso
+from reviewer.annotations import KINDS, Annotation, Rect, is_newer, now_iso, parse_time
 from reviewer.paths import data_dir
 from reviewer.store import connection as dbconn
 from reviewer.store.errors import InvalidAnnotation, StoreError
@@ -79,26 +79,6 @@ class AnnotationMissing(StoreError, KeyError):
             self, "このコメントは既に削除されています。", f"annotation {annotation_id} does not exist"
         )
         self.annotation_id = annotation_id
-
-
-def _parse_time(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def is_newer(candidate: str, current: str) -> bool:
-    """Whether timestamp ``candidate`` is later than ``current`` (ISO 8601; unparsable ones compare as text)."""
-    a, b = _parse_time(candidate), _parse_time(current)
-    if a is not None and b is not None:
-        return a > b
-    if a is not None:  # a real time beats garbage
-        return True
-    if b is not None:
-        return False
-    return candidate > current
 
 
 def _dumps(value: Any) -> str:
@@ -537,7 +517,7 @@ class Store:
             opened = now_iso()
             latest = conn.execute("SELECT max(last_opened) FROM packets").get
             if latest and not is_newer(opened, str(latest)):
-                parsed = _parse_time(str(latest))
+                parsed = parse_time(str(latest))
                 if parsed is not None:
                     opened = (parsed + timedelta(milliseconds=1)).isoformat(timespec="milliseconds").replace(
                         "+00:00", "Z")

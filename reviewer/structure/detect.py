@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewer.atomic import atomic_write_text
 from reviewer.document import Packet
 from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_ranges
 from reviewer.paths import data_dir
@@ -1004,24 +1004,7 @@ def detect_outline_cached(
             log.warning("ignoring unreadable outline cache %s", path)
     outline = detect_outline(packet, progress=progress, cancelled=cancelled)
     try:
-        _write_atomic(path, json.dumps(outline.to_json(), ensure_ascii=False))
+        atomic_write_text(path, json.dumps(outline.to_json(), ensure_ascii=False))
     except OSError:
         log.warning("could not write outline cache %s", path, exc_info=True)
     return outline
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".outline-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
