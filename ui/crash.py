@@ -74,6 +74,7 @@ class CrashHandler(QObject):
         self._previous_qt: Any = None
         self._installed = False
         self._native_file: IO[str] | None = None
+        self._faulthandler_was_enabled = False
         self._deliver.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     # ------------------------------------------------------------------------------------------ hooks
@@ -85,6 +86,7 @@ class CrashHandler(QObject):
         sys.excepthook = self._sys_hook
         threading.excepthook = self._thread_hook
         self._previous_qt = qInstallMessageHandler(self._qt_message)
+        self._faulthandler_was_enabled = faulthandler.is_enabled()
         if native and self.log_file is not None:
             try:
                 self._native_file = open(self.log_file.parent / NATIVE_LOG_NAME, "a", encoding="utf-8")  # noqa: SIM115
@@ -106,6 +108,12 @@ class CrashHandler(QObject):
             faulthandler.disable()
             self._native_file.close()
             self._native_file = None
+            if self._faulthandler_was_enabled and sys.stderr is not None:
+                # Give the native-crash output back to whoever had it (e.g. pytest's faulthandler).
+                try:
+                    faulthandler.enable(sys.stderr, all_threads=True)
+                except (OSError, ValueError, AttributeError):
+                    log.warning("cannot re-enable the previous faulthandler")
         self._installed = False
 
     def _sys_hook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
