@@ -156,7 +156,7 @@ def core_rows(v: dict[str, Any], reasons: dict[str, Any]) -> list[tuple[str, str
          f"{_fmt(v.get('structure_s_per_100_pages'), ' s')} per 100 pages ({_fmt(v.get('structure_reports_found'))}"
          f" reports, {_fmt(v.get('structure_risks_found'))} risks found)", "—", "—"),
         ("Search index build (FTS5 trigram + page texts and boxes)", _fmt(v.get("index_build_s"), " s"), "—", "—"),
-        ("Query, median over queries (hits + sections + rects + listed snippets, as the panel)",
+        ("Query, median over queries (hits + sections + exact count, boxes of the pages on screen, snippets of the first rows: the panel's search thread)",
          _fmt(v.get("query_ms_median"), " ms", 1),
          f"pdfgrep -F -c: {_fmt(v.get('query_pdfgrep_ms_median'), ' ms', 0)}" + _reason(r, "query_pdfgrep_ms_median"),
          _ratio(v.get("query_speedup_vs_pdfgrep"), "× faster")),
