@@ -170,6 +170,7 @@ class _Runtime:
         self.bridge: _Bridge | None = None
         self.lanes: dict[str, ThreadPoolExecutor] = {}
         self.process: ProcessPoolExecutor | None = None
+        self.generation = 0  # bumped by shutdown(); ops remember the generation they started in
         self.progress_queue: Any = None
         self.cancel_value: Any = None
         self.progress_handlers: dict[int, Callable[[int, int], None]] = {}
@@ -235,6 +236,8 @@ class _Runtime:
 
     def shutdown(self) -> None:
         """Stop the worker process and threads (called at application exit; safe to call twice)."""
+        # Operations started before this point fail because of the shutdown itself: not worth a message.
+        self.generation += 1
         with self.lock:
             launcher, self.launcher = self.launcher, None
         for proxy in list(self.futures):
@@ -313,7 +316,12 @@ def report_error(parent: Any, exc: BaseException) -> None:
     """The default failure handler: a message box with a Japanese message."""
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    widget = parent if isinstance(parent, QWidget) and _alive(parent) else None
+    if isinstance(parent, QObject) and not _alive(parent):
+        # The window that started the operation is gone: nobody to tell, and a parentless modal box would
+        # pop up out of context (or block a test run); the log keeps it.
+        log.warning("background operation failed after its window closed: %s", type(exc).__name__)
+        return
+    widget = parent if isinstance(parent, QWidget) else None
     title = QCoreApplication.translate("ops", "エラー")
     if isinstance(exc, ReviewerError):
         text = exc.message_ja
@@ -350,6 +358,7 @@ class Op(Generic[T]):
         self._in_process = False
         self._last_progress = 0.0
         self._delivered = False
+        self._generation = _runtime.generation
 
     # -- configuration
     def success(self, callback: Callable[[T], Any] | None) -> Op[T]:
@@ -466,6 +475,9 @@ class Op(Generic[T]):
         _runtime.progress_handlers.pop(self._task_id, None)
         try:
             if not _alive(self._parent) or self._cancel_event.is_set() or future.cancelled():
+                return
+            if self._generation != _runtime.generation:
+                log.debug("operation ended by the shutdown of the workers")
                 return
             exc = future.exception()
             if exc is None:
