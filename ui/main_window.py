@@ -1164,12 +1164,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_reading_position()
+        self._generation += 1  # post-paint steps still queued must not run on a closing window
         for op in self._ops:
             op.cancel()
         if self.thumbnails_panel is not None:
             self.thumbnails_panel.close_document()
         self.page_view.close_document()
         if self.store is not None:
+            if self.annotations is not None:
+                # Detach first: the controller must not read a closed store (an error box on a window being
+                # deleted would crash Qt).
+                self.annotations.set_store(None)
             try:
                 self.store.close()
             except Exception:

@@ -35,7 +35,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from reviewer.errors import ReviewerError
 
@@ -330,7 +330,13 @@ def report_error(parent: Any, exc: BaseException) -> None:
         text = QCoreApplication.translate("ops", "処理中に予期しないエラーが発生しました: {error}").format(
             error=type(exc).__name__
         )
-    QMessageBox.warning(widget, title, text)
+    # A non-blocking box on the heap: a static QMessageBox.warning() runs a nested event loop with the box on the
+    # C++ stack, and if its parent window is deleted meanwhile (deleteLater processed in that loop) Qt frees the
+    # stack object — "double free or corruption". open() returns at once; the box deletes itself when closed.
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                      widget.window() if widget is not None else None)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 class Op(Generic[T]):

@@ -261,7 +261,8 @@ def test_op_delivers_result_progress_and_errors_on_gui_thread(qtbot: Any, monkey
     assert progress and progress[-1] == (3, 3)
 
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
+    # Errors appear in a non-blocking box (open(), not a nested exec loop).
+    monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
     Op(owner, _fail).run_in_thread()
     qtbot.waitUntil(lambda: bool(shown), timeout=5000)
     assert shown == ["テスト用のエラーです"]
