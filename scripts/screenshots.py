@@ -25,13 +25,31 @@ SHOTS = {
 }
 
 
-def take(out: Path, language: str, text_size: str, packet: Path, width: int, height: int) -> None:
-    """Runs inside the child process."""
+def wait(signal: object, timeout_ms: int = 60000) -> None:
+    """Run the event loop until ``signal`` fires (or the timeout)."""
     from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def settle(ms: int) -> None:
+    """Run the event loop for ``ms`` milliseconds (renders and panels catch up)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def open_window(language: str, text_size: str, width: int, height: int) -> tuple[object, object]:
+    """A QApplication and the real main window as a member sees it (member 山田 花子), shown but without a packet.
+    Shared by the screenshot scripts."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
-    from ui import ops
     from ui.dialogs.settings import AppSettings
     from ui.i18n import install_translators
     from ui.main_window import MainWindow, icon
@@ -47,17 +65,15 @@ def take(out: Path, language: str, text_size: str, packet: Path, width: int, hei
     window = MainWindow(settings, ask_member_name=False, open_store=False)
     window.resize(width, height)
     window.show()
+    return app, window
 
-    def wait(signal: object, timeout_ms: int = 60000) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)  # type: ignore[attr-defined]
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
 
-    def settle(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+def take(out: Path, language: str, text_size: str, packet: Path, width: int, height: int) -> None:
+    """Runs inside the child process."""
+    from ui import ops
+
+    _app, window = open_window(language, text_size, width, height)
+    assert hasattr(window, "open_file")
 
     window.open_file(packet)
     if window.outline is None:

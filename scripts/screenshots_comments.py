@@ -31,43 +31,17 @@ def _line_with(page: object, phrase: str) -> tuple[tuple[float, float, float, fl
 
 def take(out_dir: Path, packet: Path, profile: Path, width: int, height: int) -> None:
     import pymupdf
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from screenshots import open_window, settle, wait
 
-    app = QApplication([sys.argv[0]])
     from reviewer.store import Store
     from ui import ops
-    from ui.annotate import AnnotationController, context_around
-    from ui.dialogs.settings import AppSettings
-    from ui.i18n import install_translators
-    from ui.main_window import MainWindow, icon
-    from ui.theme import apply_theme
+    from ui.annotate import context_around
 
-    settings = AppSettings()
-    settings.language = "ja"
-    settings.text_size = "normal"
-    settings.member_name = "山田 花子"
-    install_translators(app, "ja")
-    apply_theme(app, "normal", False)
-    app.setWindowIcon(icon("app"))
+    _app, window = open_window("ja", "normal", width, height)
     store = Store.open(profile, passphrase="screenshot-passphrase")
     store.set_setting("member_name", "山田 花子")
-    window = MainWindow(settings, ask_member_name=False, open_store=False)
-    controller = AnnotationController(window)
+    controller = window.ensure_annotations()  # type: ignore[attr-defined]
     controller.set_store(store)
-    window.resize(width, height)
-    window.show()
-
-    def wait(signal: object, timeout_ms: int = 60000) -> None:
-        loop = QEventLoop()
-        signal.connect(loop.quit)  # type: ignore[attr-defined]
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-
-    def settle(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
 
     window.open_file(packet)
     if window.outline is None:
