@@ -99,7 +99,18 @@ def normalize(s: str, kana: bool = False) -> Normalized:
             j += 1
         if j > i + 1:
             norm = _finish(unicodedata.normalize("NFKC", "".join(c for c in s[i:j] if not _is_dropped(c))))
-        if norm:
+        if norm and out and unicodedata.combining(norm[0]):
+            # A mark cut off from its base by a dropped character (R, CR, ¸) meets that base in the output; compose
+            # it now, as normalising the output again would, so that normalisation stays idempotent.
+            previous = out[-1]
+            merged = _finish(unicodedata.normalize("NFKC", previous[-1] + norm))
+            base_start = starts.pop()
+            out[-1] = previous[:-1]
+            norm = merged
+            starts.append(base_start)
+            starts.extend([i] * (len(norm) - 1))
+            out.append(norm)
+        elif norm:
             out.append(norm)
             starts.extend([i] * len(norm))
         i = j
