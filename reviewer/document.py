@@ -52,6 +52,65 @@ class TextLine:
     size: float
 
 
+def open_pdf(path: str | os.PathLike[str], password: str | None = None) -> Any:
+    """The PyMuPDF document of ``path``, checked the way every opener of a packet must check it (a PDF by its
+    header, the password, at least one readable page), without hashing the file. Raises :class:`PdfOpenError` or
+    :class:`PasswordRequired` with a clear message. The caller owns (and closes) the document."""
+    path = Path(path)
+    if not path.is_file():
+        raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
+    if path.stat().st_size == 0:
+        raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"empty file: {path}")
+    not_pdf = PdfOpenError(
+        f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}", f"cannot open {path} as PDF"
+    )
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF" not in head:
+        # MuPDF would happily open a PNG or a text file renamed .pdf as an "image document".
+        raise not_pdf
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises several types for damaged files
+        raise not_pdf from exc
+    if not doc.is_pdf:
+        doc.close()
+        raise not_pdf
+    # Read needs_pass before authenticate(): reading it afterwards reports 1 again and breaks text.
+    if doc.needs_pass:
+        if not password or not doc.authenticate(password):
+            doc.close()
+            raise PasswordRequired(str(path), wrong_password=bool(password))
+    try:
+        # MuPDF may repair a damaged file on first page access and change its page count; touch the
+        # first and last page now so that what we report is what the document really has. One broken
+        # page (the last) does not make the rest unreadable: readers of pages handle it per page.
+        count = doc.page_count
+        readable = False
+        for index in [0, count - 1, *range(1, min(count, 50))] if count > 0 else []:
+            try:
+                doc.load_page(index)
+                readable = True
+            except Exception as exc:
+                log.warning("page %d of %s unreadable: %s", index, path.name, type(exc).__name__)
+            if readable and index == count - 1:
+                break
+        count = doc.page_count if readable else 0
+    except Exception as exc:
+        doc.close()
+        raise PdfOpenError(
+            f"ページを読み込めません（壊れたPDFの可能性があります）: {path.name}",
+            f"page tree of {path} unreadable: {exc}",
+        ) from exc
+    if count == 0:
+        doc.close()
+        raise PdfOpenError(
+            f"ページがありません（壊れたPDFの可能性があります）: {path.name}",
+            f"no pages in {path}",
+        )
+    return doc
+
+
 class Packet:
     """An opened PDF. Use :meth:`open`; close it (or use it as a context manager) when done."""
 
@@ -64,58 +123,7 @@ class Packet:
     def open(cls, path: str | os.PathLike[str], password: str | None = None) -> Packet:
         """Open ``path``. Raises :class:`PdfOpenError` or :class:`PasswordRequired` with a clear message."""
         path = Path(path)
-        if not path.is_file():
-            raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
-        if path.stat().st_size == 0:
-            raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"empty file: {path}")
-        not_pdf = PdfOpenError(
-            f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}", f"cannot open {path} as PDF"
-        )
-        with open(path, "rb") as handle:
-            head = handle.read(1024)
-        if b"%PDF" not in head:
-            # MuPDF would happily open a PNG or a text file renamed .pdf as an "image document".
-            raise not_pdf
-        try:
-            doc = pymupdf.open(path, filetype="pdf")
-        except Exception as exc:  # PyMuPDF raises several types for damaged files
-            raise not_pdf from exc
-        if not doc.is_pdf:
-            doc.close()
-            raise not_pdf
-        # Read needs_pass before authenticate(): reading it afterwards reports 1 again and breaks text.
-        if doc.needs_pass:
-            if not password or not doc.authenticate(password):
-                doc.close()
-                raise PasswordRequired(str(path), wrong_password=bool(password))
-        try:
-            # MuPDF may repair a damaged file on first page access and change its page count; touch the
-            # first and last page now so that what we report is what the document really has. One broken
-            # page (the last) does not make the rest unreadable: readers of pages handle it per page.
-            count = doc.page_count
-            readable = False
-            for index in [0, count - 1, *range(1, min(count, 50))] if count > 0 else []:
-                try:
-                    doc.load_page(index)
-                    readable = True
-                except Exception as exc:
-                    log.warning("page %d of %s unreadable: %s", index, path.name, type(exc).__name__)
-                if readable and index == count - 1:
-                    break
-            count = doc.page_count if readable else 0
-        except Exception as exc:
-            doc.close()
-            raise PdfOpenError(
-                f"ページを読み込めません（壊れたPDFの可能性があります）: {path.name}",
-                f"page tree of {path} unreadable: {exc}",
-            ) from exc
-        if count == 0:
-            doc.close()
-            raise PdfOpenError(
-                f"ページがありません（壊れたPDFの可能性があります）: {path.name}",
-                f"no pages in {path}",
-            )
-        return cls(path, doc, file_sha256(path))
+        return cls(path, open_pdf(path, password), file_sha256(path))
 
     def close(self) -> None:
         self.doc.close()

@@ -20,7 +20,7 @@ import pymupdf
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPainter
 
-from reviewer.document import Packet
+from reviewer.document import Packet, open_pdf
 from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError
 from ui.page_view.text import Link, Matrix, PageText, drop_overprinted, reading_order
 
@@ -75,24 +75,9 @@ class ResultBridge(QObject):
 
 
 def open_packet(path: Path, password: str | None) -> Packet:
-    """Open ``path`` like :meth:`Packet.open` but without hashing the file (the view needs no identity)."""
-    if not path.is_file():
-        raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
-    try:
-        doc = pymupdf.open(path, filetype="pdf")
-    except Exception as exc:
-        raise PdfOpenError(
-            f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
-            f"cannot open {path} as PDF: {exc}",
-        ) from exc
-    if doc.needs_pass:
-        if not password or not doc.authenticate(password):
-            doc.close()
-            raise PasswordRequired(str(path), wrong_password=bool(password))
-    if doc.page_count == 0:
-        doc.close()
-        raise PdfOpenError(f"ページがありません: {path.name}", f"no pages in {path}")
-    return Packet(path, doc, "")
+    """Open ``path`` like :meth:`Packet.open` (the same checks) but without hashing the file (the view needs no
+    identity)."""
+    return Packet(path, open_pdf(path, password), "")
 
 
 def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
