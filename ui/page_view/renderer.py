@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from reviewer.document import Packet, open_pdf
-from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError
+from reviewer.errors import ReviewerError
 from ui.page_view.text import Link, Matrix, PageText, drop_overprinted, reading_order
 
 log = logging.getLogger("ui.page_view.renderer")
