@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,11 @@ from reviewer.samples.layout import TABLE_WIDTH, Cell, Mark, Paginator, Row, Sty
 from reviewer.structure.model import Document, Node, Outline
 
 log = logging.getLogger("reviewer.samples")
+
+# Rewrites a report's rows before its final layout (report index, builder, rows): the revised version of a
+# revision pair (see reviewer.samples.revision). The page-count calibration runs on the unrevised rows, so the
+# old and the revised version share everything the revision does not touch.
+Reviser = Callable[[int, FullReportBuilder, list[Row]], list[Row]]
 
 DEFAULT_PAGES_PER_REPORT = 60
 SAMPLE_NAME = "sample-packet.pdf"
@@ -46,11 +52,13 @@ def _normalise(title: str) -> str:
 
 def _layout_full(
     metrics: FontMetrics, seed: int, index: int, business: ph.Business, files: tuple[str, ...], number: int,
-    style: ReportStyle, plan: Plan, draw: bool = True,
+    style: ReportStyle, plan: Plan, draw: bool = True, revise: Reviser | None = None,
 ) -> tuple[Paginator, FullReportBuilder]:
     key = f"{seed}/report{index}/{plan.verbosity}/{plan.entrusts}/{plan.providers}/{plan.changes}"
     builder = FullReportBuilder(random.Random(key), style, business, files, number, plan)
     rows = builder.build()
+    if revise is not None:
+        rows = revise(index, builder, rows)
     paginator = Paginator(metrics, random.Random(key + "/layout"), style.layout, draw=draw)
     paginator.place(rows)
     return paginator, builder
@@ -58,7 +66,7 @@ def _layout_full(
 
 def _full_report(
     metrics: FontMetrics, seed: int, index: int, business: ph.Business, files: tuple[str, ...], number: int,
-    target: int,
+    target: int, revise: Reviser | None = None,
 ) -> _Part:
     """Lay out a 全項目評価書 whose page count is close to ``target`` (at least it, when reachable)."""
     style = ReportStyle.random(random.Random(f"{seed}/style{index}"), index)
@@ -95,7 +103,7 @@ def _full_report(
                 plan = plan_for(plan.verbosity, max(1, plan.providers - fewer), plan.changes)
             else:
                 break
-    paginator, builder = _layout_full(metrics, seed, index, business, files, number, style, plan)
+    paginator, builder = _layout_full(metrics, seed, index, business, files, number, style, plan, revise=revise)
     return _Part(builder.title, "全項目評価書", paginator.pages, builder.marks, (business.name, business.department))
 
 
@@ -129,12 +137,16 @@ def _choose_businesses(rng: random.Random, count: int) -> list[ph.Business]:
     return [order[i % len(order)] for i in range(count)]
 
 
-def generate_packet(out: Path, reports: int = 4, pages_per_report: int | None = None, seed: int = 1) -> Outline:
+def generate_packet(
+    out: Path, reports: int = 4, pages_per_report: int | None = None, seed: int = 1,
+    revise: Reviser | None = None, inserted_sheet: list[str] | None = None,
+) -> Outline:
     """Write a synthetic council packet to ``out`` and return its truth.
 
     ``reports`` 全項目評価書 (each behind its 諮問 cover sheet) plus one 基礎項目評価書 (behind a 報告 cover sheet,
     after the second report). ``pages_per_report`` is a target (default about 58, so 4 reports make ~250
-    pages). The same arguments always give the same bytes.
+    pages). The same arguments always give the same bytes. ``revise`` rewrites reports (a revised version);
+    ``inserted_sheet`` (heading, body lines…) adds a one-page sheet before the first 諮問 (an inserted page).
     """
     out = Path(out)
     reports = max(1, int(reports))
@@ -147,6 +159,9 @@ def generate_packet(out: Path, reports: int = 4, pages_per_report: int | None = 
     basic_after = min(2, reports)
 
     body_parts: list[tuple[str, _Part]] = []  # (list entry for the packet cover, part)
+    if inserted_sheet:
+        body_parts.append(("", _sheet(metrics, seed * 100 + 98, [(inserted_sheet[0], 14.0, False)],
+                                      inserted_sheet[1:])))
     for index in range(reports):
         business = businesses[index]
         files = business.files
@@ -164,7 +179,7 @@ def generate_packet(out: Path, reports: int = 4, pages_per_report: int | None = 
             "記", f"１　評価書名　{business.name} 全項目評価書", f"２　担当部署　{business.department}",
             "３　添付資料　特定個人情報保護評価書（全項目評価書）（案）"])
         body_parts.append((f"{heading} {subject}", sheet))
-        report = _full_report(metrics, seed, index, business, files, index + 1, target)
+        report = _full_report(metrics, seed, index, business, files, index + 1, target, revise)
         body_parts.append(("", report))
         if index + 1 == basic_after:
             heading = "報告第1号"
