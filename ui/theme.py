@@ -1,14 +1,20 @@
 """Look of the application: the bundled Japanese font as fallback, text size, high contrast.
 
 The application font keeps the platform's UI family first and adds IPAexGothic (bundled) as a fallback family, so a
-machine without CJK fonts never shows tofu. Text size scales the application font for the whole UI.
+machine without CJK fonts never shows tofu. Text size scales the application font for the whole UI, the toolbar
+icons (:func:`icon_size`) and the smallest page zoom (:func:`minimum_zoom_for_readable_text`).
+
+Every text colour is readable: secondary ("grey") text uses :func:`secondary_text_color`, which keeps a contrast of
+at least :data:`MIN_CONTRAST` (WCAG AA) against the background in both the normal and the high-contrast palette.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reviewer.paths import bundled_font
 
@@ -17,7 +23,88 @@ log = logging.getLogger("ui.theme")
 TEXT_SIZES: dict[str, float] = {"normal": 1.0, "large": 1.25, "xlarge": 1.5}
 BUNDLED_FAMILY_FALLBACK = "IPAexGothic"
 
+MIN_CONTRAST = 4.5
+BASE_ICON_SIZE = 20
+# The page view draws one PDF point as 4/3 logical pixels at zoom 1.0 (96 dpi).
+PIXELS_PER_POINT_AT_100 = 96 / 72
+BODY_TEXT_POINTS = 10.5  # the form's usual body size
+READABLE_TEXT_PIXELS = 12.0
+# A Japanese glyph's ink fills about 88 % of its em box (IPAexGothic 「個」「報」); "text 12 px high" means ink.
+CJK_INK_HEIGHT_EM = 0.88
+
 _state: dict[str, object] = {}
+
+
+def ui_scale(text_size: str) -> float:
+    """The UI scale of a text size setting ("normal", "large", "xlarge"); unknown values are 1.0."""
+    return TEXT_SIZES.get(text_size, 1.0)
+
+
+def icon_size(text_size: str) -> int:
+    """Toolbar icon size in logical pixels for ``text_size`` (icons grow with the text)."""
+    return int(round(BASE_ICON_SIZE * ui_scale(text_size)))
+
+
+def minimum_zoom_for_readable_text(text_size: str) -> float:
+    """The smallest page zoom at which 10.5 pt text is at least 12 px high (ink), scaled by the text size.
+
+    The window uses ``max(fit-width zoom, this)`` as the default zoom, so large-text mode enlarges the page too.
+    Rounded up to whole percent.
+    """
+    pixels_at_100 = BODY_TEXT_POINTS * PIXELS_PER_POINT_AT_100 * CJK_INK_HEIGHT_EM
+    zoom = READABLE_TEXT_PIXELS / pixels_at_100 * ui_scale(text_size)
+    return math.ceil(round(zoom * 100, 6)) / 100
+
+
+def relative_luminance(color: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast_ratio(foreground: QColor | str, background: QColor | str) -> float:
+    """WCAG 2 contrast ratio (1–21) of two colours; a translucent foreground is blended onto the background."""
+    fg, bg = QColor(foreground), QColor(background)
+    if fg.alphaF() < 1.0:
+        alpha = fg.alphaF()
+        fg = QColor.fromRgbF(fg.redF() * alpha + bg.redF() * (1 - alpha), fg.greenF() * alpha + bg.greenF() * (1 - alpha),
+                             fg.blueF() * alpha + bg.blueF() * (1 - alpha))
+    lighter, darker = sorted((relative_luminance(fg), relative_luminance(bg)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def secondary_text_color(palette: QPalette | None = None) -> QColor:
+    """A muted text colour that stays readable (≥ 4.5:1) on both the Base and the Window background.
+
+    Starts from a 40 % blend of text into background and moves back towards the text colour until it is readable.
+    """
+    if palette is None:
+        palette = QApplication.palette() if QApplication.instance() is not None else QPalette()
+    text = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+    backgrounds = [palette.color(QPalette.ColorGroup.Active, role)
+                   for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window)]
+    for blend in (0.4, 0.3, 0.2, 0.1, 0.0):
+        background = backgrounds[0]
+        candidate = QColor.fromRgbF(text.redF() * (1 - blend) + background.redF() * blend,
+                                    text.greenF() * (1 - blend) + background.greenF() * blend,
+                                    text.blueF() * (1 - blend) + background.blueF() * blend)
+        if all(contrast_ratio(candidate, bg) >= MIN_CONTRAST for bg in backgrounds):
+            return candidate
+    return QColor(text)
+
+
+def secondary_text_style() -> str:
+    """A style sheet for secondary text (headings, quoted passages) in the current palette."""
+    return f"color: {secondary_text_color().name()};"
+
+
+def style_secondary_text(*widgets: QWidget) -> None:
+    """Give ``widgets`` the readable secondary text colour (call again after the palette changes)."""
+    style = secondary_text_style()
+    for widget in widgets:
+        widget.setStyleSheet(style)
 
 
 def load_bundled_font() -> str:
@@ -87,9 +174,27 @@ def high_contrast_palette() -> QPalette:
     return palette
 
 
+def readable_default_palette(palette: QPalette) -> QPalette:
+    """``palette`` with readable placeholder text (the styles' default is half-transparent text) and a selection
+    colour dark enough for its white text (Fusion's #308cc6 gives 3.7:1)."""
+    readable = QPalette(palette)
+    muted = secondary_text_color(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        readable.setColor(group, QPalette.ColorRole.PlaceholderText, muted)
+        highlight = palette.color(group, QPalette.ColorRole.Highlight)
+        highlighted_text = palette.color(group, QPalette.ColorRole.HighlightedText)
+        darker = relative_luminance(highlighted_text) > relative_luminance(highlight)
+        for _step in range(20):
+            if contrast_ratio(highlighted_text, highlight) >= MIN_CONTRAST:
+                break
+            highlight = highlight.darker(110) if darker else highlight.lighter(110)
+        readable.setColor(group, QPalette.ColorRole.Highlight, highlight)
+    return readable
+
+
 def apply_palette(app: QGuiApplication, high_contrast: bool) -> None:
     if "default_palette" not in _state:
-        _state["default_palette"] = QPalette(app.palette())
+        _state["default_palette"] = readable_default_palette(app.palette())
     if high_contrast:
         app.setPalette(high_contrast_palette())
     else:

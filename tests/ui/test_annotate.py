@@ -408,7 +408,6 @@ def test_passphrase_instead_of_an_unavailable_keyring(qtbot: Any, isolated_profi
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     import keyring
     from keyring.backends import fail
-    from PySide6.QtWidgets import QMessageBox
 
     from ui.dialogs.passphrase import PassphraseDialog, open_store_interactively
 
@@ -442,7 +441,9 @@ def test_passphrase_instead_of_an_unavailable_keyring(qtbot: Any, isolated_profi
     assert [c for c, _m in asked] == [False, False] and "正しくありません" in asked[1][1]
     store.close()
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: warnings.append(text))
+    from ui import notify
+
+    monkeypatch.setattr(notify, "error", lambda _p, _t, text, *a, **k: warnings.append(text))
     assert open_store_interactively(None, str(isolated_profile), ask=answer("a", "b", "c")) is None
     assert warnings == ["パスフレーズが3回違ったため、コメントの保存先を開けませんでした。"]
     assert open_store_interactively(None, str(isolated_profile), ask=answer(None)) is None

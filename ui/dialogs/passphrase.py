@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ class PassphraseDialog(QDialog):
             or (
                 self.tr(
                     "この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、"
-                    "パスフレーズを決めてください。忘れるとコメントを開けなくなります。"
+                    "パスフレーズを決めてください。"
                 )
                 if confirm
                 else self.tr("コメントの保存先を開くパスフレーズを入力してください。")
@@ -44,6 +43,14 @@ class PassphraseDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        # Said in every variant of the prompt: there is no reset, and members must know it before choosing one.
+        self.forgotten_label = QLabel(self.forgotten_warning(confirm))
+        self.forgotten_label.setObjectName("passphraseForgottenWarning")
+        self.forgotten_label.setWordWrap(True)
+        bold = self.forgotten_label.font()
+        bold.setBold(True)
+        self.forgotten_label.setFont(bold)
+        layout.addWidget(self.forgotten_label)
         form = QFormLayout()
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -63,6 +70,17 @@ class PassphraseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.passphrase_edit.setFocus()
+
+    def forgotten_warning(self, confirm: bool) -> str:
+        """The plain warning that a forgotten passphrase cannot be recovered by anyone."""
+        if confirm:
+            return self.tr(
+                "パスフレーズを忘れると、保存したコメントは二度と開けません。"
+                "パスフレーズは誰にも（事務局にも開発者にも）復元できません。紙に書いて安全な場所に保管してください。"
+            )
+        return self.tr(
+            "パスフレーズを忘れた場合、コメントを開く方法はありません。誰にも（事務局にも開発者にも）復元できません。"
+        )
 
     def validation_error(self) -> str:
         """Why the entry cannot be accepted, or an empty string."""
@@ -124,9 +142,10 @@ def open_store_interactively(parent: QWidget | None = None, profile: str | None 
             return Store.open(profile, passphrase=passphrase)
         except WrongKey as exc:
             message = exc.message_ja
-    QMessageBox.warning(parent, QCoreApplication.translate("PassphraseDialog", "コメントの保存先"),
-                        QCoreApplication.translate(
-                            "PassphraseDialog",
-                            "パスフレーズが{count}回違ったため、コメントの保存先を開けませんでした。").format(
-                            count=attempts))
+    from ui import notify
+
+    notify.error(parent, QCoreApplication.translate("PassphraseDialog", "コメントの保存先"),
+                 QCoreApplication.translate(
+                     "PassphraseDialog",
+                     "パスフレーズが{count}回違ったため、コメントの保存先を開けませんでした。").format(count=attempts))
     return None
