@@ -1,9 +1,10 @@
 """``pia-reviewer export --format xlsx|docx|pdf|csv|package|annotated-pdf --packet PACKET.pdf OUT``.
 
-Sheet formats collate every member's comments on the packet (``--report N``: only the N-th report);
-``package`` writes one member's comments (``--author``; default: this profile's own comments) as a W3C
-Web Annotation package; ``annotated-pdf`` writes a copy of the packet with the comments as PDF annotations
-(``--author`` filters too). Every file is written atomically.
+A thin caller of :func:`reviewer.export.service.export`, the use case the GUI calls too: sheet formats
+collate every member's comments on the packet (``--report N``: only the N-th report); ``package`` writes
+this profile's own comments (``--author``: that member's) as a W3C Web Annotation package;
+``annotated-pdf`` writes a copy of the packet with the comments as PDF annotations. Every file is written
+atomically.
 """
 
 from __future__ import annotations
@@ -11,73 +12,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from reviewer.annotations import Annotation
 from reviewer.errors import ReviewerError
+from reviewer.export.service import SHEET_KINDS, ExportOptions, export, with_thread, write_sheet_rows
+from reviewer.structure.model import Outline
 
-SHEET_FORMATS = ("xlsx", "docx", "pdf", "csv")
-
-
-def _title(packet_name: str, outline: Any, report: int | None) -> str:
-    if report is not None and outline is not None:
-        from reviewer.export.sheet import report_indexes
-
-        indexes = report_indexes(outline)
-        if 1 <= report <= len(indexes):
-            return f"意見一覧 — {outline.documents[indexes[report - 1]].title}"
-    return f"意見一覧 — {packet_name}"
+SHEET_FORMATS = SHEET_KINDS
+__all__ = ["SHEET_FORMATS", "export_sheet", "run_export", "with_thread"]
 
 
-def export_sheet(fmt: str, annotations: list[Annotation], outline: Any, out: Path, *, title: str,
+def export_sheet(fmt: str, annotations: list[Annotation], outline: Outline | None, out: Path, *, title: str,
                  report: int | None = None) -> int:
-    """Write the collated sheet in ``fmt``; returns the number of rows."""
+    """Write the collated sheet of ``annotations`` in ``fmt`` (no store needed); returns the number of rows."""
     from reviewer.export.sheet import build_sheet
 
     try:
         rows = build_sheet(annotations, outline, report=report)
     except ValueError as exc:
-        raise ReviewerError(f"評価書の番号 {report} はこの資料にありません。", str(exc)) from exc
-    if fmt == "xlsx":
-        from reviewer.export.xlsx import write_xlsx
-
-        write_xlsx(rows, out, title=title)
-    elif fmt == "docx":
-        from reviewer.export.docx import write_docx
-
-        write_docx(rows, out, title=title)
-    elif fmt == "pdf":
-        from reviewer.export.pdf import write_pdf
-
-        write_pdf(rows, out, title=title)
-    else:
-        from reviewer.export.csv import write_csv
-
-        write_csv(rows, out)
-    return len(rows)
-
-
-def with_thread(store: Any, annotations: list[Annotation]) -> list[Annotation]:
-    """Copies whose ``extra["replies"]`` also hold the replies kept in the Store's reply table."""
-    out: list[Annotation] = []
-    for a in annotations:
-        stored = store.replies(a.id)
-        if not stored:
-            out.append(a)
-            continue
-        replies = list(a.extra.get("replies", []) or [])
-        known = {(str(r.get("author")), str(r.get("text")), str(r.get("created"))) for r in replies if isinstance(r, dict)}
-        for reply in stored:
-            if (reply.author, reply.text, reply.created) not in known:
-                replies.append({"author": reply.author, "text": reply.text, "created": reply.created, "id": reply.id})
-        replies.sort(key=lambda r: str(r.get("created", "")) if isinstance(r, dict) else "")
-        out.append(replace(a, extra={**a.extra, "replies": replies}))
-    return out
+        raise ReviewerError(f"評価書の番号 {report} はこの資料にありません。",
+                            f"There is no report number {report} in this packet.") from exc
+    return write_sheet_rows(fmt, rows, out, title)
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """Open the profile and the packet, export, print the result (``--json``: as JSON)."""
     from reviewer.exchange.cli import open_packet, open_store, packet_outline
 
     out = Path(args.out)
@@ -85,37 +45,26 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         with open_packet(args.packet, store) as packet:
             sha, name = packet.sha256, packet.name
-            if args.format in SHEET_FORMATS:
-                outline = packet_outline(packet, args.profile)
-                annotations = store.annotations(sha, author=args.author)
-                count = export_sheet(args.format, annotations, outline, out,
-                                     title=_title(name, outline, args.report), report=args.report)
-            elif args.format == "package":
-                from reviewer.exchange.w3c import write_package
+            outline = packet_outline(packet, args.profile) if args.format != "package" else None
+            password = None
+            if args.format == "annotated-pdf" and (packet.doc.is_encrypted or packet.doc.needs_pass):
+                try:
+                    from reviewer.secrets import recalled_pdf_password
 
-                if args.author:
-                    annotations = store.annotations(sha, author=args.author)
-                else:
-                    annotations = store.annotations(sha, origin="own")
-                count = write_package(with_thread(store, annotations), out, packet_sha256=sha, packet_name=name)
-            else:
-                from reviewer.export.annotated_pdf import write_annotated_pdf
-
-                annotations = [a for a in store.annotations(sha, author=args.author) if not a.excluded]
-                password = None
-                if packet.doc.is_encrypted or packet.doc.needs_pass:
-                    try:
-                        from reviewer.secrets import recalled_pdf_password
-
-                        password = recalled_pdf_password(sha)
-                    except ReviewerError:
-                        password = None
-                count = write_annotated_pdf(packet.path, with_thread(store, annotations), out, password=password)
+                    password = recalled_pdf_password(sha)
+                except ReviewerError:
+                    password = None
+            options = ExportOptions(packet_path=packet.path, packet_name=name, password=password,
+                                    report=args.report, author=args.author)
+            result = export(store, sha, outline, args.format, out, options=options)
     finally:
         store.close()
-    summary = {"format": args.format, "out": str(out), "count": count, "packet": str(args.packet), "sha256": sha}
     if args.json:
+        summary = {**result.to_json(), "packet": str(args.packet), "sha256": sha}
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     else:
-        print(f"{out}: {count}件を書き出しました（{args.format}）")
+        print(f"{out}: {result.rows}件を書き出しました（{args.format}）")
+        if result.excluded:
+            print(f"除外されたコメント {result.excluded}件は含めていません。")
+        print(result.next_ja)
     return 0

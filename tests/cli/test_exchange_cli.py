@@ -178,8 +178,11 @@ def test_import_and_export_every_format(packet: tuple[Path, object], tmp_path: P
                        "--author", "佐藤花子", "--profile", profile, "--json")
     assert code == 0 and json.loads(out)["count"] == 3
     with pymupdf.open(annotated) as doc:
-        infos = [a.info for page in doc for a in page.annots()]
+        annots = [(a.info, doc.xref_get_key(a.xref, "IRT")[0] != "null") for page in doc for a in page.annots()]
+    infos = [info for info, is_reply in annots if not is_reply]
     assert len(infos) == 3 and {i["title"] for i in infos} == {"佐藤花子"}
+    # The department's answers travel as replies, as on the sheet (reviewer.export.service).
+    assert {info["title"] for info, is_reply in annots if is_reply} <= {"所管課"}
 
     from reviewer.store import Reply, Store
 
