@@ -1,15 +1,28 @@
 """Atomic file writing: write a temporary file in the target's folder, fsync it, then ``os.replace``.
 
 A reader (or a crash) never sees a half-written file: either the old file or the complete new one.
+
+Exports to a place the member chose go through :func:`export_path`, which is stricter than
+:func:`atomic_path` (used for the app's own files): it never creates a missing folder, refuses a folder or a
+symbolic link as the target (replacing a link with a file, or writing through it to wherever it points, would
+both surprise; a link planted in a shared folder could redirect the write), and turns every OS error into an
+:class:`ExportError` with a one-line message. The previous file always survives a failed export.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from reviewer.errors import ReviewerError
+
+
+class ExportError(ReviewerError):
+    """An export could not be written; the previous file, if any, is unchanged."""
 
 
 def _current_umask() -> int:
@@ -82,3 +95,56 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically (``encoding`` may be ``utf-8-sig`` for a BOM)."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def _refusal(target: Path, exc: OSError) -> ExportError:
+    name, folder = target.name, target.parent
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return ExportError(f"ディスクの空きが足りないため書き出せません: {name}（前のファイルはそのままです）",
+                           f"no space left to write {target}")
+    if code == errno.EROFS:
+        return ExportError(f"読み取り専用の場所には書き出せません: {folder}", f"read-only file system: {folder}")
+    if isinstance(exc, PermissionError):
+        return ExportError(f"書き込めません（アクセス権がありません）: {folder}", f"permission denied: {folder}")
+    if isinstance(exc, IsADirectoryError):
+        return ExportError(f"「{name}」はフォルダのため書き出せません。ファイル名を指定してください",
+                           f"{target} is a folder")
+    reason = (exc.strerror or type(exc).__name__).replace("\n", " ")
+    return ExportError(f"書き出せません: {name}（{reason}）", f"cannot write {target}: {reason}")
+
+
+def check_export_target(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path if an export may write it; else raise :class:`ExportError` (nothing is created)."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_symlink():
+        raise ExportError(
+            f"「{target.name}」はシンボリックリンクのため書き出せません（リンク先を上書きしないため）。"
+            "別の名前を指定してください",
+            f"{target} is a symbolic link: refused",
+        )
+    if target.is_dir():
+        raise ExportError(f"「{target.name}」はフォルダのため書き出せません。ファイル名を指定してください",
+                          f"{target} is a folder")
+    if not folder.is_dir():
+        raise ExportError(f"書き出し先のフォルダがありません: {folder}", f"no such folder: {folder}")
+    return target
+
+
+@contextlib.contextmanager
+def export_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Like :func:`atomic_path`, for a file the member exports (see the module docstring for the rules)."""
+    target = check_export_target(path)
+    try:
+        with atomic_path(target) as tmp:
+            yield tmp
+    except OSError as exc:
+        raise _refusal(target, exc) from exc
+
+
+def export_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write an exported file atomically, with :func:`export_path`'s checks and messages."""
+    with export_path(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pymupdf
 
 from reviewer.annotations import Annotation
-from reviewer.atomic import atomic_path
+from reviewer.atomic import export_path
 from reviewer.errors import PasswordRequired, PdfOpenError
 
 
@@ -106,7 +106,7 @@ def write_annotated_pdf(
             if 0 <= a.page < doc.page_count:
                 add_annotation(doc, a)
                 added += 1
-        with atomic_path(out) as tmp:
+        with export_path(out) as tmp:
             if encrypted:
                 doc.save(str(tmp), encryption=pymupdf.PDF_ENCRYPT_KEEP)
             else:

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from reviewer.atomic import atomic_path
+from reviewer.atomic import export_path
 from reviewer.export.sheet import COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.limits import clean_text
 
 FONT_NAME = "游ゴシック"
 DOCX_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
@@ -65,8 +66,9 @@ def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Mm(12))
     section.top_margin = section.bottom_margin = Mm(12)
+    title = clean_text(title) or SHEET_NAME
     heading = document.add_paragraph()
-    run = heading.add_run(title or SHEET_NAME)
+    run = heading.add_run(title)
     run.bold = True
     run.font.size = Pt(13)
     document.add_paragraph(f"{date.today():%Y年%m月%d日} 作成　{len(rows)}件")
@@ -93,13 +95,14 @@ def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
         for cell, name, width in zip(cells, DOCX_COLUMNS, widths, strict=True):
             cell.width = width
             value = values[index[name]]
-            text = str(value) if value is not None else ""
+            # XML cannot hold control characters or lone surrogates (python-docx would raise).
+            text = clean_text(str(value)) if value is not None else ""
             lines = text.split("\n")
             paragraph = cell.paragraphs[0]
             paragraph.text = lines[0]
             for extra in lines[1:]:
                 cell.add_paragraph(extra)
-    document.core_properties.title = title or SHEET_NAME
+    document.core_properties.title = title
     document.core_properties.author = "PIA Reviewer"
-    with atomic_path(path) as tmp:
+    with export_path(path) as tmp:
         document.save(str(tmp))

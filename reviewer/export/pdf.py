@@ -13,8 +13,9 @@ from typing import Any
 
 import pymupdf
 
-from reviewer.atomic import atomic_path
+from reviewer.atomic import export_path
 from reviewer.export.sheet import COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.limits import clean_text
 from reviewer.paths import bundled_font
 
 PAGE_W, PAGE_H = 842.0, 595.0  # A4 landscape, points
@@ -72,7 +73,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
     widths = [usable * _WEIGHTS[c] / total for c in PDF_COLUMNS]
     xs = [MARGIN + sum(widths[:i]) for i in range(len(widths) + 1)]
     index = {c: i for i, c in enumerate(COLUMNS)}
-    heading = title or SHEET_NAME
+    heading = clean_text(title) or SHEET_NAME
     subtitle = f"{date.today():%Y年%m月%d日} 作成　{len(rows)}件"
     bottom = PAGE_H - MARGIN - 12
     doc = pymupdf.open()
@@ -117,7 +118,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
     for row in rows:
         values = row.values()
         remaining = [
-            wrapper.wrap(str(values[index[name]]), w - 2 * PAD) for name, w in zip(PDF_COLUMNS, widths, strict=True)
+            wrapper.wrap(clean_text(str(values[index[name]])), w - 2 * PAD) for name, w in zip(PDF_COLUMNS, widths, strict=True)
         ]
         while True:
             need = max(len(c) for c in remaining)
@@ -142,6 +143,6 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
         writer.write_text(page)
     doc.set_metadata({"title": heading, "creator": "PIA Reviewer", "producer": "PIA Reviewer"})
     doc.subset_fonts()
-    with atomic_path(path) as tmp:
+    with export_path(path) as tmp:
         doc.save(str(tmp), garbage=3, deflate=True)
     doc.close()

