@@ -22,6 +22,10 @@ from reviewer.errors import ReviewerError
 MAX_COMMENT_CHARS = 20_000
 MAX_ANNOTATIONS_PER_IMPORT = 50_000
 MAX_REPLIES_PER_COMMENT = 1_000
+#: Quads (highlighted lines) of one text-markup annotation.
+MAX_QUADS_PER_ANNOTATION = 10_000
+#: Coordinates beyond this many points (a PDF page is at most 14,400 pt wide) are refused on read.
+MAX_COORDINATE = 100_000.0
 #: Characters that make a spreadsheet read a cell as a formula (OWASP's list: tab and CR too; CR becomes LF
 #: when cleaned, so LF as well).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -6,8 +6,11 @@
 (origin bottom-left), ``title`` (author), ``subject``, ``date``/``creationdate``, ``name`` and ``inreplyto``.
 Coordinates are converted to page space with each page's PDF→page matrix.
 
-The parser refuses any document type declaration or entity (no DTD processing at all) and validates every
-element before returning anything: a malformed file is refused whole.
+The parser (``defusedxml``, in whatever encoding the file declares or its bytes show, BOM or not) refuses any
+document type declaration, entity or external reference, and validates every element before returning
+anything: a malformed file is refused whole. Page numbers are ASCII digits (at most 6), coordinates finite
+and within ±:data:`reviewer.limits.MAX_COORDINATE`, comments within :data:`reviewer.limits.MAX_COMMENT_CHARS`
+and a file within :data:`reviewer.limits.MAX_ANNOTATIONS_PER_IMPORT` annotations.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from reviewer.annotations import DEFAULT_CATEGORIES, Annotation, Rect, now_iso
 from reviewer.exchange import PackageError
@@ -30,11 +36,18 @@ from reviewer.exchange.pdf_annots import (
     pdf_date_to_iso,
     stable_id,
 )
+from reviewer.limits import (
+    MAX_ANNOTATIONS_PER_IMPORT,
+    MAX_COORDINATE,
+    MAX_QUADS_PER_ANNOTATION,
+    LimitError,
+    check_annotation,
+)
 
 XFDF_NS = "http://ns.adobe.com/xfdf/"
 MAX_XFDF_BYTES = 64 * 1024 * 1024
 Matrix = tuple[float, float, float, float, float, float]
-_FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PAGE = re.compile(r"[0-9]{1,6}")
 _TYPES = {name.lower(): name for name in (*MARKUP_TYPES, *NOTE_TYPES, *AREA_TYPES)}
 
 
@@ -58,8 +71,8 @@ def _numbers(text: str | None, what: str) -> list[float]:
         values = [float(v) for v in re.split(r"[,\s]+", text.strip()) if v]
     except ValueError:
         raise _Refuse(f"{what}が数値ではありません: {text[:40]!r}") from None
-    if not all(math.isfinite(v) for v in values):
-        raise _Refuse(f"{what}が正しくありません")
+    if not all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in values):
+        raise _Refuse(f"{what}の座標が範囲外です（±{MAX_COORDINATE:,.0f}まで）")
     return values
 
 
@@ -123,12 +136,12 @@ def _parse(
 ) -> list[Annotation]:
     if len(data) > MAX_XFDF_BYTES:
         raise _Refuse("ファイルが大きすぎます")
-    if _FORBIDDEN.search(data):
-        raise _Refuse("DTD・実体宣言を含むXMLは安全のため読みません")
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise _Refuse(f"XMLとして読めません（{exc}）") from None
+        root = defused_fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise _Refuse("DTD・実体宣言を含むXMLは安全のため読みません") from None
+    except (ET.ParseError, ValueError, UnicodeError, RecursionError) as exc:
+        raise _Refuse(f"XMLとして読めません（{type(exc).__name__}）") from None
     if _local(root.tag) != "xfdf":
         raise _Refuse("XFDF（<xfdf>）ではありません")
     annots = [child for child in root if _local(child.tag) == "annots"]
@@ -136,6 +149,9 @@ def _parse(
     replies: list[tuple[str, dict[str, str], str]] = []
     fallback_date = now_iso()
     seen: set[str] = set()
+    total = sum(len(container) for container in annots)
+    if total > MAX_ANNOTATIONS_PER_IMPORT:
+        raise _Refuse(f"注釈が多すぎます（{total:,}件、上限 {MAX_ANNOTATIONS_PER_IMPORT:,}件）")
     for container in annots:
         for index, element in enumerate(container, start=1):
             where = f"{index}件目の注釈（<{_local(element.tag)}>）"
@@ -143,8 +159,10 @@ def _parse(
             if type_name is None:
                 continue  # popups, links, sounds, attachments carry no comment
             page_text = element.get("page")
-            if page_text is None or not page_text.strip().isdigit():
+            if page_text is None or not page_text.strip():
                 raise _Refuse(f"{where}のページ番号がありません")
+            if not _PAGE.fullmatch(page_text.strip()):
+                raise _Refuse(f"{where}のページ番号が正しくありません: {page_text.strip()[:20]!r}")
             page = int(page_text)
             if page >= len(page_matrices):
                 raise _Refuse(f"{where}のページ {page + 1} は資料の範囲（{len(page_matrices)}ページ）外です")
@@ -159,6 +177,8 @@ def _parse(
                 coords = _numbers(element.get("coords"), f"{where}の coords")
                 if len(coords) % 8:
                     raise _Refuse(f"{where}の coords は8の倍数個の数値が必要です")
+                if len(coords) // 8 > MAX_QUADS_PER_ANNOTATION:
+                    raise _Refuse(f"{where}の coords が多すぎます（上限 {MAX_QUADS_PER_ANNOTATION:,}個）")
                 rects = [
                     _box([_apply(matrix, coords[i + j], coords[i + j + 1]) for j in range(0, 8, 2)])
                     for i in range(0, len(coords), 8)
@@ -204,7 +224,13 @@ def _parse(
                 head.text = f"{head.text}\n{reply['group']}".strip()
         else:
             head.extra.setdefault("replies", []).append(reply)
-    return [a for _n, a in parsed if a.text or a.quote or a.extra.get("replies")]
+    kept = [a for _n, a in parsed if a.text or a.quote or a.extra.get("replies")]
+    for number, annotation in enumerate(kept, start=1):
+        try:
+            check_annotation(annotation, f"{number}件目の注釈")
+        except LimitError as exc:
+            raise _Refuse(exc.message_ja) from None
+    return kept
 
 
 def read_xfdf(path: str | os.PathLike[str], **kwargs: object) -> list[Annotation]:

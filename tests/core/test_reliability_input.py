@@ -325,3 +325,68 @@ def test_millions_of_empty_rows_are_refused_quickly(tmp_path: Path) -> None:
     started = time.monotonic()
     assert "上限" in refused(huge)
     assert time.monotonic() - started < 5  # generous: the check reads the zip directory only
+
+
+# ------------------------------------------------------------------------------------------ XFDF
+
+
+def parse(xfdf: str | bytes, pages: int = 3) -> list[Annotation]:
+    from reviewer.exchange.xfdf import page_matrix_for_height, parse_xfdf
+
+    data = xfdf.encode("utf-8") if isinstance(xfdf, str) else xfdf
+    return parse_xfdf(data, packet_sha=SHA, packet_name="packet.pdf",
+                      page_matrices=[page_matrix_for_height(842)] * pages, origin_name="member.xfdf")
+
+
+def xfdf_refused(xfdf: str | bytes) -> str:
+    with pytest.raises(PackageError) as caught:
+        parse(xfdf)
+    message = caught.value.message_ja
+    assert "member.xfdf" in message and "何も取り込んでいません" in message and "\n" not in message
+    return message
+
+
+XFDF_ENTITY = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE xfdf [<!ENTITY e "展開された実体">]>'
+               '<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><text page="0" rect="10,10,20,20" title="A">'
+               "<contents>&e;</contents></text></annots></xfdf>")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16", "utf-8-sig"])
+def test_xfdf_entity_is_refused_in_any_encoding_bom_or_not(encoding: str) -> None:
+    text = XFDF_ENTITY if encoding.startswith("utf-16") else XFDF_ENTITY.replace("UTF-16", "UTF-8")
+    assert "DTD" in xfdf_refused(text.encode(encoding))
+
+
+def test_xfdf_in_utf16_without_bom_and_without_entities_still_imports() -> None:
+    plain = XFDF_ENTITY.replace('<!DOCTYPE xfdf [<!ENTITY e "展開された実体">]>', "").replace("&e;", "本文")
+    (got,) = parse(plain.encode("utf-16-le"))
+    assert got.text == "本文" and got.author == "A"
+
+
+@pytest.mark.parametrize("page", ["²", "١", "1" * 5000, "-1", "1e3", "0x1"])
+def test_xfdf_odd_page_numbers_are_refused_with_a_message(page: str) -> None:
+    message = xfdf_refused(f'<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><text page="{page}" '
+                           'rect="10,10,20,20" title="A"><contents>x</contents></text></annots></xfdf>')
+    assert "ページ番号" in message
+
+
+@pytest.mark.parametrize("rect", ["0,0,1e308,1e308", "-1e300,0,5,5", "0,0,1e6,10"])
+def test_xfdf_absurd_coordinates_are_refused_on_read(rect: str) -> None:
+    message = xfdf_refused(f'<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><square page="0" rect="{rect}" '
+                           'title="A"><contents>x</contents></square></annots></xfdf>')
+    assert "範囲外" in message
+
+
+def test_xfdf_comment_length_and_annotation_count_are_bounded() -> None:
+    from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, MAX_COMMENT_CHARS
+
+    huge = "あ" * 20_000_000
+    message = xfdf_refused('<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><text page="0" rect="1,1,2,2" title="A">'
+                           f"<contents>{huge}</contents></text></annots></xfdf>")
+    assert "長すぎます" in message and f"{MAX_COMMENT_CHARS:,}" in message
+    one = '<text page="0" rect="1,1,2,2" title="A"><contents>x</contents></text>'
+    many = '<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots>' + one * (MAX_ANNOTATIONS_PER_IMPORT + 1) + "</annots></xfdf>"
+    assert "多すぎます" in xfdf_refused(many)
+    at_limit = parse('<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><text page="0" rect="1,1,2,2" title="A">'
+                     f"<contents>{'い' * MAX_COMMENT_CHARS}</contents></text></annots></xfdf>")
+    assert len(at_limit[0].text) == MAX_COMMENT_CHARS
