@@ -31,7 +31,7 @@ from reviewer.structure.model import FORMS, Document, Node, Outline
 
 log = logging.getLogger("reviewer.structure")
 
-DETECTOR_VERSION = 2
+DETECTOR_VERSION = 3
 NO_REPORT_MESSAGE = "評価書が見つかりませんでした"
 
 Progress = Callable[[int, int], None]
@@ -340,14 +340,16 @@ class _ReportParser:
         lines = page.lines
         prev = lines[li]
         used: list[tuple[int, int]] = []
-        for j in range(li + 1, min(li + 6, len(lines))):  # a narrow heading cell: up to five more lines
+        # a heading cell as narrow as three characters wraps a long title over a dozen lines
+        for j in range(li + 1, min(li + 24, len(lines))):
             nxt = lines[j]
             if len(nxt.cells) != 1:
                 break
             first = nxt.cells[0]
             if nxt.y0 - prev.y1 > max(2.0, cell.size * 0.9):
                 break
-            if not (cell.x0 - 2 <= first.x0 <= cell.x0 + max(cell.size * 4, (cell.x1 - cell.x0) * 0.6)):
+            # continuation lines start at the cell's edge or under the title after 「リスク１：」
+            if not (cell.x0 - 2 <= first.x0 <= cell.x0 + max(cell.size * 6, (cell.x1 - cell.x0) * 0.6)):
                 break
             key = first.key
             if self._is_heading_key(first.text) or key.startswith(g.ROW_LABELS):
@@ -731,6 +733,31 @@ class _ReportParser:
             self.consumed.update((line.page, li + k) for k in range(1, label_lines + 1))
             return
 
+    def _label_continuation(self, page: PageLayout, li: int, cell: Cell) -> list[int]:
+        """Indexes of the lines that continue a label cell wrapped in a narrow column (「①自己」 / 「点検」):
+        each starts at the cell's left edge, is no wider than the cell, follows closely and is not a label of
+        its own."""
+        lines = page.lines
+        found: list[int] = []
+        previous = lines[li]
+        for k in range(li + 1, min(li + 12, len(lines))):
+            first = lines[k].cells[0]
+            if lines[k].y0 - previous.y1 > cell.size * 1.2:
+                break
+            if first.x0 >= cell.x1 - 1:
+                previous = lines[k]
+                continue  # a line of the value column between two lines of the label
+            if abs(first.x0 - cell.x0) > 2 or first.x1 > cell.x1 + cell.size:
+                break
+            if (
+                self._is_heading_key(first.text) or first.key.startswith(g.ROW_LABELS)
+                or re.fullmatch(r"\d{1,2}[.．、]?", first.key)  # 「２．」 | 「従業者に…」: the next heading
+            ):
+                break
+            found.append(k)
+            previous = lines[k]
+        return found
+
     @staticmethod
     def _inline_choice(key: str) -> str | None:
         """The value printed in the label's own cell: 「リスクへの対策は十分か　[ 十分である ]」."""
@@ -758,16 +785,21 @@ class _ReportParser:
             values = g.bracket_values(norm(inline.group(0))) if inline else []
             choice = g.choose(values[0], g.DONE_CHOICES) if values else None
             used: list[tuple[int, int]] = []
+            wrapped: list[int] = []
             if choice is not None and inline is not None:
                 title = clean(title[:inline.start()])
             else:
-                choice, used = self._find_choice(pos, li, cell, g.DONE_CHOICES, cell.x1)
+                wrapped = self._label_continuation(page, li, cell)
+                stop_x = max([cell.x1, *(page.lines[k].cells[0].x1 for k in wrapped)])
+                choice, used = self._find_choice(pos, li, cell, g.DONE_CHOICES, stop_x, len(wrapped))
             if choice is None:
                 continue
+            title = clean(title + "".join(page.lines[k].cells[0].text for k in wrapped))
             node = Node("item", number, title, line.page, round(cell.y0, 1), self._file_for_node(), choice)
             self.leaf = node
             self._add(node)
             self.consumed.update(used)
+            self.consumed.update((line.page, k) for k in wrapped)
             return
         if self.section is None or self.section.judgement is not None:
             return

@@ -124,6 +124,11 @@ class Style:
     image_cover: bool = False
     files: tuple[str, ...] = ("住民基本台帳ファイル",)
     old_form: bool = False
+    # Labels wrapped anywhere (issue 15): every label cell wraps at ``label_chars`` characters, risk titles too,
+    # the value sits on the label's first, middle or last line, and the text layer comes out shuffled.
+    value_at: str = "middle"  # first | middle | last | cycle (first, middle, last in turn)
+    shuffle: bool = False  # write each page's text objects in a random order
+    choices_below: bool = False  # 「＜選択肢＞ 1) 2) 3)」 under the value in its own column (Excel form)
     seed: int = 1
 
 
@@ -158,6 +163,7 @@ class Builder:
         self.file: str | None = None
         self.rng = random.Random(style.seed)
         self.footer_from: int | None = None
+        self.turn = -1  # Style.value_at == "cycle": which label's value placement comes next
 
     # -- low level ----------------------------------------------------------------------------------------
     @property
@@ -209,6 +215,14 @@ class Builder:
 
     def num(self, n: int) -> str:
         return str(n)
+
+    def value_line(self, lines: int) -> int:
+        """Which line of a ``lines``-line label its value is printed on (``Style.value_at``)."""
+        where = self.s.value_at
+        if where == "cycle":
+            self.turn += 1
+            where = ("first", "middle", "last")[self.turn % 3]
+        return {"first": 0, "middle": (lines - 1) // 2, "last": lines - 1}.get(where, 0)
 
     # -- rows ------------------------------------------------------------------------------------------------
     def heading(self, number: str, title: str, fmt: str, size: float, wrap: int = 0) -> float:
@@ -266,6 +280,8 @@ class Builder:
         for i, part in enumerate(labels if how != "inline" else []):
             self.put(self.s.lx, label_top + i * step, part)
         mid = top + (rows - 1) * step / 2
+        if how == "bracket" and self.s.value_at != "middle":
+            mid = label_top + self.value_line(len(labels)) * step
         if how == "bracket":
             self.put(self.s.vx, mid, f"[ {choice} ]", bold=self.s.bold_chars)
         elif how == "lenticular":
@@ -282,6 +298,12 @@ class Builder:
         elif how == "open":  # real text layers: 「[ 十分である」 then 「]」 on the next line
             self.put(self.s.vx, mid, f"[ {choice}")
             self.put(self.s.vx + 8 * size, mid + step, "]")
+        if self.s.choices_below and how == "bracket":
+            self.put(self.s.vx, mid + step, "＜選択肢＞")
+            for i, option in enumerate(choices):
+                self.put(self.s.vx, mid + (i + 2) * step, f"{i + 1}) {option}")
+            self.y = max(top + rows * step, mid + (len(choices) + 2) * step) + 5
+            return
         self.put(self.s.cx, top, "＜選択肢＞")
         for i, option in enumerate(choices):
             self.put(self.s.cx, top + (i + 1) * step, f"{i + 1}) {option}")
@@ -435,6 +457,11 @@ class Builder:
         if "inline" in self.s.judge:  # label and value in one cell
             top = self.row("", [])
             self.put(self.s.lx, top, f"{mark}{name}　[ {choice} ]")
+        elif self.s.value_at != "middle":  # the value on the first, middle or last line of a wrapped label
+            labels = self.wrap(f"{mark}{name}", self.s.label_chars)
+            at = self.value_line(len(labels))
+            top = self.row(f"{mark}{name}", [""] * at + [f"[ {choice} ]"])
+            self.put(self.s.cx, top, "＜選択肢＞ 1) 特に力を入れて行っている")
         else:
             top = self.row(f"{mark}{name}", [f"[ {choice} ]", "＜選択肢＞ 1) 特に力を入れて行っている"])
         self.node("item", mark, name, top, choice)
@@ -503,6 +530,8 @@ class Builder:
                     self._scanned(page, sheet)
                     continue
                 items = list(sheet.items)
+                if self.s.shuffle:  # the text layer in any order: only positions tell what belongs together
+                    self.rng.shuffle(items)
                 if self.s.stamps and index > 0:
                     text = f"- {index} -"
                     width = self.font.text_length(text, fontsize=10)
@@ -611,9 +640,29 @@ VARIANTS: dict[str, Style] = {
 }
 
 
+WRAP_WIDTHS = tuple(range(3, 21))
+
+
+def wrapped_style(width: int) -> Style:
+    """Every label cell ``width`` characters wide (risk titles wrapped too), values on the first, middle or
+    last line of their label in turn, each page's text layer shuffled; at odd widths the choices are listed
+    under the value (the town whose 「リスクへの対策は十」 / 「分か」 judgements were not read at all)."""
+    size = 8.0
+    vx = 43.0 + width * size + 14.0
+    return Style(
+        f"wrapped_labels_{width}", label_chars=width, wrap=max(width, 3), vx=vx, cx=vx + 150.0,
+        value_at="cycle", shuffle=True, choices_below=width % 2 == 1, seed=100 + width,
+    )
+
+
 def build(name: str, path: Path) -> list[Document]:
     """Write variant ``name`` to ``path``; return its truth (the documents it holds)."""
     return _packet(VARIANTS[name], path)
+
+
+def build_style(style: Style, path: Path) -> list[Document]:
+    """Write a packet printed in ``style`` to ``path``; return its truth."""
+    return _packet(style, path)
 
 
 @dataclass

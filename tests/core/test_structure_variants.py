@@ -169,3 +169,40 @@ def test_items_judged_in_their_own_cell_and_blank_values() -> None:
         ("chapter", "Ⅳ", "その他のリスク対策", None), ("section", "1", "監査", None),
         ("item", "②", "監査", "十分に行っている"), ("section", "2", "従業者に対する教育・啓発", "十分に行っていない"),
     ]
+
+
+@pytest.mark.parametrize("width", sv.WRAP_WIDTHS)
+def test_labels_wrapped_anywhere_keep_every_judgement(width: int, tmp_path: Path) -> None:
+    """Every label cell ``width`` characters wide, the value on its first, middle or last line, the text layer
+    shuffled: every risk is found on its page with its own judgement, and so are 委託's and Ⅳ's judgements."""
+    path = tmp_path / f"wrapped_{width}.pdf"
+    truth = sv.build_style(sv.wrapped_style(width), path)
+    outline = _detect(path)
+    result = sv.score(outline, truth)
+    assert result.documents_ok and result.chapters_ok, result.problems
+    assert result.risks == 21
+    assert (result.found, result.right_page, result.right_judgement, result.titles) == (result.risks,) * 4, (
+        result.line(), result.problems,
+    )
+    assert result.sections_found == result.sections, result.problems
+    assert result.items_right == result.items, result.problems
+    report = next(d for d in outline.documents if d.form)
+    expected = next(d for d in truth if d.form)
+    judged_sections = [(n.number, n.file, n.judgement) for n in expected.nodes if n.kind == "section" and n.judgement]
+    assert judged_sections and all(
+        any(h.kind == "section" and (h.number, h.file, h.judgement) == want for h in report.nodes)
+        for want in judged_sections
+    ), [(n.number, n.judgement) for n in report.nodes if n.kind == "section"]
+
+
+def test_judgement_on_the_first_line_of_a_label_wrapped_after_juu(tmp_path: Path) -> None:
+    """The packet of issue 15: 「リスクへの対策は十」 / 「分か」 with 「[ 特に力を入れている ]」 on the first line and the
+    choices listed below it: every judgement is read."""
+    style = sv.Style("issue15", label_chars=9, vx=130.0, cx=330.0, value_at="first", choices_below=True, seed=15)
+    path = tmp_path / "issue15.pdf"
+    truth = sv.build_style(style, path)
+    with pymupdf.open(str(path)) as doc:
+        text = "".join(page.get_text() for page in doc)
+    assert "リスクへの対策は十\n" in text and "分か" in text
+    result = sv.score(_detect(path), truth)
+    assert result.right_judgement == result.risks == 21, (result.line(), result.problems)
