@@ -144,3 +144,299 @@ def test_contrast_ratio_matches_wcag() -> None:
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
     assert contrast_ratio("#7a7a7a", "#ffffff") < 4.5  # the old grey of excluded comments
+
+
+# ---------------------------------------------------------------- rendered contrast of secondary text
+def rendered_contrast(widget: Any) -> float:
+    """Contrast between a widget's background (its commonest pixel) and its most contrasting text pixel."""
+    from collections import Counter
+
+    from PySide6.QtGui import QColor
+
+    from ui.theme import contrast_ratio
+
+    image = widget.grab().toImage()
+    pixels = Counter(image.pixel(x, y) for y in range(image.height()) for x in range(image.width()))
+    background = QColor.fromRgb(pixels.most_common(1)[0][0])
+    assert len(pixels) > 2, "nothing drawn"
+    return max(contrast_ratio(QColor.fromRgb(value), background) for value in pixels)
+
+
+def type_japanese(widget: Any, text: str) -> None:
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+# ---------------------------------------------------------------- comment editor
+def test_comment_editor_category_is_a_fixed_choice(qtbot: Any) -> None:
+    from ui.dialogs.comment_editor import CommentEditor
+
+    categories = ["質問", "意見", "要修正", "確認のみ"]
+    editor = CommentEditor(categories=categories, category="意見", quote="個人番号を取り扱う", location="Ⅲ 2. リスク1")
+    qtbot.addWidget(editor)
+    combo = editor.category_combo
+    assert not combo.isEditable() and combo.lineEdit() is None
+    assert [combo.itemData(i) for i in range(combo.count())] == categories
+    combo.setFocus()
+    type_japanese(combo, "緊急")  # the typo of the report
+    assert editor.category() == "意見"
+    assert combo.count() == len(categories)
+    combo.setCurrentIndex(2)
+    assert editor.category() == "要修正"
+
+
+def test_comment_editor_keeps_an_existing_unlisted_category(qtbot: Any) -> None:
+    from ui.dialogs.comment_editor import CommentEditor
+
+    editor = CommentEditor(categories=["質問", "意見"], category="要確認（旧）")
+    qtbot.addWidget(editor)
+    assert editor.category() == "要確認（旧）"
+
+
+def test_comment_editor_heading_and_quote_are_readable(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from ui.dialogs.comment_editor import CommentEditor
+    from ui.theme import MIN_CONTRAST
+
+    editor = CommentEditor(categories=["質問"], quote="特定個人情報ファイルを取り扱う事務において",
+                           location="住民基本台帳に関する事務 全項目評価書 Ⅲ 2. リスク1（資料129頁）")
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    for name in ("commentEditorLocation", "commentEditorQuote"):
+        label = editor.findChild(QLabel, name)
+        assert label is not None
+        assert rendered_contrast(label) >= MIN_CONTRAST, name
+
+
+# ---------------------------------------------------------------- comments panel
+def _panel_annotations() -> list[Any]:
+    """The same three comments (same ids) on every call."""
+    if not _PANEL_ANNOTATIONS:
+        _PANEL_ANNOTATIONS.extend(_make_panel_annotations())
+    return list(_PANEL_ANNOTATIONS)
+
+
+_PANEL_ANNOTATIONS: list[Any] = []
+
+
+def _make_panel_annotations() -> list[Any]:
+    from test_comments_panel import ann
+
+    return [
+        ann(1, 130, "入手の根拠は？"),
+        ann(2, 110, "郵送の扱い", category="意見", status="対応済み"),
+        ann(3, 70, "消去の記録", category="要修正", author="委員B", origin="imported", excluded=True),
+    ]
+
+
+@pytest.fixture
+def panel(qtbot: Any) -> Any:
+    from test_comments_panel import outline
+
+    from ui.panels.comments import CommentsPanel
+
+    p = CommentsPanel()
+    p.resize(360, 800)
+    qtbot.addWidget(p)
+    p.set_outline(outline())
+    p.set_annotations(_panel_annotations())
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def click_comment(qtbot: Any, panel: Any, ident: str) -> None:
+    from PySide6.QtCore import Qt
+
+    item = panel.item_for(ident)
+    panel.tree.scrollToItem(item)
+    rect = panel.tree.visualItemRect(item)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_switching_comments_saves_the_unsaved_edit_first(qtbot: Any, panel: Any) -> None:
+    first, second, _third = _panel_annotations()
+    with qtbot.waitSignal(panel.annotation_activated):
+        click_comment(qtbot, panel, first.id)
+    panel.text_edit.selectAll()
+    type_japanese(panel.text_edit, "入手の法令上の根拠を示してください。")
+    saved: list[tuple[Any, Any]] = []
+    panel.edit_requested.connect(lambda old, new: saved.append((old, new)))
+    with qtbot.waitSignal(panel.annotation_activated) as activated:
+        click_comment(qtbot, panel, second.id)
+    assert activated.args == [second.id]
+    assert len(saved) == 1
+    old, new = saved[0]
+    assert old.id == new.id == first.id and new.text == "入手の法令上の根拠を示してください。"
+    assert panel.selected_id() == second.id and panel.text_edit.toPlainText() == "郵送の扱い"
+    # Coming back without changes saves nothing.
+    with qtbot.waitSignal(panel.annotation_activated):
+        click_comment(qtbot, panel, first.id)
+    assert len(saved) == 1
+
+
+def test_selecting_on_the_page_saves_the_unsaved_edit_first(qtbot: Any, panel: Any) -> None:
+    first, second, _third = _panel_annotations()
+    panel.select_annotation(first.id)
+    panel.status_edit.setCurrentIndex(panel.status_edit.findData("対応済み"))
+    with qtbot.waitSignal(panel.edit_requested) as edited:
+        panel.select_annotation(second.id)
+    assert edited.args[1].id == first.id and edited.args[1].status == "対応済み"
+
+
+def test_commit_pending_edit_for_the_window_close(qtbot: Any, panel: Any) -> None:
+    first, _second, _third = _panel_annotations()
+    assert panel.commit_pending_edit() is False  # nothing selected
+    panel.select_annotation(first.id)
+    assert panel.commit_pending_edit() is False  # nothing changed
+    panel.text_edit.setPlainText("閉じる前の編集")
+    assert panel.has_pending_edit()
+    with qtbot.waitSignal(panel.edit_requested) as edited:
+        assert panel.commit_pending_edit() is True
+    assert edited.args[0] == first and edited.args[1].text == "閉じる前の編集"
+
+
+def test_an_unrelated_reload_keeps_what_is_being_typed(panel: Any) -> None:
+    annotations = _panel_annotations()
+    panel.select_annotation(annotations[0].id)
+    panel.text_edit.setPlainText("書きかけ")
+    changed_other = [annotations[0], annotations[1].edited(status="未処理"), annotations[2]]
+    panel.set_annotations(changed_other)
+    assert panel.text_edit.toPlainText() == "書きかけ"
+    # The stored comment itself changed (e.g. undo): the edit area shows the stored one.
+    panel.set_annotations([annotations[0].edited(text="元に戻した本文"), *annotations[1:]])
+    assert panel.text_edit.toPlainText() == "元に戻した本文"
+
+
+def test_edit_area_category_is_a_fixed_choice(panel: Any) -> None:
+    first = _panel_annotations()[0]
+    panel.select_annotation(first.id)
+    assert not panel.category_edit.isEditable()
+    panel.category_edit.setFocus()
+    type_japanese(panel.category_edit, "緊急")
+    assert panel.edited_annotation() is None
+
+
+def test_quote_and_excluded_comments_are_readable(qtbot: Any, panel: Any) -> None:
+    from PySide6.QtGui import QColor
+
+    from ui.theme import MIN_CONTRAST, contrast_ratio
+
+    first, _second, third = _panel_annotations()
+    panel.select_annotation(first.id)
+    assert panel.quote_label.text() == "「引用」"
+    assert rendered_contrast(panel.quote_label) >= MIN_CONTRAST
+    excluded = panel.item_for(third.id)
+    background = panel.tree.palette().color(panel.tree.viewport().backgroundRole())
+    foreground = excluded.foreground(0).color()
+    assert contrast_ratio(QColor(foreground), background) >= MIN_CONTRAST
+
+
+def test_large_text_keeps_every_filter_box_in_the_panel(qapp: Any, qtbot: Any) -> None:
+    from test_comments_panel import outline
+
+    from ui import theme
+    from ui.panels.comments import CommentsPanel
+
+    dock_width = 360
+    original = qapp.font()
+    try:
+        theme.apply_font(qapp, "xlarge")
+        panel = CommentsPanel()
+        qtbot.addWidget(panel)
+        panel.set_outline(outline())
+        panel.set_annotations(_panel_annotations())
+        assert panel.minimumSizeHint().width() <= dock_width
+        panel.resize(dock_width, 800)
+        panel.show()
+        qtbot.waitExposed(panel)
+        assert panel.width() == dock_width
+        for box in (panel.search_edit, panel.group_combo, panel.category_filter, panel.status_filter,
+                    panel.author_filter):
+            top_left = box.mapTo(panel, box.rect().topLeft())
+            assert box.isVisible()
+            assert top_left.x() >= 0 and top_left.x() + box.width() <= dock_width, box
+            assert box.width() >= box.fontMetrics().horizontalAdvance("すべての委員"), box
+    finally:
+        qapp.setFont(original)
+
+
+def _english_words_translator(tmp_path: Path) -> Any:
+    """A catalog of the display words built from the project's English glossary (as the build script does)."""
+    import subprocess
+    import sys
+    from xml.sax.saxutils import escape
+
+    from PySide6.QtCore import QTranslator
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import build_translations
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    from ui.display_words import CONTEXT, _translated_words
+
+    messages = "".join(
+        f"<message><source>{escape(word)}</source><translation>{escape(build_translations.EN[word])}</translation>"
+        f"</message>" for word in _translated_words())
+    ts = tmp_path / "words_en.ts"
+    ts.write_text(f'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="en">'
+                  f"<context><name>{CONTEXT}</name>{messages}</context></TS>", encoding="utf-8")
+    qm = tmp_path / "words_en.qm"
+    lrelease = Path(sys.executable).parent / "pyside6-lrelease"
+    subprocess.run([str(lrelease), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    return translator
+
+
+def test_statuses_and_categories_are_shown_in_english(qapp: Any, qtbot: Any, tmp_path: Path) -> None:
+    from test_comments_panel import outline
+
+    from ui.panels.comments import CommentsPanel
+
+    translator = _english_words_translator(tmp_path)
+    qapp.installTranslator(translator)
+    try:
+        panel = CommentsPanel()
+        qtbot.addWidget(panel)
+        panel.set_outline(outline())
+        first, second, third = _panel_annotations()
+        panel.set_annotations([first, second, third])
+        statuses = [panel.status_filter.itemText(i) for i in range(1, panel.status_filter.count())]
+        assert statuses == ["Open", "Done"]
+        assert [panel.status_filter.itemData(i) for i in range(1, 3)] == ["未処理", "対応済み"]
+        categories = [panel.category_filter.itemText(i) for i in range(1, panel.category_filter.count())]
+        assert categories == ["Question", "Opinion", "Needs correction", "Checked only"]
+        assert panel.item_for(second.id).text(0).startswith("［Opinion］")
+        assert "Done" in panel.item_for(second.id).text(0)
+        panel.select_annotation(first.id)
+        assert panel.category_edit.currentText() == "Question"
+        assert panel.status_edit.currentText() == "Open"
+        panel.category_edit.setCurrentIndex(panel.category_edit.findData("要修正"))
+        panel.status_edit.setCurrentIndex(panel.status_edit.findData("対応済み"))
+        with qtbot.waitSignal(panel.edit_requested) as edited:
+            panel.save_button.click()
+        assert edited.args[1].category == "要修正" and edited.args[1].status == "対応済み"  # stored Japanese
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_every_display_word_has_an_english_translation() -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import build_translations
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    from ui.display_words import _translated_words
+
+    for word in _translated_words():
+        assert build_translations.EN.get(word), word

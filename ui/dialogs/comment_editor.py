@@ -1,7 +1,8 @@
 """The small editor that opens after a highlight, area or note gesture: category, comment, OK/Cancel.
 
-Ctrl+Enter saves. The category list is editable: a category typed here that is not in the list is kept and
-offered next time (the caller stores the list).
+Ctrl+Enter saves. The category is a fixed choice of the configured categories: a typo (「緊急」) can never
+become a new category silently; new categories are added in the settings. The heading and the quoted passage use
+the theme's readable secondary colour.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.annotations import DEFAULT_CATEGORIES, category_color
+from ui.display_words import category_label
+from ui.theme import style_secondary_text
 
 QUOTE_PREVIEW = 120
 
@@ -35,8 +38,8 @@ class CommentEditor(QDialog):
     """Asks for the category and text of a new (or existing) comment.
 
     Args:
-        categories: the categories to offer (the user may type a new one).
-        category: the preselected category.
+        categories: the categories to offer (a fixed list).
+        category: the preselected category (an existing comment's category is kept even if no longer configured).
         text: the initial comment text.
         quote: the quoted passage, shown read-only for orientation (may be empty).
         location: where the comment falls, e.g. 「住民基本台帳に関する事務 全項目評価書 Ⅲ 7. リスク1（資料129頁）」.
@@ -62,7 +65,7 @@ class CommentEditor(QDialog):
             where = QLabel(location)
             where.setWordWrap(True)
             where.setObjectName("commentEditorLocation")
-            where.setStyleSheet("color: palette(mid);")
+            style_secondary_text(where)
             layout.addWidget(where)
         if quote:
             shown = quote if len(quote) <= QUOTE_PREVIEW else quote[:QUOTE_PREVIEW] + "…"
@@ -70,18 +73,19 @@ class CommentEditor(QDialog):
             quote_label.setWordWrap(True)
             quote_label.setObjectName("commentEditorQuote")
             quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            style_secondary_text(quote_label)
             layout.addWidget(quote_label)
 
         form = QFormLayout()
         self.category_combo = QComboBox()
-        self.category_combo.setEditable(True)
-        self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.category_combo.setObjectName("commentEditorCategory")
+        self.category_combo.setEditable(False)
         for name in categories or list(DEFAULT_CATEGORIES):
-            self.category_combo.addItem(color_icon(name), name)
+            self.category_combo.addItem(color_icon(name), category_label(name), name)
         if category:
-            index = self.category_combo.findText(category)
+            index = self.category_combo.findData(category)
             if index < 0:
-                self.category_combo.addItem(color_icon(category), category)
+                self.category_combo.addItem(color_icon(category), category_label(category), category)
                 index = self.category_combo.count() - 1
             self.category_combo.setCurrentIndex(index)
         form.addRow(self.tr("区分"), self.category_combo)
@@ -115,7 +119,9 @@ class CommentEditor(QDialog):
         return super().eventFilter(watched, event)
 
     def category(self) -> str:
-        return self.category_combo.currentText().strip() or DEFAULT_CATEGORIES[0]
+        """The chosen category's stored (Japanese) name."""
+        chosen = self.category_combo.currentData()
+        return str(chosen) if chosen else DEFAULT_CATEGORIES[0]
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()

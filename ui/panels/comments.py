@@ -9,6 +9,11 @@ Signals:
     edit_requested(object, object): (old, new) ``Annotation`` — save an edit made in the edit area or menu.
     delete_requested(str): delete the comment with this id.
     review_mark_requested(str, bool, object): (node_key, reviewed, view or None) for the current section.
+
+Unsaved edits in the edit area are never dropped silently: choosing another comment (in the list or on the page)
+saves them first through ``edit_requested``, and the window calls :meth:`CommentsPanel.commit_pending_edit` before
+it closes. Statuses and the default categories are shown in the UI language (:mod:`ui.display_words`); the
+values stored and requested stay Japanese.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,6 +46,8 @@ from PySide6.QtWidgets import (
 from reviewer.annotations import DEFAULT_CATEGORIES, STATUSES, Annotation
 from reviewer.structure.model import Location, Node, Outline
 from ui.dialogs.comment_editor import color_icon
+from ui.display_words import category_label, status_label
+from ui.theme import secondary_text_color, style_secondary_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -154,9 +161,11 @@ class CommentsPanel(QWidget):
         header_layout.addWidget(self.progress_label)
         layout.addWidget(header)
 
-        # Grouping and filters.
-        filters = QFormLayout()
+        # Grouping and filters, two to a row so that large text never pushes a box out of the dock.
+        filters = QGridLayout()
         filters.setContentsMargins(0, 0, 0, 0)
+        filters.setHorizontalSpacing(4)
+        filters.setVerticalSpacing(4)
         self.group_combo = QComboBox()
         self.group_combo.addItem(self.tr("評価書・項目ごと"), "structure")
         self.group_combo.addItem(self.tr("ページ順"), "page")
@@ -165,25 +174,28 @@ class CommentsPanel(QWidget):
         self.search_edit.setPlaceholderText(self.tr("コメントを絞り込み"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._rebuild)
-        row1 = QHBoxLayout()
-        row1.addWidget(self.group_combo)
-        row1.addWidget(self.search_edit, 1)
-        filters.addRow(row1)
         self.category_filter = QComboBox()
         self.status_filter = QComboBox()
         self.status_filter.addItem(self.tr("すべての状態"), None)
         for status in STATUSES:
-            self.status_filter.addItem(self.tr(status), status)
+            self.status_filter.addItem(status_label(status), status)
         self.author_filter = QComboBox()
         self._fill_filter(self.category_filter, self.tr("すべての区分"), self._categories)
         self._fill_filter(self.author_filter, self.tr("すべての委員"), [])
         for combo in (self.category_filter, self.status_filter, self.author_filter):
             combo.currentIndexChanged.connect(self._rebuild)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.category_filter)
-        row2.addWidget(self.status_filter)
-        row2.addWidget(self.author_filter)
-        filters.addRow(row2)
+        self.search_edit.setMinimumWidth(0)
+        for combo in (self.group_combo, self.category_filter, self.status_filter, self.author_filter):
+            # Shrink to the dock rather than widen it; the full words stay in the drop-down.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        filters.addWidget(self.search_edit, 0, 0, 1, 2)
+        filters.addWidget(self.group_combo, 1, 0)
+        filters.addWidget(self.category_filter, 1, 1)
+        filters.addWidget(self.status_filter, 2, 0)
+        filters.addWidget(self.author_filter, 2, 1)
+        filters.setColumnStretch(0, 1)
+        filters.setColumnStretch(1, 1)
         layout.addLayout(filters)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -216,15 +228,16 @@ class CommentsPanel(QWidget):
         edit_layout.addWidget(self.meta_label)
         self.quote_label = QLabel("")
         self.quote_label.setWordWrap(True)
-        self.quote_label.setStyleSheet("color: palette(dark);")
+        self.quote_label.setObjectName("commentQuote")
+        style_secondary_text(self.quote_label)
         edit_layout.addWidget(self.quote_label)
         fields = QHBoxLayout()
         self.category_edit = QComboBox()
-        self.category_edit.setEditable(True)
-        self.category_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.category_edit.setObjectName("commentCategoryEdit")
+        self.category_edit.setEditable(False)  # a typo must not become a new category
         self.status_edit = QComboBox()
         for status in STATUSES:
-            self.status_edit.addItem(self.tr(status), status)
+            self.status_edit.addItem(status_label(status), status)
         fields.addWidget(self.category_edit, 1)
         fields.addWidget(self.status_edit, 1)
         edit_layout.addLayout(fields)
@@ -278,6 +291,13 @@ class CommentsPanel(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        # The secondary colour is computed from the palette: follow a switch to or from high contrast.
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            style_secondary_text(self.quote_label)
+            self._rebuild()
+        super().changeEvent(event)
+
     # ---------------------------------------------------------------- data in
     def set_outline(self, outline: Outline | None) -> None:
         self._outline = outline
@@ -288,12 +308,17 @@ class CommentsPanel(QWidget):
         self._refresh_filter_choices()
 
     def set_annotations(self, annotations: list[Annotation]) -> None:
+        shown_before = self._by_id.get(self._selected_id or "")
+        typing = shown_before is not None and self.edited_annotation() is not None
         self._annotations = sorted(annotations, key=lambda a: (a.page, a.top, a.created))
         self._by_id = {a.id: a for a in self._annotations}
         self._refresh_filter_choices()
         self._rebuild()
         if self._selected_id in self._by_id:
-            self._show_editor(self._by_id[self._selected_id])
+            stored = self._by_id[self._selected_id]
+            # An unrelated change (another comment, a review mark) must not wipe what the member is typing.
+            if not (typing and stored == shown_before):
+                self._show_editor(stored)
         else:
             self._selected_id = None
             self._show_editor(None)
@@ -365,7 +390,12 @@ class CommentsPanel(QWidget):
         return self._selected_id
 
     def select_annotation(self, annotation_id: str | None) -> None:
-        """Select (without emitting ``annotation_activated``) the comment, e.g. after a click on the page."""
+        """Select (without emitting ``annotation_activated``) the comment, e.g. after a click on the page.
+
+        Unsaved edits of the comment selected before are saved first.
+        """
+        if annotation_id != self._selected_id:
+            self.commit_pending_edit()
         self._selected_id = annotation_id
         item = self.item_for(annotation_id) if annotation_id else None
         self.tree.blockSignals(True)
@@ -378,14 +408,15 @@ class CommentsPanel(QWidget):
         self._show_editor(self._by_id.get(annotation_id) if annotation_id else None)
 
     # ---------------------------------------------------------------- building the tree
-    def _fill_filter(self, combo: QComboBox, all_label: str, values: list[str]) -> None:
+    def _fill_filter(self, combo: QComboBox, all_label: str, values: list[str],
+                     label: Callable[[str], str] = str) -> None:
         current = combo.currentData()
         combo.blockSignals(True)
         try:
             combo.clear()
             combo.addItem(all_label, None)
             for value in values:
-                combo.addItem(value, value)
+                combo.addItem(label(value), value)
             combo.setCurrentIndex(max(combo.findData(current), 0))
         finally:
             combo.blockSignals(False)
@@ -393,15 +424,15 @@ class CommentsPanel(QWidget):
     def _refresh_filter_choices(self) -> None:
         categories = list(dict.fromkeys([*self._categories, *(a.category for a in self._annotations)]))
         authors = sorted({a.author for a in self._annotations if a.author})
-        self._fill_filter(self.category_filter, self.tr("すべての区分"), categories)
+        self._fill_filter(self.category_filter, self.tr("すべての区分"), categories, category_label)
         self._fill_filter(self.author_filter, self.tr("すべての委員"), authors)
-        current = self.category_edit.currentText()
+        current = self.category_edit.currentData()
         self.category_edit.blockSignals(True)
         try:
             self.category_edit.clear()
             for name in categories:
-                self.category_edit.addItem(color_icon(name), name)
-            self.category_edit.setCurrentText(current)
+                self.category_edit.addItem(color_icon(name), category_label(name), name)
+            self.category_edit.setCurrentIndex(max(self.category_edit.findData(current), 0))
         finally:
             self.category_edit.blockSignals(False)
 
@@ -428,11 +459,12 @@ class CommentsPanel(QWidget):
         return True
 
     def _comment_text(self, annotation: Annotation) -> str:
-        head = [f"［{annotation.category}］", self.tr("資料{label}頁").format(label=annotation.page_label)]
+        head = [f"［{category_label(annotation.category)}］",
+                self.tr("資料{label}頁").format(label=annotation.page_label)]
         if annotation.author:
             head.append(annotation.author)
         if annotation.status != STATUSES[0]:
-            head.append(self.tr(annotation.status))
+            head.append(status_label(annotation.status))
         if annotation.excluded:
             head.append(self.tr("（意見一覧から除外）"))
         body = (annotation.sheet_text or annotation.text).strip() or self.tr("（本文なし）")
@@ -495,7 +527,7 @@ class CommentsPanel(QWidget):
                     font = QFont(item.font(0))
                     font.setItalic(True)
                     item.setFont(0, font)
-                    item.setForeground(0, QBrush(QColor("#7a7a7a")))
+                    item.setForeground(0, QBrush(secondary_text_color()))
                 if parent is None:
                     self.tree.addTopLevelItem(item)
                 else:
@@ -549,7 +581,10 @@ class CommentsPanel(QWidget):
         origin = self.tr("取り込み") if annotation.origin == "imported" else self.tr("自分")
         self.meta_label.setText(f"{meta}\n{author}・{origin}・{annotation.modified[:16].replace('T', ' ')}")
         self.quote_label.setText(f"「{annotation.quote}」" if annotation.quote else "")
-        self.category_edit.setCurrentText(annotation.category)
+        if self.category_edit.findData(annotation.category) < 0:  # a category no longer configured stays as is
+            self.category_edit.addItem(color_icon(annotation.category), category_label(annotation.category),
+                                       annotation.category)
+        self.category_edit.setCurrentIndex(self.category_edit.findData(annotation.category))
         self.status_edit.setCurrentIndex(max(self.status_edit.findData(annotation.status), 0))
         self.text_edit.setPlainText(annotation.text)
         if annotation.answer:
@@ -583,7 +618,7 @@ class CommentsPanel(QWidget):
             return None
         sheet_text = self.sheet_text_edit.toPlainText().strip() or None
         changes = {
-            "category": self.category_edit.currentText().strip() or old.category,
+            "category": str(self.category_edit.currentData() or old.category),
             "status": str(self.status_edit.currentData()),
             "text": self.text_edit.toPlainText().strip(),
             "excluded": self.exclude_check.isChecked(),
@@ -602,6 +637,33 @@ class CommentsPanel(QWidget):
         self.edit_requested.emit(old, new)
         return True
 
+    def has_pending_edit(self) -> bool:
+        """Whether the edit area holds changes not yet saved."""
+        return self.editor.isEnabled() and self.edited_annotation() is not None
+
+    def commit_pending_edit(self) -> bool:
+        """Save the edit area's unsaved changes (the window calls this before it closes).
+
+        Returns True when an edit was saved (``edit_requested`` emitted), False when there was nothing to save.
+        """
+        if not self.has_pending_edit():
+            return False
+        return self.save_edit()
+
+    def _switch_to(self, ident: str) -> None:
+        """Make ``ident`` the selected comment, saving the previous one's unsaved edits first."""
+        if ident != self._selected_id and self.commit_pending_edit():
+            # Saving may have rebuilt the tree: point its current item at the new choice again.
+            chosen = self.item_for(ident)
+            if chosen is not None:
+                self.tree.blockSignals(True)
+                try:
+                    self.tree.setCurrentItem(chosen)
+                finally:
+                    self.tree.blockSignals(False)
+        self._selected_id = ident
+        self._show_editor(self._by_id.get(ident))
+
     # ---------------------------------------------------------------- interaction
     def _on_item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         if self._just_activated:  # the press already made it current and jumped
@@ -609,8 +671,7 @@ class CommentsPanel(QWidget):
             return
         if item.data(0, KIND_ROLE) == "comment":
             ident = str(item.data(0, ID_ROLE))
-            self._selected_id = ident
-            self._show_editor(self._by_id.get(ident))
+            self._switch_to(ident)
             self.annotation_activated.emit(ident)
 
     def _on_current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
@@ -618,8 +679,7 @@ class CommentsPanel(QWidget):
         if current is not None and current.data(0, KIND_ROLE) == "comment":
             ident = str(current.data(0, ID_ROLE))
             if ident != self._selected_id:
-                self._selected_id = ident
-                self._show_editor(self._by_id.get(ident))
+                self._switch_to(ident)
                 self._just_activated = True
                 self.annotation_activated.emit(ident)
 
