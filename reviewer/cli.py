@@ -134,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def subcommand_names() -> tuple[str, ...]:
+    """The headless subcommands as the parser knows them, so a subparser added to :func:`build_parser` is
+    routed by ``ui.app`` at once (``SUBCOMMANDS`` is the list as shipped)."""
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return tuple(action.choices)
+    return SUBCOMMANDS
+
+
+def usage() -> str:
+    """The one-line usage with a pointer to ``--help``."""
+    commands = "|".join(subcommand_names())
+    return (f"usage: {APP_ID} [FILE.pdf] [--profile DIR]\n"
+            f"       {APP_ID} {{{commands}}} ...\n"
+            f"{APP_ID} --help で使い方を表示します (see --help).\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

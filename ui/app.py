@@ -11,9 +11,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     headless = False
     if args and not _surely_gui(args[0]):
-        from reviewer.cli import SUBCOMMANDS
+        from reviewer.cli import subcommand_names
 
-        headless = args[0] in SUBCOMMANDS or args[0] in ("-h", "--help", "--version", "--self-test")
+        headless = args[0] in subcommand_names() or args[0] in ("-h", "--help", "--version", "--self-test")
     if headless:
         if args[0] in ("--self-test", "self-test"):
             # The frozen build's self-test also checks that Qt, its plugins and the font are bundled.
@@ -27,6 +27,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from reviewer.cli import main as cli_main
 
         return cli_main(args)
+    # Mistakes and a missing display are answered in one line before Qt is imported (Qt would abort).
+    from reviewer.launch import USAGE_EXIT, display_problem, gui_args_problem
+
+    problem = gui_args_problem(args)
+    if problem is not None:
+        from reviewer.cli import usage
+
+        sys.stderr.write(f"pia-reviewer: {problem}\n{usage()}")
+        return USAGE_EXIT
+    problem = display_problem()
+    if problem is not None:
+        sys.stderr.write(f"pia-reviewer: {problem}\n")
+        return USAGE_EXIT
     from ui.gui import run_gui
 
     return run_gui(args)
