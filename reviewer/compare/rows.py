@@ -1,0 +1,426 @@
+"""A report as form rows: each row's label (the form's label column) and its content, under its structure node.
+
+Rows are rebuilt from the page's words, placed on visual lines by their vertical centre: a row ends where the vertical gap
+between two lines is wider than a line's leading (cell padding and border). Inside a row the text is read column
+by column (label column first), so a vertically centred label or a cell that wraps differently does not change
+the row's text. Footers and page stamps are left out; a row cut by a page break continues on the next page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pymupdf
+
+from reviewer.structure.model import KIND_DEPTH, Document, Node, Outline
+from reviewer.text import normalize
+
+log = logging.getLogger("reviewer.compare")
+
+_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
+ROWS_VERSION = 1
+# Below this share of the page height are footers and packet stamps, not the form.
+FOOTER_FROM = 0.935
+# A vertical gap wider than this share of the type size separates two rows (cell padding + border).
+ROW_GAP = 0.75
+
+
+@dataclass(slots=True)
+class Piece:
+    """One line of one cell: its text as printed and its box on the page."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    label: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NodePath:
+    """Where a row sits in the form: chapter (or annex), file, section, risk or item."""
+
+    chapter: str = ""
+    file: str | None = None
+    section: str | None = None
+    leaf_kind: str | None = None  # "risk" | "item"
+    leaf: str | None = None
+
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.chapter, self.file or "", self.section or "", self.leaf_kind or "", self.leaf or "")
+
+    def item_label(self) -> str:
+        """The 項目 as the comment sheet writes it, e.g. 「Ⅲ 7. リスク1」."""
+        parts = [self.chapter]
+        if self.section:
+            parts.append(f"{self.section}.")
+        if self.leaf:
+            parts.append(f"リスク{self.leaf}" if self.leaf_kind == "risk" else self.leaf)
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(slots=True)
+class FormRow:
+    """A row of the form with its label and content, in reading order."""
+
+    path: NodePath
+    pieces: list[Piece] = field(default_factory=list)
+    heading: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.pieces[0].page if self.pieces else 0
+
+    @property
+    def y(self) -> float:
+        return self.pieces[0].y0 if self.pieces else 0.0
+
+    @property
+    def label(self) -> str:
+        return "".join(p.text for p in self.pieces if p.label)
+
+    @property
+    def content(self) -> str:
+        return "\n".join(p.text for p in self.pieces if not p.label)
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass(slots=True)
+class ReportRows:
+    """The rows of one document of a packet, with the nodes they fall under."""
+
+    document: Document
+    rows: list[FormRow]
+
+
+def _column_order(cells: list[Piece], left: float, boundary: float | None) -> list[Piece]:
+    """The cells of one row read column by column: columns start at the label column, the content column and
+    wherever two or more lines of the row start at the same x."""
+    counts = Counter(round(c.x0) for c in cells)
+    starts = sorted({left, *(x for x, n in counts.items() if n >= 2), *([boundary] if boundary else [])})
+
+    def column(piece: Piece) -> float:
+        best = starts[0]
+        for start in starts:
+            if start <= piece.x0 + 2.0:
+                best = start
+        return best
+
+    return sorted(cells, key=lambda c: (column(c), c.page, c.y0, c.x0))
+
+
+@dataclass(slots=True)
+class _Run:
+    """Words of one visual line that sit together (no wide gap): one table cell's line of text."""
+
+    words: list[tuple[float, float, str]]  # (x0, x1, text)
+    y0: float
+    y1: float
+
+    @property
+    def x0(self) -> float:
+        return self.words[0][0]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1][1]
+
+    def text(self) -> str:
+        out = self.words[0][2]
+        for (_, x1, _), (x0, _, text) in zip(self.words, self.words[1:], strict=False):
+            out += (" " if x0 - x1 > (self.y1 - self.y0) * 0.12 else "") + text
+        return out
+
+
+@dataclass(slots=True)
+class _Line:
+    runs: list[_Run]
+    y0: float
+    y1: float
+
+    @property
+    def size(self) -> float:
+        return self.y1 - self.y0
+
+
+def _page_lines(page: Any, limit: float) -> list[_Line]:
+    """The page's words on visual lines (by vertical centre), cut into runs at wide gaps; fake-bold copies and
+    text below ``limit`` (footers, stamps) left out."""
+    words: list[tuple[float, float, float, float, str]] = []
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=_TEXT_FLAGS, sort=False):
+        height = y1 - y0
+        if not text or height <= 0 or x1 <= x0 or y0 >= limit:
+            continue
+        if height > 3 * (x1 - x0) and len(text) > 2:  # vertical text: not part of the form grid
+            continue
+        near = seen.setdefault(text, [])
+        if any(abs(a - x0) <= height * 0.7 and abs(b - y0) <= height * 0.35 for a, b in near):
+            continue  # drawn twice: fake bold
+        near.append((x0, y0))
+        words.append((float(x0), float(y0), float(x1), float(y1), text))
+    words.sort(key=lambda w: ((w[1] + w[3]) / 2, w[0]))
+    groups: list[list[tuple[float, float, float, float, str]]] = []
+    centre = 0.0
+    for word in words:
+        yc = (word[1] + word[3]) / 2
+        if groups and abs(yc - centre) <= max(1.5, min(word[3] - word[1], groups[-1][0][3] - groups[-1][0][1]) * 0.4):
+            groups[-1].append(word)
+            centre = sum((w[1] + w[3]) / 2 for w in groups[-1]) / len(groups[-1])
+            continue
+        groups.append([word])
+        centre = yc
+    lines: list[_Line] = []
+    for group in groups:
+        group.sort(key=lambda w: w[0])
+        runs: list[_Run] = []
+        for x0, y0, x1, y1, text in group:
+            size = y1 - y0
+            if runs and x0 - runs[-1].x1 <= size * 1.2:
+                run = runs[-1]
+                run.words.append((x0, x1, text))
+                run.y0, run.y1 = min(run.y0, y0), max(run.y1, y1)
+            else:
+                runs.append(_Run([(x0, x1, text)], y0, y1))
+        lines.append(_Line(runs, min(r.y0 for r in runs), max(r.y1 for r in runs)))
+    lines.sort(key=lambda ln: (ln.y0, ln.runs[0].x0))
+    return lines
+
+
+def _boundary(lines: list[_Line], left: float) -> float | None:
+    """Where the content column starts: the most common x of a line's second run when its first is at the
+    left edge (the label column's right border)."""
+    counts: Counter[int] = Counter()
+    for line in lines:
+        if len(line.runs) >= 2 and line.runs[0].x0 <= left + 6.0:
+            counts[round(line.runs[1].x0)] += 1
+    if not counts:
+        return None
+    value, hits = counts.most_common(1)[0]
+    return float(value) if hits >= 3 else None
+
+
+def _paths(document: Document) -> list[tuple[tuple[int, float], NodePath, Node]]:
+    """Each node of the document with the path of everything after it (until the next node)."""
+    chapter: Node | None = None
+    section: Node | None = None
+    out: list[tuple[tuple[int, float], NodePath, Node]] = []
+    for node in document.nodes:
+        depth = KIND_DEPTH.get(node.kind, 2)
+        if depth == 0:
+            chapter, section = node, None
+            path = NodePath(node.number, node.file)
+        elif depth == 1:
+            section = node
+            path = NodePath(chapter.number if chapter else "", node.file or (chapter.file if chapter else None),
+                            node.number)
+        else:
+            path = NodePath(chapter.number if chapter else "",
+                            node.file or (section.file if section else None) or (chapter.file if chapter else None),
+                            section.number if section else None, node.kind, node.number)
+        out.append(((node.page, node.y), path, node))
+    return out
+
+
+def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None) -> list[ReportRows]:
+    """The rows of the packet's reports (``documents``: indexes into ``outline.documents``; default every report).
+
+    ``doc`` is the PyMuPDF document; call from the thread that owns it.
+    """
+    wanted = documents if documents is not None else [
+        i for i, d in enumerate(outline.documents) if d.is_report]
+    result: list[ReportRows] = []
+    for index in wanted:
+        document = outline.documents[index]
+        result.append(ReportRows(document, _document_rows(doc, document)))
+    return result
+
+
+def _document_rows(doc: Any, document: Document) -> list[FormRow]:
+    pages: list[tuple[int, list[_Line]]] = []
+    all_lines: list[_Line] = []
+    for page in range(document.start_page, document.end_page + 1):
+        try:
+            pdf_page = doc[page]
+            lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM)
+        except Exception:  # an unreadable page has no rows rather than failing the comparison
+            log.warning("could not read page %d for comparison", page, exc_info=True)
+            lines = []
+        pages.append((page, lines))
+        all_lines.extend(lines)
+    if not all_lines:
+        return []
+    xs = sorted(ln.runs[0].x0 for ln in all_lines)
+    left = xs[len(xs) // 20]  # the label column's left edge, robust to a few stray lines further left
+    boundary = _boundary(all_lines, left)
+    paths = _paths(document)
+    heading_at = {(n.page, round(n.y)) for _, _, n in paths}
+    rows: list[FormRow] = []
+    node_index = -1
+    current = NodePath()
+    for page, lines in pages:
+        blocks: list[list[_Line]] = []
+        previous: _Line | None = None
+        for line in lines:
+            if previous is None or line.y0 - previous.y1 > ROW_GAP * min(line.size, previous.size):
+                blocks.append([line])
+            else:
+                blocks[-1].append(line)
+            previous = line
+        for number, block in enumerate(blocks):
+            top = block[0]
+            while node_index + 1 < len(paths) and paths[node_index + 1][0] <= (page, top.y0 + 3.0):
+                node_index += 1
+                current = paths[node_index][1]
+            heading = any((page, round(top.y0) + d) in heading_at for d in range(-3, 4))
+            pieces = _pieces(block, page, left, boundary)
+            if not pieces:
+                continue
+            if (number == 0 and rows and not heading and not rows[-1].heading
+                    and not any(p.label for p in pieces) and rows[-1].path == current
+                    and rows[-1].pieces[-1].page == page - 1 and _starts_like(pieces, rows[-1], left, boundary)):
+                # The rest of a row cut by the page break.
+                rows[-1].pieces.extend(pieces)
+                continue
+            rows.append(FormRow(current, pieces, heading))
+    return rows
+
+
+def _starts_like(pieces: list[Piece], row: FormRow, left: float, boundary: float | None) -> bool:
+    """Whether a page's first block continues ``row``: a labelled row continues in its content column; an
+    unlabelled (full-width) row continues at the left edge."""
+    first = min(p.x0 for p in pieces)
+    if any(p.label for p in row.pieces):
+        return boundary is not None and first >= boundary - 4.0
+    return first <= left + 6.0
+
+
+def _advances(text: str) -> list[float]:
+    """Cumulative advance of ``text`` in em: wide (Japanese) characters 1, others about half."""
+    out = [0.0]
+    for ch in text:
+        out.append(out[-1] + (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55))
+    return out
+
+
+def _split_runs(runs: list[_Run], starts: list[float]) -> list[_Run]:
+    """Cut runs between two words where a column start falls between them.
+
+    Two table cells whose texts nearly touch (a long label beside its content, 「[ 十分である」 beside
+    「＜選択肢＞」) come out as one run; read column by column they must be apart, or the same row reads
+    differently when printed at another scale.
+    """
+    out: list[_Run] = []
+    for run in runs:
+        current = _Run([run.words[0]], run.y0, run.y1)
+        for word in run.words[1:]:
+            # A word that starts at or after a column start the previous word had not reached yet begins a new
+            # cell, even when the previous word runs over its cell's border (kinsoku makes lines a little long).
+            previous_start = current.words[-1][0]
+            if any(previous_start + 2.0 < x <= word[0] + 1.0 for x in starts):
+                out.append(current)
+                current = _Run([word], run.y0, run.y1)
+            else:
+                current.words.append(word)
+        out.append(current)
+    return out
+
+
+def split_at(cells: list[Piece], starts: list[float]) -> list[Piece]:
+    """Cut pieces that run across one of the column ``starts`` at the space nearest that start (an estimate from
+    the characters' widths: pieces no longer know their words)."""
+    out: list[Piece] = []
+    for cell in cells:
+        inside = [x for x in starts if cell.x0 + 10.0 < x < cell.x1 - 10.0]
+        if not inside or " " not in cell.text:
+            out.append(cell)
+            continue
+        pieces = [cell]
+        for start in inside:
+            current = pieces[-1]
+            width = current.x1 - current.x0
+            text = current.text
+            spaces = [i for i, ch in enumerate(text) if ch == " "]
+            if not spaces or width <= 0:
+                break
+            advance = _advances(text)
+            total = advance[-1] or 1.0
+            estimate = {i: current.x0 + width * (advance[i] + advance[i + 1]) / 2 / total for i in spaces}
+            best = min(spaces, key=lambda i: abs(estimate[i] - start))
+            if abs(estimate[best] - start) > 24.0 or not text[:best].strip() or not text[best + 1:].strip():
+                continue
+            head = Piece(current.page, current.x0, current.y0, start - 1.0, current.y1, text[:best].rstrip(),
+                         current.label)
+            tail = Piece(current.page, start, current.y0, current.x1, current.y1, text[best + 1:].lstrip(),
+                         current.label)
+            pieces[-1:] = [head, tail]
+        out.extend(pieces)
+    return out
+
+
+def _pieces(block: list[_Line], page: int, left: float, boundary: float | None) -> list[Piece]:
+    runs = [run for line in block for run in line.runs]
+    starts = {round(line.runs[0].x0) for line in block} | {round(r.x0) for r in runs}
+    if boundary is not None and any(r.x0 >= boundary - 4.0 for r in runs):
+        starts.add(round(boundary))
+    runs = _split_runs(runs, [float(x) for x in starts])
+    cells = [Piece(page, r.x0, r.y0, r.x1, r.y1, r.text()) for r in runs]
+    if boundary is not None:
+        full_width = any(c.x0 < boundary - 10.0 and c.x1 > boundary + 10.0 for c in cells)
+        if not full_width:
+            for c in cells:
+                c.label = c.x0 < boundary - 10.0 and c.x1 <= boundary + 2.0
+    return _column_order(cells, left, boundary)
+
+
+# ---------------------------------------------------------------------------------------------- cache
+def _rows_to_json(reports: list[ReportRows]) -> list[dict[str, Any]]:
+    return [{"rows": [{"path": asdict(r.path), "heading": r.heading,
+                       "pieces": [[p.page, p.x0, p.y0, p.x1, p.y1, p.text, p.label] for p in r.pieces]}
+                      for r in report.rows]} for report in reports]
+
+
+def _rows_from_json(data: list[dict[str, Any]], documents: list[Document]) -> list[ReportRows]:
+    return [ReportRows(document, [
+        FormRow(NodePath(**row["path"]), [Piece(int(p[0]), float(p[1]), float(p[2]), float(p[3]), float(p[4]),
+                                                str(p[5]), bool(p[6])) for p in row["pieces"]], bool(row["heading"]))
+        for row in item["rows"]]) for item, document in zip(data, documents, strict=True)]
+
+
+def read_rows_cached(
+    doc: Any, outline: Outline, profile: str | os.PathLike[str] | None = None,
+) -> list[ReportRows]:
+    """:func:`read_rows` of every report, cached as JSON beside the outline cache (per file and version)."""
+    from reviewer.atomic import atomic_write_text
+    from reviewer.paths import data_dir
+
+    reports = [d for d in outline.documents if d.is_report]
+    path = data_dir(profile) / "cache" / f"rows-{outline.sha256}-v{ROWS_VERSION}.{outline.detector_version}.json"
+    if path.is_file():
+        try:
+            return _rows_from_json(json.loads(path.read_text(encoding="utf-8")), reports)
+        except (ValueError, KeyError, TypeError, IndexError):
+            log.warning("ignoring unreadable rows cache %s", path)
+    result = read_rows(doc, outline)
+    try:
+        atomic_write_text(path, json.dumps(_rows_to_json(result), ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        log.warning("could not write rows cache %s", path, exc_info=True)
+    return result
+
+
+def norm(text: str) -> str:
+    """The comparison form of text (NFKC, width, case, no white space or line breaks)."""
+    return normalize(text).text

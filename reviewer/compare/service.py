@@ -1,0 +1,140 @@
+"""The comparison use case: two packet files in, the changes of every report (declared or 未申告) out."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewer.compare.declared import (
+    Declaration,
+    mark_declared,
+    new_declarations,
+    read_declarations,
+    read_table,
+)
+from reviewer.compare.diff import DocumentComparison, RowChange, compare_reports
+from reviewer.compare.rows import ReportRows, norm, read_rows, read_rows_cached
+from reviewer.structure.model import Outline
+
+CORRECTION_TABLE = "修正対照表"
+ASCII_ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI"}
+
+
+@dataclass(slots=True)
+class Version:
+    """One side of the comparison: the file, its structure and its report rows."""
+
+    path: Path
+    sha256: str
+    pages: int
+    outline: Outline
+    reports: list[ReportRows]
+    corrections: list[Declaration] = field(default_factory=list)  # rows of bound 修正対照表
+
+
+@dataclass(slots=True)
+class Comparison:
+    old: Version
+    new: Version
+    documents: list[DocumentComparison]
+
+    def changes(self) -> list[RowChange]:
+        return [c for d in self.documents for c in d.changes]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``pia-reviewer compare --json`` contract."""
+        return {
+            "old": {"sha256": self.old.sha256, "pages": self.old.pages},
+            "new": {"sha256": self.new.sha256, "pages": self.new.pages},
+            "documents": [_document_json(d) for d in self.documents],
+        }
+
+
+def _document_json(d: DocumentComparison) -> dict[str, Any]:
+    return {
+        "title": d.title,
+        "old": {"start_page": d.old.start_page, "end_page": d.old.end_page},
+        "new": {"start_page": d.new.start_page, "end_page": d.new.end_page},
+        "changes": [change_json(c) for c in d.changes],
+        "declared_not_found": list(d.declared_not_found),
+    }
+
+
+def change_json(c: RowChange) -> dict[str, Any]:
+    return {
+        "kind": c.kind,
+        "chapter": ASCII_ROMAN.get(c.path.chapter, c.path.chapter),
+        "file": c.path.file,
+        "section": c.path.section,
+        "risk": c.path.leaf if c.path.leaf_kind == "risk" else None,
+        "item": c.item,
+        "old_page": c.old_page,
+        "new_page": c.new_page,
+        "old_text": c.old_text,
+        "new_text": c.new_text,
+        "old_judgement": c.old_judgement,
+        "new_judgement": c.new_judgement,
+        "declared": c.declared,
+    }
+
+
+def load_version(
+    path: str | os.PathLike[str], profile: str | os.PathLike[str] | None = None, password: str | None = None,
+    cache: bool = True,
+) -> Version:
+    """Open ``path``, detect its structure and read its reports' rows (cached per file in the profile)."""
+    from reviewer.document import Packet
+    from reviewer.structure.detect import detect_outline, detect_outline_cached
+
+    with Packet.open(path, password=password) as packet:
+        outline = detect_outline_cached(packet, profile=profile) if cache else detect_outline(packet)
+        reports = read_rows_cached(packet.doc, outline, profile) if cache else read_rows(packet.doc, outline)
+        tables = [i for i, d in enumerate(outline.documents)
+                  if not d.is_report and CORRECTION_TABLE in norm(d.title)]
+        corrections: list[Declaration] = []
+        for table in read_rows(packet.doc, outline, tables) if tables else []:
+            corrections.extend(read_table(table.rows))
+        return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
+
+
+def _pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:
+    """Reports of the two versions by title (評価書名), else by their order among the reports."""
+    by_title = {norm(r.document.title): r for r in old}
+    pairs: list[tuple[ReportRows, ReportRows]] = []
+    used: set[int] = set()
+    for position, report in enumerate(new):
+        match = by_title.get(norm(report.document.title))
+        if match is None and position < len(old) and id(old[position]) not in used:
+            match = old[position]
+        if match is not None and id(match) not in used:
+            used.add(id(match))
+            pairs.append((match, report))
+    return pairs
+
+
+def compare_versions(old: Version, new: Version) -> Comparison:
+    """Compare every report of ``new`` with the same report of ``old`` and check the declarations."""
+    documents: list[DocumentComparison] = []
+    for before, after in _pair_reports(old.reports, new.reports):
+        result = compare_reports(before, after)
+        declarations = new_declarations(read_declarations(before), read_declarations(after))
+        corrections = new_declarations(old.corrections, new.corrections)
+        missing = mark_declared(result.changes, declarations)
+        if corrections:
+            mark_declared([c for c in result.changes if not c.declared], corrections)
+        result.declared_not_found = [d.item for d in missing]
+        # Undeclared first, then in the order of the form.
+        result.changes.sort(key=lambda c: (c.declared, c.new_page if c.new_page is not None else c.old_page or 0,
+                                           c.new_y or c.old_y))
+        documents.append(result)
+    return Comparison(old, new, documents)
+
+
+def compare_files(
+    old_path: str | os.PathLike[str], new_path: str | os.PathLike[str],
+    profile: str | os.PathLike[str] | None = None, cache: bool = True,
+) -> Comparison:
+    """:func:`compare_versions` of two PDF files."""
+    return compare_versions(load_version(old_path, profile, cache=cache), load_version(new_path, profile, cache=cache))
