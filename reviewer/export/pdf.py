@@ -20,8 +20,12 @@ from reviewer.paths import bundled_font
 
 PAGE_W, PAGE_H = 842.0, 595.0  # A4 landscape, points
 MARGIN = 28.0
-FONT_SIZE = 7.5
-LEADING = 10.0
+# 9 pt is the smallest size older members read comfortably on paper; the page is printed at 100 %.
+FONT_SIZE = 9.0
+LEADING = 12.0
+HEADING_SIZE = 13.0
+SMALL_SIZE = 9.0  # date line and page numbers
+HEADING_GAP = 6.0  # between the heading's descent and the table
 PAD = 3.0
 PDF_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
 _WEIGHTS: dict[str, float] = {
@@ -106,9 +110,14 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
         flush()
         page = doc.new_page(width=PAGE_W, height=PAGE_H)
         state.update(page=page, shape=page.new_shape(), writer=pymupdf.TextWriter(page.rect))
-        text_at(MARGIN, MARGIN - 4, heading, 11)
-        text_at(PAGE_W - MARGIN - float(font.text_length(subtitle, fontsize=8)), MARGIN, subtitle, 8)
-        return draw_row(MARGIN + 14, header_cells, header_lines, HEAD_FILL)
+        heading_top = MARGIN - 6
+        text_at(MARGIN, heading_top, heading, HEADING_SIZE)
+        subtitle_top = heading_top + (float(font.ascender) - SMALL_SIZE / HEADING_SIZE * float(font.ascender)) * HEADING_SIZE
+        text_at(PAGE_W - MARGIN - float(font.text_length(subtitle, fontsize=SMALL_SIZE)), subtitle_top, subtitle,
+                SMALL_SIZE)
+        # The table starts below the heading's full height (ascent + descent), so the two never overlap.
+        table_top = heading_top + (float(font.ascender) - float(font.descender)) * HEADING_SIZE + HEADING_GAP
+        return draw_row(table_top, header_cells, header_lines, HEAD_FILL)
 
     y = new_page()
     fresh_top = y
@@ -138,8 +147,8 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
     for number, page in enumerate(doc, start=1):
         footer = f"{number} / {count}"
         writer = pymupdf.TextWriter(page.rect)
-        width = float(font.text_length(footer, fontsize=8))
-        writer.append(((PAGE_W - width) / 2, PAGE_H - MARGIN + 2), footer, font=font, fontsize=8)
+        width = float(font.text_length(footer, fontsize=SMALL_SIZE))
+        writer.append(((PAGE_W - width) / 2, PAGE_H - MARGIN + 4), footer, font=font, fontsize=SMALL_SIZE)
         writer.write_text(page)
     doc.set_metadata({"title": heading, "creator": "PIA Reviewer", "producer": "PIA Reviewer"})
     doc.subset_fonts()
