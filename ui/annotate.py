@@ -38,6 +38,18 @@ from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, 
 from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
 from ui.dialogs.comment_editor import CommentEditor
 from ui.panels.comments import CommentsPanel, CurrentNode
+from ui.session import (
+    ANNOTATIONS,
+    CLOSED,
+    CORRECTIONS,
+    MARKS,
+    OUTLINE,
+    PACKET,
+    SETTINGS,
+    STORE,
+    PacketSession,
+    SessionChange,
+)
 from ui.undo import UndoService
 
 log = logging.getLogger("ui.annotate")
@@ -210,75 +222,54 @@ def context_around(page_text: str, quote: str, chars: int = CONTEXT_CHARS) -> tu
 
 
 # ------------------------------------------------------------------------------------------------ page text
-class _PageTextSource:
-    """Text under an area or near a point, from a Document this controller owns (GUI thread only).
+class _ViewTextSource:
+    """Text under an area or near a point, from the page view's text layer (read by its render worker, the one
+    owner of the packet's PyMuPDF document). The page under a gesture is on screen, so its text is there."""
 
-    PyMuPDF is not thread-safe: this Document is opened by and used in the GUI thread only, separate from the
-    page view's render worker.
-    """
+    def __init__(self, page_view: Any) -> None:
+        self._view = page_view
 
-    def __init__(self) -> None:
-        self._path: Path | None = None
-        self._password: str | None = None
-        self._doc: Any = None
-
-    def set_file(self, path: Path | None, password: str | None) -> None:
-        self.close()
-        self._path, self._password = path, password
-
-    def close(self) -> None:
-        if self._doc is not None:
-            self._doc.close()
-        self._doc = None
-
-    def _document(self) -> Any:
-        if self._doc is None and self._path is not None:
-            import pymupdf
-
-            try:
-                doc = pymupdf.open(self._path)
-                if doc.needs_pass:
-                    doc.authenticate(self._password or "")
-                self._doc = doc
-            except Exception:
-                log.warning("cannot open the packet for quotes")
-                self._doc = None
-        return self._doc
+    def _text(self, page: int) -> Any:
+        if self._view is None or not hasattr(self._view, "page_text"):
+            return None
+        return self._view.page_text(page)
 
     def page_text(self, page: int) -> str:
-        doc = self._document()
-        if doc is None or not 0 <= page < doc.page_count:
-            return ""
-        return str(doc[page].get_text("text"))
+        text = self._text(page)
+        return str(text.stream()) if text is not None else ""
 
     def text_in(self, page: int, rect: Rect) -> str:
-        doc = self._document()
-        if doc is None or not 0 <= page < doc.page_count:
+        text = self._text(page)
+        if text is None:
             return ""
-        import pymupdf
-
-        text = str(doc[page].get_text("text", clip=pymupdf.Rect(*rect)))
-        return " ".join(line.strip() for line in text.splitlines() if line.strip())
+        x0, y0, x1, y1 = rect
+        lines: list[str] = []
+        for line in text.lines:
+            chars = [ch.c for ch in line.chars
+                     if x0 <= (ch.bbox[0] + ch.bbox[2]) / 2 <= x1 and y0 <= (ch.bbox[1] + ch.bbox[3]) / 2 <= y1]
+            joined = "".join(chars).strip()
+            if joined:
+                lines.append(joined)
+        return " ".join(lines)
 
     def line_near(self, page: int, x: float, y: float, reach: float = 24.0) -> str:
         """The text line under (x, y), or the nearest one within ``reach`` points vertically."""
-        doc = self._document()
-        if doc is None or not 0 <= page < doc.page_count:
+        text = self._text(page)
+        if text is None:
             return ""
         best: tuple[float, str] | None = None
-        for block in doc[page].get_text("dict").get("blocks", ()):
-            for line in block.get("lines", ()):
-                x0, y0, x1, y1 = line["bbox"]
-                text = "".join(span.get("text", "") for span in line.get("spans", ())).strip()
-                if not text:
-                    continue
-                dy = 0.0 if y0 <= y <= y1 else min(abs(y - y0), abs(y - y1))
-                dx = 0.0 if x0 <= x <= x1 else min(abs(x - x0), abs(x - x1))
-                if dy > reach:
-                    continue
-                score = dy * 4 + dx
-                if best is None or score < best[0]:
-                    best = (score, text)
+        for line in text.lines:
+            x0, y0, x1, y1 = line.bbox
+            content = line.text.strip()
+            if not content:
+                continue
+            dy = 0.0 if y0 <= y <= y1 else min(abs(y - y0), abs(y - y1))
+            dx = 0.0 if x0 <= x <= x1 else min(abs(x - x0), abs(x - x1))
+            if dy > reach:
+                continue
+            score = dy * 4 + dx
+            if best is None or score < best[0]:
+                best = (score, content)
         return best[1] if best else ""
 
 
@@ -301,12 +292,12 @@ class AnnotationController(QObject):
     annotations_changed = Signal()
     progress_changed = Signal(object)
     message = Signal(str)
-    _store_changed = Signal(object)  # store callbacks may come from any thread: queue them to the GUI thread
 
     def __init__(
         self,
         main_window: Any = None,
         *,
+        session: PacketSession | None = None,
         page_view: Any = None,
         store: Any = None,
         dock: QDockWidget | None = None,
@@ -315,35 +306,26 @@ class AnnotationController(QObject):
     ) -> None:
         super().__init__(parent or main_window or (page_view if isinstance(page_view, QObject) else None))
         self.main_window = main_window
+        # The open packet's one owner; without a window (tests, scripts) the controller keeps its own.
+        self.session: PacketSession = session or getattr(main_window, "session", None) or PacketSession(parent=self)
         self.page_view: Any = page_view if page_view is not None else getattr(main_window, "page_view", None)
         self.outline_panel: Any = outline_panel if outline_panel is not None else getattr(
             main_window, "outline_panel", None)
-        self.store: Any = None
         self.undo = UndoService(None, self)
         self.undo.failed.connect(self._show_error)
         self.undo.replayed.connect(self.refresh)
         self.panel = CommentsPanel()
-        self.sha256 = ""
-        self.file_name = ""
-        self.path: Path | None = None
-        self.password: str | None = None
-        self.page_labels: list[str] = []
-        self.outline: Outline | None = None
-        self.annotations: list[Annotation] = []
-        self.marks: dict[str, Any] = {}
         self.progress: Progress = {}
         self.active_editor: CommentEditor | None = None
         self._pending: _Pending | None = None
-        self._texts = _PageTextSource()
-        self._unsubscribe: Callable[[], None] | None = None
-        self._refresh_scheduled = False
+        self._texts = _ViewTextSource(self.page_view)
         self._header: tuple[str, str] | None = None
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
         self._header_timer.setInterval(80)
         self._header_timer.timeout.connect(self._update_current_node)
         self.panel.destroyed.connect(self._header_timer.stop)
-        self._store_changed.connect(self._on_store_changed, Qt.ConnectionType.QueuedConnection)
+        self.session.changed.connect(self._on_session_changed)
 
         self.panel.replies_source = self._stored_replies
         self.panel.annotation_activated.connect(self.jump_to)
@@ -362,12 +344,13 @@ class AnnotationController(QObject):
                 dock.setWindowTitle(self.tr("コメント"))
         if self.outline_panel is not None:
             self._hook_outline_tree()
-        store = store if store is not None else getattr(main_window, "store", None)
         if store is not None:
             self.set_store(store)
+        else:
+            self.undo.set_store(self.session.store)
+            self._on_session_changed(SessionChange(frozenset({STORE, OUTLINE, ANNOTATIONS})))
         if main_window is not None:
             self.install(main_window)
-            self._follow_window(main_window)
 
     # -------------------------------------------------------------------------------- setup
     def _build_actions(self) -> None:
@@ -473,34 +456,6 @@ class AnnotationController(QObject):
         self.exchange.install(menu_bar, self.comment_menu)
         self.message.connect(self._show_status)
 
-    def _follow_window(self, window: Any) -> None:
-        """Track the main window's packet, structure and store through its signals (when it has them)."""
-        if hasattr(window, "document_opened"):
-            window.document_opened.connect(self._on_window_document_opened)
-        if hasattr(window, "outline_ready"):
-            window.outline_ready.connect(self._on_window_outline)
-        if hasattr(window, "store_ready"):
-            window.store_ready.connect(self.set_store)
-
-    def _on_window_document_opened(self, path: Any) -> None:
-        # The packet's sha256 comes with the structure (hashed by the detection job); until then no comments.
-        self.close_document()
-        self.path = Path(path)
-        self.file_name = self.path.name
-        self.password = getattr(self.main_window, "password", None)
-        self._texts.set_file(self.path, self.password)
-
-    def _on_window_outline(self, outline: Outline) -> None:
-        window = self.main_window
-        if self.outline_panel is None and getattr(window, "outline_panel", None) is not None:
-            self.outline_panel = window.outline_panel
-            self._hook_outline_tree()
-        path = getattr(window, "current_path", None) or self.path
-        labels = list(getattr(window, "page_labels", None) or outline.page_labels)
-        if outline.sha256 != self.sha256:
-            self.set_document(path, outline.sha256, labels, password=getattr(window, "password", None))
-        self.set_outline(outline)
-
     @staticmethod
     def _find_menu(menu_bar: Any, titles: tuple[str, ...]) -> QMenu | None:
         for action in menu_bar.actions():
@@ -521,61 +476,87 @@ class AnnotationController(QObject):
                 self.panel.search_edit.setFocus()
 
     # -------------------------------------------------------------------------------- state in
+    # What the controller shows is the session's: these read it (one owner of the open packet's state).
+    @property
+    def store(self) -> Any:
+        return self.session.store
+
+    @property
+    def sha256(self) -> str:
+        return self.session.sha256
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def password(self) -> str | None:
+        return self.session.password
+
+    @property
+    def file_name(self) -> str:
+        return self.session.file_name
+
+    @property
+    def page_labels(self) -> list[str]:
+        return self.session.page_labels
+
+    @property
+    def outline(self) -> Outline | None:
+        outline: Outline | None = self.session.outline
+        return outline
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return self.session.annotations
+
+    @property
+    def marks(self) -> dict[str, Any]:
+        return self.session.marks
+
     def set_store(self, store: Any) -> None:
-        """Use ``store`` (a ``reviewer.store.Store``) for comments and marks; subscribes to its changes."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-        self.store = store
-        self.undo.set_store(store)
-        if store is not None and hasattr(store, "subscribe"):
-            from shiboken6 import isValid
-
-            signal_owner = self
-
-            def notify(change: Any) -> None:
-                # Called by the store in the writing thread; queued to the GUI thread. A controller that is
-                # gone must not break the store's write.
-                if isValid(signal_owner):
-                    signal_owner._store_changed.emit(change)
-
-            unsubscribe = store.subscribe(notify)
-            self._unsubscribe = unsubscribe if callable(unsubscribe) else None
-        categories = self._setting(SETTING_CATEGORIES, None)
-        if isinstance(categories, list) and categories:
-            self.panel.set_categories(str(c) for c in categories)
-        self.refresh()
+        """Use ``store`` (a ``reviewer.store.Store``) for comments and marks (through the session)."""
+        self.session.set_store(store)
 
     def set_document(self, path: str | Path | None, sha256: str, page_labels: list[str] | None = None,
                      *, name: str | None = None, password: str | None = None) -> None:
-        """The packet now shown (``sha256`` keys its comments); call on every open."""
-        self.path = Path(path) if path is not None else None
-        self.password = password
-        self.sha256 = sha256
-        self.file_name = name or (self.path.name if self.path is not None else "")
-        self.page_labels = list(page_labels or [])
-        self.outline = None
-        self._texts.set_file(self.path, password)
-        self.undo.stack.clear()
-        self.panel.set_outline(None)
-        self.refresh()
+        """Show the comments of a packet whose identity is known (scripts and tests without a window)."""
+        self.session.adopt(Path(path) if path is not None else None, sha256, list(page_labels or []), password)
 
     def set_outline(self, outline: Outline | None) -> None:
-        """The detected structure (used for grouping, placement of new comments and progress)."""
-        self.outline = outline
-        if outline is not None and not self.page_labels:
-            self.page_labels = list(outline.page_labels)
-        self.panel.set_outline(outline)
-        self._update_progress()
-        self._update_current_node()
+        """The detected structure (scripts and tests without a window)."""
+        self.session.adopt_outline(outline)
+
+    def _on_session_changed(self, change: SessionChange) -> None:
+        if STORE in change:
+            self.undo.set_store(self.session.store)
+            self._apply_categories()
+        if PACKET in change or CLOSED in change:
+            self.undo.stack.clear()
+            if self.active_editor is not None:
+                self.active_editor.reject()
+            self.panel.set_outline(None)
+        if SETTINGS in change:
+            self._apply_categories()
+        if OUTLINE in change:
+            self.panel.set_outline(self.outline)
+            self._update_current_node()
+        if change.what & {PACKET, CLOSED, OUTLINE, STORE, ANNOTATIONS, MARKS, CORRECTIONS}:
+            self._show_state()
+
+    def _apply_categories(self) -> None:
+        categories = self._setting(SETTING_CATEGORIES, None)
+        if isinstance(categories, list) and categories:
+            self.panel.set_categories(str(c) for c in categories)
 
     def close_document(self) -> None:
-        self._texts.close()
-        self.sha256 = ""
-        self.path = None
-        self.outline = None
-        self.undo.stack.clear()
-        self.refresh()
+        self.session.close()
+
+    def save_pending_edits(self) -> None:
+        """Save what the member typed in the comment detail pane and has not saved yet (window closing)."""
+        commit = getattr(self.panel, "commit_pending_edit", None)
+        if callable(commit):
+            commit()
 
     # -------------------------------------------------------------------------------- settings
     def _setting(self, key: str, default: Any) -> Any:
@@ -624,41 +605,16 @@ class AnnotationController(QObject):
 
     # -------------------------------------------------------------------------------- refresh
     def refresh(self) -> None:
-        """Reload comments and marks of the current packet from the store and update every view."""
-        if self.store is not None and self.sha256:
-            try:
-                self.annotations = list(self.store.annotations(self.sha256))
-                self.marks = dict(self.store.review_marks(self.sha256))
-            except Exception as exc:
-                self._show_exception(exc)
-                self.annotations, self.marks = [], {}
-        else:
-            self.annotations, self.marks = [], {}
+        """Reload comments and marks of the current packet from the store (the session announces it)."""
+        self.session.refresh_from_store()
+
+    def _show_state(self) -> None:
         if self.page_view is not None:
             self.page_view.set_annotations(self.annotations)
         self.panel.set_annotations(self.annotations)
         self._update_progress()
         self._refresh_header()
         self.annotations_changed.emit()
-
-    def _on_store_changed(self, change: Any) -> None:
-        sha = getattr(change, "file_sha256", None)
-        if sha is not None and sha != self.sha256:
-            return
-        kind = getattr(change, "kind", "annotations")
-        if kind in ("annotations", "marks"):
-            # An import announces every comment: refresh once for the whole burst.
-            if not self._refresh_scheduled:
-                self._refresh_scheduled = True
-                QTimer.singleShot(0, self._scheduled_refresh)
-        elif kind == "settings":
-            categories = self._setting(SETTING_CATEGORIES, None)
-            if isinstance(categories, list) and categories:
-                self.panel.set_categories(str(c) for c in categories)
-
-    def _scheduled_refresh(self) -> None:
-        self._refresh_scheduled = False
-        self.refresh()
 
     def _update_progress(self) -> None:
         if self.outline is None:
@@ -689,11 +645,8 @@ class AnnotationController(QObject):
             self._header = None
             self.panel.set_current_node(None)
             return
-        try:
-            page, y = self.page_view.reading_position()
-        except Exception:
-            page, y = self.page_view.current_page(), 0.0
-        self.show_node_at(int(page), float(y) + 40.0)
+        page, y = self.page_view.reading_focus()
+        self.show_node_at(int(page), float(y))
 
     def show_node_at(self, page: int, y: float) -> None:
         """Put the risk or Ⅲ/Ⅳ section at (page, y) into the panel header with its mark."""
@@ -740,18 +693,48 @@ class AnnotationController(QObject):
         clean = [tuple(float(v) for v in r) for r in rects]
         self._ask(_Pending(page, "highlight", clean, quote, prefix, suffix))  # type: ignore[arg-type]
 
+    def _with_page_text(self, page: int, then: Callable[[], object]) -> None:
+        """Run ``then`` once the page's text layer is known (at once when it is; the page under a gesture is
+        on screen, so it arrives within moments; after a second the gesture goes on without a quote)."""
+        view = self.page_view
+        if view is None or view.page_text(page) is not None or not hasattr(view, "text_ready"):
+            then()
+            return
+        done = [False]
+
+        def finish(*_args: object) -> None:
+            if done[0]:
+                return
+            if _args and _args[0] != page:
+                return
+            done[0] = True
+            view.text_ready.disconnect(finish)
+            then()
+
+        view.text_ready.connect(finish)
+        view.request_text(page)
+        QTimer.singleShot(1000, self, finish)
+
     def _on_area_requested(self, page: int, rect: Rect) -> None:
         x0, y0, x1, y1 = (float(v) for v in rect)
         area: Rect = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-        quote = self._texts.text_in(page, area)
-        prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
-        self._ask(_Pending(page, "area", [area], quote, prefix, suffix))
+
+        def ask() -> None:
+            quote = self._texts.text_in(page, area)
+            prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
+            self._ask(_Pending(page, "area", [area], quote, prefix, suffix))
+
+        self._with_page_text(page, ask)
 
     def _on_note_requested(self, page: int, x: float, y: float) -> None:
         rect: Rect = (x - NOTE_HALF, y - NOTE_HALF, x + NOTE_HALF, y + NOTE_HALF)
-        quote = self._texts.line_near(page, x, y)
-        prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
-        self._ask(_Pending(page, "note", [rect], quote, prefix, suffix))
+
+        def ask() -> None:
+            quote = self._texts.line_near(page, x, y)
+            prefix, suffix = context_around(self._texts.page_text(page), quote) if quote else ("", "")
+            self._ask(_Pending(page, "note", [rect], quote, prefix, suffix))
+
+        self._with_page_text(page, ask)
 
     def _location_text(self, page: int, y: float) -> str:
         label = self._page_label(page)

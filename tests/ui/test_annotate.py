@@ -392,11 +392,10 @@ def test_installs_into_the_main_window(qtbot: Any, packet: tuple[Path, Outline],
     assert window.comments_dock.widget() is controller.panel
     assert controller.tool_actions["area"] in window.toolbar.actions()
     assert not controller.tool_actions["note"].icon().isNull()
-    # the window announces the store, the packet and its structure; the controller follows
-    window.store_ready.emit(store)
-    window.current_path = path
-    window.document_opened.emit(path)
-    window.outline_ready.emit(outline)
+    # the window's session announces the store, the packet and its structure; the controller follows
+    window.session.set_store(store)
+    window.session.adopt(path, outline.sha256, outline.page_labels)
+    window.session.adopt_outline(outline)
     assert controller.sha256 == outline.sha256 and controller.outline is outline
     a = controller.make_annotation(0, "note", [(100.0, 100.0, 116.0, 116.0)], "意見", "窓口の体制は？")
     assert controller.add_annotation(a)

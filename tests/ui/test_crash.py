@@ -252,8 +252,7 @@ def test_main_window_offline_with_bad_and_hostile_files(
         monkeypatch.setattr(socket, name, refuse(f"socket.{name}"))
     monkeypatch.setattr(webbrowser, "open", refuse("webbrowser.open"))
     monkeypatch.setattr(QDesktopServices, "openUrl", refuse("QDesktopServices.openUrl"))
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: warnings.append(text))
+    from ui import notify
 
     handler = crash.install_crash_handlers(tmp_path / "logs", native=False, min_interval=0)
     try:
@@ -266,7 +265,10 @@ def test_main_window_offline_with_bad_and_hostile_files(
         empty.write_bytes(b"")
         assert window.open_file(not_pdf) is False
         assert window.open_file(empty) is False
+        warnings = [box.text() for box in notify.open_boxes()]
         assert len(warnings) == 2 and "PDFとして開けません" in warnings[0] and "0バイト" in warnings[1]
+        for box in notify.open_boxes():
+            box.close()
 
         hostile = _actions_pdf(tmp_path / "links.pdf")
         with qtbot.waitSignal(window.first_page_painted, timeout=20000):
@@ -296,11 +298,14 @@ def test_launch_targets_are_never_handed_to_the_desktop(qtbot: Any, monkeypatch:
         opened.append(url.toString())
         return True
 
+    from ui import notify
+
     monkeypatch.setattr(QDesktopServices, "openUrl", record)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     window = MainWindow(ask_member_name=False, open_store=False)
     qtbot.addWidget(window)
     window.confirm_external_link("https://www.ppc.go.jp/")
+    notify.open_boxes()[-1].button(QMessageBox.StandardButton.Yes).click()
     for target in ("calc.exe", "file:///etc/passwd", "C:\\Windows\\System32\\cmd.exe", "javascript:alert(1)"):
         window.confirm_external_link(target)
+        assert not notify.open_boxes(), "a refused link asks nothing"
     assert opened == ["https://www.ppc.go.jp/"]

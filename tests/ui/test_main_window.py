@@ -233,20 +233,27 @@ def test_search_panel_finds_hits_and_highlights(opened: tuple[Any, Any], qtbot: 
 def test_bad_file_shows_message_and_app_stays_usable(make_window: Any, qtbot: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      small_packet: tuple[Path, Any]) -> None:
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a, **k: shown.append((title, text)))
+    from ui import notify
+
+    def last_message() -> tuple[str, str]:
+        box = notify.open_boxes()[-1]
+        shown = (box.windowTitle(), box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+        return shown
+
     window = make_window()
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"this is not a pdf at all")
     assert not window.open_file(bad)
-    assert shown and shown[-1][0] == "ファイルを開けません"
-    assert "PDFとして開けません" in shown[-1][1]
+    title, text = last_message()
+    assert title == "ファイルを開けません"
+    assert "PDFとして開けません" in text
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     assert not window.open_file(empty)
-    assert "空です" in shown[-1][1]
+    assert "空です" in last_message()[1]
     assert not window.open_file(tmp_path / "missing.pdf")
-    assert "見つかりません" in shown[-1][1]
+    assert "見つかりません" in last_message()[1]
     with qtbot.waitSignal(window.first_page_painted, timeout=20000):
         assert window.open_file(small_packet[0])
 
@@ -274,13 +281,14 @@ def test_password_prompt_three_tries_then_message(make_window: Any, qtbot: Any, 
         self.password.setText("wrong")
         return int(password_dialog.PasswordDialog.DialogCode.Accepted.value)
 
-    shown: list[str] = []
+    from ui import notify
+
     monkeypatch.setattr(password_dialog.PasswordDialog, "exec", fake_exec)
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.append(text))
     window = make_window()
     assert not window.open_file(path)
     assert attempts == [0, 1, 1]  # the "wrong password" line shows from the second try
-    assert shown and "3回続けて正しくなかった" in shown[0]
+    shown = [box.text() for box in notify.open_boxes()]
+    assert shown and "3回続けて正しくなかった" in shown[-1]
 
 
 def test_password_remembered_in_keyring(make_window: Any, qtbot: Any, tmp_path: Path,
@@ -327,18 +335,23 @@ def test_keyring_unavailable_disables_remember(qtbot: Any) -> None:
 def test_external_link_needs_confirmation(opened: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtGui import QDesktopServices
 
+    from ui import notify
+
     window, _truth = opened
     opened_urls: list[str] = []
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+
     def fake_open(url: QUrl) -> bool:
         opened_urls.append(url.toString())
         return True
 
     monkeypatch.setattr(QDesktopServices, "openUrl", fake_open)
     window.page_view.external_link_requested.emit("https://example.org/a")
+    notify.open_boxes()[-1].button(QMessageBox.StandardButton.No).click()
     assert opened_urls == []
     window.page_view.external_link_requested.emit("https://example.org/b")
+    box = notify.open_boxes()[-1]
+    assert "https://example.org/b" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
     assert opened_urls == ["https://example.org/b"]
 
 
@@ -371,7 +384,7 @@ def test_drop_opens_pdf_and_recent_menu_lists_it(make_window: Any, qtbot: Any,
     with qtbot.waitSignal(window.document_opened, timeout=5000):
         window.dropEvent(event)
     assert window.current_path == path.resolve()
-    window._fill_recent_menu()
+    window.fill_recent_menu()
     names = [a.text() for a in window.recent_menu.actions()]
     assert names and names[0].endswith(path.name)
 

@@ -98,6 +98,7 @@ class PageView(QAbstractScrollArea):
         annotation_clicked(str): the id of an annotation overlay that was clicked.
         external_link_requested(str): a URI or launch link was clicked (nothing is opened).
         document_error(str): the render worker could not open the document (Japanese message).
+        text_ready(int): the text layer of a page arrived from the render worker.
     """
 
     first_page_painted = Signal()
@@ -111,6 +112,7 @@ class PageView(QAbstractScrollArea):
     annotation_clicked = Signal(str)
     external_link_requested = Signal(str)
     document_error = Signal(str)
+    text_ready = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +183,7 @@ class PageView(QAbstractScrollArea):
 
         self._opened_at = 0.0
         self.first_paint_seconds: float | None = None
+        self._go_to_target: tuple[int, float, int] | None = None
 
     # -- document ------------------------------------------------------------------------------------------
     def open_document(
@@ -188,16 +191,18 @@ class PageView(QAbstractScrollArea):
         path: Path,
         password: str | None = None,
         page_sizes: list[tuple[float, float]] | None = None,
+        rotations: dict[int, Matrix] | None = None,
     ) -> None:
         """Show ``path``. Raises ``PdfOpenError``/``PasswordRequired`` when page sizes must be read and the
-        file cannot be opened; with ``page_sizes`` given, failures come later as ``document_error``."""
+        file cannot be opened; with ``page_sizes`` given, failures come later as ``document_error``. With both
+        ``page_sizes`` and ``rotations`` given (read by the caller's one open) the worker reads no geometry."""
         self.close_document()
         self._opened_at = time.perf_counter()
         path = Path(path)
-        rotations: dict[int, Matrix] = {}
-        sizes_given = page_sizes is not None
+        sizes_given = page_sizes is not None and rotations is None
         if page_sizes is None:
             page_sizes, rotations = read_page_geometry(path, password)
+        rotations = dict(rotations or {})
         self._path = path
         self._password = password
         self._generation += 1
@@ -248,6 +253,7 @@ class PageView(QAbstractScrollArea):
         self._clear_selection()
         self._first_paint_pending = False
         self._current_page = -1
+        self._go_to_target = None
         self._update_scrollbars()
         self.viewport().update()
         if had_history:
@@ -283,6 +289,24 @@ class PageView(QAbstractScrollArea):
         _, y = matrix_apply(self._inverse(page), width / 2.0, display_y)
         return (page, max(0.0, y))
 
+    def reading_focus(self) -> Position:
+        """(page, y in PDF points) where the reader's eye is: the place ``go_to`` puts its target, 1/8 of the
+        viewport below the top. Right after ``go_to`` (until the view moves) it is that target itself, even where
+        the view could not scroll far enough (the last page). Every "where am I" (status bar, tree, the comments
+        panel's current risk) asks this one function."""
+        if not len(self._layout):
+            return (0, 0.0)
+        target = self._go_to_target
+        if target is not None and target[2] == self.verticalScrollBar().value():
+            return (target[0], target[1])
+        eye = float(self.verticalScrollBar().value()) + self.viewport().height() / 8.0
+        page = self._layout.page_at(eye)
+        page_top = self._layout.page_top(page)
+        display_y = max(0.0, (eye - page_top) / self._layout.scale)
+        width = self._layout.sizes[page][0]
+        _, y = matrix_apply(self._inverse(page), width / 2.0, display_y)
+        return (page, max(0.0, y) + 2.0)
+
     def go_to(self, page: int, y: float | None = None, record_history: bool = True) -> None:
         """Scroll to ``page`` (its top, or PDF ``y`` placed ~1/8 from the viewport top)."""
         if not len(self._layout):
@@ -295,6 +319,8 @@ class PageView(QAbstractScrollArea):
             self._forward.clear()
             emit(self.history_changed)
         self._scroll_to(page, y)
+        if y is not None:
+            self._go_to_target = (page, float(y) + 1.0, self.verticalScrollBar().value())
 
     def back(self) -> None:
         if not self._back:
@@ -696,6 +722,7 @@ class PageView(QAbstractScrollArea):
             while len(self._texts) > TEXT_CACHE_PAGES:
                 self._texts.popitem(last=False)
             self._has_text[page_text.page] = page_text.has_text
+            emit(self.text_ready, page_text.page)
             if page_text.page in self._urgent_text:
                 self._urgent_text.remove(page_text.page)
             if self._dragging and self._press_page and self._press_page[0] == page_text.page:
@@ -708,6 +735,10 @@ class PageView(QAbstractScrollArea):
             if result.generation == self._generation:
                 log.warning("page view: %s", result.message)
                 emit(self.document_error, result.message)
+
+    def request_text(self, page: int) -> None:
+        """Fetch the page's text layer soon (``text_ready(page)`` follows)."""
+        self._want_text_now(page)
 
     def _want_text_now(self, page: int) -> None:
         if page not in self._texts and page not in self._urgent_text:
