@@ -26,6 +26,7 @@ from reviewer.document import Packet
 from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_ranges
 from reviewer.paths import data_dir
 from reviewer.structure import grammar as g
+from reviewer.structure.check import check_document
 from reviewer.structure.layout import Cell, Line, PageLayout, clean, norm, page_layout
 from reviewer.structure.model import FORMS, Document, Node, Outline
 
@@ -273,6 +274,8 @@ class _ReportParser:
         self.annexes: set[str] = set()
         self.chapters_seen: list[str] = []
         self.consumed: set[tuple[int, int]] = set()
+        self.named_files: list[str] = []  # 特定個人情報ファイル listed in Ⅰ-3
+        self.in_file_list = False  # walking Ⅰ-3 「特定個人情報ファイル名」
 
     # -- helpers ----------------------------------------------------------------------------------------
     def _order(self, numeral: str) -> int:
@@ -484,6 +487,9 @@ class _ReportParser:
         # value-column line is a cross reference
         if c0.x0 <= left + width * 0.12 and self._in_risk_chapter() and self._try_risk(page, li, line, key):
             return
+        if self.in_file_list:
+            self._collect_file_names(line)
+            return
         self._try_judgement(pos, page, li, line, width)
         if self._in_items_area():
             self._try_items(pos, page, li, line, width)
@@ -541,6 +547,7 @@ class _ReportParser:
         self.chapter = _Chapter(numeral, node)
         self.chapters_seen.append(numeral)
         self.section, self.section_number, self.leaf, self.file = None, 0, None, None
+        self.in_file_list = False
         self._add(node)
         return True
 
@@ -575,6 +582,7 @@ class _ReportParser:
         self.annexes.add(number)
         self.chapter = _Chapter(number, node, is_annex=True)
         self.section, self.section_number, self.leaf, self.file = None, 0, None, None
+        self.in_file_list = False
         self._add(node)
         return True
 
@@ -645,8 +653,19 @@ class _ReportParser:
                 self._set_file(value)
         node = Node("section", str(number), title, line.page, round(cell.y0, 1), self._file_for_node(), None)
         self.section, self.section_number, self.leaf = node, number, None
+        self.in_file_list = self.chapter.number == "Ⅰ" and not self.chapter.is_annex and "ファイル名" in norm(title)
         self._add(node)
         return True
+
+    def _collect_file_names(self, line: Line) -> None:
+        """The 特定個人情報ファイル listed in Ⅰ-3: 「住民基本台帳ファイル」, 「（2）本人確認情報ファイル」, several per
+        cell separated by 「、」."""
+        for cell in line.cells:
+            for part in re.split(r"[、,，]", cell.text):
+                name = clean(re.sub(r"^\s*[(（]\s*[0-9０-９]{1,2}\s*[)）]\s*|^\s*[0-9０-９]{1,2}[.．、]\s*", "", part))
+                key = norm(name)
+                if key.endswith("ファイル") and 4 <= len(key) <= 40 and key not in map(norm, self.named_files):
+                    self.named_files.append(name)
 
     def _file_name_value(self, page: PageLayout, li: int, line: Line, heading_cells: int = 1) -> str | None:
         """The file name in the 「1. 特定個人情報ファイル名」 row: right of the label, or on the next line."""
@@ -938,12 +957,16 @@ def _segment(pages: list[PageLayout]) -> list[tuple[int, int, str | None]]:
     return result
 
 
-def _parse_report(pages: list[PageLayout], start: int, end: int, form: str, name: str) -> list[Node]:
+def _parse_report(
+    pages: list[PageLayout], start: int, end: int, form: str, name: str,
+) -> tuple[list[Node], list[str]]:
+    """The nodes of one report and the 特定個人情報ファイル its Ⅰ-3 names."""
     try:
-        return _ReportParser(pages[start:end + 1], form).run()
+        parser = _ReportParser(pages[start:end + 1], form)
+        return parser.run(), parser.named_files
     except Exception:  # a bug must not cost the user the whole outline
         log.exception("structure walk failed on pages %d-%d of %s", start, end, name)
-        return []
+        return [], []
 
 
 def _plain_document(pages: list[PageLayout], start: int, end: int, name: str) -> Document:
@@ -961,12 +984,12 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
         if cancelled is not None and cancelled():
             raise DetectionCancelled()
         if form is not None:
-            nodes = _parse_report(pages, start, end, form, name)
-            documents.append(Document(_report_title(pages[start], form), form, start, end, nodes))
+            nodes, files = _parse_report(pages, start, end, form, name)
+            documents.append(Document(_report_title(pages[start], form), form, start, end, nodes, files))
             continue
         document = _plain_document(pages, start, end, name)
         guessed = _guess_form(pages[start:end + 1]) if end > start else None
-        nodes = _parse_report(pages, start, end, guessed, name) if guessed is not None else []
+        nodes, files = _parse_report(pages, start, end, guessed, name) if guessed is not None else ([], [])
         if guessed is None or sum(1 for n in nodes if n.kind == "chapter") < 3:
             documents.append(document)
             continue
@@ -978,7 +1001,9 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
             documents.append(_plain_document(pages, start, first - 1, name))
         last = _report_end_by_footer(pages, first, end) or end
         title = _business_title(pages[first:last + 1], guessed) or _first_heading(pages[first]) or name
-        documents.append(Document(title, guessed, first, last, [n for n in nodes if first <= n.page <= last]))
+        documents.append(
+            Document(title, guessed, first, last, [n for n in nodes if first <= n.page <= last], files),
+        )
         if last < end:
             documents.append(_plain_document(pages, last + 1, end, name))
     return documents
@@ -1003,6 +1028,8 @@ def detect_outline(
     except Exception:
         log.exception("structure detection failed on %s", packet.name)
         documents = [_plain_document(pages, 0, len(pages) - 1, packet.name)] if pages else []
+    for document in documents:
+        check_document(document)
     found = any(d.form in FORMS for d in documents)
     return Outline(
         sha256=packet.sha256,

@@ -35,6 +35,23 @@ class Node:
         return self.number
 
 
+@dataclass(frozen=True, slots=True)
+class StructureWarning:
+    """Something the form leads one to expect that was not read (a risk without its judgement, a gap in the
+    section numbers …): shown to the member instead of a tidy, wrong picture."""
+
+    kind: str
+    page: int
+    message_ja: str
+    message_en: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "page": self.page, "message": self.message_ja,
+            "message_ja": self.message_ja, "message_en": self.message_en,
+        }
+
+
 @dataclass(slots=True)
 class Document:
     title: str
@@ -42,6 +59,9 @@ class Document:
     start_page: int
     end_page: int
     nodes: list[Node] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # 特定個人情報ファイル named in Ⅰ-3 (reports only)
+    warnings: list[StructureWarning] = field(default_factory=list)
+    coverage: dict[str, int] = field(default_factory=dict)  # what was read, counted (see structure.check)
 
     @property
     def is_report(self) -> bool:
@@ -103,6 +123,8 @@ class Outline:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["bookmarks"] = [list(b) for b in self.bookmarks]
+        for document, out in zip(self.documents, data["documents"], strict=True):
+            out["warnings"] = [warning.to_json() for warning in document.warnings]
         return data
 
     @classmethod
@@ -111,6 +133,13 @@ class Outline:
             Document(
                 title=d["title"], form=d.get("form"), start_page=int(d["start_page"]),
                 end_page=int(d["end_page"]), nodes=[Node(**n) for n in d.get("nodes", [])],
+                files=[str(f) for f in d.get("files", [])],
+                warnings=[
+                    StructureWarning(str(w["kind"]), int(w["page"]), str(w.get("message_ja", w.get("message", ""))),
+                                     str(w.get("message_en", "")))
+                    for w in d.get("warnings", [])
+                ],
+                coverage={str(k): int(v) for k, v in d.get("coverage", {}).items()},
             )
             for d in data.get("documents", [])
         ]

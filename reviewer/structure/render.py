@@ -17,6 +17,8 @@ def _label(node: Node) -> str:
         text += f" 〔{node.file}〕"
     if node.judgement:
         text += f" ［{node.judgement}］"
+    elif node.kind == "risk":
+        text += " ［？］"  # not read: never shown as if there were no judgement
     return text
 
 
@@ -38,6 +40,8 @@ def outline_as_text(outline: Outline) -> str:
             f"[{index}] {document.title}{form}  {_page(outline, document.start_page)}"
             f"–{_page(outline, document.end_page)}"
         )
+        for warning in document.warnings:
+            lines.append(f"  ！ {warning.message_ja}  {_page(outline, warning.page)}")
         for node in document.nodes:
             indent = "  " * (KIND_DEPTH.get(node.kind, 2) + 1)
             lines.append(f"{indent}{_label(node)}  {_page(outline, node.page)} y={node.y:.0f}")

@@ -129,6 +129,11 @@ class Style:
     value_at: str = "middle"  # first | middle | last | cycle (first, middle, last in turn)
     shuffle: bool = False  # write each page's text objects in a random order
     choices_below: bool = False  # 「＜選択肢＞ 1) 2) 3)」 under the value in its own column (Excel form)
+    # Packets that lack something the form leads one to expect (structure warnings):
+    unjudged: int = 0  # the first N risks are printed without their 「リスクへの対策は十分か」 row
+    skip_sections: tuple[int, ...] = ()  # Ⅲ sections not printed at all (4: no 委託)
+    no_risk_chapter: bool = False  # the report has no Ⅲ
+    listed_only: tuple[str, ...] = ()  # files named in Ⅰ-3 that have no Ⅱ/Ⅲ of their own
     seed: int = 1
 
 
@@ -164,6 +169,7 @@ class Builder:
         self.rng = random.Random(style.seed)
         self.footer_from: int | None = None
         self.turn = -1  # Style.value_at == "cycle": which label's value placement comes next
+        self.unjudged_left = style.unjudged
 
     # -- low level ----------------------------------------------------------------------------------------
     @property
@@ -366,7 +372,7 @@ class Builder:
         self.section(2, "特定個人情報ファイルを取り扱う事務において使用するシステム")
         self.row("システム1 ①システムの名称", ["住民記録システム"])
         self.section(3, "特定個人情報ファイル名")
-        self.row("", list(self.s.files))
+        self.row("", [*self.s.files, *self.s.listed_only])
         if form == "全項目評価書":
             self.annex("別添1", "事務の内容")
             self.row("", ["（備考）届出の受付から住民票の記載までの流れ"])
@@ -383,7 +389,8 @@ class Builder:
         if form == "全項目評価書":
             self.annex("別添2", "特定個人情報ファイル記録項目")
             self.row("", ["個人番号、住民票コード、氏名、生年月日、性別、住所"])
-        self.risk_chapter(chapters["Ⅲ"])
+        if not s.no_risk_chapter:
+            self.risk_chapter(chapters["Ⅲ"])
         if form == "全項目評価書":
             self.chapter("Ⅳ", chapters["Ⅳ"])
             self.section(1, "監査")
@@ -448,7 +455,7 @@ class Builder:
         top = self.heading(str(number), title, self.s.section_fmt, 9.0)
         return self.node("section", str(number), title, top, judgement)
 
-    def risk(self, number: int, title: str, judgement: str) -> None:
+    def risk(self, number: int, title: str, judgement: str | None) -> None:
         fmt = self.s.risk_fmt.translate(_HALF_KANA) if self.s.half_kana else self.s.risk_fmt
         top = self.heading(str(number), title, fmt, 8.5, self.s.wrap)
         self.node("risk", str(number), title, top, judgement)
@@ -481,6 +488,8 @@ class Builder:
             self.section(1, "特定個人情報ファイル名")
             self.row("", [name])
             for number, section_title, risks in RISK_SECTIONS:
+                if number in s.skip_sections:
+                    continue
                 if number in s.omit:
                     node = self.section(number, section_title)
                     text = {
@@ -494,14 +503,15 @@ class Builder:
                     node = self.section(number, section_title)
                     self.row("", ["[ ] 委託しない", "（ 2 ） 件"])
                     self.row("情報保護管理体制の確認", MEASURES[:1])
-                    choice = self.rng.choice(RISK)
-                    node.judgement = choice
-                    self.judged("リスクへの対策は十分か", choice, RISK, hows[count % len(hows)])
+                    entrusted = self.rng.choice(RISK)
+                    node.judgement = entrusted
+                    self.judged("リスクへの対策は十分か", entrusted, RISK, hows[count % len(hows)])
                     count += 1
                     continue
                 self.section(number, section_title)
                 for rn, risk_title in enumerate(risks, 1):
-                    choice = self.rng.choice(RISK)
+                    choice = self.rng.choice(RISK) if self.unjudged_left <= 0 else None
+                    self.unjudged_left -= 1
                     self.risk(rn, risk_title, choice)
                     if s.old_form:
                         self.row("", ["【番号連携システムにおける措置】"])
@@ -512,7 +522,8 @@ class Builder:
                     if number == 7 and rn == 1:
                         self.row("⑨過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか",
                                  ["[ 発生なし ]"])
-                    self.judged("リスクへの対策は十分か", choice, RISK, hows[count % len(hows)])
+                    if choice is not None:
+                        self.judged("リスクへの対策は十分か", choice, RISK, hows[count % len(hows)])
                     count += 1
                 short = section_title.split("（")[0]
                 self.row(f"{short}におけるその他のリスク及びそのリスクに対する措置", ["特になし"])
