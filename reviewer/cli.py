@@ -16,7 +16,7 @@ from typing import Any
 from reviewer import APP_ID, __version__
 from reviewer.errors import ReviewerError
 
-SUBCOMMANDS = ("outline", "search", "sample", "import", "export", "self-test")
+SUBCOMMANDS = ("outline", "search", "sample", "import", "export", "compare", "carry", "self-test")
 
 
 def _print_json(data: Any) -> None:
@@ -78,6 +78,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return run_export(args)
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from reviewer.compare.cli import run_compare
+
+    return run_compare(args)
+
+
+def _cmd_carry(args: argparse.Namespace) -> int:
+    from reviewer.compare.cli import run_carry
+
+    return run_carry(args)
+
+
 def _cmd_self_test(args: argparse.Namespace) -> int:
     from reviewer.selftest import run_self_test
 
@@ -129,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--report", type=int, default=None, help="only this report (1-based)")
     p.add_argument("--author", default=None, help="only this member's comments (package export)")
+
+    p = add("compare", _cmd_compare, "compare a revised packet with the earlier one (changes, 別添3 check)")
+    p.add_argument("old", help="the earlier version (PDF)")
+    p.add_argument("new", help="the revised version (PDF)")
+
+    p = add("carry", _cmd_carry, "carry the comments on the earlier version to the revised one")
+    p.add_argument("old", help="the earlier version (PDF)")
+    p.add_argument("new", help="the revised version (PDF)")
 
     add("self-test", _cmd_self_test, "open the sample, detect, render, search, annotate, export; exit 0 if all worked")
     return parser

@@ -99,7 +99,7 @@ def load_version(
         return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
 
 
-def _pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:
+def pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:
     """Reports of the two versions by title (評価書名), else by their order among the reports."""
     by_title = {norm(r.document.title): r for r in old}
     pairs: list[tuple[ReportRows, ReportRows]] = []
@@ -117,7 +117,7 @@ def _pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[Re
 def compare_versions(old: Version, new: Version) -> Comparison:
     """Compare every report of ``new`` with the same report of ``old`` and check the declarations."""
     documents: list[DocumentComparison] = []
-    for before, after in _pair_reports(old.reports, new.reports):
+    for before, after in pair_reports(old.reports, new.reports):
         result = compare_reports(before, after)
         declarations = new_declarations(read_declarations(before), read_declarations(after))
         corrections = new_declarations(old.corrections, new.corrections)

@@ -1,7 +1,8 @@
 """Revision pairs: the same packet written twice, the second time revised, with the truth of the changes.
 
-The revised report rewrites a measure, adds a paragraph, changes a judgement (all three declared in a new
-別添3 row each), changes a row without declaring it (未申告), and declares one change that was never made. An
+The revised report rewrites a measure, adds a paragraph, changes a judgement, deletes a paragraph (all four
+declared in a new 別添3 row each), changes a row without declaring it (未申告), and declares one change that was
+never made. An
 inserted page shifts every later page of the packet. The reflow-only variant prints the same text at another
 scale (narrower cells, smaller type): line breaks and page breaks move, nothing is changed.
 """
@@ -52,6 +53,7 @@ class TruthChange:
     item: str | None  # the form row's label
     declared: bool
     new_fragment: str = ""  # text that only the new version has (normalisation-free, as written)
+    old_fragment: str = ""  # text that only the old version has
     old_judgement: str | None = None
     new_judgement: str | None = None
 
@@ -167,7 +169,18 @@ class _Reviser:
         cell.paras = [*cell.paras[:1], UNDECLARED_SENTENCE, *cell.paras[1:]]
         self._change("text", place, file, False, UNDECLARED_SENTENCE)
 
-        # 5. A declared change that was never made.
+        # 5. A paragraph deleted (declared): the first measure of Ⅲ 4–6 with more than one paragraph.
+        place = next(p for p in places if p.chapter is not None and p.chapter.number == "Ⅲ"
+                     and p.chapter.file == file and p.section is not None and p.section.number in "456"
+                     and len(rows[p.index].cells) == 2 and len(rows[p.index].cells[1].paras) >= 2)
+        cell = rows[place.index].cells[1]
+        removed = cell.paras[-1]
+        cell.paras = cell.paras[:-1]
+        self._change("text", place, file, True, "")
+        self.changes[-1].old_fragment = removed
+        annex.append([REVISION_DATE, _item_label(place), removed, "（削除）", "事前", "第三者点検の指摘による"])
+
+        # 6. A declared change that was never made.
         annex.append([REVISION_DATE, PHANTOM_ITEM, "－", PHANTOM_AFTER, "事前", "第三者点検の指摘による"])
         self.declared_not_found.append(PHANTOM_ITEM)
 

@@ -1,0 +1,66 @@
+"""``pia-reviewer compare OLD.pdf NEW.pdf`` and ``pia-reviewer carry OLD.pdf NEW.pdf``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from reviewer.compare.diff import RowChange
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _change_line(change: RowChange) -> str:
+    mark = "申告済" if change.declared else "未申告"
+    where = change.path.item_label()
+    item = f" {change.item}" if change.item else ""
+    page = change.new_page if change.new_page is not None else change.old_page
+    if change.kind == "judgement":
+        what = f"{change.old_judgement} → {change.new_judgement}"
+    elif change.kind == "text":
+        what = f"−{change.removed_text[:30]} ＋{change.added_text[:30]}"
+    else:
+        what = {"added": "追加", "removed": "削除"}.get(change.kind, change.kind)
+    return f"[{mark}] {where}{item} (PDF {page + 1 if page is not None else '-'}) {what}"
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from reviewer.compare.service import compare_files
+
+    comparison = compare_files(args.old, args.new, profile=args.profile)
+    if args.json:
+        _print_json(comparison.to_json())
+        return 0
+    for document in comparison.documents:
+        print(f"{document.title}: {len(document.changes)} 件の変更")
+        for change in document.changes:
+            print("  " + _change_line(change))
+        for item in document.declared_not_found:
+            print(f"  [別添3に記載、変更なし] {item}")
+    return 0
+
+
+def run_carry(args: argparse.Namespace) -> int:
+    from reviewer.compare.carry import STATUS_LABELS, carry_comments
+    from reviewer.compare.service import load_version
+    from reviewer.exchange.cli import open_store
+
+    old = load_version(args.old, args.profile)
+    new = load_version(args.new, args.profile)
+    store = open_store(args.profile)
+    try:
+        carried = carry_comments(store, old, new)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"carried": [c.to_json() for c in carried]})
+        return 0
+    created = sum(1 for c in carried if c.created)
+    for c in carried:
+        print(f"{STATUS_LABELS[c.status]}  PDF {c.old.page + 1} → {c.new.page + 1}  {c.old.quote[:40]}")
+    print(f"{len(carried)} 件（うち新たに引き継いだもの {created} 件）")
+    return 0
