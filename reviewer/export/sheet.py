@@ -8,8 +8,9 @@ group number, sit together and are marked 「関連n」. Excluded comments are l
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from reviewer.annotations import Annotation, Rect
@@ -87,7 +88,7 @@ def overlaps(a: Annotation, b: Annotation) -> bool:
     return any(_boxes_overlap(ra, rb) for ra in a.rects for rb in b.rects)
 
 
-def _two_authors(items: Sequence[Annotation]) -> list[Annotation]:
+def _two_authors(items: Iterable[Annotation]) -> list[Annotation]:
     """Up to two comments of different authors: enough to find, for anyone, someone else."""
     reps: list[Annotation] = []
     for a in items:
@@ -98,11 +99,66 @@ def _two_authors(items: Sequence[Annotation]) -> list[Annotation]:
     return reps
 
 
+def _contained_quotes(quotes: Sequence[str]) -> list[set[int]]:
+    """For each quote, the indexes of the longest other quotes ending at each of its positions.
+
+    Aho–Corasick over the (distinct) quotes; each quote is scanned once, and at every position only the
+    longest proper match is kept. Every containment is reachable by a chain of these (a shorter match at the
+    same position is a suffix of the longest one), so this is a transitive reduction of "contains", found in
+    time linear in the total length of the quotes.
+    """
+    goto: list[dict[str, int]] = [{}]
+    pattern_at: list[int] = [-1]  # the quote ending exactly at this state, or -1
+    for index, quote in enumerate(quotes):
+        state = 0
+        for ch in quote:
+            nxt = goto[state].get(ch)
+            if nxt is None:
+                nxt = len(goto)
+                goto[state][ch] = nxt
+                goto.append({})
+                pattern_at.append(-1)
+            state = nxt
+        pattern_at[state] = index
+    fail = [0] * len(goto)
+    # The longest quote that is a proper suffix of the state's string (-1: none).
+    suffix_quote = [-1] * len(goto)
+    queue = list(goto[0].values())
+    head = 0
+    while head < len(queue):
+        state = queue[head]
+        head += 1
+        for ch, nxt in goto[state].items():
+            f = fail[state]
+            while f and ch not in goto[f]:
+                f = fail[f]
+            target = goto[f].get(ch, 0)
+            fail[nxt] = target if target != nxt else 0
+            suffix_quote[nxt] = pattern_at[fail[nxt]] if pattern_at[fail[nxt]] >= 0 else suffix_quote[fail[nxt]]
+            queue.append(nxt)
+    contained: list[set[int]] = [set() for _ in quotes]
+    for index, quote in enumerate(quotes):
+        state = 0
+        for ch in quote:
+            while state and ch not in goto[state]:
+                state = fail[state]
+            state = goto[state].get(ch, 0)
+            found = pattern_at[state]
+            if found < 0 or found == index:
+                found = suffix_quote[state]
+            if found >= 0 and found != index:
+                contained[index].add(found)
+    return contained
+
+
 def related_groups(annotations: Sequence[Annotation]) -> dict[str, int]:
     """Group ids (arbitrary, > 0) of comments related to a comment of another member; others are absent.
 
-    Boxes are compared with a sweep down each page; quotes are compared per distinct quote (items with
-    the same quote are interchangeable), so dense pages stay fast.
+    Comments with identical rects or identical quotes are interchangeable, so each such class is handled
+    once with two representatives of different authors. Boxes are compared with a sweep down each page
+    over the distinct rects; quote containment uses :func:`_contained_quotes` and, per quote, two
+    representatives of different authors among the quotes it contains and the quotes containing it. The
+    work is O(n log n) in the number of comments plus the pairs of distinct rects that overlap vertically.
     """
     parent: dict[str, str] = {a.id: a.id for a in annotations}
     linked: set[str] = set()
@@ -119,42 +175,83 @@ def related_groups(annotations: Sequence[Annotation]) -> dict[str, int]:
             parent[root_a] = root_b
         linked.update((a.id, b.id))
 
+    def link_to_others(members: Sequence[Annotation], reps: Sequence[Annotation]) -> bool:
+        linked_any = False
+        for x in members:
+            for r in reps:
+                if r.author != x.author:
+                    link(x, r)
+                    linked_any = True
+        return linked_any
+
     by_page: dict[int, list[Annotation]] = defaultdict(list)
     for a in annotations:
         by_page[a.page].append(a)
     for items in by_page.values():
-        items.sort(key=lambda a: a.top)
-        for i, a in enumerate(items):
-            a_bottom = a.bounds()[3]
-            for b in items[i + 1:]:
-                if b.top > a_bottom:
-                    break
-                if a.author != b.author and find(a.id) != find(b.id) and any(
-                    _boxes_overlap(ra, rb) for ra in a.rects for rb in b.rects
-                ):
-                    link(a, b)
-        by_quote: dict[str, list[Annotation]] = defaultdict(list)
-        for a in items:
-            if len(a.quote) >= MIN_QUOTE_OVERLAP:
-                by_quote[a.quote].append(a)
-        quotes = list(by_quote)
-        for i, q1 in enumerate(quotes):
-            for q2 in quotes[i:]:
-                if q1 is not q2 and q1 not in q2 and q2 not in q1:
-                    continue
-                first, second = by_quote[q1], by_quote[q2]
-                for side, other in ((first, second), (second, first)):
-                    reps = _two_authors(other)
-                    for x in side:
-                        partner = next((r for r in reps if r.author != x.author), None)
-                        if partner is not None:
-                            link(x, partner)
+        _link_boxes(items, link_to_others, find)
+        _link_quotes(items, link_to_others)
     roots: dict[str, int] = {}
     groups: dict[str, int] = {}
     for a in annotations:
         if a.id in linked:
             groups[a.id] = roots.setdefault(find(a.id), len(roots) + 1)
     return groups
+
+
+_LinkFn = Callable[[Sequence[Annotation], Sequence[Annotation]], bool]
+
+
+def _link_boxes(items: Sequence[Annotation], link_to_others: _LinkFn, find: Callable[[str], str]) -> None:
+    """Link comments of one page whose rects overlap (see :func:`_boxes_overlap`)."""
+    by_rects: dict[tuple[Rect, ...], list[Annotation]] = defaultdict(list)
+    for a in items:
+        if a.rects:
+            by_rects[tuple(tuple(round(v, 2) for v in r) for r in a.rects)].append(a)  # type: ignore[misc]
+    classes = list(by_rects.values())
+    reps = [_two_authors(members) for members in classes]
+    # A class whose members all have a partner sits in one component (two authors: among themselves;
+    # one author: all linked to the same representative); two such classes already joined need no test.
+    done = [link_to_others(members, two) for members, two in zip(classes, reps, strict=True)]
+    # One entry per rect of each class, swept by top; a rect meets only those starting above its bottom.
+    entries = sorted(((r[1], r, k) for k, members in enumerate(classes) for r in members[0].rects),
+                     key=lambda e: e[0])
+    tops = [e[0] for e in entries]
+    for i, (_top, rect, k) in enumerate(entries):
+        end = bisect_right(tops, rect[3], lo=i + 1)
+        for _t, other, j in entries[i + 1:end]:
+            if j == k or (done[k] and done[j] and find(classes[k][0].id) == find(classes[j][0].id)):
+                continue
+            if _boxes_overlap(rect, other):
+                done[k] = link_to_others(classes[k], reps[j]) or done[k]
+                done[j] = link_to_others(classes[j], reps[k]) or done[j]
+
+
+def _link_quotes(items: Sequence[Annotation], link_to_others: _LinkFn) -> None:
+    """Link comments of one page whose quotes contain one another (at least :data:`MIN_QUOTE_OVERLAP`)."""
+    by_quote: dict[str, list[Annotation]] = defaultdict(list)
+    for a in items:
+        if len(a.quote) >= MIN_QUOTE_OVERLAP:
+            by_quote[a.quote].append(a)
+    if not by_quote:
+        return
+    quotes = sorted(by_quote, key=len)
+    own = [_two_authors(by_quote[q]) for q in quotes]
+    contained = _contained_quotes(quotes)
+    containers: list[list[int]] = [[] for _ in quotes]
+    for outer, inner_set in enumerate(contained):
+        for inner in inner_set:
+            containers[inner].append(outer)
+    # Two authors among each quote and everything it contains (shorter first), and among everything
+    # containing it (longer first): containment is transitive, so these cover every related quote.
+    below: list[list[Annotation]] = [[] for _ in quotes]
+    for i in range(len(quotes)):
+        below[i] = _two_authors([*own[i], *(r for j in contained[i] for r in below[j])])
+    above: list[list[Annotation]] = [[] for _ in quotes]
+    for i in reversed(range(len(quotes))):
+        above[i] = _two_authors([*own[i], *(r for j in containers[i] for r in above[j])])
+    for i, quote in enumerate(quotes):
+        link_to_others(by_quote[quote], below[i])
+        link_to_others(by_quote[quote], above[i])
 
 
 def build_sheet(

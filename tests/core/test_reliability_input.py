@@ -390,3 +390,100 @@ def test_xfdf_comment_length_and_annotation_count_are_bounded() -> None:
     at_limit = parse('<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><text page="0" rect="1,1,2,2" title="A">'
                      f"<contents>{'い' * MAX_COMMENT_CHARS}</contents></text></annots></xfdf>")
     assert len(at_limit[0].text) == MAX_COMMENT_CHARS
+
+
+# ------------------------------------------------------------------------------------------ related groups
+
+
+def brute_force_groups(items: list[Annotation]) -> set[frozenset[str]]:
+    """The definition: comments of different members on one page whose boxes overlap or whose quotes (two
+    characters or more) contain one another are related; groups are the connected parts."""
+    from reviewer.export.sheet import MIN_QUOTE_OVERLAP, _boxes_overlap
+
+    def related(a: Annotation, b: Annotation) -> bool:
+        if a.page != b.page or a.author == b.author:
+            return False
+        if len(a.quote) >= MIN_QUOTE_OVERLAP and len(b.quote) >= MIN_QUOTE_OVERLAP and (
+                a.quote in b.quote or b.quote in a.quote):
+            return True
+        return any(_boxes_overlap(r, s) for r in a.rects for s in b.rects)
+
+    parent = {a.id: a.id for a in items}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    linked: set[str] = set()
+    for i, a in enumerate(items):
+        for b in items[i + 1:]:
+            if related(a, b):
+                parent[find(a.id)] = find(b.id)
+                linked.update((a.id, b.id))
+    parts: dict[str, set[str]] = {}
+    for x in linked:
+        parts.setdefault(find(x), set()).add(x)
+    return {frozenset(p) for p in parts.values()}
+
+
+def as_partition(groups: dict[str, int]) -> set[frozenset[str]]:
+    parts: dict[int, set[str]] = {}
+    for x, g in groups.items():
+        parts.setdefault(g, set()).add(x)
+    return {frozenset(p) for p in parts.values()}
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SMALL_COMMENT = st.tuples(
+    st.integers(0, 1),  # page
+    st.sampled_from(["A", "B", "C"]),  # author
+    st.sampled_from(["", "あ", "あい", "あいう", "いう", "いうえ", "うえお", "あいうえお", "かき", "あいうえおかき"]),
+    st.integers(0, 4), st.integers(0, 3),  # box: column, line
+    st.booleans(),  # two lines
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs=st.lists(SMALL_COMMENT, max_size=14))
+def test_related_groups_follow_the_definition(specs: list[tuple[int, str, str, int, int, bool]]) -> None:
+    items = []
+    for n, (page, author, quote, column, line, two) in enumerate(specs):
+        rects = [(72.0 + 40 * column, 100.0 + 10 * line, 130.0 + 40 * column, 112.0 + 10 * line)]
+        if two:
+            rects.append((72.0, 112.0 + 10 * line, 300.0, 124.0 + 10 * line))
+        items.append(comment(n, "x", page=page, author=author, quote=quote, rects=rects))
+    assert as_partition(related_groups(items)) == brute_force_groups(items)
+
+
+def sheet_comments(n: int, seed: int) -> list[Annotation]:
+    """A packet's worth of comments: about 40 a page over n/40 pages, and a tenth of them on one hot passage
+    that every member highlighted (the same line, different quotes of it)."""
+    import random
+
+    rnd = random.Random(seed)
+    text = "特定個人情報の保管場所は施錠管理されたサーバ室であり、入退室記録を取得している。" * 4
+    pages = max(1, n // 40)
+    out = []
+    for i in range(n):
+        at, length = rnd.randrange(len(text) - 30), rnd.randrange(3, 30)
+        if i % 10 == 0:
+            page, rect = 0, (72.0, 300.0, 500.0, 312.0)
+        else:
+            page = rnd.randrange(pages)
+            y = rnd.uniform(60, 760)
+            rect = (72.0, y, 72.0 + rnd.uniform(30, 420), y + 12.0)
+        out.append(comment(i, "x", page=page, rect=rect, author=f"委員{rnd.randrange(8)}",
+                           quote=text[at:at + length], id=str(uuid.UUID(int=rnd.getrandbits(128)))))
+    return out
+
+
+def test_related_grouping_grows_near_linearly() -> None:
+    small, large = sheet_comments(2_000, 1), sheet_comments(8_000, 2)
+    cost(lambda: related_groups(small))  # warm-up
+    t_small = min(cost(lambda: related_groups(small)) for _ in range(2))
+    t_large = min(cost(lambda: related_groups(large)) for _ in range(2))
+    assert t_large < 6 * max(t_small, 0.01), (t_small, t_large)
+    assert len(set(related_groups(large).values())) >= 1
