@@ -14,7 +14,10 @@ Modes:
 Every figure is a number, or null with its reason in ``reasons`` (``peer_missing: ...`` when mutool, pdftotext
 or pdfgrep is not installed). Keys always present: render_ratio_vs_mutool, text_ratio_vs_pdftotext,
 structure_s_per_100_pages, index_build_s, query_ms_median, query_speedup_vs_pdfgrep, first_paint_s,
-max_stall_ms, peak_rss_mb, export_2000_xlsx_s.
+max_stall_ms, peak_rss_mb, export_2000_xlsx_s, and (issue #16, ``screen_bench.py``) first_paint_screen_s,
+first_paint_vs_evince, first_paint_frozen_s, ready_s, ready_reopen_s: the first page's pixels on an Xvfb screen for
+PIA Reviewer from source, the built app (``dist/``), evince and mupdf, five fresh starts each (one in --quick), and
+process start → structure tree and search usable, first open and re-open.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,13 +42,15 @@ sys.path.insert(1, str(HERE.parent))
 
 import core_bench  # noqa: E402
 import gui_bench  # noqa: E402
+import screen_bench  # noqa: E402
 from common import REPO, Results, log, machine_info, peer, xvfb_display  # noqa: E402
 from report import evaluate, write_markdown  # noqa: E402
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "structure_s_per_100_pages", "index_build_s",
     "query_ms_median", "query_speedup_vs_pdfgrep", "first_paint_s", "max_stall_ms", "peak_rss_mb",
-    "export_2000_xlsx_s",
+    "export_2000_xlsx_s", "first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s", "ready_s",
+    "ready_reopen_s",
 )
 # Keys each step fills, so a failed step still leaves them (null, with the error as the reason).
 STEP_KEYS: dict[str, tuple[str, ...]] = {
@@ -54,6 +60,8 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
     "search": ("index_build_s", "query_ms_median", "query_pdfgrep_ms_median", "query_speedup_vs_pdfgrep"),
     "exchange": ("export_2000_xlsx_s", "import_5x400_s"),
     "gui": ("first_paint_s", "max_stall_ms", "peak_rss_mb"),
+    "screen": ("first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s"),
+    "ready": ("ready_s", "ready_reopen_s"),
 }
 FULL_600_REPORTS = 10  # 607 pages
 FULL_2000_REPORTS = 33  # 2,036 pages
@@ -76,7 +84,7 @@ def step(results: Results, name: str, fn: Callable[[], Results]) -> None:
 
 def measure_packet(pdf: Path, *, reps: int, render_reps: int | None = None, render_pages: int, queries: tuple[str, ...], pdfgrep_queries: int,
                    password: str | None, exchange: bool, gui: dict[str, Any] | None,
-                   text_boxes: bool = True) -> Results:
+                   text_boxes: bool = True, screen: dict[str, Any] | None = None) -> Results:
     """All measurements of one packet."""
     results = Results()
     try:
@@ -106,6 +114,9 @@ def measure_packet(pdf: Path, *, reps: int, render_reps: int | None = None, rend
         step(results, "exchange", lambda: core_bench.bench_exchange(pdf, outline, reps, password))
     if gui is not None:
         step(results, "gui", lambda: gui_bench.bench_gui(pdf, **gui))
+    if screen is not None:
+        step(results, "screen", lambda: screen_bench.bench_screen(pdf, password=password, **screen))
+        step(results, "ready", lambda: screen_bench.bench_ready(pdf, screen["display"], screen["runs"]))
     return results
 
 
@@ -150,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         "queries": list(queries),
     }
     display_cm: Any = xvfb_display() if not quick else contextlib.nullcontext(None)
-    with tempfile.TemporaryDirectory(prefix="pia-bench-") as folder, display_cm as display:
+    # The screen measurements need an X screen even in --quick (the app itself runs offscreen there otherwise).
+    screen_cm: Any = xvfb_display() if quick and not args.no_gui else contextlib.nullcontext(None)
+    with tempfile.TemporaryDirectory(prefix="pia-bench-") as folder, display_cm as display, screen_cm as quick_screen:
         work = Path(folder)
         if args.pdf is not None:
             pdf = args.pdf.resolve()
@@ -170,11 +183,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_gui:
             gui = {"runs": gui_runs, "scroll_runs": 1 if quick else 3, "display": display,
                    "with_offscreen": display is not None}
+        screen: dict[str, Any] | None = None
+        if not args.no_gui:
+            screen = {"display": display or quick_screen, "runs": gui_runs,
+                      "settle_s": 0.5 if quick else screen_bench.SETTLE_S}
         if not quick and display is None:
             log("Xvfb not available: GUI measured offscreen only")
         main_results = measure_packet(
             pdf, reps=reps, render_pages=10 if quick else 60, queries=queries, pdfgrep_queries=1 if quick else 4,
-            password=args.password, exchange=True, gui=gui,
+            password=args.password, exchange=True, gui=gui, screen=screen,
         )
         packet_info["pages"] = main_results.values.get("pages")
         result["packet"] = packet_info
@@ -201,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     result["reasons"] = main_results.reasons
     result["targets"] = evaluate(main_results.values)
     result["elapsed_s"] = round(time.perf_counter() - started, 1)
+    with contextlib.suppress(OSError):
+        result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     doc = args.doc or (REPO / "docs" / "PERFORMANCE.md" if full else None)
     if doc is not None and not args.no_doc:
         doc.parent.mkdir(parents=True, exist_ok=True)

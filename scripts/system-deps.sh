@@ -6,7 +6,8 @@ packages=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontco
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
           libxcb-xkb1 fonts-ipaexfont-gothic)
 if [[ "${1:-}" == "bench" ]]; then
-    packages+=(mupdf-tools poppler-utils pdfgrep)
+    # peers of the benchmarks; xvfb, evince and mupdf for start-up on a screen (issue #16)
+    packages+=(mupdf-tools poppler-utils pdfgrep xvfb evince mupdf dbus)
 fi
 missing=()
 for p in "${packages[@]}"; do

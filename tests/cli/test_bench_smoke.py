@@ -18,9 +18,12 @@ RUN = REPO / "benchmarks" / "run.py"
 REQUIRED = (
     "render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "structure_s_per_100_pages", "index_build_s",
     "query_ms_median", "query_speedup_vs_pdfgrep", "first_paint_s", "max_stall_ms", "peak_rss_mb",
-    "export_2000_xlsx_s",
+    "export_2000_xlsx_s", "first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s", "ready_s",
+    "ready_reopen_s",
 )
 PEER_KEYS = ("render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "query_speedup_vs_pdfgrep")
+# Measured on an X screen (Xvfb) against installed viewers; the built app only when dist/ holds one.
+SCREEN_KEYS = ("first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s")
 
 pytestmark = pytest.mark.slow
 
@@ -40,15 +43,23 @@ def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def test_quick_run_reports_every_key(tmp_path: Path) -> None:
-    doc = tmp_path / "PERFORMANCE.md"
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """One ``run.py --quick`` for the tests below: its JSON and the Markdown it wrote."""
+    doc = tmp_path_factory.mktemp("bench") / "PERFORMANCE.md"
     data = run_bench(["--quick", "--json", "--doc", str(doc)])
+    return data, doc.read_text(encoding="utf-8")
+
+
+def test_quick_run_reports_every_key(quick_run: tuple[dict[str, Any], str]) -> None:
+    data, text = quick_run
     assert data["mode"] == "quick" and data["quick"] is True
     assert data["packet"]["pages"] > 10
     for key in REQUIRED:
         assert key in data, key
-        if key in PEER_KEYS and data[key] is None:  # only a missing peer tool may leave a figure empty
-            assert data["reasons"][key].startswith("peer_missing"), data["reasons"][key]
+        if key in PEER_KEYS + SCREEN_KEYS and data[key] is None:  # only a missing peer may leave a figure empty
+            assert data["reasons"][key].startswith(("peer_missing", "not measured: no built app")), \
+                data["reasons"][key]
             continue
         assert is_number(data[key]) and data[key] >= 0, (key, data[key], data["reasons"].get(key))
     # The measured components really ran.
@@ -60,9 +71,38 @@ def test_quick_run_reports_every_key(tmp_path: Path) -> None:
     assert sum(data["query_counts"].values()) > 0
     assert data["machine"]["cores"] >= 1 and data["machine"]["python"]
     assert set(data["targets"]) >= {"first_paint_s", "max_stall_ms", "export_2000_xlsx_s"}
-    text = doc.read_text(encoding="utf-8")
     assert "| What | Ours | The peer | Ratio |" in text and "## Targets" in text
     assert data["machine"]["cpu"] in text
+    assert "## Start-up as a user sees it" in text and "| Re-open (the same profile" in text
+    assert len(data["machine"]["load_average_at_end"]) == 3
+
+
+def test_quick_run_sees_the_page_on_the_screen(quick_run: tuple[dict[str, Any], str]) -> None:
+    """Issue #16: first paint as pixels on an Xvfb screen, against evince and mupdf, and ready on first open and
+    re-open. Needs Xvfb (and the viewers for their figures): `make bench` installs them."""
+    import shutil
+
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (scripts/system-deps.sh bench)")
+    data, _text = quick_run
+    assert data["screen_shared_memory"] in (True, False)
+    assert data["screen_runs"]["source"] == 1, data["reasons"].get("first_paint_screen_s")
+    assert 0.05 < data["first_paint_screen_s"] < 60
+    assert data["first_paint_layout_shift_px"] is not None  # the page was still on the screen 0.5 s later
+    for viewer in ("evince", "mupdf"):
+        if shutil.which(viewer) is None:
+            assert data["reasons"][f"first_paint_{viewer}_s"].startswith("peer_missing")
+            continue
+        assert data["screen_runs"][viewer] == 1 and data[f"first_paint_{viewer}_s"] > 0
+    if data["first_paint_evince_s"] is not None:
+        expected = data["first_paint_screen_s"] / data["first_paint_evince_s"]
+        assert data["first_paint_vs_evince"] == pytest.approx(expected, rel=1e-3)
+    # Ready = outline and index both done; the re-open (caches filled by the first open) is not slower than
+    # building them, and each is after its own first paint.
+    assert data["ready_s"] > 0 and data["ready_reopen_s"] > 0
+    assert data["ready_first_paint_s"] <= data["ready_index_s"] and data["ready_reopen_after_first_paint_s"] >= 0
+    load = data["screen_load_average"]
+    assert len(load["before"]) == 3 and len(load["after"]) == 3
 
 
 def test_given_pdf_without_peers_reports_nulls_with_reasons(tmp_path: Path, small_packet: tuple[Path, Any]) -> None:
