@@ -38,5 +38,38 @@ def data_dir(profile: str | os.PathLike[str] | None = None) -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir(APP_ID, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return ensure_private_dir(path)
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def ensure_private_dir(path: str | os.PathLike[str]) -> Path:
+    """Create ``path`` (and missing parents) readable by its owner only (0700); returns it.
+
+    An existing folder owned by this user is tightened to 0700 too: it holds the packets' text (search
+    index, cache) and settings that other users of the machine must not read. POSIX only; Windows profile
+    folders are private by their ACL already.
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if os.name == "posix":
+        try:
+            info = folder.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(folder, PRIVATE_DIR_MODE)
+        except OSError:  # a read-only or foreign folder: opening will say what is wrong
+            pass
+    return folder
+
+
+def make_private(path: str | os.PathLike[str]) -> None:
+    """Make an existing file readable and writable by its owner only (0600); silently skips what it cannot."""
+    if os.name != "posix":
+        return
+    try:
+        if Path(path).stat().st_mode & 0o077:
+            os.chmod(path, PRIVATE_FILE_MODE)
+    except OSError:
+        pass

@@ -150,10 +150,29 @@ class KdfParams:
         return {"kdf": "scrypt", "salt": self.salt.hex(), "n": self.n, "r": self.r, "p": self.p}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> KdfParams:
+    def from_json(cls, data: Any) -> KdfParams:
+        """Parse the stored parameters strictly; ValueError for anything this app would not have written.
+
+        The bounds keep a damaged or hostile ``reviewer.salt`` from making scrypt fail (n not a power of two)
+        or ask for gigabytes of memory.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("kdf parameters are not an object")
         if data.get("kdf") != "scrypt":
-            raise ValueError(f"unknown kdf {data.get('kdf')!r}")
-        return cls(salt=bytes.fromhex(str(data["salt"])), n=int(data["n"]), r=int(data["r"]), p=int(data["p"]))
+            raise ValueError(f"unknown kdf {str(data.get('kdf'))[:20]!r}")
+        salt_hex, n, r, p = data.get("salt"), data.get("n"), data.get("r"), data.get("p")
+        if not isinstance(salt_hex, str) or not 32 <= len(salt_hex) <= 128:
+            raise ValueError("salt must be 16 to 64 bytes of hex")
+        salt = bytes.fromhex(salt_hex)
+        for name, value, low, high in (("n", n, 2**10, 2**20), ("r", r, 1, 32), ("p", p, 1, 16)):
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ValueError(f"{name} out of range")
+        assert isinstance(n, int) and isinstance(r, int) and isinstance(p, int)
+        if n & (n - 1):
+            raise ValueError("n must be a power of two")
+        if 128 * r * n > 256 * 1024 * 1024:
+            raise ValueError("parameters need too much memory")
+        return cls(salt=salt, n=n, r=r, p=p)
 
 
 def derive_key(passphrase: str, params: KdfParams) -> str:

@@ -1,11 +1,15 @@
-"""``pia-reviewer import FILE... [--packet PACKET.pdf] [--profile DIR] [--json]`` (headless).
+"""``pia-reviewer import FILE... [--packet PACKET.pdf] [--password-env NAME] [--profile DIR] [--json]`` (headless).
 
 Each file's kind is detected by content (comment package JSON, XFDF, PDF with annotations, returned xlsx
 sheet). Without ``--packet`` the packet is found from the package's source among the packets this profile
-has opened, or, for a single PDF, the PDF itself is the packet.
+has opened, or, for a single PDF, the PDF itself is the packet. Each file is imported or refused on its
+own: a refused file is named with a one-line reason and the good files still go in.
 
 The database key comes from the OS keyring; on a machine without one set ``PIA_REVIEWER_PASSPHRASE``
 (the profile's passphrase). ``PIA_REVIEWER_DB_KEY`` (64 hex digits) is for tests and tools.
+A password-protected packet opens with the password remembered in the keyring, or with
+``--password-env NAME`` (the password is read from the environment variable NAME, so it does not appear
+in the process list or the shell history), or ``--password-prompt`` (asked on the terminal).
 Exit status: 0 all imported, 1 some file refused, 2 nothing could be done (see stderr).
 """
 
@@ -30,20 +34,47 @@ PASSPHRASE_ENV = "PIA_REVIEWER_PASSPHRASE"
 KEY_ENV = "PIA_REVIEWER_DB_KEY"
 
 
+# The packet password given on this command line (--password-env / --password-prompt); None: not given.
+_packet_password: str | None = None
+
+
+def use_packet_password_from(args: argparse.Namespace) -> None:
+    """Take the packet's password from ``--password-env NAME`` or ``--password-prompt`` for :func:`open_packet`."""
+    global _packet_password
+    name = getattr(args, "password_env", None)
+    if name:
+        value = os.environ.get(name)
+        if value is None:
+            raise ReviewerError(f"環境変数 {name} がありません（--password-env で資料のパスワードを渡す変数）。",
+                                f"environment variable {name} (--password-env) is not set")
+        _packet_password = value
+    elif getattr(args, "password_prompt", False):
+        import getpass
+
+        _packet_password = getpass.getpass("資料のPDFのパスワード: ")
+
+
 def open_store(profile: str | None) -> Store:
     """Open the profile's Store for a headless command (keyring, else the passphrase/key variables)."""
-    from reviewer.store import Store
+    from reviewer.store import InvalidDatabaseKey, Store
 
     key = os.environ.get(KEY_ENV) or None
+    if key is not None:
+        cleaned = key.strip().lower()
+        if len(cleaned) != 64 or any(c not in "0123456789abcdef" for c in cleaned):
+            raise InvalidDatabaseKey(KEY_ENV)
     passphrase = os.environ.get(PASSPHRASE_ENV) or None
     return Store.open(profile, passphrase=passphrase, key=key)
 
 
-def open_packet(path: str | os.PathLike[str], store: Store | None = None) -> Packet:
-    """Open the packet PDF, using a password remembered in the keyring for it when it needs one."""
+def open_packet(path: str | os.PathLike[str], store: Store | None = None, password: str | None = None) -> Packet:
+    """Open the packet PDF with ``password``, the one from the command line, or one remembered in the keyring."""
     from reviewer.document import Packet
     from reviewer.errors import PasswordRequired
 
+    password = password if password is not None else _packet_password
+    if password is not None:
+        return Packet.open(path, password=password)
     try:
         return Packet.open(path)
     except PasswordRequired:
@@ -71,7 +102,7 @@ def _packet_from_package(path: Path, store: Store) -> str | None:
     """The remembered path of the packet a package's comments are for, if this profile knows it."""
     try:
         root: Any = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # unreadable here; the import itself refuses it with a reason
         return None
     sha = ""
     if isinstance(root, dict):
@@ -112,7 +143,9 @@ def _find_packet(args: argparse.Namespace, store: Store) -> str:
 
 def run_import(args: argparse.Namespace) -> int:
     from reviewer.exchange.importer import detect_kind, import_files
+    from reviewer.exchange.service import summary_lines
 
+    use_packet_password_from(args)
     store = open_store(args.profile)
     packet_path = ""
     try:
@@ -132,13 +165,6 @@ def run_import(args: argparse.Namespace) -> int:
         data["packet"] = str(packet_path)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     else:
-        for f in report.files:
-            if f.ok:
-                what = f"{f.comments}件" + (f"、回答{f.answers}件" if f.answers else "")
-                authors = "、".join(f.authors)
-                print(f"取り込み: {f.path}（{f.kind}、{what}{'、' + authors if authors else ''}）")
-            else:
-                print(f"拒否: {f.path}: {f.message}", file=sys.stderr)
-        print(f"追加 {report.added}件、更新 {report.updated}件、変更なし {report.unchanged}件、"
-              f"回答 {report.answers_attached}件（該当なし {report.answers_unknown}件）")
+        for line in summary_lines(report):
+            print(line, file=sys.stderr if line.startswith(("拒否:", "警告:")) else sys.stdout)
     return 1 if report.refused else 0

@@ -1,11 +1,11 @@
 """Importing comments into the chair's copy: packages, XFDF, annotated PDFs and returned comment sheets.
 
 Parsing is pure and validates each file whole before anything is written (:func:`load_file`); a refused
-file is reported with its message and contributes nothing. :func:`import_files` then writes everything that
-was accepted in ONE Store transaction: the same id imported twice stays one (the newer ``modified`` wins),
-authors are kept, comments are placed on the structure (report, chapter, section, risk) by position, and
-the chair's own decisions on a comment (excluded, wording for the sheet, department's answer) survive a
-re-import of the member's newer version.
+file is reported with a one-line message and contributes nothing, and the other files of the same command
+still go in (per file, never all-or-nothing across files). The use case itself — plan, then apply as one
+undoable command — is :mod:`reviewer.exchange.service`; :func:`import_files` is its one-call form for the
+CLI and tests. The rules of the merge (author-bound ids, clamped future times, the chair's fields never
+written back) are :meth:`reviewer.store.Store.upsert_imported`.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ from __future__ import annotations
 import logging
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer.annotations import Annotation, Rect, is_newer
+from reviewer.errors import ReviewerError
 from reviewer.exchange import PackageError
 from reviewer.exchange.pdf_annots import pdf_to_page_matrix, quote_on_page, read_pdf_file, unrotated_size
 from reviewer.exchange.w3c import parse_package
 from reviewer.exchange.xfdf import Matrix, parse_xfdf
-from reviewer.export.sheet import place
+from reviewer.store.models import Clamped, IdConflict
 from reviewer.structure.model import Outline
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ log = logging.getLogger("reviewer.exchange")
 
 KINDS = ("package", "xfdf", "pdf", "sheet")
 CHAIR_FIELDS = ("excluded", "sheet_text", "answer")
+#: ``progress(stage, done, total)``: stage is ``"read"`` (files) or ``"write"`` (comments).
+Progress = Callable[[str, int, int], None]
 
 
 def detect_kind(path: str | os.PathLike[str]) -> str:
@@ -83,15 +86,24 @@ class PacketInfo:
 
     @cached_property
     def page_sizes(self) -> list[tuple[float, float]] | None:
+        """Each page's size, or None when a page cannot be loaded (a damaged page tree): no size checks then."""
         if self.packet is None:
             return None
-        return [unrotated_size(page) for page in self.packet.doc]
+        try:
+            return [unrotated_size(page) for page in self.packet.doc]
+        except (RuntimeError, ValueError, IndexError) as exc:  # pymupdf.FzError* are RuntimeErrors
+            log.warning("page sizes unavailable (%s); imports skip the page-size check", type(exc).__name__)
+            return None
 
     @cached_property
     def page_matrices(self) -> list[Matrix] | None:
         if self.packet is None:
             return None
-        return [pdf_to_page_matrix(page) for page in self.packet.doc]
+        try:
+            return [pdf_to_page_matrix(page) for page in self.packet.doc]
+        except (RuntimeError, ValueError, IndexError) as exc:
+            log.warning("page matrices unavailable (%s)", type(exc).__name__)
+            return None
 
     def quote(self, page: int, rects: Sequence[Rect]) -> tuple[str, str, str]:
         if self.packet is None:
@@ -101,11 +113,14 @@ class PacketInfo:
 
 @dataclass(slots=True)
 class LoadedFile:
+    """One accepted file; ``signer_key`` is the base64 key of a valid package signature (None: unsigned)."""
+
     path: str
     kind: str
     annotations: list[Annotation] = field(default_factory=list)
     answers: dict[str, str] = field(default_factory=dict)
     skipped: int = 0
+    signer_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -118,6 +133,40 @@ class FileReport:
     authors: list[str] = field(default_factory=list)
     answers: int = 0
     skipped: int = 0
+    signed: bool = False
+
+
+@dataclass(slots=True)
+class SignerCheck:
+    """How one member's comments in this import relate to the key remembered for that member's name.
+
+    ``status``: ``first-use`` (signed; key remembered now), ``verified`` (signed by the remembered key),
+    ``other-key`` (signed by a DIFFERENT key: warning), ``unsigned-after-signed`` (no signature although
+    earlier packages were signed: warning) or ``unsigned`` (never signed so far).
+    """
+
+    author: str
+    status: str
+    path: str = ""
+    fingerprint: str = ""
+
+    @property
+    def warning(self) -> bool:
+        return self.status in ("other-key", "unsigned-after-signed")
+
+    def message_ja(self) -> str:
+        name = Path(self.path).name
+        if self.status == "other-key":
+            return (f"警告: 「{self.author}」のコメント（{name}）は、以前とは別の鍵で署名されています"
+                    f"（鍵 {self.fingerprint}）。本人が送ったものか確認してください。")
+        if self.status == "unsigned-after-signed":
+            return (f"警告: 「{self.author}」のコメント（{name}）には署名がありません。以前は署名付きでした。"
+                    "本人が送ったものか確認してください。")
+        if self.status == "first-use":
+            return f"「{self.author}」の署名の鍵（{self.fingerprint}）を記憶しました。"
+        if self.status == "verified":
+            return f"「{self.author}」の署名を確認しました。"
+        return f"「{self.author}」のコメント（{name}）には署名がありません。"
 
 
 @dataclass(slots=True)
@@ -128,19 +177,40 @@ class ImportReport:
     unchanged: int = 0
     answers_attached: int = 0
     answers_unknown: int = 0
+    conflicts: list[IdConflict] = field(default_factory=list)
+    clamped: list[Clamped] = field(default_factory=list)
+    signers: list[SignerCheck] = field(default_factory=list)
 
     @property
     def refused(self) -> list[FileReport]:
         return [f for f in self.files if not f.ok]
 
+    @property
+    def warnings(self) -> list[str]:
+        """One line per thing the chair should look at: id conflicts, clamped times, signature warnings."""
+        lines: list[str] = []
+        for c in self.conflicts:
+            whose = "この委員長自身" if c.reason == "own" else f"「{c.owner}」"
+            what = "別のコメントとして取り込みました" if c.new_id else "取り込みませんでした"
+            lines.append(f"「{c.author}」のコメントが{whose}のコメントと同じIDを使っていたため、{what}。")
+        for k in self.clamped:
+            lines.append(f"「{k.author}」のコメントの更新日時（{k.claimed[:25]}）が未来のため、取り込んだ時刻にしました。")
+        lines.extend(s.message_ja() for s in self.signers if s.warning)
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["refused"] = len(self.refused)
+        data["warnings"] = self.warnings
         return data
 
 
 def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
-    """Read and validate one file completely; raises :class:`PackageError` to refuse it whole."""
+    """Read and validate one file completely; raises :class:`PackageError` to refuse it whole.
+
+    Only PackageError (and other ReviewerErrors) are expected here; :func:`read_one` also turns any
+    unexpected failure of a reader into a one-line refusal of that file.
+    """
     path = Path(path)
     if not path.is_file():
         raise PackageError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
@@ -152,6 +222,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
             page_labels=info.page_labels, file_name=info.name, origin_name=path.name,
         )
         loaded.annotations = package.annotations
+        loaded.signer_key = package.signer_key
     elif kind == "xfdf":
         if info.page_matrices is None:
             raise PackageError(f"XFDF「{path.name}」を取り込むには資料のPDFを指定してください（--packet）。",
@@ -178,18 +249,48 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
     return loaded
 
 
+def read_one(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile | FileReport:
+    """:func:`load_file`, with every failure of that one file turned into a refusal (a FileReport, ok=False).
+
+    A reader crashing on a hostile file (RecursionError, a PyMuPDF format error, a ValueError deep in a
+    parser) must not abort the other files of the command, nor show a traceback.
+    """
+    name = Path(path).name
+    try:
+        return load_file(path, info)
+    except ReviewerError as exc:
+        message, detail = exc.message_ja, exc.message_en
+    except RecursionError:
+        message, detail = f"「{name}」は構造が深すぎるため取り込めません（何も取り込んでいません）", "nesting too deep"
+    except MemoryError:
+        message, detail = f"「{name}」は大きすぎるため取り込めません（何も取り込んでいません）", "out of memory"
+    except Exception as exc:  # a reader's unexpected failure on this file only; logged with its traceback
+        log.exception("reading %s failed", name)
+        message = f"「{name}」を読み込めませんでした（{type(exc).__name__}）。何も取り込んでいません"
+        detail = f"reader failed: {type(exc).__name__}"
+    message = " ".join(message.split())  # always one line
+    log.warning("refused %s: %s", name, detail)
+    kind = detect_kind(path) if Path(path).is_file() else "missing"
+    return FileReport(str(path), kind, ok=False, message=message)
+
+
 def merge(batches: Sequence[Sequence[Annotation]], existing: dict[str, Annotation]) -> list[Annotation]:
-    """One annotation per id (the newest ``modified`` wins), keeping the chair's decisions from ``existing``."""
-    merged: dict[str, Annotation] = {}
+    """One annotation per (id, author) (the newest ``modified`` wins), keeping the chair's decisions.
+
+    Two files using one id for different authors stay two items here; the store then keeps the second as a
+    new comment (:meth:`reviewer.store.Store.upsert_imported`). ``existing`` only fills in the chair's
+    fields for previews; the write never takes them from here.
+    """
+    merged: dict[tuple[str, str], Annotation] = {}
     for batch in batches:
         for a in batch:
-            current = merged.get(a.id)
+            current = merged.get((a.id, a.author))
             if current is None or is_newer(a.modified, current.modified):
-                merged[a.id] = a
+                merged[(a.id, a.author)] = a
     out: list[Annotation] = []
     for a in merged.values():
         old = existing.get(a.id)
-        if old is not None:
+        if old is not None and old.author == a.author and old.origin != "own":
             a = replace(a, origin=old.origin, **{name: getattr(old, name) for name in CHAIR_FIELDS})
         out.append(a)
     return out
@@ -203,44 +304,17 @@ def import_files(
     *,
     packet: Packet | None = None,
     packet_name: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import ``paths`` into ``store`` for the packet ``packet_sha``; returns what happened per file.
 
-    Every file is validated before anything is written; refused files are listed with their message.
-    All accepted comments and answers are written in one transaction.
+    Every file is validated before anything is written; refused files are listed with their message and
+    the others go in. All accepted comments and answers are written in one transaction that re-reads the
+    stored comments under the write lock (another process may have changed them meanwhile).
     """
+    from reviewer.exchange.service import apply_import, plan_import
+
     name = packet_name or (packet.name if packet is not None else "")
     info = PacketInfo(packet_sha, name, outline, packet)
-    report = ImportReport()
-    batches: list[list[Annotation]] = []
-    answers: dict[str, str] = {}
-    for path in paths:
-        try:
-            loaded = load_file(path, info)
-        except PackageError as exc:
-            report.files.append(FileReport(str(path), detect_kind(path) if Path(path).is_file() else "missing",
-                                           ok=False, message=exc.message_ja))
-            log.warning("refused %s: %s", Path(path).name, exc.message_en)
-            continue
-        placed = place(loaded.annotations, outline)
-        batches.append(placed)
-        answers.update(loaded.answers)
-        report.files.append(FileReport(
-            str(path), loaded.kind, ok=True, comments=len(placed),
-            authors=sorted({a.author for a in placed}), answers=len(loaded.answers), skipped=loaded.skipped,
-        ))
-    existing = {a.id: a for a in store.annotations(packet_sha)}
-    merged = merge(batches, existing)
-    with store.transaction():
-        if merged:
-            result = store.upsert_imported(merged)
-            report.added, report.updated, report.unchanged = result.added, result.updated, result.unchanged
-        for comment_id, answer in answers.items():
-            current = store.get_annotation(comment_id)
-            if current is None:
-                report.answers_unknown += 1
-                continue
-            if current.answer != answer:
-                store.update_annotation(replace(current, answer=answer))
-            report.answers_attached += 1
-    return report
+    plan = plan_import(store, info, paths, progress=progress)
+    return apply_import(store, plan, progress=progress)

@@ -29,8 +29,14 @@ What "tampered" means here (:func:`parse_package` refuses the whole package when
 * Integrity: when the package carries ``pia:digest`` (this app always writes one), the SHA-256 of the
   canonical JSON of ``first.items`` must match, so editing, adding or removing an item by hand is detected.
 
-Not protected: the digest is not a signature. Someone who edits the items and recomputes the digest (or
-removes it; packages from other tools have none) is not detected, and the creator's name is taken on trust.
+* Signature: a package may carry ``pia:signature`` (Ed25519 over the digest, see :mod:`reviewer.signing`);
+  a signature that does not match refuses the package. A valid one names the signer's public key
+  (:attr:`Package.signer_key`), which the import compares with the key remembered for that member.
+* Input hardening: integers longer than 64 digits, lone surrogates, nesting too deep for the parser and
+  ``pia:extra``/``pia:replies`` values of the wrong type refuse the package with a one-line message.
+
+Not protected by the digest alone: someone who edits the items and recomputes the digest (or removes it;
+packages from other tools have none) is not detected; only the signature check notices that.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ from reviewer import __version__
 from reviewer.annotations import KINDS, Annotation, Rect, now_iso
 from reviewer.atomic import atomic_write_bytes
 from reviewer.exchange import PackageError
+from reviewer.structure.corrections import Correction, corrections_from_package, corrections_to_package
 
 CONTEXT: list[Any] = ["http://www.w3.org/ns/anno.jsonld", {"pia": "urn:pia-reviewer:ns:"}]
 RFC3778 = "http://tools.ietf.org/rfc/rfc3778"
@@ -63,13 +70,15 @@ _SHA_URN = re.compile(r"^urn:sha256:([0-9a-f]{64})$")
 
 @dataclass(slots=True)
 class Package:
-    """A parsed, fully validated package."""
+    """A parsed, fully validated package; ``signer_key`` is the base64 Ed25519 key of a valid signature."""
 
     source_sha256: str
     source_name: str
     annotations: list[Annotation]
     authors: list[str] = field(default_factory=list)
     digest_checked: bool = False
+    signer_key: str | None = None
+    corrections: list[Correction] = field(default_factory=list)  # "pia:corrections" (structure corrections)
 
 
 def _round(value: float) -> float:
@@ -152,7 +161,8 @@ def annotation_to_item(a: Annotation) -> dict[str, Any]:
 
 
 def build_package(
-    annotations: Sequence[Annotation], *, packet_sha256: str, packet_name: str, label: str = ""
+    annotations: Sequence[Annotation], *, packet_sha256: str, packet_name: str, label: str = "",
+    corrections: Sequence[Correction] = (),
 ) -> dict[str, Any]:
     """The package (a JSON-ready dict) for ``annotations`` of one packet, with its integrity digest."""
     for a in annotations:
@@ -174,17 +184,59 @@ def build_package(
     }
     if len(authors) == 1:
         package["creator"] = {"type": "Person", "name": authors[0]}
+    if corrections:
+        package["pia:corrections"] = corrections_to_package(corrections)
     return package
 
 
-def write_package(
-    annotations: Sequence[Annotation], path: str | os.PathLike[str], *, packet_sha256: str, packet_name: str
-) -> int:
-    """Write a package atomically; returns the number of annotations written."""
-    package = build_package(annotations, packet_sha256=packet_sha256, packet_name=packet_name)
+@dataclass(frozen=True, slots=True)
+class PackageWritten:
+    """What :func:`export_package` wrote: how many comments, and whether the package is signed (and why not)."""
+
+    count: int
+    signed: bool
+    note_ja: str = ""
+    note_en: str = ""
+
+
+def export_package(
+    annotations: Sequence[Annotation], path: str | os.PathLike[str], *, packet_sha256: str, packet_name: str,
+    sign: bool = True, corrections: Sequence[Correction] = (),
+) -> PackageWritten:
+    """Write a package atomically, signed with this member's key when it can be.
+
+    It is signed when ``sign`` is set, every comment is this profile's own (``origin='own'``: the key vouches
+    for its owner's comments only) and the keyring holds (or can create) the signing key. Otherwise it is
+    written unsigned and ``note_ja``/``note_en`` say why, for the export's message.
+    """
+    package = build_package(annotations, packet_sha256=packet_sha256, packet_name=packet_name,
+                            corrections=corrections)
+    signed = False
+    note_ja = note_en = ""
+    if sign and annotations and all(a.origin == "own" for a in annotations):
+        from reviewer.signing import sign_package, signing_key
+
+        key = signing_key()
+        if key is not None:
+            sign_package(package, key, sorted({a.author for a in annotations}))
+            signed = True
+        else:
+            note_ja = "OSの資格情報ストアが使えないため、署名なしで書き出しました（委員長の側で本人確認ができません）。"
+            note_en = "written unsigned: no OS keyring for the signing key"
+    elif sign and annotations:
+        note_ja = "他の委員から取り込んだコメントを含むため、署名なしで書き出しました。"
+        note_en = "written unsigned: contains comments imported from others"
     data = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     atomic_write_bytes(path, data)
-    return int(package["total"])
+    return PackageWritten(int(package["total"]), signed, note_ja, note_en)
+
+
+def write_package(
+    annotations: Sequence[Annotation], path: str | os.PathLike[str], *, packet_sha256: str, packet_name: str,
+    sign: bool = True,
+) -> int:
+    """Write a package atomically (signed as :func:`export_package` explains); returns the number written."""
+    return export_package(annotations, path, packet_sha256=packet_sha256, packet_name=packet_name, sign=sign).count
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -218,15 +270,54 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+_REPLY_KEYS = ("id", "author", "text", "created", "modified")
+_MAX_INT_DIGITS = 64
+
+
 def _parse_replies(value: Any, index: int) -> list[dict[str, Any]]:
-    replies = _as_list(value)
+    """Replies as dicts of strings only (id, author, text, created, modified); anything else refuses the item."""
+    _need(value is None or isinstance(value, list), f"{index}件目の返信（pia:replies）が一覧ではありません")
     out: list[dict[str, Any]] = []
-    for reply in replies:
+    for reply in value or []:
         _need(isinstance(reply, dict), f"{index}件目の返信の形式が正しくありません")
-        _need(isinstance(reply.get("text", ""), str) and isinstance(reply.get("author", ""), str),
+        _need(all(isinstance(reply.get(k, ""), str) for k in _REPLY_KEYS),
               f"{index}件目の返信の形式が正しくありません")
-        out.append(dict(reply))
+        out.append({k: reply[k] for k in _REPLY_KEYS if k in reply})
     return out
+
+
+def _parse_extra(value: Any, index: int) -> dict[str, Any]:
+    """``pia:extra``: an object of plain values (text, numbers, true/false, null); replies are not allowed here."""
+    _need(isinstance(value, dict), f"{index}件目の pia:extra が正しくありません")
+    assert isinstance(value, dict)
+    _need("replies" not in value, f"{index}件目の pia:extra に返信（replies）は入れられません（pia:replies を使います）")
+    for key, item in value.items():
+        _need(item is None or isinstance(item, str | int | float | bool),
+              f"{index}件目の pia:extra「{str(key)[:40]}」の値が正しくありません")
+    return dict(value)
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _Refuse(f"桁数の多すぎる数値（{len(text):,}桁）があります")
+    return int(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(root: Any) -> None:
+    """Refuse text with a lone surrogate (a ``\\ud800`` escape decodes to one; it cannot be stored or shown)."""
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            _need(not _SURROGATE.search(value), "対になっていないサロゲート（\\ud800 など）を含む文字列があります")
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _parse_item(
@@ -334,9 +425,7 @@ def _parse_item(
     if not isinstance(label, str) or not label:
         label = page_labels[page] if page_labels is not None and page < len(page_labels) else str(page + 1)
     status = item.get("pia:status")
-    extra_value = item.get("pia:extra", {})
-    _need(isinstance(extra_value, dict), f"{where}の pia:extra が正しくありません")
-    extra: dict[str, Any] = dict(extra_value)
+    extra = _parse_extra(item.get("pia:extra", {}), index)
     replies = _parse_replies(item.get("pia:replies"), index)
     if replies:
         extra["replies"] = replies
@@ -386,9 +475,12 @@ def parse_package(
             else:
                 text = data
             try:
-                root = json.loads(text)
+                root = json.loads(text, parse_int=_bounded_int)
             except json.JSONDecodeError as exc:
                 raise _Refuse(f"JSONとして読めません（{exc.lineno}行目）") from None
+            except ValueError as exc:  # e.g. a float the parser cannot convert
+                raise _Refuse(f"JSONとして読めません（{type(exc).__name__}）") from None
+        _refuse_surrogates(root)
         return _parse_root(root, expected_sha=expected_sha, page_count=page_count, page_sizes=page_sizes,
                            page_labels=page_labels, file_name=file_name, name=name)
     except _Refuse as exc:
@@ -462,12 +554,29 @@ def _parse_root(
         seen.add(annotation.id)
         source_sha = source_sha or item_sha
         annotations.append(annotation)
+    authors = sorted({a.author for a in annotations})
+    signer_key: str | None = None
+    if "pia:signature" in root:
+        from reviewer.signing import SignatureInvalid, verify_package
+
+        # The signature covers the digest; only a collection's digest is checked against its items above.
+        _need("pia:digest" in root and "Annotation" not in types, "署名がありますが、署名の対象（pia:digest）が確認できません")
+        try:
+            signer_key = verify_package(root, authors)
+        except SignatureInvalid as exc:
+            raise _Refuse(exc.message_ja) from None
+    try:
+        corrections = corrections_from_package(root.get("pia:corrections"), expected_sha)
+    except ValueError as exc:
+        raise _Refuse(str(exc)) from None
     return Package(
+        corrections=corrections,
         source_sha256=source_sha or declared or (expected_sha or ""),
         source_name=source_name,
         annotations=annotations,
-        authors=sorted({a.author for a in annotations}),
+        authors=authors,
         digest_checked="pia:digest" in root,
+        signer_key=signer_key,
     )
 
 

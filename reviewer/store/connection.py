@@ -23,12 +23,15 @@ import apsw
 
 from reviewer import secrets as keys
 from reviewer.atomic import atomic_write_bytes, fsync_dir
-from reviewer.paths import data_dir
+from reviewer.paths import data_dir, make_private
 from reviewer.store.errors import (
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseLocked,
+    DatabaseMissing,
+    InvalidDatabaseKey,
     PassphraseRequired,
+    ProfileNotWritable,
     StorageError,
     WrongKey,
 )
@@ -62,15 +65,81 @@ def _has_content(path: Path) -> bool:
     )
 
 
+def _read_salt(salt_file: Path) -> keys.KdfParams:
+    try:
+        return keys.KdfParams.from_json(json.loads(salt_file.read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise DatabaseLocked(
+            f"パスフレーズの設定ファイル（{SALT_NAME}）が壊れているか読めないため、コメントの保存先を開けません。"
+            "バックアップから戻したファイルがあれば元に戻してください。",
+            f"unreadable or invalid {SALT_NAME}: {type(exc).__name__}",
+        ) from exc
+
+
+def _create_salt_once(salt_file: Path) -> keys.KdfParams:
+    """Write a new salt unless one appeared meanwhile; return the salt that is on disk.
+
+    The new salt is written to a private temporary file and hard-linked into place: a link never replaces
+    an existing file, so of two processes creating a profile at once exactly one salt wins and both use it.
+    """
+    params = keys.KdfParams.new()
+    data = json.dumps(params.to_json()).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{SALT_NAME}.", suffix=".tmp", dir=salt_file.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, salt_file)
+            log.info("created %s for a passphrase-protected database", SALT_NAME)
+        except FileExistsError:
+            log.info("another process created %s first; using it", SALT_NAME)
+        except OSError:  # no hard links on this file system: exclusive create instead
+            try:
+                with open(salt_file, "xb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except FileExistsError:
+                pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    fsync_dir(salt_file.parent)
+    make_private(salt_file)
+    return _read_salt(salt_file)
+
+
+def _derive(passphrase: str, params: keys.KdfParams) -> str:
+    try:
+        return keys.derive_key(passphrase, params)
+    except (ValueError, MemoryError) as exc:
+        raise DatabaseLocked(
+            f"パスフレーズの設定ファイル（{SALT_NAME}）の値が正しくないため、コメントの保存先を開けません。",
+            f"cannot derive the key with the parameters in {SALT_NAME}: {type(exc).__name__}",
+        ) from exc
+
+
+def _keyring_key_opens(db: Path) -> bool:
+    """Whether the keyring holds a key that opens ``db`` (False when there is no keyring)."""
+    try:
+        stored = keys.get_database_key()
+    except keys.KeyringUnavailable:
+        return False
+    return stored is not None and verify_file(db, stored)[0]
+
+
 def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock:
     """Find the key for the database in ``folder`` (creating one for a new database).
 
     ``key`` (64 hex digits) bypasses both the keyring and the passphrase; it exists for tests and tools.
+    Call it under :func:`reviewer.store.lock.profile_lock` when it may create the salt or the keyring key.
     """
     if key is not None:
         key = key.strip().lower()
         if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
-            raise ValueError("key must be 64 hex digits")
+            raise InvalidDatabaseKey()
         return Unlock(key, passphrase_mode=False)
     db = folder / DB_NAME
     salt_file = folder / SALT_NAME
@@ -78,24 +147,21 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
     if salt_file.exists():
         if passphrase is None:
             raise PassphraseRequired()
-        try:
-            params = keys.KdfParams.from_json(json.loads(salt_file.read_text("utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DatabaseLocked(
-                f"パスフレーズの設定ファイル（{SALT_NAME}）が読めません。",
-                f"unreadable {SALT_NAME}: {type(exc).__name__}",
-            ) from exc
-        return Unlock(keys.derive_key(passphrase, params), passphrase_mode=True)
+        return Unlock(_derive(passphrase, _read_salt(salt_file)), passphrase_mode=True)
     if passphrase is not None:
         if exists:
+            if _keyring_key_opens(db):
+                raise DatabaseLocked(
+                    "コメントの保存先はOSの資格情報ストアの鍵で保護されているため、パスフレーズでは開けません。",
+                    "the database uses the keyring key, not a passphrase",
+                )
             raise DatabaseLocked(
-                "コメントの保存先はOSの資格情報ストアの鍵で保護されているため、パスフレーズでは開けません。",
-                "the database uses the keyring key, not a passphrase",
+                f"パスフレーズの設定ファイル（{SALT_NAME}）が見つからないため、コメントの保存先を開けません。"
+                f"{SALT_NAME} を元の場所（{folder}）に戻してください。",
+                f"{SALT_NAME} is missing next to an existing database (and the keyring key does not open it)",
             )
-        params = keys.KdfParams.new()
-        atomic_write_bytes(salt_file, json.dumps(params.to_json()).encode("utf-8"))
-        log.info("created %s for a passphrase-protected database", SALT_NAME)
-        return Unlock(keys.derive_key(passphrase, params), passphrase_mode=True)
+        params = _create_salt_once(salt_file)
+        return Unlock(_derive(passphrase, params), passphrase_mode=True)
     if exists:
         stored = keys.get_database_key()
         if stored is None:
@@ -105,6 +171,22 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
             )
         return Unlock(stored, passphrase_mode=False)
     return Unlock(keys.get_or_create_database_key(), passphrase_mode=False)
+
+
+def refuse_if_missing(folder: Path) -> None:
+    """DatabaseMissing when ``reviewer.db`` is empty or gone but backups exist (never start anew silently)."""
+    if _has_content(folder / DB_NAME):
+        return
+    backups = list_backups(folder)
+    if backups:
+        log.error("%s is empty or missing beside %d backups", DB_NAME, len(backups))
+        raise DatabaseMissing(folder / DB_NAME, backups)
+
+
+def make_files_private(folder: Path) -> None:
+    """The database and its side files readable by the owner only (SQLite creates them 0644 & ~umask)."""
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", SALT_NAME):
+        make_private(folder / name)
 
 
 def connect(path: Path, hexkey: str, *, readonly: bool = False) -> apsw.Connection:
@@ -130,7 +212,12 @@ def configure(conn: apsw.Connection) -> None:
 def quick_check(conn: apsw.Connection) -> tuple[bool, str]:
     rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
     ok = rows == ["ok"]
-    return ok, "" if ok else "; ".join(rows[:5])
+    if not ok:
+        log.error("quick_check: %s", " | ".join(rows[:100]).replace("\n", " | "))
+    if ok:
+        return True, ""
+    first = rows[0].strip().splitlines()[0] if rows and rows[0].strip() else "quick_check failed"
+    return False, first[:200]
 
 
 def backups_dir(folder: Path) -> Path:
@@ -163,6 +250,7 @@ def _copy_database(source: apsw.Connection, target: Path, hexkey: str) -> None:
             dest.close()
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        make_private(tmp)
         os.replace(tmp, target)
     except BaseException:
         for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
@@ -253,10 +341,19 @@ def restore_backup(
     return aside
 
 
+def _writable(folder: Path, path: Path) -> bool:
+    """Whether the folder and the database file (if any) may be written by this user."""
+    if not os.access(folder, os.W_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
 def translate(exc: apsw.Error, path: Path, folder: Path) -> Exception:
     """The member-facing error for an SQLite failure that the environment caused, else ``exc`` itself."""
     if isinstance(exc, apsw.BusyError | apsw.LockedError):
         return DatabaseBusy()
+    if isinstance(exc, apsw.ReadOnlyError | apsw.CantOpenError | apsw.PermissionsError) and not _writable(folder, path):
+        return ProfileNotWritable(folder, type(exc).__name__)
     if isinstance(exc, apsw.FullError | apsw.ReadOnlyError | apsw.IOError | apsw.CantOpenError):
         return StorageError(type(exc).__name__)
     if isinstance(exc, apsw.CorruptError | apsw.NotADBError):

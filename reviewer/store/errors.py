@@ -11,10 +11,13 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseDamaged",
     "DatabaseLocked",
+    "DatabaseMissing",
     "DatabaseTooNew",
     "InvalidAnnotation",
+    "InvalidDatabaseKey",
     "KeyringUnavailable",
     "PassphraseRequired",
+    "ProfileNotWritable",
     "StorageError",
     "StoreError",
     "WrongKey",
@@ -81,11 +84,63 @@ class DatabaseDamaged(StoreError):
             hint = "利用できるバックアップはありません。"
         super().__init__(
             f"コメントの保存先（{path.name}）が破損しています。{hint}",
-            f"database {path} is damaged ({detail or 'quick_check failed'}); {len(backups)} backups",
+            f"database {path} is damaged ({short_detail(detail) or 'quick_check failed'}); {len(backups)} backups",
         )
         self.path = path
         self.backups = backups
         self.detail = detail
+
+
+def short_detail(detail: str, limit: int = 120) -> str:
+    """The first line of a diagnostic (quick_check can return ~100 lines), cut to ``limit`` characters.
+
+    Messages stay one line; the whole diagnostic goes to the log where it is produced.
+    """
+    first = detail.strip().splitlines()[0] if detail.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+class DatabaseMissing(DatabaseDamaged):
+    """``reviewer.db`` is empty or gone while backups of it exist: restore one rather than start anew.
+
+    A subclass of DatabaseDamaged so that every caller that offers a restore for a damaged database
+    (the GUI's start-up) offers it here as well.
+    """
+
+    def __init__(self, path: Path, backups: list[Path]) -> None:
+        StoreError.__init__(
+            self,
+            f"コメントの保存先（{path.name}）が空か見つかりません。新しく作らずに止めました。"
+            f"バックアップ（{backups[0].name}）から復元できます。",
+            f"database {path.name} is empty or missing beside {len(backups)} backups (newest {backups[0].name});"
+            " not creating a new one",
+        )
+        self.path = path
+        self.backups = backups
+        self.detail = "empty or missing"
+
+
+class InvalidDatabaseKey(DatabaseLocked):
+    """A database key given by a tool or test (``PIA_REVIEWER_DB_KEY``) that is not 64 hex digits."""
+
+    def __init__(self, source: str = "") -> None:
+        where = f"（{source}）" if source else ""
+        super().__init__(
+            f"指定されたデータベースの鍵{where}が64桁の16進数ではありません。",
+            f"the database key{' from ' + source if source else ''} is not 64 hex digits",
+        )
+
+
+class ProfileNotWritable(StoreError):
+    """The data folder or the database file cannot be written (permissions), found while opening."""
+
+    def __init__(self, folder: Path, detail: str) -> None:
+        super().__init__(
+            f"データフォルダ（{folder}）に書き込めないため、コメントの保存先を開けません。"
+            "フォルダの書き込み権限を確認してください。",
+            f"the data folder {folder} is not writable ({detail})",
+        )
+        self.folder = folder
 
 
 class DatabaseBusy(StoreError):

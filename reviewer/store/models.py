@@ -10,7 +10,7 @@ from reviewer.annotations import new_id, now_iso
 # The member's view of a risk's judgement (the report's own 判断 is in the structure's Node.judgement).
 VIEWS: tuple[str, ...] = ("同意", "疑問あり")
 
-ChangeKind = Literal["annotations", "marks", "settings", "packets"]
+ChangeKind = Literal["annotations", "marks", "settings", "packets", "corrections"]
 
 # Well-known settings keys (values are JSON).
 SETTING_MEMBER_NAME = "member_name"
@@ -61,10 +61,36 @@ class ReadingPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class IdConflict:
+    """An imported comment whose id belonged to another author's or this profile's own comment.
+
+    It was kept as a new comment ``new_id`` (empty when even that id was taken: then it was refused).
+    ``reason`` is ``"own"`` (the id is one of this profile's comments) or ``"author"`` (another member's).
+    """
+
+    original_id: str
+    new_id: str
+    author: str
+    owner: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clamped:
+    """An imported comment whose ``modified`` lay in the future; it was set to the time of the import."""
+
+    annotation_id: str
+    author: str
+    claimed: str
+
+
+@dataclass(frozen=True, slots=True)
 class ImportResult:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: tuple[IdConflict, ...] = ()
+    clamped: tuple[Clamped, ...] = ()
 
     @property
     def total(self) -> int:

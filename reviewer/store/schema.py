@@ -89,7 +89,18 @@ CREATE TABLE replies (
 CREATE INDEX replies_by_annotation ON replies(annotation_id, created);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# v3: the public signing key of each member whose signed package was imported (trust on first use), so a
+# later package for that name signed by another key, or unsigned, is reported (reviewer.signing).
+V3_MEMBER_KEYS = """
+CREATE TABLE IF NOT EXISTS member_keys (
+    author TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,9 +16,12 @@ import json
 import logging
 import math
 import os
+import re
 import threading
+import uuid
 from collections.abc import Callable, Collection, Iterator
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +31,13 @@ from reviewer.annotations import KINDS, Annotation, Rect, is_newer, now_iso, par
 from reviewer.paths import data_dir
 from reviewer.store import connection as dbconn
 from reviewer.store.errors import InvalidAnnotation, StoreError
+from reviewer.store.lock import profile_lock
 from reviewer.store.models import (
     VIEWS,
     Change,
     ChangeKind,
+    Clamped,
+    IdConflict,
     ImportResult,
     KnownPacket,
     ReadingPosition,
@@ -58,6 +64,16 @@ _ANN_INSERT = (
 _ANN_UPSERT = _ANN_INSERT + " ON CONFLICT(id) DO UPDATE SET " + ", ".join(
     f"{c} = excluded.{c}" for c in (*ANNOTATION_COLUMNS[1:], "top")
 )
+# What an import may change on a comment it already knows: everything but the chair's decisions and where
+# the comment came from (those belong to this profile, never to the file being imported).
+CHAIR_COLUMNS: tuple[str, ...] = ("origin", "excluded", "sheet_text", "answer")
+_MEMBER_COLUMNS: tuple[str, ...] = tuple(c for c in ANNOTATION_COLUMNS[1:] if c not in CHAIR_COLUMNS)
+_ANN_IMPORT_UPDATE = (
+    "UPDATE annotations SET " + ", ".join(f"{c} = ?" for c in (*_MEMBER_COLUMNS, "top")) + " WHERE id = ?"
+)
+#: How far in the future an imported ``modified`` may lie (another machine's clock) before it is clamped.
+CLOCK_SKEW = timedelta(minutes=10)
+_REBIND_NAMESPACE = uuid.UUID("5b0c3a52-6a55-4d8e-9f3e-2f1f7f0e4a17")
 _ANN_UPDATE = (
     "UPDATE annotations SET " + ", ".join(f"{c} = ?" for c in (*ANNOTATION_COLUMNS[1:], "top"))
     + " WHERE id = ?"
@@ -68,6 +84,7 @@ _SNAPSHOT_TABLES: dict[str, str] = {
     "replies": "id",
     "settings": "key",
     "packets": "file_sha256",
+    "member_keys": "author",
 }
 
 
@@ -79,6 +96,12 @@ class AnnotationMissing(StoreError, KeyError):
             self, "このコメントは既に削除されています。", f"annotation {annotation_id} does not exist"
         )
         self.annotation_id = annotation_id
+
+
+_TEXT_COLUMNS = ("id", "file_sha256", "file_name", "page_label", "category", "text", "author", "quote", "prefix",
+                 "suffix", "document_title", "item_label", "node_key", "status", "created", "modified",
+                 "sheet_text", "answer")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _dumps(value: Any) -> str:
@@ -100,6 +123,12 @@ def _validate(a: Annotation) -> None:
             if len(rect) != 4 or not all(isinstance(v, int | float) and math.isfinite(v) for v in rect):
                 problem = "位置が不正です"
                 break
+    if not problem:
+        for name in _TEXT_COLUMNS:
+            value = getattr(a, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                problem = "文字化けした文字（サロゲート）が含まれています"
+                break
     if problem:
         raise InvalidAnnotation(a.id, problem)
 
@@ -108,7 +137,8 @@ def _annotation_params(a: Annotation) -> list[Any]:
     _validate(a)
     try:
         extra = _dumps(a.extra)
-    except (TypeError, ValueError) as exc:
+        extra.encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:
         raise InvalidAnnotation(a.id, "追加情報を保存できません") from exc
     values: dict[str, Any] = {
         name: getattr(a, name) for name in ANNOTATION_COLUMNS
@@ -128,6 +158,57 @@ def _annotation_from_row(row: tuple[Any, ...]) -> Annotation:
     data["excluded"] = bool(data["excluded"])
     data["extra"] = json.loads(data["extra"]) if data["extra"] else {}
     return Annotation(**data)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def clamp_future(a: Annotation, now: datetime) -> Annotation:
+    """``a`` with ``modified``/``created`` later than ``now`` + CLOCK_SKEW set to ``now`` (else ``a`` itself)."""
+    limit = now + CLOCK_SKEW
+    modified, created = (parse_time(a.modified), parse_time(a.created))
+    if not (modified is not None and modified > limit) and not (created is not None and created > limit):
+        return a
+    stamp = _iso(now)
+    return replace(
+        a,
+        modified=stamp if modified is not None and modified > limit else a.modified,
+        created=stamp if created is not None and created > limit else a.created,
+    )
+
+
+def rebound_id(original_id: str, author: str) -> str:
+    """The id an imported comment gets when its own id belongs to another author's (or our own) comment.
+
+    Derived, not random: importing the same file again finds the same comment instead of adding a copy.
+    """
+    return str(uuid.uuid5(_REBIND_NAMESPACE, f"{original_id}\n{author}"))
+
+
+def import_decision(
+    incoming: Annotation, current: Annotation | None, now: datetime | None = None
+) -> tuple[str, Annotation | None]:
+    """What importing ``incoming`` does given the stored ``current`` with the same id.
+
+    Returns ``("add" | "update" | "unchanged" | "rebind", current)``. ``rebind``: the id belongs to a comment of
+    this profile or of another author, so the item must become a new comment (:func:`rebound_id`).
+    A stored ``modified`` beyond now + CLOCK_SKEW (written before clamping existed) counts as unreadable, so a
+    genuine later version can replace it.
+    """
+    if current is None:
+        return "add", None
+    if current.origin == "own" or current.author != incoming.author:
+        return "rebind", current
+    moment = now or datetime.now(UTC)
+    stored = current.modified
+    parsed = parse_time(stored)
+    if parsed is not None and parsed > moment + CLOCK_SKEW:
+        stored = ""
+    same = all(getattr(current, c) == getattr(incoming, c) for c in _MEMBER_COLUMNS)
+    if same or not is_newer(incoming.modified, stored):
+        return "unchanged", current
+    return "update", current
 
 
 class Store:
@@ -168,24 +249,28 @@ class Store:
             DatabaseTooNew: written by a newer app version.
         """
         folder = data_dir(profile)
-        unlock = dbconn.resolve_key(folder, passphrase, key)
-        conn = dbconn.open_checked(folder, unlock)
-        try:
-            version = check_not_newer(conn)
-            if backup and version > 0:
-                try:
-                    dbconn.daily_backup(conn, folder, unlock.hexkey)
-                except (OSError, apsw.Error) as exc:  # a failed backup must not keep the member out
-                    log.warning("daily backup failed: %s", type(exc).__name__)
-            before, after = migrate(conn)
-            if before != after:
-                log.info("database upgraded from version %d to %d", before, after)
-        except apsw.Error as exc:
-            conn.close()
-            raise dbconn.translate(exc, folder / dbconn.DB_NAME, folder) from exc
-        except BaseException:
-            conn.close()
-            raise
+        # One process at a time decides on the salt / keyring key and creates the database (issue 17).
+        with profile_lock(folder):
+            dbconn.refuse_if_missing(folder)
+            unlock = dbconn.resolve_key(folder, passphrase, key)
+            conn = dbconn.open_checked(folder, unlock)
+            try:
+                version = check_not_newer(conn)
+                if backup and version > 0:
+                    try:
+                        dbconn.daily_backup(conn, folder, unlock.hexkey)
+                    except (OSError, apsw.Error) as exc:  # a failed backup must not keep the member out
+                        log.warning("daily backup failed: %s", type(exc).__name__)
+                before, after = migrate(conn)
+                if before != after:
+                    log.info("database upgraded from version %d to %d", before, after)
+            except apsw.Error as exc:
+                conn.close()
+                raise dbconn.translate(exc, folder / dbconn.DB_NAME, folder) from exc
+            except BaseException:
+                conn.close()
+                raise
+            dbconn.make_files_private(folder)
         return cls(conn, folder, unlock.passphrase_mode)
 
     def close(self) -> None:
@@ -372,33 +457,121 @@ class Store:
         return {str(s): int(n) for s, n in self._rows(
             "SELECT file_sha256, count(*) FROM annotations GROUP BY file_sha256 ORDER BY file_sha256")}
 
-    def upsert_imported(self, items: list[Annotation]) -> ImportResult:
+    def get_annotations(self, ids: Collection[str]) -> dict[str, Annotation]:
+        """The stored comments among ``ids``, by id (missing ids are simply absent)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, Annotation] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for row in self._rows(_ANN_SELECT + f" WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                a = _annotation_from_row(row)
+                out[a.id] = a
+        return out
+
+    def upsert_imported(self, items: list[Annotation], *, now: datetime | None = None,
+                        progress: Callable[[int, int], None] | None = None) -> ImportResult:
         """Merge annotations from another member or file, all or nothing, in one transaction.
 
-        A new id is added; for a known id the one with the later ``modified`` wins (ties keep ours).
+        The rules (issue 17; :func:`import_decision` is the same rule for previews):
+
+        * a new id is added;
+        * a known id is updated only when it is the same author's comment, imported before (never one this
+          profile wrote, ``origin='own'``), and the incoming ``modified`` is later; otherwise the item is
+          kept as a NEW comment whose id is derived from (id, author), so importing the file again finds it;
+        * an update writes the member's fields only: the chair's ``excluded``, ``sheet_text``, ``answer`` and
+          ``origin`` stay as they are in the database at that moment;
+        * ``modified``/``created`` later than now + :data:`CLOCK_SKEW` are clamped to now (reported).
         """
         added = updated = unchanged = 0
-        prepared = [(a, _annotation_params(a)) for a in items]  # validate everything before writing
+        conflicts: list[IdConflict] = []
+        clamped: list[Clamped] = []
+        moment = now or datetime.now(UTC)
+        prepared: list[Annotation] = []
+        for a in items:
+            fixed = clamp_future(a, moment)
+            if fixed is not a:
+                clamped.append(Clamped(a.id, a.author, a.modified))
+            _annotation_params(fixed)  # validate everything before writing
+            prepared.append(fixed)
         with self.transaction():
             conn = self._require()
-            for a, params in prepared:
-                row = conn.execute(_ANN_SELECT + " WHERE id = ?", (a.id,)).fetchall()
-                if not row:
+            for done, a in enumerate(prepared):
+                if progress is not None and done % 1000 == 0:
+                    progress(done, len(prepared))
+                current = self._current(a.id)
+                action, target = import_decision(a, current, moment)
+                if action == "rebind":
+                    new_id = rebound_id(a.id, a.author)
+                    assert current is not None
+                    conflicts.append(IdConflict(a.id, new_id, a.author, current.author,
+                                                "own" if current.origin == "own" else "author"))
+                    a = replace(a, id=new_id)
+                    action, target = import_decision(a, self._current(new_id), moment)
+                    if action == "rebind":  # the derived id is taken by someone else's comment: refuse it
+                        conflicts[-1] = replace(conflicts[-1], new_id="")
+                        continue
+                params = _annotation_params(a)
+                if action == "add":
                     conn.execute(_ANN_INSERT, params)
                     added += 1
+                elif action == "unchanged":
+                    unchanged += 1
+                    continue
                 else:
-                    current = _annotation_from_row(row[0])
-                    if current == a or not is_newer(a.modified, current.modified):
-                        unchanged += 1
-                        continue
-                    conn.execute(_ANN_UPSERT, params)
+                    assert target is not None
+                    member = dict(zip(ANNOTATION_COLUMNS, params, strict=False))
+                    conn.execute(_ANN_IMPORT_UPDATE, [*(member[c] for c in _MEMBER_COLUMNS), params[-1], a.id])
                     updated += 1
-                    if current.file_sha256 != a.file_sha256:
-                        self._announce("annotations", current.file_sha256, a.id)
+                    if target.file_sha256 != a.file_sha256:
+                        self._announce("annotations", target.file_sha256, a.id)
                 self._announce("annotations", a.file_sha256, a.id)
-        result = ImportResult(added, updated, unchanged)
-        log.info("imported annotations: %d added, %d updated, %d unchanged", added, updated, unchanged)
+            if progress is not None:
+                progress(len(prepared), len(prepared))
+        result = ImportResult(added, updated, unchanged, tuple(conflicts), tuple(clamped))
+        log.info("imported annotations: %d added, %d updated, %d unchanged, %d id conflicts, %d clamped",
+                 added, updated, unchanged, len(conflicts), len(clamped))
         return result
+
+    def _current(self, annotation_id: str) -> Annotation | None:
+        rows = list(self._require().execute(_ANN_SELECT + " WHERE id = ?", (annotation_id,)))
+        return _annotation_from_row(rows[0]) if rows else None
+
+    def set_answer(self, annotation_id: str, answer: str | None) -> bool:
+        """Set the department's answer of one comment, touching no other field. False if it does not exist."""
+        with self.transaction():
+            sha = self._require().execute("SELECT file_sha256 FROM annotations WHERE id = ?", (annotation_id,)).get
+            if sha is None:
+                return False
+            self._require().execute("UPDATE annotations SET answer = ? WHERE id = ?", (answer, annotation_id))
+            self._announce("annotations", str(sha), annotation_id)
+        return True
+
+    # ------------------------------------------------------------------ members' signing keys (trust on first use)
+    def member_key(self, author: str) -> str | None:
+        """The public signing key remembered for ``author`` (base64), or None."""
+        rows = self._rows("SELECT public_key FROM member_keys WHERE author = ?", (author,))
+        return str(rows[0][0]) if rows else None
+
+    def remember_member_key(self, author: str, public_key: str) -> bool:
+        """Remember ``author``'s key if none is known yet (True); a known key is kept and only marked seen."""
+        now = now_iso()
+        with self.transaction():
+            conn = self._require()
+            known = conn.execute("SELECT public_key FROM member_keys WHERE author = ?", (author,)).get
+            if known is None:
+                conn.execute("INSERT INTO member_keys (author, public_key, first_seen, last_seen) VALUES (?,?,?,?)",
+                             (author, public_key, now, now))
+                self._announce("settings", None, "member_keys")
+                return True
+            if str(known) == public_key:
+                conn.execute("UPDATE member_keys SET last_seen = ? WHERE author = ?", (now, author))
+        return False
+
+    def forget_member_key(self, author: str) -> None:
+        """Forget ``author``'s key (the chair accepted a member's new key); the next signed package is trusted."""
+        with self.transaction():
+            self._require().execute("DELETE FROM member_keys WHERE author = ?", (author,))
+            self._announce("settings", None, "member_keys")
 
     # ------------------------------------------------------------------ replies
     def _annotation_sha(self, annotation_id: str) -> str:

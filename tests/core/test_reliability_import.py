@@ -1,0 +1,365 @@
+"""Issue 17, import path and profile: races between real processes, lost databases, forged ids and
+timestamps, and files that used to crash an import with a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from reviewer.annotations import Annotation
+from reviewer.exchange.importer import import_files
+from reviewer.exchange.w3c import build_package, write_package
+from reviewer.store import Store
+
+HELPER = Path(__file__).with_name("import_race_worker.py")
+REPO = Path(__file__).resolve().parents[2]
+KEY = "c3" * 32
+MEMBERS = ("山田太郎", "佐藤花子")
+
+
+def make_packet(path: Path, pages: int = 3) -> Path:
+    doc = pymupdf.open()
+    for n in range(pages):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 100), f"Page {n + 1} risk text", fontsize=12)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def packet_sha(path: Path) -> str:
+    from reviewer.document import file_sha256
+
+    return str(file_sha256(path))
+
+
+def comment(sha: str, author: str, text: str, *, ident: str | None = None, modified: str | None = None,
+            page: int = 0, y: float = 100.0) -> Annotation:
+    a = Annotation(sha, "packet.pdf", page, str(page + 1), "area", [(72.0, y, 300.0, y + 20)], "質問", text, author)
+    if ident is not None:
+        a.id = ident
+    if modified is not None:
+        a.modified = modified
+        a.created = min(a.created, modified)
+    return a
+
+
+def package_file(path: Path, sha: str, items: list[Annotation]) -> Path:
+    write_package(items, path, packet_sha256=sha, packet_name="packet.pdf")
+    return path
+
+
+@pytest.fixture()
+def packet(tmp_path: Path) -> tuple[Path, str]:
+    pdf = make_packet(tmp_path / "packet.pdf")
+    return pdf, packet_sha(pdf)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PIA_REVIEWER_DB_KEY", "PIA_REVIEWER_PASSPHRASE", "PIA_TEST_GO", "PIA_TEST_HOLD_MERGE")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, str(HELPER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "ready", proc.stderr.read() if proc.stderr else line
+    return proc
+
+
+def _finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err
+
+
+# ------------------------------------------------------------------------------------------ finding 1
+
+
+def test_first_imports_into_a_new_passphrase_profile_race_without_losing_comments(
+        packet: tuple[Path, str], tmp_path: Path) -> None:
+    """Two first imports at once into a fresh passphrase profile: both succeed and every comment opens again."""
+    pdf, sha = packet
+    packages = [package_file(tmp_path / f"m{m}.json", sha,
+                             [comment(sha, member, f"{member} {k}", y=100.0 + 30 * k) for k in range(3)])
+                for m, member in enumerate(MEMBERS)]
+    for trial in range(5):
+        profile = tmp_path / f"profile{trial}"
+        go = tmp_path / f"go{trial}"
+        env = _env(PIA_REVIEWER_PASSPHRASE="合言葉 correct horse", PIA_TEST_GO=str(go))
+        procs = [_start(["cli", "import", "--profile", str(profile), "--packet", str(pdf), str(p)], env)
+                 for p in packages]
+        go.touch()
+        results = [_finish(p) for p in procs]
+        assert [r[0] for r in results] == [0, 0], results
+        with Store.open(profile, passphrase="合言葉 correct horse", backup=False) as store:
+            assert sorted(a.author for a in store.annotations(sha)) == sorted([*MEMBERS] * 3)
+        salt = json.loads((profile / "reviewer.salt").read_text("utf-8"))
+        assert salt["kdf"] == "scrypt"
+
+
+def test_first_start_keyring_race_shares_one_key(tmp_path: Path) -> None:
+    """Two processes starting on a fresh profile with a (file-backed) keyring: both open, one key, no comment lost."""
+    for trial in range(4):
+        profile = tmp_path / f"profile{trial}"
+        ring = tmp_path / f"ring{trial}.json"
+        go = tmp_path / f"go{trial}"
+        env = _env(PIA_TEST_KEYRING=str(ring), PIA_TEST_GO=str(go))
+        procs = [_start(["open", str(profile)], env) for _ in range(2)]
+        go.touch()
+        results = [_finish(p) for p in procs]
+        assert [r[0] for r in results] == [0, 0], results
+        ids = {r[1].split()[-1] for r in results}
+        key = json.loads(ring.read_text("utf-8"))["pia-reviewer/database-key"]
+        with Store.open(profile, key=key, backup=False) as store:
+            assert {a.id for a in store.annotations(None)} == ids
+
+
+# ------------------------------------------------------------------------------------------ finding 2
+
+
+def test_overlapping_import_keeps_the_answer_the_chair_wrote_meanwhile(packet: tuple[Path, str],
+                                                                       tmp_path: Path) -> None:
+    """An import reading the comments while the chair answers one must not write the old (empty) answer back."""
+    pdf, sha = packet
+    profile = tmp_path / "chair"
+    ident = str(uuid.uuid4())
+    first = comment(sha, MEMBERS[0], "第1版", ident=ident, modified="2026-01-01T00:00:00.000Z")
+    with Store.open(profile, key=KEY, backup=False) as store:
+        import_files(store, sha, None, [package_file(tmp_path / "v1.json", sha, [first])])
+    newer = replace(first, text="第2版", modified="2026-02-01T00:00:00.000Z")
+    v2 = package_file(tmp_path / "v2.json", sha, [newer])
+
+    merging, edited = tmp_path / "merging", tmp_path / "edited"
+    importer = _start(["cli", "import", "--profile", str(profile), "--packet", str(pdf), str(v2)],
+                      _env(PIA_REVIEWER_DB_KEY=KEY, PIA_TEST_HOLD_MERGE=f"{merging}:{edited}"))
+    # Wait for the import to reach its merge step (it has read the comments by then).
+    for _ in range(6000):  # up to a minute; a helper process, not a GUI test: a short poll is the simplest wait
+        if merging.exists() or importer.poll() is not None:
+            break
+        time.sleep(0.01)
+    assert merging.exists(), _finish(importer)
+    chair = _start(["edit", str(profile), ident], _env(PIA_REVIEWER_DB_KEY=KEY, PIA_TEST_RELEASE=str(edited)))
+    chair_result = _finish(chair)
+    import_result = _finish(importer)
+    assert chair_result[0] == 0, chair_result
+    assert import_result[0] == 0, import_result
+    with Store.open(profile, key=KEY, backup=False) as store:
+        final = store.get_annotation(ident)
+    assert final is not None
+    assert final.text == "第2版"
+    assert final.answer == "所管課の回答です"
+    assert final.excluded is True
+
+
+def test_merge_never_writes_back_chair_fields(packet: tuple[Path, str], tmp_path: Path) -> None:
+    """The import's write touches only the member's fields: a chair edit made after the read survives."""
+    _pdf, sha = packet
+    ident = str(uuid.uuid4())
+    first = comment(sha, MEMBERS[0], "第1版", ident=ident, modified="2026-01-01T00:00:00.000Z")
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        store.upsert_imported([replace(first, origin="imported")])
+        stale = replace(first, text="第2版", modified="2026-02-01T00:00:00.000Z", origin="imported")
+        current = store.get_annotation(ident)
+        assert current is not None
+        store.update_annotation(replace(current, answer="回答", sheet_text="文言", excluded=True))
+        store.upsert_imported([stale])  # carries answer=None, sheet_text=None, excluded=False
+        final = store.get_annotation(ident)
+    assert final is not None
+    assert (final.text, final.answer, final.sheet_text, final.excluded) == ("第2版", "回答", "文言", True)
+
+
+# ------------------------------------------------------------------------------------------ finding 3
+
+
+def _profile_with_backup(profile: Path, sha: str) -> None:
+    with Store.open(profile, key=KEY) as store:
+        store.add_annotation(comment(sha, "委員長", "自分のコメント"))
+    with Store.open(profile, key=KEY) as store:  # the second open (version > 0) makes today's backup
+        assert store.backups()
+
+
+@pytest.mark.parametrize("damage", ["emptied", "deleted"])
+def test_missing_or_empty_database_beside_backups_is_an_error_not_a_new_database(
+        packet: tuple[Path, str], tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.cli import main
+    from reviewer.store import DatabaseDamaged
+
+    pdf, sha = packet
+    profile = tmp_path / "chair"
+    _profile_with_backup(profile, sha)
+    db = profile / "reviewer.db"
+    for side in ("-wal", "-shm"):
+        db.with_name(db.name + side).unlink(missing_ok=True)
+    if damage == "emptied":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    with pytest.raises(DatabaseDamaged) as raised:
+        Store.open(profile, key=KEY)
+    assert raised.value.backups
+    monkeypatch.setenv("PIA_REVIEWER_DB_KEY", KEY)
+    code = main(["export", "--profile", str(profile), "--packet", str(pdf), "--format", "csv",
+                 str(tmp_path / "out.csv")])
+    err = capsys.readouterr().err
+    assert code != 0
+    backup_name = raised.value.backups[0].name
+    assert backup_name in err
+    assert not (tmp_path / "out.csv").exists()
+    # Nothing was created in its place: the restore is still possible from the same state.
+    assert not db.exists() or db.stat().st_size == 0
+
+
+def test_restore_after_a_deleted_database_brings_the_comments_back(packet: tuple[Path, str],
+                                                                   tmp_path: Path) -> None:
+    from reviewer.store import DatabaseDamaged, restore_backup
+
+    _pdf, sha = packet
+    profile = tmp_path / "chair"
+    _profile_with_backup(profile, sha)
+    (profile / "reviewer.db").unlink()
+    with pytest.raises(DatabaseDamaged) as raised:
+        Store.open(profile, key=KEY)
+    restore_backup(profile, raised.value.backups[0], key=KEY)
+    with Store.open(profile, key=KEY) as store:
+        assert [a.text for a in store.annotations(sha)] == ["自分のコメント"]
+
+
+# ------------------------------------------------------------------------------------------ forgery 4 and 5
+
+
+def test_imported_id_of_the_chairs_own_comment_never_replaces_it(packet: tuple[Path, str], tmp_path: Path) -> None:
+    _pdf, sha = packet
+    own = comment(sha, "委員長", "委員長の本物の意見", modified="2026-01-01T00:00:00.000Z")
+    forged = replace(own, author=MEMBERS[0], text="偽の意見", modified="2026-03-01T00:00:00.000Z")
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        store.add_annotation(own)
+        report = import_files(store, sha, None, [package_file(tmp_path / "forged.json", sha, [forged])])
+        kept = store.get_annotation(own.id)
+        others = [a for a in store.annotations(sha) if a.id != own.id]
+        # Importing the same file again adds nothing more.
+        again = import_files(store, sha, None, [tmp_path / "forged.json"])
+        count = len(store.annotations(sha))
+    assert kept is not None
+    assert (kept.text, kept.author, kept.origin) == ("委員長の本物の意見", "委員長", "own")
+    assert report.updated == 0
+    assert [(a.text, a.author, a.origin) for a in others] == [("偽の意見", MEMBERS[0], "imported")]
+    assert [c.original_id for c in report.conflicts] == [own.id]
+    assert again.added == 0 and count == 2
+
+
+def test_imported_id_of_another_members_comment_becomes_a_new_comment(packet: tuple[Path, str],
+                                                                      tmp_path: Path) -> None:
+    _pdf, sha = packet
+    genuine = comment(sha, MEMBERS[0], "山田の意見", modified="2026-01-01T00:00:00.000Z")
+    forged = replace(genuine, author=MEMBERS[1], text="なりすまし", modified="2026-03-01T00:00:00.000Z")
+    update = replace(genuine, text="山田の意見（修正）", modified="2026-02-01T00:00:00.000Z")
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        import_files(store, sha, None, [package_file(tmp_path / "a.json", sha, [genuine])])
+        report = import_files(store, sha, None, [package_file(tmp_path / "b.json", sha, [forged])])
+        assert store.get_annotation(genuine.id).text == "山田の意見"  # type: ignore[union-attr]
+        genuine_update = import_files(store, sha, None, [package_file(tmp_path / "c.json", sha, [update])])
+        final = store.get_annotation(genuine.id)
+    assert report.added == 1 and report.updated == 0 and len(report.conflicts) == 1
+    assert genuine_update.updated == 1
+    assert final is not None and final.text == "山田の意見（修正）" and final.author == MEMBERS[0]
+
+
+def test_modified_far_in_the_future_is_clamped_and_later_versions_still_win(packet: tuple[Path, str],
+                                                                           tmp_path: Path) -> None:
+    _pdf, sha = packet
+    forged = comment(sha, MEMBERS[0], "2999年の版", modified="2999-01-01T00:00:00.000Z")
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        report = import_files(store, sha, None, [package_file(tmp_path / "a.json", sha, [forged])])
+        stored = store.get_annotation(forged.id)
+        assert stored is not None
+        assert datetime.fromisoformat(stored.modified) <= datetime.now(UTC) + timedelta(minutes=1)
+        assert [c.annotation_id for c in report.clamped] == [forged.id]
+        later = replace(forged, text="本物の新しい版",
+                        modified=(datetime.now(UTC) + timedelta(minutes=2)).isoformat().replace("+00:00", "Z"))
+        second = import_files(store, sha, None, [package_file(tmp_path / "b.json", sha, [later])])
+        final = store.get_annotation(forged.id)
+    assert second.updated == 1
+    assert final is not None and final.text == "本物の新しい版"
+
+
+# ------------------------------------------------------------------------------------------ crashes → refusals
+
+
+def _raw_package(sha: str, mutate: object) -> str:
+    good = comment(sha, MEMBERS[0], "ふつうの意見")
+    data = build_package([good], packet_sha256=sha, packet_name="packet.pdf")
+    del data["pia:digest"]
+    text = json.dumps(data, ensure_ascii=False)
+    return str(mutate(text)) if callable(mutate) else text  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("name, mutate", [
+    ("surrogate", lambda t: t.replace("ふつうの意見", "\\ud800 意見")),
+    ("huge-integer", lambda t: t.replace('"total": 1', '"total": ' + "9" * 5000)),
+    ("replies-not-a-list", lambda t: t.replace('"pia:status"', '"pia:extra": {"replies": 5}, "pia:status"')),
+    ("deep-nesting", lambda t: "[" * 200_000 + "]" * 200_000),
+    ("not-utf8", lambda t: t.encode("utf-16").decode("latin-1")),
+])
+def test_bad_package_is_a_one_line_refusal_and_the_good_file_still_imports(
+        packet: tuple[Path, str], tmp_path: Path, name: str, mutate: object) -> None:
+    _pdf, sha = packet
+    bad = tmp_path / f"{name}.json"
+    text = _raw_package(sha, mutate)
+    bad.write_bytes(text.encode("utf-8", "surrogatepass") if name != "not-utf8" else text.encode("latin-1"))
+    good = package_file(tmp_path / "good.json", sha, [comment(sha, MEMBERS[1], "届いた意見")])
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        report = import_files(store, sha, None, [bad, good])
+        texts = [a.text for a in store.annotations(sha)]
+    assert texts == ["届いた意見"]
+    refused = report.refused
+    assert [Path(f.path).name for f in refused] == [bad.name]
+    assert "\n" not in refused[0].message and refused[0].message
+
+
+def test_deep_nesting_without_packet_is_a_refusal_from_the_cli(packet: tuple[Path, str], tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.cli import main
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, "utf-8")
+    monkeypatch.setenv("PIA_REVIEWER_DB_KEY", KEY)
+    code = main(["import", "--profile", str(tmp_path / "p"), str(deep)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "Traceback" not in err and "deep.json" in err or "--packet" in err
+
+
+def test_packet_with_a_page_tree_cycle_still_takes_a_plain_package(corpus_dir: Path, tmp_path: Path) -> None:
+    from reviewer.document import Packet
+
+    source = corpus_dir / "malformed" / "qpdf__pages-loop.pdf"
+    if not source.exists():
+        pytest.skip("corpus file missing")
+    with Packet.open(source) as opened:
+        sha = opened.sha256
+        item = comment(sha, MEMBERS[0], "ループのある資料への意見")
+        pkg = package_file(tmp_path / "a.json", sha, [item])
+        with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+            report = import_files(store, sha, None, [pkg], packet=opened)
+            texts = [a.text for a in store.annotations(sha)]
+    assert not report.refused, report.refused
+    assert texts == ["ループのある資料への意見"]
+
+
