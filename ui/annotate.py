@@ -32,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QMessageBox, QToolBar, QTreeWidget, QWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QToolBar, QTreeWidget, QWidget
 
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
 from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
@@ -917,14 +917,7 @@ class AnnotationController(QObject):
 
     # -------------------------------------------------------------------------------- errors
     def _show_error(self, text: str) -> None:
+        from ui import notify
+
         parent = self.main_window if isinstance(self.main_window, QWidget) else None
-        QMessageBox.warning(parent, self.tr("コメント"), text)
-
-    def _show_exception(self, exc: BaseException) -> None:
-        from reviewer.errors import ReviewerError
-
-        if isinstance(exc, ReviewerError):
-            self._show_error(exc.message_ja)
-        else:
-            log.exception("comment store failed", exc_info=exc)
-            self._show_error(self.tr("コメントを読み込めませんでした（{error}）。").format(error=type(exc).__name__))
+        notify.error(parent, self.tr("コメント"), text)

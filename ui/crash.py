@@ -184,18 +184,28 @@ class CrashHandler(QObject):
         if app is None or not hasattr(app, "activeWindow"):
             _stderr(crash_message(self.log_file))
             return
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication
+
+        from ui import notify
 
         self._showing = True
+        box = None
         try:
             self.shown += 1
-            QMessageBox.critical(QApplication.activeWindow(), TITLE, crash_message(self.log_file))
+            if QThread.currentThread().loopLevel() == 0:
+                _stderr(crash_message(self.log_file))  # no event loop runs (start-up, shutdown) to show the box
+            box = notify.error(QApplication.activeWindow(), TITLE, crash_message(self.log_file))
         except Exception as exc:
             log.error("could not show the error message: %s", type(exc).__qualname__)
             _stderr(crash_message(self.log_file))
-        finally:
-            self._showing = False
-            self._last_closed = time.monotonic()
+        if box is None:
+            self._box_closed()
+        else:
+            box.finished.connect(self._box_closed)
+
+    def _box_closed(self, *_args: object) -> None:
+        self._showing = False
+        self._last_closed = time.monotonic()
 
 
 def _in_gui_thread() -> bool:

@@ -26,11 +26,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
 from reviewer.annotations import Annotation
 from reviewer.errors import ReviewerError
 from reviewer.structure.model import Outline
+from ui import notify
 from ui.ops import Op
 
 log = logging.getLogger("ui.exchange")
@@ -139,41 +140,14 @@ def plan_import(existing: dict[str, Annotation], merged: Sequence[Annotation]) -
     return put, unchanged
 
 
-def export_job(kind: str, path: str, annotations: list[Annotation], outline: Outline | None,
-               packet: PacketInfo, report: int | None) -> str:
-    """Write one export (worker thread); returns the path written."""
-    if kind == "package":
-        from reviewer.exchange.w3c import write_package
+def export_job(kind: str, path: str, store: Any, packet: PacketInfo, outline: Outline | None,
+               report: int | None, author: str | None) -> Any:
+    """Write one export through the core's one export use case (worker thread); returns its ExportResult."""
+    from reviewer.export.service import ExportOptions, export
 
-        write_package(annotations, path, packet_sha256=packet.sha256, packet_name=packet.name)
-    elif kind in SHEET_FORMATS:
-        from reviewer.export.sheet import build_sheet
-
-        rows = build_sheet(annotations, outline, report=report)
-        title = Path(packet.name).stem
-        if kind == "xlsx":
-            from reviewer.export.xlsx import write_xlsx
-
-            write_xlsx(rows, path, title=title)
-        elif kind == "docx":
-            from reviewer.export.docx import write_docx
-
-            write_docx(rows, path, title=title)
-        elif kind == "csv":
-            from reviewer.export.csv import write_csv
-
-            write_csv(rows, path)
-        else:
-            from reviewer.export import pdf as sheet_pdf
-
-            sheet_pdf.write_pdf(rows, path, title=title)
-    elif kind == "annotated-pdf":
-        from reviewer.export import annotated_pdf
-
-        annotated_pdf.write_annotated_pdf(packet.path, annotations, path, password=packet.password)
-    else:
-        raise ValueError(kind)
-    return path
+    options = ExportOptions(packet_path=packet.path, packet_name=packet.name, password=packet.password,
+                            report=report, author=author)
+    return export(store, packet.sha256, outline, kind, path, options=options)
 
 
 # ------------------------------------------------------------------------------------------------ GUI side
@@ -189,20 +163,21 @@ class ExchangeActions(QObject):
         self.window = window
         self._ops: list[Op[Any]] = []
         self.export_package_action = QAction(self.tr("自分のコメントを書き出す…"), self)
-        self.export_package_action.triggered.connect(self.export_package)
+        self.export_package_action.triggered.connect(lambda _checked=False: self.export_package())
         self.import_action = QAction(self.tr("コメントを取り込む…"), self)
         self.import_action.setToolTip(self.tr(
             "委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます"))
-        self.import_action.triggered.connect(self.import_files)
+        # triggered(bool) would arrive as ``paths``: call without it.
+        self.import_action.triggered.connect(lambda _checked=False: self.import_files())
         self.sheet_actions: dict[str, QAction] = {}
         for kind, (label, _pattern) in SHEET_FORMATS.items():
             action = QAction(self.tr("意見一覧を書き出す（{format}）…").format(format=label), self)
             action.triggered.connect(lambda _checked=False, k=kind: self.export_sheet(k))
             self.sheet_actions[kind] = action
         self.export_annotated_action = QAction(self.tr("注釈付きPDFを書き出す…"), self)
-        self.export_annotated_action.triggered.connect(self.export_annotated_pdf)
+        self.export_annotated_action.triggered.connect(lambda _checked=False: self.export_annotated_pdf())
         self.import_answers_action = QAction(self.tr("所管課の回答を取り込む…"), self)
-        self.import_answers_action.triggered.connect(self.import_answers)
+        self.import_answers_action.triggered.connect(lambda _checked=False: self.import_answers())
 
     def actions(self) -> list[QAction]:
         return [self.export_package_action, self.import_action, self.import_answers_action,
@@ -234,20 +209,15 @@ class ExchangeActions(QObject):
 
     def _warn(self, text: str) -> None:
         self.failed.emit(text)
-        QMessageBox.warning(self._parent(), self.tr("取り込み・書き出し"), text)
+        notify.error(self._parent(), self.tr("取り込み・書き出し"), text)
 
     def _inform(self, text: str) -> None:
-        QMessageBox.information(self._parent(), self.tr("取り込み・書き出し"), text)
+        notify.info(self._parent(), self.tr("取り込み・書き出し"), text)
 
     def _on_error(self, exc: BaseException) -> None:
-        if isinstance(exc, ReviewerError):
-            self._warn(exc.message_ja)
-        elif isinstance(exc, OSError):
-            self._warn(self.tr("ファイルを読み書きできませんでした: {error}").format(
-                error=exc.strerror or type(exc).__name__))
-        else:
+        if not isinstance(exc, (ReviewerError, OSError)):
             log.error("exchange failed", exc_info=(type(exc), exc, exc.__traceback__))
-            self._warn(self.tr("処理中に予期しないエラーが発生しました（{error}）。").format(error=type(exc).__name__))
+        self._warn(notify.error_text(exc))
 
     def _run(self, op: Op[Any]) -> None:
         self._ops.append(op)
@@ -285,30 +255,40 @@ class ExchangeActions(QObject):
         return True, (index if index > 0 else None)
 
     # -------------------------------------------------------------------------------- exports
-    def _export(self, kind: str, path: str, annotations: list[Annotation], packet: PacketInfo,
-                report: int | None = None) -> None:
-        outline = self.controller.outline
+    def _export(self, kind: str, path: str, packet: PacketInfo, report: int | None = None,
+                author: str | None = None) -> None:
+        def done(result: Any) -> None:
+            from ui.i18n import current_language
 
-        def done(written: str) -> None:
+            written = str(result.path)
             self.controller.message.emit(self.tr("書き出しました: {path}").format(path=written))
+            next_step = result.next_en if current_language() == "en" else result.next_ja
+            text = self.tr("{count} 件を書き出しました。\n\n保存した場所:\n{path}").format(
+                count=result.rows, path=written)
+            if result.excluded:
+                text += "\n" + self.tr("（除外したコメント {count} 件は含めていません）").format(count=result.excluded)
+            if next_step:
+                text += "\n\n" + next_step
+            self._inform(text)
             self.finished.emit(kind, written)
 
-        self._run(Op(self, export_job, kind, path, annotations, outline, packet, report).success(done))
+        store = self.controller.store
+        outline = self.controller.outline
+        self._run(Op(self, export_job, kind, path, store, packet, outline, report, author).success(done))
 
     def export_package(self) -> None:
         packet = self._packet()
         if packet is None:
             return
         me = self.controller.author()
-        mine = [a for a in self.controller.annotations if a.origin == "own" and (not me or a.author in ("", me))]
-        if not mine:
+        if not any(a.origin == "own" for a in self.controller.annotations):
             self._warn(self.tr("書き出す自分のコメントがありません。"))
             return
         suffix = f"-{me}" if me else ""
         path = self._save_path(self.tr("自分のコメントを書き出す"), self._default_name(f"{suffix}-comments.json"),
                                self.tr("コメントパッケージ (*.json)"))
         if path:
-            self._export("package", path, mine, packet)
+            self._export("package", path, packet)
 
     def export_sheet(self, kind: str) -> None:
         packet = self._packet()
@@ -321,7 +301,7 @@ class ExchangeActions(QObject):
         path = self._save_path(self.tr("意見一覧を書き出す（{format}）").format(format=label),
                                self._default_name(f"-意見一覧{pattern[1:]}"), f"{label} ({pattern})")
         if path:
-            self._export(kind, path, list(self.controller.annotations), packet, report)
+            self._export(kind, path, packet, report)
 
     def export_annotated_pdf(self) -> None:
         packet = self._packet()
@@ -336,7 +316,7 @@ class ExchangeActions(QObject):
             if _same_file(path, packet.path):
                 self._warn(self.tr("元のPDFには上書きできません。別の名前で保存してください。"))
                 return
-            self._export("annotated-pdf", path, list(self.controller.annotations), packet)
+            self._export("annotated-pdf", path, packet)
 
     # -------------------------------------------------------------------------------- imports
     def import_files(self, paths: Sequence[str] | None = None) -> None:

@@ -35,7 +35,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from reviewer.errors import ReviewerError
 
@@ -314,7 +314,9 @@ def _alive(obj: QObject | None) -> bool:
 
 def report_error(parent: Any, exc: BaseException) -> None:
     """The default failure handler: a message box with a Japanese message."""
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from PySide6.QtWidgets import QWidget
+
+    from ui import notify
 
     if isinstance(parent, QObject) and not _alive(parent):
         # The window that started the operation is gone: nobody to tell, and a parentless modal box would
@@ -323,20 +325,9 @@ def report_error(parent: Any, exc: BaseException) -> None:
         return
     widget = parent if isinstance(parent, QWidget) else None
     title = QCoreApplication.translate("ops", "エラー")
-    if isinstance(exc, ReviewerError):
-        text = exc.message_ja
-    else:
+    if not isinstance(exc, ReviewerError):
         log.error("background operation failed", exc_info=(type(exc), exc, exc.__traceback__))
-        text = QCoreApplication.translate("ops", "処理中に予期しないエラーが発生しました: {error}").format(
-            error=type(exc).__name__
-        )
-    # A non-blocking box on the heap: a static QMessageBox.warning() runs a nested event loop with the box on the
-    # C++ stack, and if its parent window is deleted meanwhile (deleteLater processed in that loop) Qt frees the
-    # stack object — "double free or corruption". open() returns at once; the box deletes itself when closed.
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                      widget.window() if widget is not None else None)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
+    notify.error(widget, title, notify.error_text(exc))
 
 
 class Op(Generic[T]):

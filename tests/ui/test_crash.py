@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, qWarning
 from PySide6.QtWidgets import QMessageBox
 
 from reviewer import logs
-from ui import crash
+from ui import crash, notify
 
 pytestmark = pytest.mark.gui
 
@@ -22,7 +22,7 @@ SECRET = "委員の未公開コメント本文"
 
 
 class Boxes:
-    """A stand-in for QMessageBox.critical that records what would have been shown, and where."""
+    """A stand-in for ui.notify.error that records what would have been shown, and where."""
 
     def __init__(self) -> None:
         self.shown: list[tuple[str, str, str]] = []
@@ -32,13 +32,14 @@ class Boxes:
         self.shown.append((title, text, threading.current_thread().name))
         if self.side_effect is not None:
             self.side_effect()
-        return QMessageBox.StandardButton.Ok
+        return None  # no box stays open
 
 
 @pytest.fixture()
 def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
+
     recorder = Boxes()
-    monkeypatch.setattr(QMessageBox, "critical", recorder)
+    monkeypatch.setattr(notify, "error", recorder)
     return recorder
 
 
@@ -252,7 +253,6 @@ def test_main_window_offline_with_bad_and_hostile_files(
         monkeypatch.setattr(socket, name, refuse(f"socket.{name}"))
     monkeypatch.setattr(webbrowser, "open", refuse("webbrowser.open"))
     monkeypatch.setattr(QDesktopServices, "openUrl", refuse("QDesktopServices.openUrl"))
-    from ui import notify
 
     handler = crash.install_crash_handlers(tmp_path / "logs", native=False, min_interval=0)
     try:
@@ -265,10 +265,8 @@ def test_main_window_offline_with_bad_and_hostile_files(
         empty.write_bytes(b"")
         assert window.open_file(not_pdf) is False
         assert window.open_file(empty) is False
-        warnings = [box.text() for box in notify.open_boxes()]
+        warnings = [text for title, text, _thread in boxes.shown if title == "ファイルを開けません"]
         assert len(warnings) == 2 and "PDFとして開けません" in warnings[0] and "0バイト" in warnings[1]
-        for box in notify.open_boxes():
-            box.close()
 
         hostile = _actions_pdf(tmp_path / "links.pdf")
         with qtbot.waitSignal(window.first_page_painted, timeout=20000):
@@ -285,7 +283,7 @@ def test_main_window_offline_with_bad_and_hostile_files(
         crash.uninstall_crash_handlers()
         logs.shutdown_logging()
     assert attempts == []
-    assert handler.count == 0 and boxes.shown == []
+    assert handler.count == 0 and [shown for shown in boxes.shown if shown[0] == crash.TITLE] == []
 
 
 def test_launch_targets_are_never_handed_to_the_desktop(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,7 +296,6 @@ def test_launch_targets_are_never_handed_to_the_desktop(qtbot: Any, monkeypatch:
         opened.append(url.toString())
         return True
 
-    from ui import notify
 
     monkeypatch.setattr(QDesktopServices, "openUrl", record)
     window = MainWindow(ask_member_name=False, open_store=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pymupdf
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from reviewer.annotations import Annotation
 from reviewer.document import file_sha256
@@ -49,10 +49,10 @@ class Dialogs:
         self.messages: list[tuple[str, str]] = []
         self.save_path = ""
         self.open_paths: list[str] = []
-        monkeypatch.setattr(QMessageBox, "information",
-                            lambda _p, _t, text, *a, **k: self.messages.append(("info", text)))
-        monkeypatch.setattr(QMessageBox, "warning",
-                            lambda _p, _t, text, *a, **k: self.messages.append(("warning", text)))
+        from ui import notify
+
+        monkeypatch.setattr(notify, "info", lambda _p, _t, text, *a, **k: self.messages.append(("info", text)))
+        monkeypatch.setattr(notify, "error", lambda _p, _t, text, *a, **k: self.messages.append(("warning", text)))
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (self.save_path, ""))
         monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (self.open_paths, ""))
         monkeypatch.setattr(QFileDialog, "getOpenFileName",
