@@ -565,7 +565,7 @@ def test_hit_list_sections_and_report_rows_follow_the_outline(
 def test_prepare_panel_computes_only_what_is_on_screen(
     request: pytest.FixtureRequest, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reviewer.search as search
+    import reviewer.search.panel_rows as search
 
     pdf_path, truth = request.getfixturevalue("small_packet")
     with Packet.open(pdf_path) as packet:

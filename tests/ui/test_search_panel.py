@@ -144,7 +144,7 @@ def test_highlights_fill_in_the_background_and_equal_the_eager_rects(
     qtbot: Any, small_packet: tuple[Path, Any], built_index: tuple[Path, str, int],
     eager_rects: dict[int, list[Any]], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import reviewer.search as search
+    import reviewer.search.panel_rows as search
 
     monkeypatch.setattr(search, "PANEL_EAGER_HITS", 0)  # as for a frequent term in a large packet
     panel = _panel(qtbot, built_index, small_packet[1])
@@ -173,7 +173,7 @@ def test_pages_on_screen_get_their_highlights_on_demand(
     qtbot: Any, small_packet: tuple[Path, Any], built_index: tuple[Path, str, int],
     eager_rects: dict[int, list[Any]], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import reviewer.search as search
+    import reviewer.search.panel_rows as search
 
     monkeypatch.setattr(search, "PANEL_EAGER_HITS", 0)
     panel = _panel(qtbot, built_index, small_packet[1])

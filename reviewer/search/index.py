@@ -1,0 +1,568 @@
+"""The search index: a per-page cache in its own SQLite database (FTS5 trigram via APSW) and the queries on it.
+
+Queries of three or more normalised characters select candidate pages with an FTS5 ``trigram``
+phrase match, then find exact positions with ``str.find``; shorter queries (委託 is two characters)
+scan the cached normalised text of every page in Python. The index lives in its own database file
+(a cache keyed by the file's SHA-256), ``data_dir(profile)/search-index.db``, created 0600 in a 0700
+folder. A damaged file (not a database, truncated, corrupt pages) is moved aside to
+``search-index.db.damaged`` and the index starts empty: it is only a cache, rebuilt from the PDFs.
+
+Threads: a :class:`SearchIndex` owns one connection; use one per thread (WAL lets a reader search
+while another thread builds). :meth:`SearchIndex.build` reads a :class:`Packet`, which belongs to
+the calling thread.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import os
+import statistics
+import threading
+import time
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import apsw
+
+from reviewer.document import Packet
+from reviewer.errors import ReviewerError
+from reviewer.search.extract import PageText, extract_page
+from reviewer.search.hits import HitList, PageHit, _Placer
+from reviewer.search.panel_rows import prepare_panel
+from reviewer.text import find_all, fold_kana, normalize_query
+
+if TYPE_CHECKING:
+    from reviewer.structure.model import Outline
+
+log = logging.getLogger("reviewer.search")
+
+ConnectionFactory = Callable[[Path], apsw.Connection]
+ProgressCallback = Callable[[int, int], None]
+
+INDEX_FILE = "search-index.db"
+# Bump INDEX_VERSION whenever page text extraction or normalisation changes: packets indexed with
+# another version are rebuilt. SCHEMA_VERSION is the database layout (PRAGMA user_version).
+INDEX_VERSION = 1
+SCHEMA_VERSION = 1
+MIN_FTS_QUERY = 3  # the trigram tokenizer cannot match fewer characters
+_CHUNK_PAGES = 32  # pages written per transaction while building
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE packets (
+        sha256 TEXT PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        page_count INTEGER NOT NULL,
+        page_labels TEXT NOT NULL,
+        built_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+    );
+    CREATE TABLE pages (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        starts BLOB NOT NULL,
+        boxes BLOB NOT NULL,
+        line_starts BLOB NOT NULL,
+        line_tops BLOB NOT NULL,
+        UNIQUE (sha256, page)
+    );
+    CREATE VIRTUAL TABLE page_fts USING fts5(
+        body, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
+    );
+    """,
+}
+
+
+def _page_from_row(row: Sequence[object]) -> PageText:
+    page, source, norm, starts, boxes, line_starts, line_tops = row
+    return PageText(
+        _int(page), str(source), str(norm), _unpack("I", _bytes(starts)), _unpack("f", _bytes(boxes)),
+        _unpack("I", _bytes(line_starts)), _unpack("f", _bytes(line_tops)),
+    )
+
+
+def _pack(values: array[Any]) -> bytes:
+    return values.tobytes()
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError(f"expected an integer column, got {type(value).__name__}")
+    return value
+
+
+def _bytes(value: object) -> bytes:
+    if not isinstance(value, bytes):
+        raise TypeError(f"expected a blob column, got {type(value).__name__}")
+    return value
+
+
+def _unpack(typecode: str, blob: bytes) -> array[Any]:
+    values = array(typecode)
+    values.frombytes(blob)
+    return values
+
+
+@dataclass(slots=True)
+class _Cached:
+    norms: list[str]
+    line_starts: list[array[int]]
+    line_tops: list[array[float]]
+    folded: list[str] | None = None
+    page_labels: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------
+# The index
+
+
+def default_index_path(profile: str | os.PathLike[str] | None = None) -> Path:
+    from reviewer.paths import data_dir
+
+    return data_dir(profile) / INDEX_FILE
+
+
+def _plain_connection(path: Path) -> apsw.Connection:
+    return apsw.Connection(str(path))
+
+
+class SearchIndex:
+    """The search cache database. All SQL of the search feature goes through this class.
+
+    Args:
+        path: the database file (default ``data_dir()/search-index.db``).
+        connection_factory: opens the connection (e.g. the store's encrypted ``open_connection``).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        connection_factory: ConnectionFactory | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_index_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Hits read their geometry lazily, possibly from another thread than the one that searched:
+        # every use of the connection holds this lock (APSW refuses concurrent use of one connection).
+        self._lock = threading.RLock()
+        self._cache: dict[str, _Cached] = {}
+        self._placers: dict[int, _Placer] = {}
+        try:
+            self.conn = (connection_factory or _plain_connection)(self.path)
+            self.conn.setbusytimeout(5000)
+            if self._user_version() == 0:
+                # Must precede WAL and the first table; lets prune() give space back to the disk.
+                self._rows("PRAGMA auto_vacuum=INCREMENTAL")
+            self._rows("PRAGMA journal_mode=WAL")
+            self._migrate()
+        except apsw.Error as exc:
+            raise ReviewerError(
+                f"検索索引を開けません: {self.path}", f"cannot open search index {self.path}: {exc}"
+            ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement under the connection lock and fetch all rows."""
+        with self._lock:
+            return list(self.conn.execute(sql, params).fetchall())
+
+    @contextmanager
+    def _transaction(self) -> Iterator[apsw.Connection]:
+        """The connection, locked, inside one transaction."""
+        with self._lock, self.conn:
+            yield self.conn
+
+    def _user_version(self) -> int:
+        return _int(self._rows("PRAGMA user_version")[0][0])
+
+    def _migrate(self) -> None:
+        version = self._user_version()
+        if version > SCHEMA_VERSION:
+            # A cache written by a newer app: it is only a cache, so start again rather than fail.
+            log.warning("search index %s has schema %d > %d; recreating", self.path, version, SCHEMA_VERSION)
+            with self._transaction() as conn:
+                for (name,) in conn.execute(
+                    "SELECT name FROM sqlite_schema WHERE type='table' AND name IN ('packets','pages','page_fts')"
+                ).fetchall():
+                    conn.execute(f'DROP TABLE IF EXISTS "{name}"')
+                conn.execute("PRAGMA user_version=0")
+            version = 0
+        with self._transaction() as conn:
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                conn.execute(_MIGRATIONS[target])
+                conn.execute(f"PRAGMA user_version={target}")
+
+    # --- building ---------------------------------------------------------------------------------
+
+    def is_built(self, sha256: str) -> bool:
+        row = self._rows("SELECT version FROM packets WHERE sha256=?", (sha256,))
+        return bool(row) and _int(row[0][0]) == INDEX_VERSION
+
+    def build(
+        self,
+        packet: Packet,
+        progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        force: bool = False,
+    ) -> bool:
+        """Index every page of ``packet`` unless it is already indexed (by SHA-256 and version).
+
+        ``progress(done, total)`` is called after each page; ``cancelled()`` is polled between pages.
+        Returns True when the index is complete, False when cancelled (nothing partial is kept).
+        """
+        sha = packet.sha256
+        total = packet.page_count
+        if not force and self.is_built(sha):
+            if progress:
+                progress(total, total)
+            return True
+        self.forget(sha)
+        started = time.perf_counter()
+        batch: list[PageText] = []
+        for index in range(total):
+            if cancelled is not None and cancelled():
+                self.forget(sha)
+                log.info("indexing %s cancelled at page %d", packet.name, index)
+                return False
+            batch.append(extract_page(packet, index))
+            if len(batch) >= _CHUNK_PAGES:
+                self._write_pages(sha, batch)
+                batch = []
+            if progress:
+                progress(index + 1, total)
+        self._write_pages(sha, batch)
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO packets(sha256, file_name, page_count, page_labels, built_at, version)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (sha, packet.name, total, json.dumps(list(packet.page_labels), ensure_ascii=False),
+                 datetime.now(UTC).isoformat(timespec="seconds"), INDEX_VERSION),
+            )
+        log.info("indexed %s: %d pages in %.2f s", packet.name, total, time.perf_counter() - started)
+        return True
+
+    def _write_pages(self, sha: str, pages: Sequence[PageText]) -> None:
+        if not pages:
+            return
+        with self._transaction() as conn:
+            for p in pages:
+                conn.execute(
+                    "INSERT INTO pages(sha256, page, source, norm, starts, boxes, line_starts, line_tops)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sha, p.page, p.source, p.norm, _pack(p.starts), _pack(p.boxes), _pack(p.line_starts),
+                     _pack(p.line_tops)),
+                )
+                rowid = conn.last_insert_rowid()
+                conn.execute("INSERT INTO page_fts(rowid, body) VALUES (?, ?)", (rowid, fold_kana(p.norm)))
+
+    def forget(self, sha256: str) -> None:
+        """Drop a packet from the index."""
+        self._cache.pop(sha256, None)
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM page_fts WHERE rowid IN (SELECT id FROM pages WHERE sha256=?)", (sha256,))
+            conn.execute("DELETE FROM pages WHERE sha256=?", (sha256,))
+            conn.execute("DELETE FROM packets WHERE sha256=?", (sha256,))
+
+    def prune(self, keep: int = 10) -> list[str]:
+        """Forget all but the ``keep`` most recently built packets (about 40 KB per page each) and give
+        the space back; returns the SHA-256s dropped."""
+        rows = self._rows("SELECT sha256 FROM packets ORDER BY built_at DESC, rowid DESC")
+        dropped = [str(r[0]) for r in rows[keep:]]
+        for sha in dropped:
+            self.forget(sha)
+        if dropped:
+            self._rows("PRAGMA incremental_vacuum")
+        return dropped
+
+    def packets(self) -> list[dict[str, Any]]:
+        """What the cache holds: sha256, file_name, page_count, built_at, version."""
+        rows = self._rows("SELECT sha256, file_name, page_count, built_at, version FROM packets ORDER BY built_at")
+        keys = ("sha256", "file_name", "page_count", "built_at", "version")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # --- searching --------------------------------------------------------------------------------
+
+    def page_labels(self, sha256: str) -> list[str]:
+        return self._cached(sha256).page_labels
+
+    def pages_without_text(self, sha256: str) -> list[int]:
+        """Pages with no searchable text (scans, images): the panel can say they were not searched."""
+        return [page for page, text in enumerate(self._cached(sha256).norms) if not text]
+
+    def _cached(self, sha: str) -> _Cached:
+        cached = self._cache.get(sha)
+        if cached is None:
+            labels_row = self._rows("SELECT page_labels FROM packets WHERE sha256=?", (sha,))
+            if not labels_row:
+                raise ReviewerError("この資料はまだ検索用に索引付けされていません。", f"{sha} is not indexed")
+            rows = self._rows("SELECT norm, line_starts, line_tops FROM pages WHERE sha256=? ORDER BY page", (sha,))
+            cached = _Cached(
+                norms=[str(r[0]) for r in rows],
+                line_starts=[_unpack("I", _bytes(r[1])) for r in rows],
+                line_tops=[_unpack("f", _bytes(r[2])) for r in rows],
+                page_labels=list(json.loads(str(labels_row[0][0]))),
+            )
+            if len(self._cache) >= 2:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[sha] = cached
+        return cached
+
+    def load_page(self, sha256: str, page: int) -> PageText:
+        row = self._rows(
+            "SELECT page, source, norm, starts, boxes, line_starts, line_tops FROM pages"
+            " WHERE sha256=? AND page=?",
+            (sha256, page),
+        )
+        if not row:
+            raise KeyError(f"page {page} of {sha256} not indexed")
+        return _page_from_row(row[0])
+
+    def _texts(self, sha256: str, kana: bool) -> list[str]:
+        """The normalised text of every page (kana-folded when asked), kept in memory."""
+        cached = self._cached(sha256)
+        if not kana:
+            return cached.norms
+        if cached.folded is None:
+            cached.folded = [fold_kana(t) for t in cached.norms]
+        return cached.folded
+
+    def load_pages(self, sha256: str, pages: Sequence[int]) -> list[PageText]:
+        """Several pages in one statement, in page order."""
+        if not pages:
+            return []
+        rows = self._rows(
+            "SELECT page, source, norm, starts, boxes, line_starts, line_tops FROM pages"
+            " WHERE sha256=? AND page IN (SELECT value FROM json_each(?)) ORDER BY page",
+            (sha256, json.dumps(list(pages))),
+        )
+        return [_page_from_row(row) for row in rows]
+
+    def candidate_pages(self, sha256: str, query: str, kana: bool = False) -> list[int]:
+        """Pages whose text contains the normalised ``query`` (every page is checked exactly)."""
+        q = normalize_query(query, kana)
+        return self._candidates(sha256, q, kana) if q else []
+
+    def _candidates(self, sha256: str, q: str, kana: bool) -> list[int]:
+        texts = self._texts(sha256, kana)
+        if len(q) < MIN_FTS_QUERY:
+            return [i for i, text in enumerate(texts) if q in text]
+        phrase = '"' + fold_kana(q).replace('"', '""') + '"'
+        rows = self._rows(
+            "SELECT p.page FROM page_fts JOIN pages AS p ON p.id = page_fts.rowid"
+            " WHERE page_fts MATCH ? AND p.sha256 = ? ORDER BY p.page",
+            (phrase, sha256),
+        )
+        # The FTS body is kana-folded: confirm against the exact text (a no-op check when kana=True).
+        pages = [_int(r[0]) for r in rows]
+        return [page for page in pages if q in texts[page]]
+
+    def warm(self, sha256: str, kana: bool = False, outline: Outline | None = None) -> None:
+        """Load what queries on ``sha256`` need (every page's normalised text and line positions, the
+        section placement of ``outline``) now, e.g. in the search thread right after the index is ready,
+        so that the first query does not pay for it."""
+        self._texts(sha256, kana)
+        if outline is not None:
+            self._placer(outline)
+
+    def _placer(self, outline: Outline | None) -> _Placer:
+        """The placer of ``outline``, kept for the next queries (the outline is held, so its id is stable)."""
+        key = id(outline)
+        placer = self._placers.get(key)
+        if placer is None or placer.outline is not outline:
+            placer = _Placer(outline)
+            if len(self._placers) >= 2:
+                self._placers.pop(next(iter(self._placers)))
+            self._placers[key] = placer
+        return placer
+
+    def find(
+        self,
+        sha256: str,
+        query: str,
+        kana: bool = False,
+        outline: Outline | None = None,
+        limit: int | None = None,
+    ) -> HitList:
+        """Every occurrence of ``query`` in the packet as a :class:`HitList` (page order, non-overlapping
+        like str.count): the exact count and each hit's section at once, rects and snippets on demand.
+
+        Args:
+            outline: gives each hit its ``section``, ``document_index`` and ``document_title``.
+            limit: keep only the first ``limit`` hits.
+        """
+        q = normalize_query(query, kana)
+        if not q:
+            return HitList.empty()
+        cached = self._cached(sha256)
+        texts = self._texts(sha256, kana)
+        pages: list[int] = []
+        positions: list[list[int]] = []
+        total = 0
+        for page in self._candidates(sha256, q, kana):
+            found = find_all(texts[page], q)
+            if not found:
+                continue
+            if limit is not None and total + len(found) >= limit:
+                found = found[:max(0, limit - total)]
+                if found:
+                    pages.append(page)
+                    positions.append(found)
+                break
+            pages.append(page)
+            positions.append(found)
+            total += len(found)
+        placer = self._placer(outline)
+        run_starts: list[int] = []
+        run_places: list[int] = []
+        number = 0
+        for page, found in zip(pages, positions, strict=True):
+            ys = placer.heading_ys.get(page)
+            if not ys:  # no heading on the page: one place for all its hits
+                place = placer.place(page, 0.0)
+                if not run_places or run_places[-1] != place:
+                    run_starts.append(number)
+                    run_places.append(place)
+            else:
+                line_starts, line_tops = cached.line_starts[page], cached.line_tops[page]
+                for k, pos in enumerate(found):
+                    line = bisect.bisect_right(line_starts, pos) - 1
+                    place = placer.place(page, float(line_tops[line]) if line >= 0 else 0.0, ys)
+                    if not run_places or run_places[-1] != place:
+                        run_starts.append(number + k)
+                        run_places.append(place)
+            number += len(found)
+        return HitList(
+            self, sha256, len(q), pages, positions, run_starts, run_places, placer.places,
+            cached.page_labels, cached.line_starts, cached.line_tops,
+        )
+
+    def search(
+        self,
+        sha256: str,
+        query: str,
+        kana: bool = False,
+        limit: int | None = None,
+        outline: Outline | None = None,
+        eager: bool = False,
+    ) -> list[PageHit]:
+        """Every occurrence of ``query`` in the packet, in page order (non-overlapping, like str.count).
+
+        Args:
+            limit: stop after this many hits.
+            outline: fills each hit's ``section``, ``document_index`` and ``document_title``.
+            eager: also read every hit's rects and snippet now (in this thread) instead of on first
+                access, so that later use never touches the database.
+        """
+        found = self.find(sha256, query, kana, outline, limit)
+        hits = list(found)
+        if eager:
+            for hit in hits:
+                hit.load()
+        return hits
+
+    def count(self, sha256: str, query: str, kana: bool = False) -> int:
+        """The number of occurrences, without computing rects or snippets."""
+        q = normalize_query(query, kana)
+        if not q:
+            return 0
+        texts = self._texts(sha256, kana)
+        return sum(len(find_all(texts[p], q)) for p in self._candidates(sha256, q, kana))
+
+
+# --------------------------------------------------------------------------------------------------
+# Headless entry points
+
+
+def _detect_outline(packet: Packet, profile: str | os.PathLike[str] | None) -> Outline | None:
+    try:
+        from reviewer.structure.detect import detect_outline_cached
+    except ImportError:
+        return None
+    try:
+        outline: Outline = detect_outline_cached(packet, profile=profile)
+    except ReviewerError as exc:
+        log.warning("no outline for %s: %s", packet.name, exc.message_en)
+        return None
+    return outline
+
+
+def search_file(
+    path: Path,
+    query: str,
+    password: str | None = None,
+    profile: str | os.PathLike[str] | None = None,
+    kana: bool = False,
+    outline: Outline | None = None,
+) -> dict[str, Any]:
+    """Search a PDF, indexing it first if needed: the ``pia-reviewer search --json`` result.
+
+    ``{"query": ..., "hits": [{"page", "page_label", "section", "document", "rects", "snippet"}],
+    "count": n}``
+    """
+    with Packet.open(path, password=password) as packet:
+        with SearchIndex(default_index_path(profile)) as index:
+            index.build(packet)
+            if outline is None:
+                outline = _detect_outline(packet, profile)
+            hits = [hit.to_json() for hit in index.search(packet.sha256, query, kana=kana, outline=outline)]
+    return {"query": query, "hits": hits, "count": len(hits)}
+
+
+def benchmark_queries(
+    index: SearchIndex, sha256: str, queries: Sequence[str], repeats: int = 5, kana: bool = False,
+    outline: Outline | None = None,
+) -> dict[str, dict[str, float]]:
+    """Time queries on an indexed packet.
+
+    Returns ``{query: {"panel_median_ms", "median_ms", "full_median_ms", "count"}}``: ``panel_median_ms`` is what
+    the search panel's search thread does (:meth:`SearchIndex.find` + :func:`prepare_panel`: every hit with its
+    section and the exact count, the rects of the pages around the first hit, the first rows' snippets);
+    ``median_ms`` is :meth:`SearchIndex.search` (every hit as a :class:`PageHit`, geometry lazy);
+    ``full_median_ms`` also computes every hit's rects and snippet (as the CLI's JSON does). The first call
+    for a packet loads its normalised text into memory (:meth:`SearchIndex.warm`); warm up first to time the
+    steady state.
+    """
+    results: dict[str, dict[str, float]] = {}
+    for query in queries:
+        panel: list[float] = []
+        lazy: list[float] = []
+        full: list[float] = []
+        count = 0
+        for _ in range(max(1, repeats)):
+            started = time.perf_counter()
+            prepare_panel(index.find(sha256, query, kana=kana, outline=outline))
+            panel.append((time.perf_counter() - started) * 1000.0)
+            started = time.perf_counter()
+            hits = index.search(sha256, query, kana=kana, outline=outline)
+            lazy.append((time.perf_counter() - started) * 1000.0)
+            started = time.perf_counter()
+            hits = index.search(sha256, query, kana=kana, outline=outline)
+            for hit in hits:
+                hit.load()
+            full.append((time.perf_counter() - started) * 1000.0)
+            count = len(hits)
+        results[query] = {
+            "panel_median_ms": statistics.median(panel),
+            "median_ms": statistics.median(lazy),
+            "full_median_ms": statistics.median(full),
+            "count": float(count),
+        }
+    return results
