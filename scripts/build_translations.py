@@ -287,6 +287,12 @@ if _EXTRA.exists():
     import json
 
     EN = {**json.loads(_EXTRA.read_text(encoding="utf-8")), **EN}
+# Welcome page, help, passphrase warnings and display words (kept beside the catalog by their author).
+_OLDER_MEMBERS = REPO / "resources" / "translations" / "older_members_en.json"
+if _OLDER_MEMBERS.exists():
+    import json
+
+    EN = {**json.loads(_OLDER_MEMBERS.read_text(encoding="utf-8")), **EN}
 EN.update({
     "コメントの保存先が開けないため、コメントは保存できません。":
         "The comment storage could not be opened, so comments cannot be saved.",

@@ -440,3 +440,26 @@ def test_every_display_word_has_an_english_translation() -> None:
 
     for word in _translated_words():
         assert build_translations.EN.get(word), word
+
+
+def test_every_string_of_the_older_member_widgets_has_english(tmp_path: Path) -> None:
+    """lupdate's view of the welcome page, help, passphrase prompt, comment editor, comments panel and display words:
+    each string has an English entry in the build script's glossary (the catalog is regenerated from it)."""
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    files = ["ui/welcome.py", "ui/dialogs/help.py", "ui/dialogs/passphrase.py", "ui/dialogs/comment_editor.py",
+             "ui/panels/comments.py", "ui/display_words.py"]
+    fresh = tmp_path / "older_members.ts"
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    subprocess.run([str(lupdate), *files, "-ts", str(fresh)], cwd=REPO, check=True, capture_output=True)
+    sources = [m.findtext("source") or "" for m in ET.parse(fresh).getroot().iter("message")]
+    assert len(sources) > 60
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import build_translations
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    missing = [source for source in sources if not build_translations.EN.get(source)]
+    assert not missing, missing
