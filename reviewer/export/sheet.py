@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from reviewer.annotations import Annotation, Rect
+from reviewer.structure.corrections import Correction, apply_corrections
 from reviewer.structure.model import Outline
 
 SHEET_NAME = "意見一覧"
@@ -44,6 +45,8 @@ class SheetRow:
     id: str
     group: int | None = None
     page: int = 0
+    judgement: str = ""  # the risk's judgement (as corrected by hand, if it was); not a column of its own yet
+    corrected: bool = False  # the 項目 or judgement comes from a correction by hand
 
     def values(self) -> tuple[int | str, ...]:
         return (self.no, self.report, self.page_label, self.item, self.quote, self.category, self.text,
@@ -260,10 +263,30 @@ def build_sheet(
     *,
     report: int | None = None,
     include_excluded: bool = False,
+    corrections: Sequence[Correction] = (),
 ) -> list[SheetRow]:
-    """The rows of the comment sheet for the whole packet, or for report ``report`` (1-based)."""
+    """The rows of the comment sheet for the whole packet, or for report ``report`` (1-based).
+
+    ``outline`` is the detected structure; ``corrections`` (by hand) are laid over it first. The 項目 names the
+    特定個人情報ファイル where Ⅱ/Ⅲ repeat per file (「Ⅲ（住民基本台帳ファイル） 2. リスク2」)."""
     items = [a for a in annotations if include_excluded or not a.excluded]
+    if outline is not None and corrections:
+        outline = apply_corrections(outline, corrections)
     items = place(items, outline) if outline is not None else items
+    where: dict[str, tuple[str, str, bool]] = {}
+    if outline is not None:
+        # only a report with several 特定個人情報ファイル needs the file named to tell its Ⅲ apart
+        several = [len({n.file for n in d.nodes if n.file}) > 1 for d in outline.documents]
+        for a in items:
+            location = outline.locate(a.page, a.top)
+            nodes = [n for n in (location.chapter, location.section, location.leaf) if n is not None]
+            judged = next((n for n in reversed(nodes) if n.judgement), None)
+            with_file = location.document_index is not None and several[location.document_index]
+            where[a.id] = (
+                location.item_label(with_file=with_file),
+                (judged.judgement or "") if judged is not None else "",
+                any(n.corrected for n in nodes),
+            )
     doc_of: dict[str, int | None] = {}
     for a in items:
         doc_of[a.id] = outline.document_at(a.page) if outline is not None else None
@@ -301,10 +324,11 @@ def build_sheet(
     for no, a in enumerate(arranged, start=1):
         group = groups.get(a.id)
         number = numbers.setdefault(group, len(numbers) + 1) if group is not None else None
+        item, judgement, corrected = where.get(a.id, (a.item_label, "", False))
         rows.append(SheetRow(
-            no=no, report=a.document_title, page_label=a.page_label, item=a.item_label, quote=a.quote,
+            no=no, report=a.document_title, page_label=a.page_label, item=item, quote=a.quote,
             category=a.category, text=a.sheet_text if a.sheet_text is not None else a.text, author=a.author,
             related=f"関連{number}" if number is not None else "", answer=a.answer or "", id=a.id,
-            group=number, page=a.page,
+            group=number, page=a.page, judgement=judgement, corrected=corrected,
         ))
     return rows

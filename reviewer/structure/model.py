@@ -25,6 +25,9 @@ class Node:
     y: float
     file: str | None = None
     judgement: str | None = None
+    # What a member corrected by hand (reviewer.structure.corrections): "judgement", "heading" and/or
+    # "added:<correction id>", comma-separated; "" for a node exactly as detected.
+    corrected: str = ""
 
     def label(self) -> str:
         """How people say it: 「リスク1」, 「7.」, 「Ⅲ」."""
@@ -78,9 +81,15 @@ class Location:
     section: Node | None = None
     leaf: Node | None = None  # the risk or item
 
-    def item_label(self) -> str:
-        """The 項目 column of the comment sheet, e.g. 「Ⅲ 7. リスク1」."""
+    def item_label(self, with_file: bool = False) -> str:
+        """The 項目 column of the comment sheet, e.g. 「Ⅲ 7. リスク1」; ``with_file`` names the 特定個人情報ファイル
+        of a chapter that repeats per file: 「Ⅲ（住民基本台帳ファイル） 7. リスク1」."""
         parts = [node.label() for node in (self.chapter, self.section, self.leaf) if node is not None]
+        if with_file and parts and self.chapter is not None:
+            innermost = self.leaf or self.section or self.chapter
+            name = innermost.file or self.chapter.file
+            if name:
+                parts[0] = f"{parts[0]}（{name}）"
         return " ".join(parts)
 
     def section_label(self) -> str:
@@ -125,6 +134,9 @@ class Outline:
         data["bookmarks"] = [list(b) for b in self.bookmarks]
         for document, out in zip(self.documents, data["documents"], strict=True):
             out["warnings"] = [warning.to_json() for warning in document.warnings]
+            for node in out["nodes"]:
+                if not node["corrected"]:
+                    del node["corrected"]  # detected nodes keep the shape other tools read
         return data
 
     @classmethod
