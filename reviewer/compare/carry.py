@@ -29,6 +29,9 @@ from reviewer.structure.model import Outline
 CARRY_NAMESPACE = uuid.UUID("6f1c2a4e-3b7d-4f0a-9c55-2d7e8a1b9c30")
 STATUS_LABELS = {"unchanged": "記載変更なし", "changed": "記載が変更された", "removed": "削除された"}
 CONTEXT = 24
+# Characters of stored context that must agree before a quote gone from its node is taken as moved elsewhere
+# (report texts repeat whole sentences, so the bare quote is not enough).
+MOVED_CONTEXT = 6
 
 
 def carried_id(old_id: str, new_sha256: str) -> str:
@@ -147,13 +150,20 @@ class _Carrier:
         at = self._locate_old(old_index, a, quote)
         path = old_index.pieces[old_index.piece_at(at)][1].path if at is not None else self._path_at(report, a)
         if quote and at is not None:
-            hit = self._exact(new_index, quote, norm(a.prefix), norm(a.suffix), path, a.page)
-            if hit is not None:
-                return self._placed(a, new_index, hit, hit + len(quote), a.quote), "unchanged", a.quote
+            prefix, suffix = norm(a.prefix), norm(a.suffix)
+            # 1. Follow the quote through its node's diff: the same text there (maybe on another page), or changed.
             mapped = self._follow(old_index, new_index, path, at, at + len(quote))
             if mapped is not None and mapped[1] > mapped[0]:
                 text = new_index.text[mapped[0]:mapped[1]]
-                return self._placed(a, new_index, mapped[0], mapped[1], text), "changed", text
+                status = "unchanged" if text == quote else "changed"
+                return self._placed(a, new_index, mapped[0], mapped[1], text), status, text
+            # 2. Gone from its node: moved elsewhere if the text is found with its context (or its node is gone),
+            # else deleted.
+            hit = self._exact(new_index, quote, prefix, suffix, path, a.page)
+            if hit is not None and self._inserted(old_index, new_index, hit, hit + len(quote)) and (
+                    new_index.node_text.get(path.key()) is None
+                    or _context_score(new_index.text, hit, len(quote), prefix, suffix) >= MOVED_CONTEXT):
+                return self._placed(a, new_index, hit, hit + len(quote), a.quote), "unchanged", a.quote
             return self._removed(a, new_index, path), "removed", ""
         # No usable quote: follow the row under the comment.
         row = self._row_under(report, a)
@@ -180,13 +190,16 @@ class _Carrier:
             return None
         top = a.top
         prefix, suffix = norm(a.prefix), norm(a.suffix)
+        # On the old file the comment's page and position are exact: the same sentence elsewhere (report texts
+        # repeat whole sentences) must not win by its context.
+        on_page = [at for at in hits if index.page_at(at) == a.page]
 
-        def score(at: int) -> tuple[int, float]:
+        def score(at: int) -> tuple[float, int]:
             piece = index.pieces[index.piece_at(at)][0]
             context = _context_score(index.text, at, len(quote), prefix, suffix)
-            return (-context, abs(piece.page - a.page) * 1000 + abs(piece.y0 - top))
+            return (abs(piece.page - a.page) * 1000 + abs(piece.y0 - top), -context)
 
-        return min(hits, key=score)
+        return min(on_page or hits, key=score)
 
     @staticmethod
     def _path_at(report: ReportRows, a: Annotation) -> NodePath:
@@ -208,9 +221,7 @@ class _Carrier:
     def _exact(self, index: _Index, quote: str, prefix: str, suffix: str, path: NodePath,
                old_page: int) -> int | None:
         span = index.node_text.get(path.key())
-        hits = index.find_all(quote, *span) if span is not None else []
-        if not hits:
-            hits = index.find_all(quote)
+        hits = (index.find_all(quote, *span) if span is not None else []) or index.find_all(quote)
         if not hits:
             return None
         shift = self._page_shift(index)
@@ -233,11 +244,13 @@ class _Carrier:
         new_span = new.node_text.get(path.key())
         if old_span is None or new_span is None:
             return None
+        old_text, new_text = old.text[old_span[0]:old_span[1]], new.text[new_span[0]:new_span[1]]
+        if old_text == new_text:  # the node did not change: the same offsets
+            return new_span[0] + start - old_span[0], new_span[0] + end - old_span[0]
         key = (id(old), id(new), path.key())
         matcher = self.matchers.get(key)
         if matcher is None:
-            matcher = SequenceMatcher(None, old.text[old_span[0]:old_span[1]], new.text[new_span[0]:new_span[1]],
-                                      autojunk=False)
+            matcher = SequenceMatcher(None, old_text, new_text, autojunk=False)
             self.matchers[key] = matcher
         local0, local1 = start - old_span[0], end - old_span[0]
         mapped0: int | None = None
@@ -255,6 +268,26 @@ class _Carrier:
         if mapped0 is None or mapped1 is None:
             return None
         return new_span[0] + mapped0, new_span[0] + mapped1
+
+    def _inserted(self, old: _Index, new: _Index, start: int, end: int) -> bool:
+        """Whether new ``[start, end)`` is text the revision put there (where moved text arrives), not text that
+        was there before (the same sentence printed elsewhere too)."""
+        path = new.pieces[new.piece_at(start)][1].path
+        new_span = new.node_text.get(path.key())
+        old_span = old.node_text.get(path.key())
+        if new_span is None:
+            return False
+        if old_span is None:
+            return True
+        old_text, new_text = old.text[old_span[0]:old_span[1]], new.text[new_span[0]:new_span[1]]
+        if old_text == new_text:
+            return False
+        key = (id(old), id(new), path.key())
+        matcher = self.matchers.get(key)
+        if matcher is None:
+            matcher = self.matchers[key] = SequenceMatcher(None, old_text, new_text, autojunk=False)
+        local0, local1 = start - new_span[0], end - new_span[0]
+        return any(tag != "equal" and j1 <= local0 and local1 <= j2 for tag, _, _, j1, j2 in matcher.get_opcodes())
 
     # --- placing ------------------------------------------------------------------------------------------
     def _location(self, page: int, y: float) -> dict[str, str]:

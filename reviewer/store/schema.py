@@ -100,7 +100,26 @@ CREATE TABLE IF NOT EXISTS member_keys (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS)
+# Carried comments (second meeting): each comment on a revised packet that was carried from the earlier
+# version's comment, with how its quoted text fared and the member's check of it. Self-contained (IF NOT EXISTS).
+V_CARRIED = """
+CREATE TABLE IF NOT EXISTS carried_comments (
+    new_id TEXT PRIMARY KEY REFERENCES annotations(id) ON DELETE CASCADE,
+    old_id TEXT NOT NULL,
+    old_sha256 TEXT NOT NULL,
+    new_sha256 TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('unchanged', 'changed', 'removed')),
+    old_quote TEXT NOT NULL DEFAULT '',
+    new_text TEXT NOT NULL DEFAULT '',
+    check_result TEXT CHECK (check_result IS NULL OR check_result IN ('対応確認済み', '再指摘')),
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    UNIQUE (old_id, new_sha256)
+);
+CREATE INDEX IF NOT EXISTS carried_by_new ON carried_comments(new_sha256);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS, V_CARRIED)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -20,7 +20,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,27 @@ _SNAPSHOT_TABLES: dict[str, str] = {
     "settings": "key",
     "packets": "file_sha256",
     "member_keys": "author",
+    "carried_comments": "new_id",
 }
+
+
+CARRY_CHECKS: tuple[str, ...] = ("対応確認済み", "再指摘")
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedLink:
+    """A comment carried to a revised packet (``new_id``) and the comment on the earlier version it came from."""
+
+    new_id: str
+    old_id: str
+    old_sha256: str
+    new_sha256: str
+    status: str  # "unchanged" | "changed" | "removed"
+    old_quote: str = ""
+    new_text: str = ""
+    check_result: str | None = None  # one of CARRY_CHECKS
+    created: str = ""
+    modified: str = ""
 
 
 class AnnotationMissing(StoreError, KeyError):
@@ -622,6 +642,64 @@ class Store:
                 "SELECT id, annotation_id, author, text, created, modified FROM replies"
                 " WHERE annotation_id = ? ORDER BY created, id", (annotation_id,))
         ]
+
+    # ------------------------------------------------------------------ carried comments (second meeting)
+    def add_carried(self, items: list[tuple[Annotation, list[Reply], CarriedLink]]) -> int:
+        """Add comments carried to a revised packet with their replies and links, all or nothing.
+
+        An item whose old comment is already carried to that packet is skipped (carrying is idempotent).
+        Returns how many were added.
+        """
+        prepared = [(a, _annotation_params(a), replies, link) for a, replies, link in items]
+        added = 0
+        with self.transaction():
+            conn = self._require()
+            for a, params, replies, link in prepared:
+                exists = conn.execute("SELECT 1 FROM carried_comments WHERE old_id = ? AND new_sha256 = ?",
+                                      (link.old_id, link.new_sha256)).get
+                if exists is not None:
+                    continue
+                conn.execute(_ANN_INSERT, params)
+                for reply in replies:
+                    conn.execute(
+                        "INSERT INTO replies (id, annotation_id, author, text, created, modified)"
+                        " VALUES (?,?,?,?,?,?)",
+                        (reply.id, a.id, reply.author, reply.text, reply.created, reply.modified))
+                conn.execute(
+                    "INSERT INTO carried_comments (new_id, old_id, old_sha256, new_sha256, status, old_quote,"
+                    " new_text, check_result, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, link.old_id, link.old_sha256, link.new_sha256, link.status, link.old_quote,
+                     link.new_text, link.check_result, link.created, link.modified))
+                self._announce("annotations", a.file_sha256, a.id)
+                added += 1
+        return added
+
+    def carried_links(self, new_sha256: str | None = None, old_sha256: str | None = None) -> list[CarriedLink]:
+        """Links from carried comments to the comments they came from (filtered by the packets' hashes)."""
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("new_sha256", new_sha256), ("old_sha256", old_sha256)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = ("SELECT new_id, old_id, old_sha256, new_sha256, status, old_quote, new_text, check_result, created,"
+               " modified FROM carried_comments")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [CarriedLink(*(str(v) if v is not None else None for v in r))  # type: ignore[arg-type]
+                for r in self._rows(sql + " ORDER BY created, new_id", params)]
+
+    def set_carried_check(self, new_id: str, result: str | None) -> None:
+        """The member's check of a carried comment: 対応確認済み, 再指摘, or None (not checked yet)."""
+        if result is not None and result not in CARRY_CHECKS:
+            raise ValueError(f"result must be one of {CARRY_CHECKS} or None")
+        with self.transaction():
+            conn = self._require()
+            conn.execute("UPDATE carried_comments SET check_result = ?, modified = ? WHERE new_id = ?",
+                         (result, now_iso(), new_id))
+            if conn.changes() == 0:
+                raise AnnotationMissing(new_id)
+            self._announce("annotations", self._annotation_sha(new_id), new_id)
 
     # ------------------------------------------------------------------ review marks
     def set_review_mark(self, file_sha256: str, node_key: str, reviewed: bool, view: str | None) -> None:
