@@ -73,8 +73,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from reviewer.exchange.cli import use_packet_password_from
     from reviewer.export.cli import run_export
 
+    use_packet_password_from(args)
     return run_export(args)
 
 
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--self-test", action="store_true", help="run the headless self-test and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from reviewer.exchange.cli import add_password_options
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -132,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", _cmd_import, "import comment packages, XFDF files or annotated PDFs")
     p.add_argument("files", nargs="+")
     p.add_argument("--packet", default=None, help="the packet PDF the comments belong to")
+    add_password_options(p)
 
     p = add("export", _cmd_export, "export comments (sheet, package or annotated PDF)")
     p.add_argument("out")
@@ -141,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--report", type=int, default=None, help="only this report (1-based)")
     p.add_argument("--author", default=None, help="only this member's comments (package export)")
+    add_password_options(p)
 
     p = add("compare", _cmd_compare, "compare a revised packet with the earlier one (changes, 別添3 check)")
     p.add_argument("old", help="the earlier version (PDF)")

@@ -34,6 +34,31 @@ PASSPHRASE_ENV = "PIA_REVIEWER_PASSPHRASE"
 KEY_ENV = "PIA_REVIEWER_DB_KEY"
 
 
+STORE_HELP = f"""\
+the comment database:
+  its key is kept in the OS keyring (Windows Credential Manager, macOS Keychain, Secret Service).
+  Without a keyring, set {PASSPHRASE_ENV} to the profile's passphrase (a new profile is created
+  protected by it). {KEY_ENV} (64 hex digits) bypasses both, for tests and tools.
+
+the packet's password (a password-protected PDF):
+  the password remembered in the keyring is used when there is one; else pass
+  --password-env NAME (read from the environment variable NAME) or --password-prompt (asked on the
+  terminal). A password typed on the command line itself would be visible in the process list and the
+  shell history, so there is no such option.
+"""
+
+
+def add_password_options(parser: argparse.ArgumentParser) -> None:
+    """The packet-password options and the help text on the database key, for ``import`` and ``export``."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = STORE_HELP
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--password-env", metavar="NAME", default=None,
+                       help="read the packet PDF's password from the environment variable NAME")
+    group.add_argument("--password-prompt", action="store_true",
+                       help="ask for the packet PDF's password on the terminal")
+
+
 # The packet password given on this command line (--password-env / --password-prompt); None: not given.
 _packet_password: str | None = None
 

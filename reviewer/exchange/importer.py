@@ -92,7 +92,7 @@ class PacketInfo:
         try:
             return [unrotated_size(page) for page in self.packet.doc]
         except (RuntimeError, ValueError, IndexError) as exc:  # pymupdf.FzError* are RuntimeErrors
-            log.warning("page sizes unavailable (%s); imports skip the page-size check", type(exc).__name__)
+            log.info("page sizes unavailable (%s); imports skip the page-size check", type(exc).__name__)
             return None
 
     @cached_property
@@ -102,7 +102,7 @@ class PacketInfo:
         try:
             return [pdf_to_page_matrix(page) for page in self.packet.doc]
         except (RuntimeError, ValueError, IndexError) as exc:
-            log.warning("page matrices unavailable (%s)", type(exc).__name__)
+            log.info("page matrices unavailable (%s)", type(exc).__name__)
             return None
 
     def quote(self, page: int, rects: Sequence[Rect]) -> tuple[str, str, str]:
@@ -269,7 +269,7 @@ def read_one(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile | Fil
         message = f"「{name}」を読み込めませんでした（{type(exc).__name__}）。何も取り込んでいません"
         detail = f"reader failed: {type(exc).__name__}"
     message = " ".join(message.split())  # always one line
-    log.warning("refused %s: %s", name, detail)
+    log.info("refused %s: %s", name, detail)
     kind = detect_kind(path) if Path(path).is_file() else "missing"
     return FileReport(str(path), kind, ok=False, message=message)
 

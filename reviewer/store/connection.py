@@ -179,7 +179,7 @@ def refuse_if_missing(folder: Path) -> None:
         return
     backups = list_backups(folder)
     if backups:
-        log.error("%s is empty or missing beside %d backups", DB_NAME, len(backups))
+        log.info("%s is empty or missing beside %d backups", DB_NAME, len(backups))
         raise DatabaseMissing(folder / DB_NAME, backups)
 
 
@@ -213,7 +213,7 @@ def quick_check(conn: apsw.Connection) -> tuple[bool, str]:
     rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
     ok = rows == ["ok"]
     if not ok:
-        log.error("quick_check: %s", " | ".join(rows[:100]).replace("\n", " | "))
+        log.info("quick_check found: %s", " | ".join(rows[:100]).replace("\n", " | "))
     if ok:
         return True, ""
     first = rows[0].strip().splitlines()[0] if rows and rows[0].strip() else "quick_check failed"

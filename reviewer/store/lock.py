@@ -57,7 +57,16 @@ def profile_lock(folder: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[No
 
     flock locks belong to the open file, so two threads of one process exclude each other as well.
     """
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        try:  # a read-only folder: an existing lock file can still be locked through a read-only handle
+            fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
+        except OSError:
+            # Nothing can be created here by this user, so there is no creation to serialise; opening the
+            # database then reports the read-only folder in words (ProfileNotWritable).
+            yield
+            return
     try:
         deadline = time.monotonic() + timeout_s
         while not _try_lock(fd):

@@ -363,3 +363,106 @@ def test_packet_with_a_page_tree_cycle_still_takes_a_plain_package(corpus_dir: P
     assert texts == ["ループのある資料への意見"]
 
 
+
+
+# ------------------------------------------------------------------------------------------ secrets and profile
+
+
+def _passphrase_profile(profile: Path) -> None:
+    with Store.open(profile, passphrase="正しい合言葉", backup=False) as store:
+        store.add_annotation(comment("a" * 64, "委員長", "保護されたコメント"))
+
+
+@pytest.mark.parametrize("salt", [
+    b"garbage", b"[]", b'{"kdf": "scrypt"}', b"\xff\xfe\x00",
+    b'{"kdf": "scrypt", "salt": "00112233445566778899aabbccddeeff", "n": 3, "r": 8, "p": 1}',
+    b'{"kdf": "scrypt", "salt": "00112233445566778899aabbccddeeff", "n": 1099511627776, "r": 8, "p": 1}',
+    b'{"kdf": "scrypt", "salt": "zz", "n": 32768, "r": 8, "p": 1}',
+])
+def test_garbage_salt_is_a_message_not_a_traceback(tmp_path: Path, salt: bytes) -> None:
+    from reviewer.store import DatabaseLocked
+
+    profile = tmp_path / "p"
+    _passphrase_profile(profile)
+    (profile / "reviewer.salt").write_bytes(salt)
+    with pytest.raises(DatabaseLocked) as raised:
+        Store.open(profile, passphrase="正しい合言葉")
+    assert "reviewer.salt" in raised.value.message_ja and "\n" not in raised.value.message_ja
+
+
+def test_missing_salt_is_named_not_reported_as_a_keyring_database(tmp_path: Path) -> None:
+    from reviewer.store import DatabaseLocked
+
+    profile = tmp_path / "p"
+    _passphrase_profile(profile)
+    (profile / "reviewer.salt").unlink()
+    with pytest.raises(DatabaseLocked) as raised:
+        Store.open(profile, passphrase="正しい合言葉")
+    assert "reviewer.salt" in raised.value.message_ja
+    assert "資格情報ストアの鍵で保護" not in raised.value.message_ja
+    assert "keyring" not in raised.value.message_en.split("(")[0]
+
+
+def test_keyring_database_opened_with_a_passphrase_still_says_keyring(tmp_path: Path) -> None:
+    from reviewer.store import DatabaseLocked
+
+    profile = tmp_path / "p"
+    with Store.open(profile, backup=False) as store:  # the test keyring holds its key
+        store.add_annotation(comment("a" * 64, "委員長", "鍵で保護"))
+    with pytest.raises(DatabaseLocked) as raised:
+        Store.open(profile, passphrase="なにか")
+    assert "資格情報ストアの鍵で保護" in raised.value.message_ja
+
+
+def test_damaged_database_message_is_one_short_line() -> None:
+    from reviewer.store import DatabaseDamaged
+
+    detail = "\n".join(f"*** in database main ***\nPage {n}: btreeInitPage() returns error code 11" for n in range(100))
+    exc = DatabaseDamaged(Path("reviewer.db"), [], detail)
+    assert "\n" not in exc.message_en and len(exc.message_en) < 240
+    assert "\n" not in exc.message_ja
+
+
+def test_read_only_profile_says_the_folder_is_not_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import apsw
+
+    from reviewer.store import ProfileNotWritable, StorageError
+    from reviewer.store import connection as dbconn
+
+    profile = tmp_path / "p"
+    with Store.open(profile, key=KEY, backup=False):
+        pass
+    real_access = os.access
+
+    def no_write(path: object, mode: int, *args: object, **kwargs: object) -> bool:
+        return False if mode & os.W_OK and str(path).startswith(str(profile)) else real_access(path, mode)  # type: ignore[arg-type]
+
+    def read_only_connect(*_args: object, **_kwargs: object) -> None:
+        raise apsw.ReadOnlyError("attempt to write a readonly database")
+
+    monkeypatch.setattr(os, "access", no_write)
+    monkeypatch.setattr(dbconn, "connect", read_only_connect)
+    with pytest.raises(StorageError.__mro__[1]) as raised:  # StoreError
+        Store.open(profile, key=KEY, backup=False)
+    assert isinstance(raised.value, ProfileNotWritable)
+    assert "書き込めない" in raised.value.message_ja and "保存できませんでした" not in raised.value.message_ja
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_new_profile_is_private_even_with_umask_022(tmp_path: Path) -> None:
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        profile = tmp_path / "new-profile"
+        with Store.open(profile, passphrase="合言葉", backup=False) as store:
+            store.add_annotation(comment("a" * 64, "委員長", "非公開"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in profile.iterdir() if p.is_file()}
+        assert stat.S_IMODE(profile.stat().st_mode) == 0o700
+        assert modes["reviewer.db"] == 0o600 and modes["reviewer.salt"] == 0o600
+        assert all(mode & 0o077 == 0 for name, mode in modes.items() if name.startswith("reviewer.db")), modes
+        with Store.open(profile, passphrase="合言葉") as store:  # second open: the daily backup
+            backups = store.backups()
+        assert backups and all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in backups)
+    finally:
+        os.umask(old)
