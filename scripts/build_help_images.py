@@ -42,7 +42,7 @@ def build() -> list[Path]:
         if scale != 1.0:
             crop = crop.scaledToWidth(round(crop.width() * scale), Qt.TransformationMode.SmoothTransformation)
         target = OUT / name
-        if not crop.save(str(target), "PNG", 9):
+        if not crop.save(str(target)):  # format from the suffix
             raise SystemExit(f"could not write {target}")
         if target.stat().st_size > MAX_BYTES:
             raise SystemExit(f"{target} is {target.stat().st_size} bytes (limit {MAX_BYTES})")
