@@ -463,3 +463,22 @@ def test_every_string_of_the_older_member_widgets_has_english(tmp_path: Path) ->
         sys.path.remove(str(REPO / "scripts"))
     missing = [source for source in sources if not build_translations.EN.get(source)]
     assert not missing, missing
+
+
+def test_moving_with_the_keyboard_saves_the_unsaved_edit_first(qtbot: Any, panel: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    first, second, _third = _panel_annotations()
+    with qtbot.waitSignal(panel.annotation_activated):
+        click_comment(qtbot, panel, first.id)
+    panel.text_edit.setPlainText("キーボードで移る前の編集")
+    saved: list[Any] = []
+    panel.edit_requested.connect(lambda _old, new: saved.append(new))
+    panel.tree.setFocus()
+    for _ in range(6):
+        if panel.selected_id() == second.id:
+            break
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Down)
+    assert panel.selected_id() == second.id
+    assert [(a.id, a.text) for a in saved] == [(first.id, "キーボードで移る前の編集")]
+    assert panel.text_edit.toPlainText() == "郵送の扱い"
