@@ -15,6 +15,7 @@ the calling thread.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import apsw
 
@@ -47,6 +48,12 @@ ConnectionFactory = Callable[[Path], apsw.Connection]
 ProgressCallback = Callable[[int, int], None]
 
 INDEX_FILE = "search-index.db"
+DAMAGED_SUFFIX = ".damaged"
+# What SQLite says of a file that is not (or no longer) a sound database: not a database at all, a
+# malformed page, a truncated file.
+DAMAGE_ERRORS: tuple[type[apsw.Error], ...] = (apsw.CorruptError, apsw.NotADBError)
+P = ParamSpec("P")
+T = TypeVar("T")
 # Bump INDEX_VERSION whenever page text extraction or normalisation changes: packets indexed with
 # another version are rebuilt. SCHEMA_VERSION is the database layout (PRAGMA user_version).
 INDEX_VERSION = 1
@@ -136,6 +143,39 @@ def _plain_connection(path: Path) -> apsw.Connection:
     return apsw.Connection(str(path))
 
 
+def _private_folder(folder: Path) -> None:
+    """Create ``folder`` 0700; tighten it to 0700 when it is ours (it holds the packets' text)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        try:
+            info = folder.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(folder, 0o700)
+        except OSError:  # a foreign or read-only folder: opening the index says what is wrong
+            pass
+
+
+def _private_file(path: Path) -> None:
+    """Create the index file 0600 before SQLite does (its WAL and SHM files inherit the mode)."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+
+
+def _recovering(method: Callable[Concatenate[SearchIndex, P], T]) -> Callable[Concatenate[SearchIndex, P], T]:
+    """Run ``method``; if the index file turns out damaged, set it aside, start empty and run it once more."""
+
+    def run(self: SearchIndex, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE_ERRORS as exc:
+            self._recover(exc)
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(run, method)
+    return run
+
+
 class SearchIndex:
     """The search cache database. All SQL of the search feature goes through this class.
 
@@ -150,24 +190,73 @@ class SearchIndex:
         connection_factory: ConnectionFactory | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_index_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(self.path.parent)
         # Hits read their geometry lazily, possibly from another thread than the one that searched:
         # every use of the connection holds this lock (APSW refuses concurrent use of one connection).
         self._lock = threading.RLock()
         self._cache: dict[str, _Cached] = {}
         self._placers: dict[int, _Placer] = {}
+        self._factory = connection_factory or _plain_connection
+        self._inode: int | None = None
         try:
-            self.conn = (connection_factory or _plain_connection)(self.path)
+            try:
+                self._open()
+            except DAMAGE_ERRORS as exc:
+                self._set_aside(exc)
+                self._open()
+        except (apsw.Error, OSError) as exc:
+            raise ReviewerError(
+                f"検索索引を開けません: {self.path}",
+                f"The search index cannot be opened: {self.path} ({type(exc).__name__}).",
+            ) from exc
+
+    def _open(self) -> None:
+        _private_file(self.path)
+        self.conn = self._factory(self.path)
+        try:
+            self._inode = self.path.stat().st_ino
             self.conn.setbusytimeout(5000)
             if self._user_version() == 0:
                 # Must precede WAL and the first table; lets prune() give space back to the disk.
                 self._rows("PRAGMA auto_vacuum=INCREMENTAL")
             self._rows("PRAGMA journal_mode=WAL")
             self._migrate()
-        except apsw.Error as exc:
-            raise ReviewerError(
-                f"検索索引を開けません: {self.path}", f"cannot open search index {self.path}: {exc}"
-            ) from exc
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _set_aside(self, exc: BaseException) -> None:
+        """Move a damaged index file to ``<name>.damaged`` (replacing an older one) and drop its WAL."""
+        log.warning("search index %s is damaged (%s); moving it aside and starting again",
+                    self.path, type(exc).__name__)
+        aside = self.path.with_name(self.path.name + DAMAGED_SUFFIX)
+        try:
+            os.replace(self.path, aside)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            self.path.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+    def _recover(self, exc: BaseException) -> None:
+        """After damage was found in use: set the file aside (unless another connection already did) and
+        start an empty index; what was cached is rebuilt from the PDFs."""
+        with self._lock:
+            try:
+                self.conn.close()
+            except apsw.Error:
+                pass
+            self._cache.clear()
+            try:
+                current: int | None = self.path.stat().st_ino
+            except OSError:
+                current = None
+            if current is not None and current == self._inode:
+                self._set_aside(exc)
+            else:
+                log.info("search index %s was already replaced; reopening", self.path)
+            self._open()
 
     def close(self) -> None:
         with self._lock:
@@ -212,10 +301,12 @@ class SearchIndex:
 
     # --- building ---------------------------------------------------------------------------------
 
+    @_recovering
     def is_built(self, sha256: str) -> bool:
         row = self._rows("SELECT version FROM packets WHERE sha256=?", (sha256,))
         return bool(row) and _int(row[0][0]) == INDEX_VERSION
 
+    @_recovering
     def build(
         self,
         packet: Packet,
@@ -273,6 +364,7 @@ class SearchIndex:
                 rowid = conn.last_insert_rowid()
                 conn.execute("INSERT INTO page_fts(rowid, body) VALUES (?, ?)", (rowid, fold_kana(p.norm)))
 
+    @_recovering
     def forget(self, sha256: str) -> None:
         """Drop a packet from the index."""
         self._cache.pop(sha256, None)
@@ -281,6 +373,7 @@ class SearchIndex:
             conn.execute("DELETE FROM pages WHERE sha256=?", (sha256,))
             conn.execute("DELETE FROM packets WHERE sha256=?", (sha256,))
 
+    @_recovering
     def prune(self, keep: int = 10) -> list[str]:
         """Forget all but the ``keep`` most recently built packets (about 40 KB per page each) and give
         the space back; returns the SHA-256s dropped."""
@@ -292,6 +385,7 @@ class SearchIndex:
             self._rows("PRAGMA incremental_vacuum")
         return dropped
 
+    @_recovering
     def packets(self) -> list[dict[str, Any]]:
         """What the cache holds: sha256, file_name, page_count, built_at, version."""
         rows = self._rows("SELECT sha256, file_name, page_count, built_at, version FROM packets ORDER BY built_at")
@@ -300,9 +394,11 @@ class SearchIndex:
 
     # --- searching --------------------------------------------------------------------------------
 
+    @_recovering
     def page_labels(self, sha256: str) -> list[str]:
         return self._cached(sha256).page_labels
 
+    @_recovering
     def pages_without_text(self, sha256: str) -> list[int]:
         """Pages with no searchable text (scans, images): the panel can say they were not searched."""
         return [page for page, text in enumerate(self._cached(sha256).norms) if not text]
@@ -325,6 +421,7 @@ class SearchIndex:
             self._cache[sha] = cached
         return cached
 
+    @_recovering
     def load_page(self, sha256: str, page: int) -> PageText:
         row = self._rows(
             "SELECT page, source, norm, starts, boxes, line_starts, line_tops FROM pages"
@@ -344,6 +441,7 @@ class SearchIndex:
             cached.folded = [fold_kana(t) for t in cached.norms]
         return cached.folded
 
+    @_recovering
     def load_pages(self, sha256: str, pages: Sequence[int]) -> list[PageText]:
         """Several pages in one statement, in page order."""
         if not pages:
@@ -355,6 +453,7 @@ class SearchIndex:
         )
         return [_page_from_row(row) for row in rows]
 
+    @_recovering
     def candidate_pages(self, sha256: str, query: str, kana: bool = False) -> list[int]:
         """Pages whose text contains the normalised ``query`` (every page is checked exactly)."""
         q = normalize_query(query, kana)
@@ -374,6 +473,7 @@ class SearchIndex:
         pages = [_int(r[0]) for r in rows]
         return [page for page in pages if q in texts[page]]
 
+    @_recovering
     def warm(self, sha256: str, kana: bool = False, outline: Outline | None = None) -> None:
         """Load what queries on ``sha256`` need (every page's normalised text and line positions, the
         section placement of ``outline``) now, e.g. in the search thread right after the index is ready,
@@ -393,6 +493,7 @@ class SearchIndex:
             self._placers[key] = placer
         return placer
 
+    @_recovering
     def find(
         self,
         sha256: str,
@@ -454,6 +555,7 @@ class SearchIndex:
             cached.page_labels, cached.line_starts, cached.line_tops,
         )
 
+    @_recovering
     def search(
         self,
         sha256: str,
@@ -478,6 +580,7 @@ class SearchIndex:
                 hit.load()
         return hits
 
+    @_recovering
     def count(self, sha256: str, query: str, kana: bool = False) -> int:
         """The number of occurrences, without computing rects or snippets."""
         q = normalize_query(query, kana)
