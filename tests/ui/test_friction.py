@@ -482,3 +482,35 @@ def test_moving_with_the_keyboard_saves_the_unsaved_edit_first(qtbot: Any, panel
     assert panel.selected_id() == second.id
     assert [(a.id, a.text) for a in saved] == [(first.id, "キーボードで移る前の編集")]
     assert panel.text_edit.toPlainText() == "郵送の扱い"
+
+
+def test_switching_while_the_store_rebuilds_the_list(qtbot: Any, panel: Any) -> None:
+    """As in the window: saving reloads every comment into the panel at once, in the middle of the switch."""
+    from PySide6.QtCore import Qt
+
+    current = {a.id: a for a in _panel_annotations()}
+
+    def store_saves(old: Any, new: Any) -> None:
+        current[new.id] = new
+        panel.set_annotations(list(current.values()))
+
+    panel.edit_requested.connect(store_saves)
+    first, second, third = _panel_annotations()
+    with qtbot.waitSignal(panel.annotation_activated):
+        click_comment(qtbot, panel, first.id)
+    panel.text_edit.setPlainText("一つ目の編集")
+    with qtbot.waitSignal(panel.annotation_activated) as activated:
+        click_comment(qtbot, panel, third.id)
+    assert activated.args == [third.id] and panel.selected_id() == third.id
+    assert current[first.id].text == "一つ目の編集"
+    assert panel.tree.currentItem() is panel.item_for(third.id)
+    panel.text_edit.setPlainText("三つ目の編集")
+    panel.tree.setFocus()
+    for _ in range(6):
+        if panel.selected_id() != third.id:
+            break
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Up)
+    assert panel.selected_id() == second.id
+    assert current[third.id].text == "三つ目の編集"
+    assert panel.text_edit.toPlainText() == "郵送の扱い"
+    assert panel.tree.currentItem() is panel.item_for(second.id)
