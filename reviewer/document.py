@@ -58,11 +58,12 @@ def open_pdf(path: str | os.PathLike[str], password: str | None = None) -> Any:
     :class:`PasswordRequired` with a clear message. The caller owns (and closes) the document."""
     path = Path(path)
     if not path.is_file():
-        raise PdfOpenError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
+        raise PdfOpenError(f"ファイルが見つかりません: {path}", f"File not found: {path}.")
     if path.stat().st_size == 0:
-        raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"empty file: {path}")
+        raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"The file is empty (0 bytes): {path.name}.")
     not_pdf = PdfOpenError(
-        f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}", f"cannot open {path} as PDF"
+        f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
+        f"This file cannot be opened as a PDF (it is damaged or not a PDF): {path.name}.",
     )
     with open(path, "rb") as handle:
         head = handle.read(1024)
@@ -100,13 +101,13 @@ def open_pdf(path: str | os.PathLike[str], password: str | None = None) -> Any:
         doc.close()
         raise PdfOpenError(
             f"ページを読み込めません（壊れたPDFの可能性があります）: {path.name}",
-            f"page tree of {path} unreadable: {exc}",
+            f"The pages cannot be read (the PDF may be damaged): {path.name}.",
         ) from exc
     if count == 0:
         doc.close()
         raise PdfOpenError(
             f"ページがありません（壊れたPDFの可能性があります）: {path.name}",
-            f"no pages in {path}",
+            f"The PDF has no pages (it may be damaged): {path.name}.",
         )
     return doc
 
