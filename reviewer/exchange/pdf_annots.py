@@ -258,18 +258,18 @@ def check_same_document(
     annotated copy passes; another document of the same length does not.
     """
     def refuse(why: str, en: str) -> PackageError:
-        return PackageError(f"「{name}」は別のファイルです（{why}）。何も取り込んでいません。", f"{name}: {en}")
+        return PackageError(f"「{name}」は別のファイルです（{why}）。何も取り込んでいません。", f"“{name}” is a different file ({en}); nothing was imported.")
 
     if int(doc.page_count) != page_count:
-        raise refuse(f"{doc.page_count}ページ、資料は{page_count}ページ", f"page count {doc.page_count} != {page_count}")
+        raise refuse(f"{doc.page_count}ページ、資料は{page_count}ページ", f"{doc.page_count} pages, the packet has {page_count}")
     for index, (width, height) in enumerate(page_sizes or ()):
         other_width, other_height = unrotated_size(doc[index])
         if abs(other_width - width) > 1 or abs(other_height - height) > 1:
-            raise refuse(f"{index + 1}ページ目の大きさが資料と違います", f"page {index + 1} size differs")
+            raise refuse(f"{index + 1}ページ目の大きさが資料と違います", f"page {index + 1} differs in size from the packet")
     if page_text is not None:
         for index in sorted({0, page_count // 2, page_count - 1}):
             if _flat(str(doc[index].get_text("text"))) != _flat(page_text(index)):
-                raise refuse(f"{index + 1}ページ目の内容が資料と違います", f"page {index + 1} text differs")
+                raise refuse(f"{index + 1}ページ目の内容が資料と違います", f"the text of page {index + 1} differs from the packet")
 
 
 def read_pdf_file(
@@ -288,10 +288,10 @@ def read_pdf_file(
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as exc:
-        raise PackageError(f"PDFとして開けません: {path.name}", f"cannot open {path}: {exc}") from exc
+        raise PackageError(f"PDFとして開けません: {path.name}", f"This file cannot be opened as a PDF: {path.name}.") from exc
     try:
         if doc.needs_pass and not (password and doc.authenticate(password)):
-            raise PackageError(f"このPDFはパスワードで保護されています: {path.name}", f"{path} needs a password")
+            raise PackageError(f"このPDFはパスワードで保護されています: {path.name}", f"This PDF is protected by a password: {path.name}.")
         if page_count is not None:
             check_same_document(doc, page_count=page_count, page_sizes=page_sizes, name=path.name,
                                 page_text=page_text)

@@ -45,6 +45,7 @@ from reviewer.store.models import (
     ReviewMark,
 )
 from reviewer.store.schema import check_not_newer, migrate
+from reviewer.structure.corrections import Correction
 
 log = logging.getLogger("reviewer.store")
 
@@ -86,6 +87,7 @@ _SNAPSHOT_TABLES: dict[str, str] = {
     "packets": "file_sha256",
     "member_keys": "author",
     "carried_comments": "new_id",
+    "structure_corrections": "id",
 }
 
 
@@ -700,6 +702,58 @@ class Store:
             if conn.changes() == 0:
                 raise AnnotationMissing(new_id)
             self._announce("annotations", self._annotation_sha(new_id), new_id)
+
+    # ------------------------------------------------------------------ structure corrections (by hand)
+    _CORRECTION_SELECT = (
+        "SELECT id, file_sha256, target, action, payload, author, created, modified FROM structure_corrections"
+    )
+
+    @staticmethod
+    def _correction(row: tuple[Any, ...]) -> Correction:
+        cid, sha, target, action, payload, author, created, modified = row
+        return Correction.from_payload(
+            id=str(cid), file_sha256=str(sha), target=str(target), action=str(action),
+            payload=json.loads(payload) if payload else {}, author=str(author), created=str(created),
+            modified=str(modified),
+        )
+
+    def put_correction(self, c: Correction) -> None:
+        """Store a correction, replacing any other for the same packet, node and action."""
+        with self.transaction():
+            conn = self._require()
+            conn.execute("DELETE FROM structure_corrections WHERE (file_sha256 = ? AND target = ? AND action = ?)"
+                         " OR id = ?", (c.file_sha256, c.target, c.action, c.id))
+            conn.execute(
+                "INSERT INTO structure_corrections (id, file_sha256, target, action, payload, author, created,"
+                " modified) VALUES (?,?,?,?,?,?,?,?)",
+                (c.id, c.file_sha256, c.target, c.action, _dumps(c.payload()), c.author, c.created, c.modified))
+            self._announce("corrections", c.file_sha256, c.id)
+
+    def delete_correction(self, correction_id: str) -> bool:
+        """Remove a correction; False if there was none."""
+        with self.transaction():
+            conn = self._require()
+            sha = conn.execute("SELECT file_sha256 FROM structure_corrections WHERE id = ?", (correction_id,)).get
+            if sha is None:
+                return False
+            conn.execute("DELETE FROM structure_corrections WHERE id = ?", (correction_id,))
+            self._announce("corrections", str(sha), correction_id)
+        return True
+
+    def correction(self, correction_id: str) -> Correction | None:
+        rows = self._rows(self._CORRECTION_SELECT + " WHERE id = ?", (correction_id,))
+        return self._correction(rows[0]) if rows else None
+
+    def correction_for(self, file_sha256: str, target: str, action: str) -> Correction | None:
+        """The correction of one node and action of a packet, if any."""
+        rows = self._rows(self._CORRECTION_SELECT + " WHERE file_sha256 = ? AND target = ? AND action = ?",
+                          (file_sha256, target, action))
+        return self._correction(rows[0]) if rows else None
+
+    def corrections(self, file_sha256: str) -> list[Correction]:
+        """Every correction of a packet, oldest first (the order :func:`apply_corrections` lays them on)."""
+        return [self._correction(r) for r in self._rows(
+            self._CORRECTION_SELECT + " WHERE file_sha256 = ? ORDER BY created, id", (file_sha256,))]
 
     # ------------------------------------------------------------------ review marks
     def set_review_mark(self, file_sha256: str, node_key: str, reviewed: bool, view: str | None) -> None:
