@@ -408,7 +408,8 @@ class SearchIndex:
         if cached is None:
             labels_row = self._rows("SELECT page_labels FROM packets WHERE sha256=?", (sha,))
             if not labels_row:
-                raise ReviewerError("この資料はまだ検索用に索引付けされていません。", f"{sha} is not indexed")
+                raise ReviewerError("この資料はまだ検索用に索引付けされていません。",
+                                    "This packet has not been indexed for search yet.")
             rows = self._rows("SELECT norm, line_starts, line_tops FROM pages WHERE sha256=? ORDER BY page", (sha,))
             cached = _Cached(
                 norms=[str(r[0]) for r in rows],
