@@ -119,7 +119,25 @@ CREATE TABLE IF NOT EXISTS carried_comments (
 CREATE INDEX IF NOT EXISTS carried_by_new ON carried_comments(new_sha256);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS, V_CARRIED)
+# Corrections by hand of a packet's detected structure (reviewer.structure.corrections): a judgement set, a heading
+# corrected, a risk or section added. Keyed by packet and node identity (the detected node key, "+id" for an
+# added node) so that they survive re-detection. Self-contained (IF NOT EXISTS).
+V_STRUCTURE_CORRECTIONS = """
+CREATE TABLE IF NOT EXISTS structure_corrections (
+    id TEXT PRIMARY KEY,
+    file_sha256 TEXT NOT NULL,
+    target TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('judgement', 'heading', 'add')),
+    payload TEXT NOT NULL DEFAULT '{}',
+    author TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    UNIQUE (file_sha256, target, action)
+);
+CREATE INDEX IF NOT EXISTS structure_corrections_by_file ON structure_corrections(file_sha256);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS, V_CARRIED, V_STRUCTURE_CORRECTIONS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ corrected structure.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -177,10 +178,17 @@ def corrected_actions(node: Node) -> list[str]:
 
 
 def document_node_keys(doc_index: int, document: Document) -> list[str]:
-    """The node key (``Location.node_key()``) of every node of one document, in order."""
+    """The node key (``Location.node_key()``) of every node of one document, in order.
+
+    Nodes added by hand are passed over (their key is ``+id``), so a detected node keeps the key it was detected
+    with even when a section was added before it."""
     location = Location(document_index=doc_index, document_title=document.title)
     keys: list[str] = []
     for node in document.nodes:
+        added = added_by(node)
+        if added is not None:
+            keys.append(f"+{added}")
+            continue
         depth = KIND_DEPTH.get(node.kind, 2)
         if depth == 0:
             location.chapter, location.section, location.leaf = node, None, None
@@ -193,13 +201,10 @@ def document_node_keys(doc_index: int, document: Document) -> list[str]:
 
 
 def target_of(outline: Outline, node: Node) -> str:
-    """The key a correction of ``node`` is stored under: its node key, or ``+id`` for an added node.
+    """The key a correction of ``node`` is stored under: its detected node key, or ``+id`` for an added node.
 
-    ``outline`` must be the one ``node`` belongs to (corrected or not: corrections never change keys of
-    detected nodes, since a corrected heading keeps its number)."""
-    added = added_by(node)
-    if added is not None:
-        return f"+{added}"
+    ``outline`` is the one ``node`` belongs to, corrected or not (a corrected heading keeps its number, and added
+    nodes are passed over when keys are counted)."""
     for doc_index, document in enumerate(outline.documents):
         for candidate, key in zip(document.nodes, document_node_keys(doc_index, document), strict=True):
             if candidate is node:
@@ -377,3 +382,12 @@ def merge_corrections(store: Store, incoming: Iterable[Correction]) -> int:
             store.put_correction(c)
             changed += 1
     return changed
+
+
+def import_package_corrections(store: Store, path: str | os.PathLike[str], expected_sha: str) -> int:
+    """Merge the corrections a comment package carries (:func:`merge_corrections`); returns how many changed.
+
+    The comments themselves go through ``reviewer.exchange.importer``; this reads the same validated package."""
+    from reviewer.exchange.w3c import read_package
+
+    return merge_corrections(store, read_package(path, expected_sha=expected_sha).corrections)

@@ -8,9 +8,15 @@ A large packet has thousands of nodes: ``set_outline_incremental`` fills the tre
 (one report's subtree at a time, built detached and attached in one go), so the GUI thread is never blocked for long;
 ``set_outline`` fills it at once.
 
+Nothing is presented as read that was not: a risk whose judgement was not read shows 「？」 with a tooltip, a report
+whose structure has warnings says so on its row (「判断を読み取れなかったリスク 3 件」), and nodes corrected by hand
+(``reviewer.structure.corrections``) are marked 「✎」. Right-click a node to ask for a correction.
+
 Signals:
     jump_requested(int, float): page and y (PDF points; NaN for the top of the page).
     fill_finished(): an incremental fill is complete (every node has its item).
+    correction_requested(object): a :class:`CorrectionRequest` (the node and what to correct) from the context menu;
+        ``ui.corrections.run_correction`` handles it.
 """
 
 from __future__ import annotations
@@ -18,20 +24,24 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMenu,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
+from reviewer.structure.check import RISK_WITHOUT_JUDGEMENT
+from reviewer.structure.corrections import corrected_actions
+from reviewer.structure.model import KIND_DEPTH, Document, Location, Node, Outline
 from ui.theme import judgement_colors
 
 ROLE_POS = Qt.ItemDataRole.UserRole + 1  # (page, y)
@@ -40,6 +50,17 @@ ROLE_JUDGEMENT = Qt.ItemDataRole.UserRole + 3  # the judgement as printed
 COL_TITLE, COL_JUDGEMENT, COL_PROGRESS = 0, 1, 2
 FILL_BUDGET = 0.008  # seconds of tree building per event-loop turn in set_outline_incremental
 FLAT_CHUNK = 150  # bookmarks or pages per unit of work
+UNREAD_JUDGEMENT = "？"
+CORRECTED_MARK = "✎"
+UNREAD_COLORS = ("#7a4b00", "#ffe8b3")  # a 「？」 badge: not read, not "no judgement"
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRequest:
+    """What the context menu asks for: correct ``node``'s judgement or heading, or add a node after it."""
+
+    node: Node
+    action: str  # "judgement" | "heading" | "add"
 
 
 def short_judgement(judgement: str) -> str:
@@ -80,6 +101,7 @@ class OutlinePanel(QWidget):
 
     jump_requested = Signal(int, float)
     fill_finished = Signal()
+    correction_requested = Signal(object)  # CorrectionRequest
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +126,9 @@ class OutlinePanel(QWidget):
         layout.addWidget(self.tree, 1)
         self.tree.itemClicked.connect(self._on_item_activated)
         self.tree.itemActivated.connect(self._on_item_activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_context_menu)
+        self._nodes_by_item: dict[int, Node] = {}
         self.outline: Outline | None = None
         self.mode = "empty"  # "structure" | "bookmarks" | "pages" | "empty"
         self._items_by_key: dict[str, list[QTreeWidgetItem]] = {}
@@ -125,6 +150,7 @@ class OutlinePanel(QWidget):
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
+        self._nodes_by_item.clear()
         self._positions.clear()
         self.outline = None
         self.mode = "empty"
@@ -183,6 +209,7 @@ class OutlinePanel(QWidget):
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
+        self._nodes_by_item.clear()
         self._positions.clear()
         self.outline = outline
         self._labels = list(outline.page_labels)
@@ -206,6 +233,7 @@ class OutlinePanel(QWidget):
         self.tree.clear()
         self._items_by_key.clear()
         self._items_by_node.clear()
+        self._nodes_by_item.clear()
         self._positions.clear()
         self._labels = list(labels)
         for _unit in self._fill_pages(len(labels)):
@@ -237,6 +265,7 @@ class OutlinePanel(QWidget):
             if document.form:
                 doc_item.setFont(COL_TITLE, bold)
                 doc_item.setToolTip(COL_TITLE, f"{document.title} — {document.form}")
+                self._show_warnings(doc_item, document)
             parents: dict[int, QTreeWidgetItem] = {}
             chapter_file: dict[int, str | None] = {}
             for node, key in zip(document.nodes, keys[doc_index], strict=True):
@@ -248,7 +277,10 @@ class OutlinePanel(QWidget):
                         break
                 item = self._make_item(parent, self._node_text(node), node.page, node.y, key)
                 self._items_by_node[id(node)] = item
-                self._set_judgement(item, node.judgement)
+                self._nodes_by_item[id(item)] = node
+                self._set_judgement(item, node.judgement, node)
+                if node.corrected:
+                    self._mark_corrected(item, node)
                 if depth == 0:
                     chapter_file[id(item)] = node.file
                 elif node.file and 0 in parents and chapter_file.get(id(parents[0])) is None:
@@ -270,7 +302,41 @@ class OutlinePanel(QWidget):
             return f"{node.label()}（{node.file}） {node.title}".strip()
         return f"{node.label()} {node.title}".strip()
 
-    def _set_judgement(self, item: QTreeWidgetItem, judgement: str | None) -> None:
+    def _show_warnings(self, doc_item: QTreeWidgetItem, document: Document) -> None:
+        """The report's row says what was not read: 「判断を読み取れなかったリスク 3 件」, other warnings counted."""
+        if not document.warnings:
+            return
+        unread = sum(1 for w in document.warnings if w.kind == RISK_WITHOUT_JUDGEMENT)
+        others = len(document.warnings) - unread
+        notes: list[str] = []
+        if unread:
+            notes.append(self.tr("判断を読み取れなかったリスク {count} 件").format(count=unread))
+        if others:
+            notes.append(self.tr("構造の警告 {count} 件").format(count=others))
+        doc_item.setText(COL_TITLE, f"{doc_item.text(COL_TITLE)}　⚠ {'、'.join(notes)}")
+        doc_item.setForeground(COL_TITLE, QBrush(QColor(UNREAD_COLORS[0])))
+        details = "\n".join(f"・{w.message_ja}" for w in document.warnings)
+        doc_item.setToolTip(COL_TITLE, f"{document.title} — {document.form}\n{details}")
+
+    def _mark_corrected(self, item: QTreeWidgetItem, node: Node) -> None:
+        item.setText(COL_TITLE, f"{item.text(COL_TITLE)} {CORRECTED_MARK}")
+        font = QFont(self.tree.font())
+        font.setItalic(True)
+        item.setFont(COL_TITLE, font)
+        what = {"judgement": self.tr("判断"), "heading": self.tr("見出し"), "added": self.tr("追加")}
+        done = "・".join(what.get(part, part) for part in corrected_actions(node))
+        item.setToolTip(COL_TITLE, self.tr("手で修正した項目（{what}）— {title}").format(
+            what=done, title=item.text(COL_TITLE)))
+
+    def _set_judgement(self, item: QTreeWidgetItem, judgement: str | None, node: Node | None = None) -> None:
+        if not judgement and node is not None and node.kind == "risk":
+            item.setText(COL_JUDGEMENT, UNREAD_JUDGEMENT)
+            item.setToolTip(COL_JUDGEMENT, self.tr(
+                "「リスクへの対策は十分か」の判断を読み取れませんでした（判断がないという意味ではありません）。"
+                "右クリックの「判断を修正…」で入力できます。"))
+            item.setForeground(COL_JUDGEMENT, QBrush(QColor(UNREAD_COLORS[0])))
+            item.setBackground(COL_JUDGEMENT, QBrush(QColor(UNREAD_COLORS[1])))
+            return
         if not judgement:
             return
         item.setText(COL_JUDGEMENT, short_judgement(judgement))
@@ -317,6 +383,35 @@ class OutlinePanel(QWidget):
             return
         page, y = position
         self.jump_requested.emit(int(page), float(y))
+
+    def node_for_item(self, item: QTreeWidgetItem) -> Node | None:
+        """The structure node shown by ``item`` (None for a document row, a bookmark or a page)."""
+        return self._nodes_by_item.get(id(item))
+
+    def correction_actions(self, node: Node) -> list[tuple[str, str]]:
+        """(action, menu text) offered for ``node`` by the context menu."""
+        actions: list[tuple[str, str]] = []
+        if node.kind == "risk":
+            actions.append(("judgement", self.tr("判断を修正…")))
+        actions.append(("heading", self.tr("見出しを修正…")))
+        actions.append(("add", self.tr("ここにリスク/節を追加…")))
+        return actions
+
+    def request_correction(self, node: Node, action: str) -> None:
+        """Ask for a correction of ``node`` (what the context menu's entries do)."""
+        self.correction_requested.emit(CorrectionRequest(node, action))
+
+    def _show_context_menu(self, point: QPoint) -> None:
+        item = self.tree.itemAt(point)
+        node = self.node_for_item(item) if item is not None else None
+        if node is None:
+            return
+        menu = QMenu(self.tree)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action, text in self.correction_actions(node):
+            entry = menu.addAction(text)
+            entry.triggered.connect(lambda _checked=False, a=action, n=node: self.request_correction(n, a))
+        menu.popup(self.tree.viewport().mapToGlobal(point))
 
     def item_for_key(self, key: str) -> QTreeWidgetItem | None:
         items = self._items_by_key.get(key)
