@@ -102,16 +102,16 @@ def _refusal(target: Path, exc: OSError) -> ExportError:
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return ExportError(f"ディスクの空きが足りないため書き出せません: {name}（前のファイルはそのままです）",
-                           f"no space left to write {target}")
+                           f"There is not enough free disk space to write {name}; the previous file is unchanged.")
     if code == errno.EROFS:
-        return ExportError(f"読み取り専用の場所には書き出せません: {folder}", f"read-only file system: {folder}")
+        return ExportError(f"読み取り専用の場所には書き出せません: {folder}", f"Nothing can be written to a read-only place: {folder}.")
     if isinstance(exc, PermissionError):
-        return ExportError(f"書き込めません（アクセス権がありません）: {folder}", f"permission denied: {folder}")
+        return ExportError(f"書き込めません（アクセス権がありません）: {folder}", f"You are not allowed to write there: {folder}.")
     if isinstance(exc, IsADirectoryError):
         return ExportError(f"「{name}」はフォルダのため書き出せません。ファイル名を指定してください",
-                           f"{target} is a folder")
+                           f"“{name}” is a folder; give a file name.")
     reason = (exc.strerror or type(exc).__name__).replace("\n", " ")
-    return ExportError(f"書き出せません: {name}（{reason}）", f"cannot write {target}: {reason}")
+    return ExportError(f"書き出せません: {name}（{reason}）", f"{name} cannot be written ({reason}).")
 
 
 def check_export_target(path: str | os.PathLike[str]) -> Path:
@@ -122,13 +122,13 @@ def check_export_target(path: str | os.PathLike[str]) -> Path:
         raise ExportError(
             f"「{target.name}」はシンボリックリンクのため書き出せません（リンク先を上書きしないため）。"
             "別の名前を指定してください",
-            f"{target} is a symbolic link: refused",
+            f"“{target.name}” is a symbolic link and is not written over; choose another name.",
         )
     if target.is_dir():
         raise ExportError(f"「{target.name}」はフォルダのため書き出せません。ファイル名を指定してください",
-                          f"{target} is a folder")
+                          f"“{target.name}” is a folder; give a file name.")
     if not folder.is_dir():
-        raise ExportError(f"書き出し先のフォルダがありません: {folder}", f"no such folder: {folder}")
+        raise ExportError(f"書き出し先のフォルダがありません: {folder}", f"The folder to write to does not exist: {folder}.")
     return target
 
 
