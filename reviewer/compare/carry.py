@@ -20,7 +20,7 @@ from typing import Any
 
 from reviewer.annotations import Annotation, Rect, now_iso
 from reviewer.compare.diff import DECLARATION_ANNEX
-from reviewer.compare.rows import FormRow, NodePath, Piece, ReportRows, norm
+from reviewer.compare.rows import FormRow, NodePath, Piece, ReportRows, char_advances, norm
 from reviewer.compare.service import Version, pair_reports
 from reviewer.store.models import Reply
 from reviewer.store.store import CarriedLink, Store
@@ -82,8 +82,6 @@ class _Index:
 
     def rects(self, start: int, end: int) -> list[Rect]:
         """One rectangle per piece line covering normalised ``[start, end)`` (x estimated by character widths)."""
-        from reviewer.compare.rows import _advances
-
         out: list[Rect] = []
         index = self.piece_at(start)
         while index < len(self.pieces) and self.starts[index] < max(end, start + 1):
@@ -91,7 +89,7 @@ class _Index:
             local0 = max(0, start - self.starts[index])
             local1 = min(len(text), end - self.starts[index])
             if local1 > local0 and text:
-                advance = _advances(text)
+                advance = char_advances(text)
                 total = advance[-1] or 1.0
                 width = piece.x1 - piece.x0
                 x0 = piece.x0 + width * advance[local0] / total

@@ -307,7 +307,7 @@ def _starts_like(pieces: list[Piece], row: FormRow, left: float, boundary: float
     return first <= left + 6.0
 
 
-def _advances(text: str) -> list[float]:
+def char_advances(text: str) -> list[float]:
     """Cumulative advance of ``text`` in em: wide (Japanese) characters 1, others about half."""
     out = [0.0]
     for ch in text:
@@ -355,7 +355,7 @@ def split_at(cells: list[Piece], starts: list[float]) -> list[Piece]:
             spaces = [i for i, ch in enumerate(text) if ch == " "]
             if not spaces or width <= 0:
                 break
-            advance = _advances(text)
+            advance = char_advances(text)
             total = advance[-1] or 1.0
             estimate = {i: current.x0 + width * (advance[i] + advance[i + 1]) / 2 / total for i in spaces}
             best = min(spaces, key=lambda i: abs(estimate[i] - start))

@@ -1,0 +1,431 @@
+"""変更点: the changes of a revised packet, grouped report → section → risk, undeclared (未申告) first.
+
+Self-contained widgets fed with the core's :class:`reviewer.compare.service.Comparison`; the window wires them to its
+page view and store:
+
+* :class:`ChangesPanel` — the tree with counts, 「未申告」 marked, a 確認済み check box per change (the callback
+  records it in the core), the department's answer beside the change it concerns, 「次の変更」「前の変更」
+  (N / Shift+N, F8 / Shift+F8). ``change_activated(object)`` carries the :class:`RowChange` to show.
+* :class:`ChangeView` — one change shown in its new page: the added text highlighted, the removed text struck through
+  in a side strip.
+* :class:`CarriedCommentCard` — a comment carried from the earlier version: its status, old quote and new text with the
+  difference, and 対応確認済み / 再指摘.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pymupdf
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.annotations import Annotation
+from reviewer.compare.diff import RowChange
+from reviewer.compare.review import change_key, change_marks
+from reviewer.compare.service import Comparison
+
+ROLE_CHANGE = Qt.ItemDataRole.UserRole + 11
+COL_WHAT, COL_DECLARED, COL_PAGE, COL_ANSWER = 0, 1, 2, 3
+UNDECLARED = "未申告"
+UNDECLARED_COLORS = ("#8b0000", "#ffd6d6")
+ADDED_COLOR = QColor(80, 200, 120, 110)
+REMOVED_HTML = "color:#a40000;text-decoration:line-through"
+ADDED_HTML = "background:#c9f2d0"
+STATUS_TEXT = {"unchanged": "記載変更なし", "changed": "記載が変更された", "removed": "削除された"}
+KIND_TEXT = {"text": "記載の変更", "added": "追加", "removed": "削除", "judgement": "判断の変更"}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("changes", text)
+
+
+def diff_html(old: str, new: str) -> str:
+    """``old`` → ``new`` as HTML: removed characters struck through in red, added ones on green."""
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(html.escape(old[i1:i2]))
+            continue
+        if i2 > i1:
+            parts.append(f'<span style="{REMOVED_HTML}">{html.escape(old[i1:i2])}</span>')
+        if j2 > j1:
+            parts.append(f'<span style="{ADDED_HTML}">{html.escape(new[j1:j2])}</span>')
+    return "".join(parts).replace("\n", "<br>")
+
+
+def change_summary(change: RowChange) -> str:
+    """One line for the tree: the row and what happened to it."""
+    item = change.item or change.path.item_label() or _tr("（行）")
+    if change.kind == "judgement":
+        return f"{item}：{change.old_judgement} → {change.new_judgement}"
+    if change.kind == "text":
+        added, removed = change.added_text, change.removed_text
+        detail = f"＋{added[:24]}" if added else ""
+        detail += f" −{removed[:24]}" if removed else ""
+        return f"{item}：{detail.strip()}"
+    return f"{item}：{_tr(KIND_TEXT.get(change.kind, change.kind))}"
+
+
+class ChangesPanel(QWidget):
+    """The 変更点 tree. ``on_reviewed(change, reviewed)`` is called when a change's 確認済み box is toggled."""
+
+    change_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None,
+                 on_reviewed: Callable[[RowChange, bool], None] | None = None) -> None:
+        super().__init__(parent)
+        self._on_reviewed = on_reviewed
+        self._items: list[QTreeWidgetItem] = []  # change items in display order
+        self._filling = False
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels([_tr("変更"), _tr("申告"), _tr("頁"), _tr("所管課の回答")])
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_DECLARED, COL_PAGE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_ANSWER, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemClicked.connect(self._activated)
+        self.tree.itemChanged.connect(self._changed)
+        self.previous_button = QPushButton(_tr("前の変更"), self)
+        self.next_button = QPushButton(_tr("次の変更"), self)
+        self.previous_button.clicked.connect(self.previous_change)
+        self.next_button.clicked.connect(self.next_change)
+        self.next_action = QAction(_tr("次の変更"), self)
+        self.next_action.setShortcuts([QKeySequence(Qt.Key.Key_N), QKeySequence(Qt.Key.Key_F8)])
+        self.previous_action = QAction(_tr("前の変更"), self)
+        self.previous_action.setShortcuts([QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_N),
+                                           QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F8)])
+        for action, slot in ((self.next_action, self.next_change), (self.previous_action, self.previous_change)):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        # An item view takes plain letters for its keyboard search before any shortcut sees them, and a shortcut
+        # needs an active window: N and F8 pressed in the tree reach the panel through this filter.
+        self.tree.installEventFilter(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous_button)
+        buttons.addWidget(self.next_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tree, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_N, Qt.Key.Key_F8):
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                self.next_change()
+                return True
+            if modifiers == Qt.KeyboardModifier.ShiftModifier:
+                self.previous_change()
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- content ------------------------------------------------------------------------------------------
+    def set_comparison(self, comparison: Comparison, reviewed: set[str] | None = None,
+                       answers: dict[int, list[Annotation]] | None = None) -> None:
+        """Show ``comparison``; ``reviewed`` holds :func:`change_key` of changes already 確認済み; ``answers`` the
+        answered comments by ``id(change)`` (:func:`reviewer.compare.review.answers_for_changes`)."""
+        reviewed = reviewed or set()
+        answers = answers or {}
+        self._filling = True
+        self.tree.clear()
+        self._items = []
+        total = undeclared = 0
+        for document in comparison.documents:
+            if not document.changes and not document.declared_not_found:
+                continue
+            doc_item = QTreeWidgetItem([document.title, "", "", ""])
+            font = QFont(doc_item.font(COL_WHAT))
+            font.setBold(True)
+            doc_item.setFont(COL_WHAT, font)
+            self.tree.addTopLevelItem(doc_item)
+            groups: dict[tuple[str, ...], list[RowChange]] = {}
+            for change in document.changes:
+                path = change.path
+                groups.setdefault((path.chapter, path.file or "", path.section or ""), []).append(change)
+            # Groups holding an undeclared change first, then in the order of the form.
+            ordered = sorted(groups.items(), key=lambda kv: (all(c.declared for c in kv[1]),
+                                                               min(c.new_page or c.old_page or 0 for c in kv[1])))
+            doc_undeclared = 0
+            for (chapter, file, section), changes in ordered:
+                label = " ".join(p for p in (chapter, f"{section}." if section else "") if p)
+                if file:
+                    label += f"〔{file}〕"
+                section_item = QTreeWidgetItem([label, "", "", ""])
+                doc_item.addChild(section_item)
+                risks: dict[str, list[RowChange]] = {}
+                for change in changes:
+                    risk = f"リスク{change.path.leaf}" if change.path.leaf_kind == "risk" else (change.path.leaf or "")
+                    risks.setdefault(risk, []).append(change)
+                for risk, members in risks.items():
+                    parent = section_item
+                    if risk:
+                        parent = QTreeWidgetItem([risk, "", "", ""])
+                        section_item.addChild(parent)
+                    for change in sorted(members, key=lambda c: c.declared):
+                        parent.addChild(self._change_item(change, change_key(change) in reviewed,
+                                                          answers.get(id(change), [])))
+                    if risk:
+                        self._count(parent, members)
+                self._count(section_item, changes)
+                doc_undeclared += sum(1 for c in changes if not c.declared)
+            for item in document.declared_not_found:
+                missing = QTreeWidgetItem([f"{item}：{_tr('別添3に記載があるが変更が見つからない')}", _tr("変更なし"),
+                                           "", ""])
+                missing.setForeground(COL_DECLARED, QBrush(QColor("#7a4b00")))
+                doc_item.addChild(missing)
+            self._count(doc_item, document.changes)
+            total += len(document.changes)
+            undeclared += doc_undeclared
+        self.tree.expandAll()
+        self._filling = False
+        self._items = self._change_items()
+        self.summary.setText(_tr("変更 {total} 件（うち未申告 {undeclared} 件）").format(
+            total=total, undeclared=undeclared))
+
+    def _count(self, item: QTreeWidgetItem, changes: list[RowChange]) -> None:
+        undeclared = sum(1 for c in changes if not c.declared)
+        text = f"{item.text(COL_WHAT)}（{len(changes)}件"
+        text += f"、{UNDECLARED} {undeclared}件）" if undeclared else "）"
+        item.setText(COL_WHAT, text)
+        if undeclared:
+            item.setForeground(COL_WHAT, QBrush(QColor(UNDECLARED_COLORS[0])))
+
+    def _change_item(self, change: RowChange, reviewed: bool, answers: list[Annotation]) -> QTreeWidgetItem:
+        page = change.new_page if change.new_page is not None else change.old_page
+        answer = "\n".join(a.answer or "" for a in answers)
+        item = QTreeWidgetItem([change_summary(change), _tr("申告済") if change.declared else UNDECLARED,
+                                str(page + 1) if page is not None else "", answer.replace("\n", " ")])
+        item.setData(COL_WHAT, ROLE_CHANGE, change)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(COL_WHAT, Qt.CheckState.Checked if reviewed else Qt.CheckState.Unchecked)
+        tip = [f"{change.path.item_label()} {change.item or ''}".strip()]
+        if change.old_text or change.new_text:
+            tip.append(diff_html(change.old_text or "", change.new_text or ""))
+        if change.declared_by:
+            tip.append(_tr("別添3：") + html.escape(change.declared_by))
+        for a in answers:
+            tip.append(_tr("所管課の回答：") + html.escape(a.answer or "") + f"（{html.escape(a.text[:40])}）")
+        item.setToolTip(COL_WHAT, "<br>".join(tip))
+        if answer:
+            item.setToolTip(COL_ANSWER, html.escape(answer))
+        if not change.declared:
+            item.setForeground(COL_DECLARED, QBrush(QColor(UNDECLARED_COLORS[0])))
+            item.setBackground(COL_DECLARED, QBrush(QColor(UNDECLARED_COLORS[1])))
+            font = QFont(item.font(COL_DECLARED))
+            font.setBold(True)
+            item.setFont(COL_DECLARED, font)
+        return item
+
+    def _change_items(self) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem) -> None:
+            if item.data(COL_WHAT, ROLE_CHANGE) is not None:
+                out.append(item)
+            for i in range(item.childCount()):
+                child = item.child(i)
+                if child is not None:
+                    walk(child)
+
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top is not None:
+                walk(top)
+        return out
+
+    # --- navigation ---------------------------------------------------------------------------------------
+    def changes(self) -> list[RowChange]:
+        """The changes in display order."""
+        return [item.data(COL_WHAT, ROLE_CHANGE) for item in self._items]
+
+    def current_change(self) -> RowChange | None:
+        item = self.tree.currentItem()
+        change = item.data(COL_WHAT, ROLE_CHANGE) if item is not None else None
+        return change if isinstance(change, RowChange) else None
+
+    def next_change(self) -> None:
+        self._step(1)
+
+    def previous_change(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self._items:
+            return
+        current = self.tree.currentItem()
+        index = self._items.index(current) if current in self._items else (-1 if delta > 0 else 0)
+        item = self._items[(index + delta) % len(self._items)]
+        self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+        self._activated(item)
+
+    def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
+        change = item.data(COL_WHAT, ROLE_CHANGE)
+        if isinstance(change, RowChange):
+            self.change_activated.emit(change)
+
+    def _changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._filling or column != COL_WHAT:
+            return
+        change = item.data(COL_WHAT, ROLE_CHANGE)
+        if isinstance(change, RowChange) and self._on_reviewed is not None:
+            self._on_reviewed(change, item.checkState(COL_WHAT) == Qt.CheckState.Checked)
+
+
+def render_change(pdf: Path, change: RowChange, zoom: float = 1.5) -> QPixmap:
+    """The new page of ``change`` with its added text highlighted (or its row outlined when nothing was added)."""
+    marks = change_marks(change)
+    page_index = marks[0].page if marks else (change.new_page if change.new_page is not None else 0)
+    with pymupdf.open(pdf) as doc:
+        pix = doc[page_index].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888).copy()
+    pixmap = QPixmap.fromImage(image)
+    painter = QPainter(pixmap)
+    for mark in marks:
+        if mark.page != page_index:
+            continue
+        x0, y0, x1, y1 = (v * zoom for v in mark.rect)
+        rect = QRectF(x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2)
+        if mark.added:
+            painter.fillRect(rect, ADDED_COLOR)
+        else:
+            painter.setPen(QPen(QColor("#d08000"), 2))
+            painter.drawRect(rect)
+    painter.end()
+    return pixmap
+
+
+class ChangeView(QWidget):
+    """A change shown in its page: the page (added text highlighted) beside a strip with the removed text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page_label = QLabel(self)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.page_label)
+        scroll.setWidgetResizable(True)
+        self.page_scroll = scroll
+        self.strip = QLabel(self)
+        self.strip.setWordWrap(True)
+        self.strip.setTextFormat(Qt.TextFormat.RichText)
+        self.strip.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.strip.setMinimumWidth(240)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(scroll, 3)
+        layout.addWidget(self.strip, 2)
+
+    def show_change(self, pdf: Path, change: RowChange, zoom: float = 1.5) -> None:
+        pixmap = render_change(pdf, change, zoom)
+        self.page_label.setPixmap(pixmap)
+        marks = change_marks(change)
+        if marks:
+            self.page_scroll.verticalScrollBar().setValue(max(0, int(marks[0].rect[1] * zoom) - 120))
+        head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
+        state = _tr("申告済") if change.declared else f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{UNDECLARED}</b></span>'
+        if change.kind == "judgement":
+            body = (f'<span style="{REMOVED_HTML}">{html.escape(change.old_judgement or "")}</span> → '
+                    f'<span style="{ADDED_HTML}">{html.escape(change.new_judgement or "")}</span>')
+        else:
+            removed = change.removed_text
+            body = diff_html(change.old_text or "", change.new_text or "")
+            if removed:
+                body += (f"<p>{_tr('削除された記載')}：<br>"
+                         f'<span style="{REMOVED_HTML}">{html.escape(removed)}</span></p>')
+        self.strip.setText(f"{head}<br>{state}<p>{body}</p>")
+
+
+class CarriedCommentCard(QWidget):
+    """A comment carried from the earlier version, with 対応確認済み / 再指摘 (``on_check(new_id, result)``)."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 on_check: Callable[[str, str | None], None] | None = None) -> None:
+        super().__init__(parent)
+        self._on_check = on_check
+        self._id = ""
+        self.status = QLabel(self)
+        self.body = QLabel(self)
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.confirm_button = QPushButton(_tr("対応確認済み"), self)
+        self.again_button = QPushButton(_tr("再指摘"), self)
+        for button in (self.confirm_button, self.again_button):
+            button.setCheckable(True)
+        self.confirm_button.clicked.connect(lambda checked: self._check("対応確認済み" if checked else None))
+        self.again_button.clicked.connect(lambda checked: self._check("再指摘" if checked else None))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.again_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(buttons)
+
+    def show_comment(self, comment: Annotation, status: str, old_quote: str, new_text: str,
+                     check: str | None = None) -> None:
+        self._id = comment.id
+        colour = {"unchanged": "#2e7d32", "changed": "#b26a00", "removed": UNDECLARED_COLORS[0]}.get(status, "#000")
+        self.status.setText(f'<b style="color:{colour}">{_tr(STATUS_TEXT.get(status, status))}</b>　'
+                            f"{html.escape(comment.item_label)}　{html.escape(comment.page_label)}頁")
+        parts = [f"<b>{html.escape(comment.category)}</b>（{html.escape(comment.author)}）：{html.escape(comment.text)}"]
+        if status == "changed":
+            parts.append(f"{_tr('前の記載')}：{html.escape(old_quote)}")
+            parts.append(f"{_tr('修正後の記載')}：{html.escape(new_text)}")
+            parts.append(f"{_tr('差分')}：{diff_html(old_quote, new_text)}")
+        elif status == "removed":
+            parts.append(f"{_tr('前の記載（削除された）')}：<span style=\"{REMOVED_HTML}\">{html.escape(old_quote)}</span>")
+        else:
+            parts.append(f"{_tr('記載')}：{html.escape(old_quote)}")
+        if comment.answer:
+            parts.append(f"{_tr('所管課の回答')}：{html.escape(comment.answer)}")
+        self.body.setText("<p>" + "</p><p>".join(parts) + "</p>")
+        self.confirm_button.setChecked(check == "対応確認済み")
+        self.again_button.setChecked(check == "再指摘")
+
+    def _check(self, result: str | None) -> None:
+        self.confirm_button.setChecked(result == "対応確認済み")
+        self.again_button.setChecked(result == "再指摘")
+        if self._on_check is not None and self._id:
+            self._on_check(self._id, result)
