@@ -120,7 +120,7 @@ def parse_xfdf(
     except _Refuse as exc:
         raise PackageError(
             f"XFDFファイル「{origin_name}」を取り込めません: {exc}（何も取り込んでいません）",
-            f"XFDF {origin_name} refused: {exc}",
+            f"The XFDF file “{origin_name}” cannot be imported; nothing was imported.",
         ) from None
 
 
