@@ -69,13 +69,18 @@ def csv_safe(value: object) -> object:
     return "'" + text if is_formula_like(text) else text
 
 
+_EN_WHAT: dict[str, str] = {"コメント": "comment", "意見一覧の文言": "wording for the comment sheet",
+                             "所管課の回答": "department's answer", "返信": "reply"}
+
+
 def check_comment_text(text: str, what: str = "コメント", where: str = "") -> None:
     """Raise :class:`LimitError` when ``text`` is longer than :data:`MAX_COMMENT_CHARS`."""
     if len(text) > MAX_COMMENT_CHARS:
         at = f"{where}の" if where else ""
         raise LimitError(
             f"{at}{what}が長すぎます（{len(text):,}文字、上限 {MAX_COMMENT_CHARS:,}文字）",
-            f"{where + ': ' if where else ''}{what} too long ({len(text)} chars, limit {MAX_COMMENT_CHARS})",
+            f"{where + ': ' if where else ''}The {_EN_WHAT.get(what, 'text')} is too long "
+            f"({len(text):,} characters; the limit is {MAX_COMMENT_CHARS:,}).",
         )
 
 
@@ -85,7 +90,8 @@ def check_annotation_count(count: int, source: str = "") -> None:
         name = f"「{source}」" if source else "ファイル"
         raise LimitError(
             f"{name}の注釈が多すぎます（{count:,}件、上限 {MAX_ANNOTATIONS_PER_IMPORT:,}件）。何も取り込んでいません",
-            f"{source or 'file'}: too many annotations ({count}, limit {MAX_ANNOTATIONS_PER_IMPORT})",
+            f"{'“' + source + '”' if source else 'The file'} has too many comments ({count:,}; the limit is "
+            f"{MAX_ANNOTATIONS_PER_IMPORT:,}). Nothing was imported.",
         )
 
 
@@ -109,7 +115,8 @@ def check_annotation(annotation: Any, where: str = "") -> None:
     if len(replies) > MAX_REPLIES_PER_COMMENT:
         raise LimitError(
             f"{where}の返信が多すぎます（{len(replies):,}件、上限 {MAX_REPLIES_PER_COMMENT:,}件）",
-            f"{where}: too many replies ({len(replies)})",
+            f"{where + ': ' if where else ''}The comment has too many replies ({len(replies):,}; the limit is "
+            f"{MAX_REPLIES_PER_COMMENT:,}).",
         )
     for reply in replies:
         if isinstance(reply, Mapping):
