@@ -17,6 +17,24 @@ def _folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def _assert_only_used_qt_plugins(internal: Path) -> None:
+    """Issue #16: the build carries the Qt plugins the app loads and none of those it never does (nor the GTK
+    libraries that only the GTK theme plugin needed)."""
+    plugins = internal / "PySide6" / "Qt" / "plugins"
+    platforms = {p.name for p in (plugins / "platforms").iterdir()}
+    assert {"libqxcb.so", "libqoffscreen.so", "libqwayland.so"} <= platforms, platforms
+    assert not platforms & {"libqeglfs.so", "libqlinuxfb.so", "libqvnc.so", "libqminimalegl.so"}, platforms
+    assert (plugins / "iconengines" / "libqsvgicon.so").is_file()
+    assert (plugins / "imageformats" / "libqsvg.so").is_file()
+    assert (plugins / "platforminputcontexts" / "libibusplatforminputcontextplugin.so").is_file()  # Japanese IMEs
+    formats = {p.name for p in (plugins / "imageformats").iterdir()}
+    assert not formats & {"libqgif.so", "libqtiff.so", "libqwebp.so", "libqtga.so"}, formats
+    for folder in ("egldeviceintegrations", "generic", "networkinformation", "tls"):
+        assert not (plugins / folder).exists(), folder
+    assert not (plugins / "platformthemes" / "libqgtk3.so").exists()
+    assert not list(internal.glob("libgtk-3.so*")) and not list(internal.glob("libgdk-3.so*"))
+
+
 @pytest.mark.slow
 def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
     if importlib.util.find_spec("PyInstaller") is None:
@@ -35,6 +53,8 @@ def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
     assert (resources / "fonts" / "ipaexg.ttf").is_file()
     assert (resources / "translations" / "pia_reviewer_en.qm").is_file()
     assert (resources / "sample" / "sample-packet.pdf").is_file()
+    if sys.platform.startswith("linux"):
+        _assert_only_used_qt_plugins(app_dir / "_internal")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIA_REVIEWER_HOME": str(tmp_path / "home")}
     env.pop("PYTHONPATH", None)
     run = subprocess.run([str(binary), "--self-test"], check=False, capture_output=True, text=True,
