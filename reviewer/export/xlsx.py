@@ -213,7 +213,7 @@ def read_sheet_answers(path: str | os.PathLike[str]) -> dict[str, str]:
 
     def refuse(why: str) -> PackageError:
         return PackageError(f"回答入りの意見一覧「{name}」を取り込めません: {why}（何も取り込んでいません）",
-                            f"sheet {name} refused: {why}")
+                            f"The answered sheet “{name}” cannot be imported; nothing was imported.")
 
     try:
         check_workbook_file(path)
