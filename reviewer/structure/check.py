@@ -84,6 +84,7 @@ def check_document(document: Document) -> Document:
     coverage = {
         "chapters": sum(1 for n in document.nodes if n.kind in ("chapter", "annex")),
         "sections": sum(1 for n in document.nodes if n.kind == "section"),
+        "sections_with_judgement": sum(1 for n in document.nodes if n.kind == "section" and n.judgement),
         "risks": len(risks),
         "risks_with_judgement": sum(1 for n in risks if n.judgement),
         "items": len(items),

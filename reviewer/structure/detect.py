@@ -32,7 +32,7 @@ from reviewer.structure.model import FORMS, Document, Node, Outline
 
 log = logging.getLogger("reviewer.structure")
 
-DETECTOR_VERSION = 3
+DETECTOR_VERSION = 4
 NO_REPORT_MESSAGE = "評価書が見つかりませんでした"
 
 Progress = Callable[[int, int], None]
@@ -83,6 +83,19 @@ def _cover_form(page: PageLayout) -> str | None:
         if match and match.start() <= 2 and len(line.key) <= 40:
             return match.group(1)
     return None
+
+
+_EDITION_RE = re.compile(r"[\[［【(（]?(平成|令和)(\d{1,2}|元)年(\d{1,2})月様式(\d)")
+
+
+def _edition(page: PageLayout) -> str:
+    """The form's version on a report cover: 「[令和6年10月 様式4]」 -> 「令和6年10月 様式4」 ("" when not printed)."""
+    for line in page.lines:
+        match = _EDITION_RE.search(line.key)
+        if match:
+            era, year, month, number = match.groups()
+            return f"{era}{year}年{month}月 様式{number}"
+    return ""
 
 
 def _sheet_number(page: PageLayout) -> tuple[str, float, float] | None:
@@ -985,7 +998,9 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
             raise DetectionCancelled()
         if form is not None:
             nodes, files = _parse_report(pages, start, end, form, name)
-            documents.append(Document(_report_title(pages[start], form), form, start, end, nodes, files))
+            documents.append(Document(
+                _report_title(pages[start], form), form, start, end, nodes, files, edition=_edition(pages[start]),
+            ))
             continue
         document = _plain_document(pages, start, end, name)
         guessed = _guess_form(pages[start:end + 1]) if end > start else None

@@ -65,6 +65,7 @@ class Document:
     files: list[str] = field(default_factory=list)  # 特定個人情報ファイル named in Ⅰ-3 (reports only)
     warnings: list[StructureWarning] = field(default_factory=list)
     coverage: dict[str, int] = field(default_factory=dict)  # what was read, counted (see structure.check)
+    edition: str = ""  # the form's version printed on the cover, e.g. 「令和6年10月 様式4」, 「平成26年4月 様式4」
 
     @property
     def is_report(self) -> bool:
@@ -152,6 +153,7 @@ class Outline:
                     for w in d.get("warnings", [])
                 ],
                 coverage={str(k): int(v) for k, v in d.get("coverage", {}).items()},
+                edition=str(d.get("edition", "")),
             )
             for d in data.get("documents", [])
         ]

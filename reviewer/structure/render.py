@@ -40,6 +40,8 @@ def outline_as_text(outline: Outline) -> str:
             f"[{index}] {document.title}{form}  {_page(outline, document.start_page)}"
             f"–{_page(outline, document.end_page)}"
         )
+        if document.edition:
+            lines.append(f"  （{document.edition}）")
         for warning in document.warnings:
             lines.append(f"  ！ {warning.message_ja}  {_page(outline, warning.page)}")
         for node in document.nodes:

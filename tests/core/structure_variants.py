@@ -30,7 +30,7 @@ right judgement.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,8 @@ class Style:
     skip_sections: tuple[int, ...] = ()  # Ⅲ sections not printed at all (4: no 委託)
     no_risk_chapter: bool = False  # the report has no Ⅲ
     listed_only: tuple[str, ...] = ()  # files named in Ⅰ-3 that have no Ⅱ/Ⅲ of their own
+    # Known forms bound in one packet: (form, 平成 edition) of each further report after the first
+    more_reports: tuple[tuple[str, bool], ...] = ()
     seed: int = 1
 
 
@@ -323,6 +325,59 @@ class Builder:
             self.sheets[-1].image_text = items
         else:
             self.sheets[-1].items.extend(items)
+
+    def basic_report(self, business: str, city: str) -> None:
+        """A 基礎項目評価書 (様式2): Ⅰ 関連情報 … Ⅳ リスク対策, whose sections ask 「…リスクへの対策は十分か」."""
+        form = "基礎項目評価書"
+        title = f"{business} {form}"
+        self.begin(title, form)
+        self.put(120, 60, f"特定個人情報保護評価書（{form}）", 15, bold=True)
+        self.put(60, 110, "評価書番号", 9)
+        self.put(250, 110, "評価書名", 9)
+        self.put(70, 126, "31", 9)
+        self.put(180, 126, title, 9)
+        self.put(60, 170, "個人のプライバシー等の権利利益の保護の宣言", 9)
+        self.put(60, 186, f"{city}は、{business}における特定個人情報ファイルの取扱いにあたり、", 8)
+        self.put(60, 300, "評価実施機関名", 9)
+        self.put(180, 300, f"{city}長", 9)
+        self.put(400, 700, "[令和6年10月 様式2]", 8)
+        self.chapter("Ⅰ", "関連情報")
+        self.section(1, "特定個人情報ファイルを取り扱う事務")
+        self.row("①事務の名称", [business])
+        self.section(2, "特定個人情報ファイル名")
+        self.row("", ["後期高齢者医療ファイル"])
+        self.section(3, "個人番号の利用")
+        self.row("法令上の根拠", ["番号法第9条第1項 別表第59の項"])
+        self.chapter("Ⅱ", "しきい値判断項目")
+        self.section(1, "対象人数")
+        self.row("評価対象の事務の対象人数は何人か", ["[ 1万人以上10万人未満 ]"])
+        self.section(2, "取扱者数")
+        self.row("特定個人情報ファイル取扱者数は500人以上か", ["[ 500人未満 ]"])
+        self.chapter("Ⅲ", "しきい値判断結果")
+        self.row("しきい値判断結果", ["[ 基礎項目評価の実施が義務付けられる ]"])
+        self.chapter("Ⅳ", "リスク対策")
+        self.section(1, "提出する特定個人情報保護評価書の種類")
+        self.row("評価書の種類", ["[ 基礎項目評価書 ]"])
+        questions = (
+            (2, "特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）", "目的外の入手が行われるリスク"),
+            (3, "特定個人情報の使用", "目的を超えた紐付けが行われるリスク"),
+            (4, "特定個人情報ファイルの取扱いの委託", "委託先における不正な使用等のリスク"),
+            (5, "特定個人情報の提供・移転（委託や情報提供ネットワークシステムを通じた提供を除く。）",
+             "不正な提供・移転が行われるリスク"),
+            (6, "情報提供ネットワークシステムとの接続", "目的外の入手が行われるリスク"),
+            (7, "特定個人情報の保管・消去", "特定個人情報の漏えい・滅失・毀損リスク"),
+            (8, "人手を介在させる作業", "人為的ミスが発生するリスク"),
+        )
+        for number, section_title, risk in questions:
+            choice = self.rng.choice(RISK)
+            self.section(number, section_title, choice)
+            self.judged(f"{risk}への対策は十分か", choice, RISK, "bracket")
+            self.row("判断の根拠", MEASURES[:1])
+        self.section(9, "監査")
+        self.row("実施の有無", ["[ ○ ] 自己点検　[ ○ ] 内部監査　[ ] 外部監査"])
+        done = self.rng.choice(DONE)
+        self.section(10, "従業者に対する教育・啓発", done)
+        self.row("従業者に対する教育・啓発", [f"[ {done} ]"])
 
     def report(self, business: str, city: str) -> None:
         s = self.s
@@ -611,6 +666,14 @@ def _packet(style: Style, path: Path) -> list[Document]:
     b.report("住民基本台帳に関する事務", "南原市")
     if style.reports > 1:
         b.report("個人住民税の賦課に関する事務", "南原市")
+    businesses = iter(("国民健康保険に関する事務", "介護保険に関する事務", "後期高齢者医療に関する事務", "児童手当に関する事務"))
+    for form, heisei in style.more_reports:
+        if form == "基礎項目評価書":
+            b.basic_report(next(businesses), "南原市")
+            continue
+        b.s = replace(style, form=form, old_form=heisei)
+        b.report(next(businesses), "南原市")
+        b.s = style
     if style.attachment:
         b.plain("住民意見聴取の結果", [
             (480.0, 40.0, "資料２", 10.5), (160.0, 80.0, "住民意見聴取の結果", 14.0),

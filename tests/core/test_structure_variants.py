@@ -206,3 +206,35 @@ def test_judgement_on_the_first_line_of_a_label_wrapped_after_juu(tmp_path: Path
     assert "リスクへの対策は十\n" in text and "分か" in text
     result = sv.score(_detect(path), truth)
     assert result.right_judgement == result.risks == 21, (result.line(), result.problems)
+
+
+def test_known_forms_bound_in_one_packet_are_outlined_by_their_own_chapters(tmp_path: Path) -> None:
+    """全項目評価書 (令和 and 平成), 重点項目評価書 and 基礎項目評価書 in one packet, then an attachment: each report is
+    recognised as its form and edition and outlined by its own chapters; the rest are plain documents."""
+    style = sv.Style("forms", attachment=True, more_reports=(
+        ("全項目評価書", True), ("重点項目評価書", False), ("基礎項目評価書", False)))
+    path = tmp_path / "forms.pdf"
+    truth = sv.build_style(style, path)
+    outline = _detect(path)
+    result = sv.score(outline, truth)
+    assert result.documents_ok and result.chapters_ok, result.problems
+    assert [d.form for d in outline.documents] == [
+        None, None, g.FULL, g.FULL, g.FOCUSED, g.BASIC, None]
+    assert [d.edition for d in outline.documents if d.form] == [
+        "令和6年10月 様式4", "平成26年4月 様式4", "令和6年10月 様式4", "令和6年10月 様式2"]
+    for document in outline.documents:
+        if document.form is None:
+            assert document.nodes == []
+            continue
+        chapters = [(n.number, n.title) for n in document.nodes if n.kind == "chapter"]
+        own = list(g.CHAPTER_TITLES[document.form].items())
+        assert [c for c in chapters if c[0] != "Ⅲ" or document.form != g.FULL] == [
+            c for c in own if c[0] != "Ⅲ" or document.form != g.FULL], document.form
+        assert document.warnings == [], (document.form, [w.message_ja for w in document.warnings])
+    assert result.right_judgement == result.risks == 63 and result.items_right == result.items
+    basic = next(d for d in outline.documents if d.form == g.BASIC)
+    expected = next(d for d in truth if d.form == g.BASIC)
+    judged = [(n.number, n.judgement) for n in expected.nodes if n.kind == "section" and n.judgement]
+    assert len(judged) == 8
+    assert [(n.number, n.judgement) for n in basic.nodes if n.kind == "section" and n.judgement] == judged
+    assert basic.coverage["sections_with_judgement"] == 8 and basic.coverage["risks"] == 0
