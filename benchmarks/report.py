@@ -418,3 +418,55 @@ def _with_machine_column(lines: list[str], tag: str) -> list[str]:
             line = f"{line} {tag} |"
         out.append(line)
     return out
+
+
+STARTUP_TARGET_KEYS = ("first_paint_vs_evince", "first_paint_frozen_vs_evince", "ready_s",
+                       "ready_reopen_after_first_paint_s", "first_paint_layout_shift_px")
+
+
+def splice_startup(markdown: str, result: dict[str, Any]) -> str:
+    """``markdown`` (an existing PERFORMANCE.md) with its start-up section and start-up target rows replaced by
+    those of ``result`` (a ``run.py --startup-only`` run); everything else is kept as it was measured."""
+    lines = markdown.splitlines()
+    section = startup_rows(result)
+    section.insert(2, f"Measured {result['date']} by `benchmarks/run.py --startup-only` on the "
+                      f"{(result.get('packet') or {}).get('pages')}-page packet; machine: "
+                      f"{machine_line(result['machine'])}; load at the end {result['machine'].get('load_average_at_end')}.")
+    section.insert(3, "")
+    missed = [t for t in TARGETS if t.key in STARTUP_TARGET_KEYS
+              and (result.get("targets", {}).get(t.key) or {}).get("met") is False]
+    if missed:
+        section += ["Start-up targets missed, why, and what would meet them:", ""]
+        section += [f"- **{t.text}** (measured {_fmt(result['targets'][t.key]['value'])}): {t.why_missed(result)}"
+                    for t in missed]
+        section.append("")
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    start = next((i for i in headings if lines[i] == "## Start-up as a user sees it"), None)
+    if start is not None:
+        end = next((i for i in headings if i > start), len(lines))
+        lines[start:end] = section
+    else:
+        after_first = [i for i in headings if "-page packet" not in lines[i] or i != headings[0]]
+        at = next((i for i in after_first if i > headings[0]), len(lines)) if headings else len(lines)
+        lines[at:at] = section
+    targets = result.get("targets", {})
+    for target in TARGETS:
+        if target.key not in STARTUP_TARGET_KEYS:
+            continue
+        entry = targets.get(target.key, {})
+        met = entry.get("met")
+        row = (f"| {target.text} | {_fmt(entry.get('value'))}{_reason(result, target.key)} | "
+               f"{'yes' if met else ('no' if met is False else 'not measured')} |")
+        found = next((i for i, line in enumerate(lines) if line.startswith(f"| {target.text} |")), None)
+        if found is not None:
+            lines[found] = row
+            continue
+        table = next((i for i, line in enumerate(lines) if line.startswith("| Target | Measured | Met |")), None)
+        if table is None:
+            lines += ["", "## Targets", "", "| Target | Measured | Met |", "|---|---|---|", row]
+            continue
+        end = table + 2
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        lines.insert(end, row)
+    return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ import core_bench  # noqa: E402
 import gui_bench  # noqa: E402
 import screen_bench  # noqa: E402
 from common import REPO, Results, log, machine_info, peer, xvfb_display  # noqa: E402
-from report import evaluate, write_markdown  # noqa: E402
+from report import evaluate, splice_startup, write_markdown  # noqa: E402
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "structure_s_per_100_pages", "index_build_s",
@@ -120,6 +120,20 @@ def measure_packet(pdf: Path, *, reps: int, render_reps: int | None = None, rend
     return results
 
 
+def measure_startup(pdf: Path, screen: dict[str, Any], password: str | None) -> Results:
+    """Only start-up as a user sees it (``--startup-only``): the first page on the screen, then ready."""
+    results = Results()
+    try:
+        results.values["pages"] = core_bench.page_count(pdf, password)
+    except Exception as exc:  # noqa: BLE001 - a broken file is reported, not crashed on
+        results.missing(STEP_KEYS["screen"] + STEP_KEYS["ready"], f"error: cannot open the PDF: {exc}"[:300])
+        results.values["pages"] = None
+        return results
+    step(results, "screen", lambda: screen_bench.bench_screen(pdf, password=password, **screen))
+    step(results, "ready", lambda: screen_bench.bench_ready(pdf, screen["display"], screen["runs"]))
+    return results
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--pdf", type=Path, default=None, help="measure this packet instead of generated ones")
@@ -132,6 +146,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="write the Markdown report here (default docs/PERFORMANCE.md in the full run only)")
     parser.add_argument("--no-doc", action="store_true", help="do not write the Markdown report")
     parser.add_argument("--no-gui", action="store_true", help="skip the GUI measurements")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only start-up as a user sees it (first page on the screen, ready); the report's "
+                             "start-up section and target rows are replaced, the rest kept")
+    parser.add_argument("--frozen", type=Path, default=None,
+                        help="the built app's executable (default dist/pia-reviewer/pia-reviewer when present)")
     return parser.parse_args(argv)
 
 
@@ -185,17 +204,20 @@ def main(argv: list[str] | None = None) -> int:
                    "with_offscreen": display is not None}
         screen: dict[str, Any] | None = None
         if not args.no_gui:
-            screen = {"display": display or quick_screen, "runs": gui_runs,
+            screen = {"display": display or quick_screen, "runs": gui_runs, "frozen": args.frozen,
                       "settle_s": 0.5 if quick else screen_bench.SETTLE_S}
         if not quick and display is None:
             log("Xvfb not available: GUI measured offscreen only")
-        main_results = measure_packet(
-            pdf, reps=reps, render_pages=10 if quick else 60, queries=queries, pdfgrep_queries=1 if quick else 4,
-            password=args.password, exchange=True, gui=gui, screen=screen,
-        )
+        if args.startup_only and screen is not None:
+            main_results = measure_startup(pdf, screen, args.password)
+        else:
+            main_results = measure_packet(
+                pdf, reps=reps, render_pages=10 if quick else 60, queries=queries,
+                pdfgrep_queries=1 if quick else 4, password=args.password, exchange=True, gui=gui, screen=screen,
+            )
         packet_info["pages"] = main_results.values.get("pages")
         result["packet"] = packet_info
-        if full:
+        if full and not args.startup_only:
             big = work / "packet-2000.pdf"
             log(f"building the packet: pia-reviewer sample --reports {FULL_2000_REPORTS}")
             try:
@@ -223,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     doc = args.doc or (REPO / "docs" / "PERFORMANCE.md" if full else None)
     if doc is not None and not args.no_doc:
         doc.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_text(write_markdown(result), encoding="utf-8")
+        if args.startup_only and doc.is_file():
+            doc.write_text(splice_startup(doc.read_text(encoding="utf-8"), result), encoding="utf-8")
+        else:
+            doc.write_text(write_markdown(result), encoding="utf-8")
         log(f"wrote {doc}")
     text = json.dumps(result, ensure_ascii=False, indent=None if args.json else 1)
     sys.stdout.write(text + "\n")

@@ -126,3 +126,37 @@ def test_broken_pdf_is_reported_not_crashed(tmp_path: Path) -> None:
     data = run_bench(["--pdf", str(bad), "--json", "--quick", "--no-gui"])
     for key in REQUIRED:
         assert data[key] is None and data["reasons"][key].startswith("error"), key
+
+
+def test_startup_only_run_replaces_just_its_section_and_target_rows() -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from report import TARGETS, splice_startup
+
+    machine = {"cpu": "CPU X", "cores": 2, "ram_gb": 1.0, "os": "Linux", "python": "3.11", "pymupdf": "p",
+               "qt": "q", "load_average_at_start": [1.0, 1.0, 1.0], "load_average_at_end": [2.0, 2.0, 2.0]}
+    before = "\n".join([
+        "# Performance", "", "## 607-page packet", "", "| What | Ours |", "|---|---|", "| Render | 3.4 ms |", "",
+        "## Targets", "", "| Target | Measured | Met |", "|---|---|---|", "| render within 1.2× | 0.79 | yes |", "",
+        "How it is measured.", "",
+    ])
+    result: dict[str, Any] = {
+        "date": "2026-12-07 03:00 UTC", "machine": machine, "packet": {"pages": 607},
+        "first_paint_screen_s": 1.2, "first_paint_evince_s": 1.0, "first_paint_vs_evince": 1.2,
+        "first_paint_screen_runs_source_s": [1.1, 1.2, 1.3], "ready_s": 5.0, "ready_reopen_s": 2.0,
+        "screen_load_average": {"before": [3.0, 2.0, 1.0], "after": [3.5, 2.0, 1.0]}, "reasons": {},
+        "targets": {"first_paint_vs_evince": {"value": 1.2, "met": False}, "ready_s": {"value": 5.0, "met": False}},
+    }
+    once = splice_startup(before, result)
+    assert "| Render | 3.4 ms |" in once and "| render within 1.2× | 0.79 | yes |" in once  # the rest is kept
+    assert once.index("## Start-up as a user sees it") < once.index("## Targets")
+    assert "| PIA Reviewer from source (`python -m ui.app PACKET`) | 1.20 s | 1.10, 1.20, 1.30 | 1.20× |" in once
+    assert "[3.0, 2.0, 1.0] before, [3.5, 2.0, 1.0] after" in once
+    evince_target = next(t for t in TARGETS if t.key == "first_paint_vs_evince")
+    assert f"| {evince_target.text} | 1.20 | no |" in once
+    assert "Start-up targets missed" in once
+    # A second start-up run replaces the section and the rows instead of adding more.
+    result.update(first_paint_screen_s=0.9, first_paint_vs_evince=0.9,
+                  targets={"first_paint_vs_evince": {"value": 0.9, "met": True}})
+    twice = splice_startup(once, result)
+    assert twice.count("## Start-up as a user sees it") == 1 and twice.count(f"| {evince_target.text} |") == 1
+    assert f"| {evince_target.text} | 0.90 | yes |" in twice and "| 0.90 s |" not in once
