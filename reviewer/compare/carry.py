@@ -25,6 +25,7 @@ from reviewer.compare.service import Version, pair_reports
 from reviewer.store.models import Reply
 from reviewer.store.store import CarriedLink, Store
 from reviewer.structure.model import Outline
+from reviewer.text import normalize
 
 CARRY_NAMESPACE = uuid.UUID("6f1c2a4e-3b7d-4f0a-9c55-2d7e8a1b9c30")
 STATUS_LABELS = {"unchanged": "記載変更なし", "changed": "記載が変更された", "removed": "削除された"}
@@ -101,6 +102,19 @@ class _Index:
     def page_at(self, offset: int) -> int:
         return self.pieces[self.piece_at(offset)][0].page
 
+    def printed(self, start: int, end: int) -> str:
+        """The text as printed behind normalised ``[start, end)``."""
+        out: list[str] = []
+        index = self.piece_at(start)
+        while index < len(self.pieces) and self.starts[index] < end:
+            piece, _, text = self.pieces[index]
+            lo, hi = max(0, start - self.starts[index]), min(len(text), end - self.starts[index])
+            if hi > lo:
+                s0, s1 = normalize(piece.text).source_span(lo, hi)
+                out.append(piece.text[s0:s1])
+            index += 1
+        return "".join(out)
+
 
 @dataclass(slots=True)
 class Carried:
@@ -152,8 +166,8 @@ class _Carrier:
             # 1. Follow the quote through its node's diff: the same text there (maybe on another page), or changed.
             mapped = self._follow(old_index, new_index, path, at, at + len(quote))
             if mapped is not None and mapped[1] > mapped[0]:
-                text = new_index.text[mapped[0]:mapped[1]]
-                status = "unchanged" if text == quote else "changed"
+                status = "unchanged" if new_index.text[mapped[0]:mapped[1]] == quote else "changed"
+                text = new_index.printed(mapped[0], mapped[1])
                 return self._placed(a, new_index, mapped[0], mapped[1], text), status, text
             # 2. Gone from its node: moved elsewhere if the text is found with its context (or its node is gone),
             # else deleted.
@@ -175,7 +189,7 @@ class _Carrier:
         dy = piece.y0 - row.y
         rects = [(r[0], r[1] + dy, r[2], r[3] + dy) for r in a.rects]
         changed = new_index.text[mapped[0]:mapped[1]] != norm(row.text)
-        text = new_index.text[mapped[0]:mapped[1]]
+        text = new_index.printed(mapped[0], mapped[1])
         return self._moved(a, piece.page, rects, a.quote), "changed" if changed else "unchanged", text
 
     # --- finding ------------------------------------------------------------------------------------------

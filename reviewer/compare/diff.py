@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from reviewer.compare.rows import FormRow, NodePath, ReportRows, norm
 from reviewer.structure.model import KIND_DEPTH, Document, Node
+from reviewer.text import Normalized, normalize
 
 ChangeKind = str  # "text" | "added" | "removed" | "judgement"
 # The declaration table itself is read as declarations, not compared as content.
@@ -76,18 +77,37 @@ class _Joined:
     rows: list[FormRow]
     text: str
     starts: list[int]
+    sources: list[Normalized]  # per row: its printed text and where each normalised character came from
 
     @classmethod
     def of(cls, rows: list[FormRow]) -> _Joined:
         parts: list[str] = []
         starts: list[int] = []
+        sources: list[Normalized] = []
         offset = 0
         for row in rows:
-            key = norm(row.text)
+            normalized = normalize(row.text)
             starts.append(offset)
-            parts.append(key)
-            offset += len(key)
-        return cls(rows, "".join(parts), starts)
+            parts.append(normalized.text)
+            sources.append(normalized)
+            offset += len(normalized.text)
+        return cls(rows, "".join(parts), starts, sources)
+
+    def printed(self, start: int, end: int) -> str:
+        """The text as printed behind normalised ``[start, end)`` (ＩＤ stays ＩＤ, not the folded id)."""
+        if end <= start:
+            return ""
+        out: list[str] = []
+        index = self.row_at(start)
+        while index < len(self.rows) and self.starts[index] < end:
+            row_start, row_end = self.row_span(index)
+            lo, hi = max(start, row_start) - row_start, min(end, row_end) - row_start
+            if hi > lo:
+                source = self.rows[index].text
+                s0, s1 = self.sources[index].source_span(lo, hi)
+                out.append(source[s0:s1])
+            index += 1
+        return "".join(out)
 
     def row_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -176,18 +196,38 @@ def _judgement_row(rows: list[FormRow], judgement: str) -> FormRow | None:
     return found[-1] if found else None
 
 
+# An equal run this short between two differences is a coincidence (「個人」 in two unrelated sentences): it is
+# folded into the difference, so that a rewritten sentence reads as one removal and one addition.
+MIN_EQUAL = 4
+
+
+def cleaned_opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """``difflib`` opcodes from ``a`` to ``b`` with coincidental short equal runs folded into the differences."""
+    raw = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out: list[tuple[str, int, int, int, int]] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(raw):
+        between = 0 < index < len(raw) - 1 and out and out[-1][0] != "equal"
+        if tag == "equal" and between and i2 - i1 < MIN_EQUAL:
+            tag = "replace"
+        if out and tag != "equal" and out[-1][0] != "equal":
+            _, p1, _, q1, _ = out[-1]
+            out[-1] = ("replace", p1, i2, q1, j2)
+            continue
+        out.append((tag, i1, i2, j1, j2))
+    return out
+
+
 def _diff_group(path: NodePath, old: _Joined, new: _Joined) -> list[RowChange]:
     if old.text == new.text:
         return []
-    matcher = SequenceMatcher(None, old.text, new.text, autojunk=False)
     by_row: dict[tuple[int, int], list[Span]] = {}
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in cleaned_opcodes(old.text, new.text):
         if tag == "equal":
             continue
         # Attribute to the new row where something was added, else to the old row where it was removed.
         new_index = new.row_at(j1 if j2 > j1 else max(0, j1 - 1))
         old_index = old.row_at(i1 if i2 > i1 else max(0, i1 - 1))
-        by_row.setdefault((new_index, old_index), []).append(Span(old.text[i1:i2], new.text[j1:j2]))
+        by_row.setdefault((new_index, old_index), []).append(Span(old.printed(i1, i2), new.printed(j1, j2)))
     merged: dict[int, tuple[int, list[Span]]] = {}
     for (new_index, old_index), spans in by_row.items():
         if new_index in merged:
@@ -198,8 +238,8 @@ def _diff_group(path: NodePath, old: _Joined, new: _Joined) -> list[RowChange]:
     for new_index, (old_index, spans) in sorted(merged.items()):
         new_row, old_row = new.rows[new_index], old.rows[old_index]
         start, end = new.row_span(new_index)
-        added = sum(len(s.new) for s in spans)
-        removed = sum(len(s.old) for s in spans)
+        added = sum(len(norm(s.new)) for s in spans)
+        removed = sum(len(norm(s.old)) for s in spans)
         o_start, o_end = old.row_span(old_index)
         if removed == 0 and added >= end - start > 0:
             kind = "added"

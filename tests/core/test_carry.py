@@ -95,7 +95,7 @@ def test_comments_are_carried_with_their_status(store: Store, versions: tuple[Ve
     assert carried[unchanged_b.id].new.author == "佐藤花子" and carried[unchanged_b.id].new.category == "意見"
     result = carried[changed.id]
     assert result.status == "changed"
-    assert norm(REWRITTEN_SENTENCE)[:10] in result.new_text
+    assert norm(REWRITTEN_SENTENCE)[:10] in norm(result.new_text)
     assert result.new.page in _pages_with(new.path, REWRITTEN_SENTENCE[:12])
     assert [r.text for r in store.replies(result.new.id)] == ["同じ意見です"]
     # The originals stay on the old version, untouched.

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -47,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.annotations import Annotation
-from reviewer.compare.diff import RowChange
+from reviewer.compare.diff import RowChange, cleaned_opcodes
 from reviewer.compare.review import change_key, change_marks
 from reviewer.compare.service import Comparison
 
@@ -68,9 +67,8 @@ def _tr(text: str) -> str:
 
 def diff_html(old: str, new: str) -> str:
     """``old`` → ``new`` as HTML: removed characters struck through in red, added ones on green."""
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
     parts: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in cleaned_opcodes(old, new):
         if tag == "equal":
             parts.append(html.escape(old[i1:i2]))
             continue
@@ -361,7 +359,9 @@ class ChangeView(QWidget):
         self.page_label.setPixmap(pixmap)
         marks = change_marks(change)
         if marks:
-            self.page_scroll.verticalScrollBar().setValue(max(0, int(marks[0].rect[1] * zoom) - 120))
+            # After the label took the new pixmap's size (next event-loop turn), bring the change into view.
+            x, y = int(marks[0].rect[0] * zoom), int(marks[0].rect[1] * zoom)
+            QTimer.singleShot(0, self, lambda: self.page_scroll.ensureVisible(x, y, 40, 160))
         head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
         state = _tr("申告済") if change.declared else f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{UNDECLARED}</b></span>'
         if change.kind == "judgement":
