@@ -34,7 +34,8 @@ def _error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 @pytest.mark.parametrize(("args", "wanted"), [
     (["exprot", "out.xlsx"], "did you mean “export”"),
-    (["compare", "a.pdf", "b.pdf"], "no such command or file: compare"),
+    (["comapre", "a.pdf", "b.pdf"], "did you mean “compare”"),
+    (["frobnicate", "a.pdf"], "no such command or file: frobnicate"),
     (["missing.pdf"], "file not found: missing.pdf"),
     (["--frobnicate"], "unknown option: --frobnicate"),
     (["--profile"], "--profile needs a folder"),
@@ -47,6 +48,13 @@ def test_mistakes_get_one_line_and_the_usage_without_qt(args: list[str], wanted:
     assert "usage: pia-reviewer [FILE.pdf]" in result.stderr and "export" in result.stderr
     assert "QT_IMPORTED False" in result.stdout
     assert "Traceback" not in result.stderr and "Fatal" not in result.stderr
+
+
+def test_compare_with_missing_files_is_refused_headless(isolated_profile: Path) -> None:
+    result = run_entry(["compare", "a.pdf", "b.pdf"], isolated_profile)
+    assert result.returncode == 2
+    assert "File not found: a.pdf." in result.stderr and "QT_IMPORTED False" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_two_existing_files_are_one_too_many(small_packet: tuple[Path, Any], isolated_profile: Path) -> None:
