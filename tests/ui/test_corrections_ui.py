@@ -47,8 +47,11 @@ def make_packet(path: Path) -> Outline:
             Node("section", "2", "特定個人情報の入手", index, 70, file=name),
             Node("risk", "1", "目的外の入手が行われるリスク", index, 88, file=name,
                  judgement=None if index == 0 else "十分である"),
+            Node("section", "3", "特定個人情報の使用", index, 400, file=name),
+            Node("section", "4", "特定個人情報ファイルの取扱いの委託", index, 600, file=name, judgement="十分である"),
         ]
-    report = check_document(Document("テスト事務 全項目評価書", "全項目評価書", 0, 1, nodes, list(FILES)))
+    report = check_document(Document("テスト事務 全項目評価書", "全項目評価書", 0, 1, nodes))
+    assert [w.kind for w in report.warnings] == ["risk_without_judgement"]
     return Outline(sha256=file_sha256(path), pages=2, page_labels=["1", "2"], documents=[report], found_report=True)
 
 
@@ -79,6 +82,7 @@ def _accept_dialog_with(qtbot: Any, judgement: str, seen: list[str]) -> None:
     QTimer.singleShot(0, act)
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")  # the context menu's popup, offscreen
 def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, qtbot: Any, tmp_path: Path) -> None:
     from ui.corrections import corrected_outline, run_correction
     from ui.panels.outline import COL_JUDGEMENT, COL_TITLE, CORRECTED_MARK, UNREAD_JUDGEMENT
@@ -96,11 +100,12 @@ def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, q
         panel.set_outline(corrected_outline(store, detected))
         report_item = panel.tree.topLevelItem(0)
         assert "判断を読み取れなかったリスク 1 件" in report_item.text(COL_TITLE)
+        assert panel.message.isVisible() and "Ⅲ 2. リスク1（住民基本台帳ファイル）" in panel.message.text()
         unread = detected.documents[0].nodes[2]
         risk_item = panel.item_for_node(panel.outline.documents[0].nodes[2])
         assert risk_item.text(COL_JUDGEMENT) == UNREAD_JUDGEMENT
         assert "読み取れませんでした" in risk_item.toolTip(COL_JUDGEMENT)
-        assert panel.item_for_node(panel.outline.documents[0].nodes[5]).text(COL_JUDGEMENT) == "十分"
+        assert panel.item_for_node(panel.outline.documents[0].nodes[7]).text(COL_JUDGEMENT) == "十分"
 
         # right-click → 「判断を修正…」 → the panel asks; the dialog sets the judgement through the undo stack
         results: list[bool] = []
@@ -119,7 +124,7 @@ def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, q
         with qtbot.waitSignal(panel.correction_requested, timeout=5000):
             menu.actions()[0].trigger()
         assert results == [True]
-        assert seen and "リスク1 目的外の入手が行われるリスク（住民基本台帳ファイル）" in seen[0]
+        assert seen and "Ⅲ（住民基本台帳ファイル） 2. リスク1 目的外の入手が行われるリスク" in seen[0]
         stored = store.corrections(detected.sha256)
         assert [(c.action, c.judgement, c.author) for c in stored] == [("judgement", "課題が残されている", "委員長")]
         assert undo.undo_text() == "判断を修正"
@@ -129,6 +134,7 @@ def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, q
         assert risk_item.text(COL_JUDGEMENT) == "課題あり"
         assert risk_item.text(COL_TITLE).endswith(CORRECTED_MARK) and "手で修正" in risk_item.toolTip(COL_TITLE)
         assert "判断を読み取れなかった" not in panel.tree.topLevelItem(0).text(COL_TITLE)
+        assert not panel.message.isVisible()
 
         # undo takes it back, redo puts it again
         undo.stack.undo()
@@ -174,7 +180,7 @@ def test_dialog_adds_a_risk_and_corrects_a_heading(panel: Any, qtbot: Any, tmp_p
     try:
         undo = UndoService(store)
         panel.set_outline(corrected_outline(store, detected))
-        section = panel.outline.documents[0].nodes[4]  # Ⅲ（本人確認情報ファイル） 2.
+        section = panel.outline.documents[0].nodes[6]  # Ⅲ（本人確認情報ファイル） 2.
 
         def add() -> None:
             dialog = QApplication.activeModalWidget()

@@ -35,9 +35,9 @@ class CorrectionDialog(QDialog):
         self.node = node
         layout = QVBoxLayout(self)
         label = outline.page_labels[node.page] if 0 <= node.page < len(outline.page_labels) else str(node.page + 1)
-        where = f"{node.label()} {node.title}".strip()
-        if node.file:
-            where += f"（{node.file}）"
+        location = outline.locate(node.page, node.y)
+        path = location.item_label(with_file=True) if location.document_index is not None else node.label()
+        where = f"{path} {node.title}".strip()
         self.where = QLabel(self.tr("{where}　資料 {label} ページ").format(where=where, label=label))
         self.where.setWordWrap(True)
         layout.addWidget(self.where)

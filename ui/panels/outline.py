@@ -215,7 +215,15 @@ class OutlinePanel(QWidget):
         self._labels = list(outline.page_labels)
         if outline.documents and (outline.found_report or any(d.nodes for d in outline.documents)):
             self.mode = "structure"
-            self.message.setVisible(False)
+            warnings = [w for d in outline.documents for w in d.warnings]
+            if warnings:
+                # what was not read is said above the tree, not left to look like "no judgement"
+                shown = "\n".join(f"・{w.message_ja}" for w in warnings[:3])
+                more = self.tr("\nほか {count} 件").format(count=len(warnings) - 3) if len(warnings) > 3 else ""
+                self.message.setText(self.tr("⚠ 読み取れなかった箇所があります（右クリックで修正できます）\n") + shown + more)
+                self.message.setVisible(True)
+            else:
+                self.message.setVisible(False)
             return self._fill_structure(outline)
         if outline.bookmarks:
             self.mode = "bookmarks"
