@@ -91,7 +91,7 @@ class PacketInfo:
             return None
         try:
             return [unrotated_size(page) for page in self.packet.doc]
-        except (RuntimeError, ValueError, IndexError) as exc:  # pymupdf.FzError* are RuntimeErrors
+        except Exception as exc:  # pymupdf.mupdf.FzError* (e.g. a cycle in the page tree) derive from Exception
             log.info("page sizes unavailable (%s); imports skip the page-size check", type(exc).__name__)
             return None
 
@@ -101,7 +101,7 @@ class PacketInfo:
             return None
         try:
             return [pdf_to_page_matrix(page) for page in self.packet.doc]
-        except (RuntimeError, ValueError, IndexError) as exc:
+        except Exception as exc:  # as in page_sizes: a damaged page tree
             log.info("page matrices unavailable (%s)", type(exc).__name__)
             return None
 
@@ -265,7 +265,7 @@ def read_one(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile | Fil
     except MemoryError:
         message, detail = f"「{name}」は大きすぎるため取り込めません（何も取り込んでいません）", "out of memory"
     except Exception as exc:  # a reader's unexpected failure on this file only; logged with its traceback
-        log.exception("reading %s failed", name)
+        log.info("reading %s failed", name, exc_info=True)  # the traceback for the log file, not the terminal
         message = f"「{name}」を読み込めませんでした（{type(exc).__name__}）。何も取り込んでいません"
         detail = f"reader failed: {type(exc).__name__}"
     message = " ".join(message.split())  # always one line

@@ -179,8 +179,8 @@ def plan_from_read(store: Store, read: Sequence[LoadedFile | FileReport], outlin
         ))
     plan.annotations = merge(batches, {})
     moment = now or datetime.now(UTC)
-    wanted = {a.id for a in plan.annotations} | {rebound_id(a.id, a.author) for a in plan.annotations}
-    current = store.get_annotations(wanted | set(plan.answers))
+    current = store.get_annotations({a.id for a in plan.annotations} | set(plan.answers))
+    current.update(store.get_annotations(_rebind_candidates(plan.annotations, current)))
     for a in plan.annotations:
         fixed = clamp_future(a, moment)
         if fixed is not a:
@@ -201,6 +201,16 @@ def plan_from_read(store: Store, read: Sequence[LoadedFile | FileReport], outlin
             plan.answers_unknown += 1
     plan.signers = signer_checks(store, plan.loaded)
     return plan
+
+
+def _rebind_candidates(items: Iterable[Annotation], current: dict[str, Annotation]) -> set[str]:
+    """The derived ids that items whose id belongs to someone else (or to this profile) would take."""
+    out: set[str] = set()
+    for a in items:
+        existing = current.get(a.id)
+        if existing is not None and (existing.origin == "own" or existing.author != a.author):
+            out.add(rebound_id(a.id, a.author))
+    return out
 
 
 def plan_import(store: Store, info: PacketInfo, paths: Sequence[str | os.PathLike[str]], *,
@@ -262,10 +272,10 @@ class ImportCommand:
     def apply(self, store: Store) -> RestoreAnnotations:
         plan = self.plan
         report = ImportReport(files=list(plan.files))
-        touched = ({a.id for a in plan.annotations} | {rebound_id(a.id, a.author) for a in plan.annotations}
-                   | set(plan.answers))
         with store.transaction():
-            before = store.get_annotations(touched)
+            before = store.get_annotations({a.id for a in plan.annotations} | set(plan.answers))
+            before.update(store.get_annotations(_rebind_candidates(plan.annotations, before)))
+            touched = set(before) | {a.id for a in plan.annotations} | _rebind_candidates(plan.annotations, before)
             report.signers = signer_checks(store, plan.loaded)
             for check in report.signers:
                 if check.status == "first-use":
@@ -288,10 +298,11 @@ class ImportCommand:
                 if current.answer != answer:
                     store.set_answer(ident, answer)
                 report.answers_attached += 1
-            after = store.get_annotations(touched)
+            now_present = store.existing_ids(touched)
+            after = store.get_annotations(before)  # only comments that existed can have changed
         self.outcome.append(report)
         changed = [before[i] for i in sorted(before) if after.get(i) != before[i]]
-        added = [i for i in sorted(after) if i not in before]
+        added = sorted(now_present - set(before))
         log.info("import applied: %d added, %d updated, %d answers, %d warnings",
                  report.added, report.updated, report.answers_attached, len(report.warnings))
         return RestoreAnnotations(put=tuple(changed), remove=tuple(added), title=self.title)

@@ -306,8 +306,17 @@ def _bounded_int(text: str) -> int:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _refuse_surrogates(root: Any) -> None:
-    """Refuse text with a lone surrogate (a ``\\ud800`` escape decodes to one; it cannot be stored or shown)."""
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse_surrogates(root: Any, text: str | None = None) -> None:
+    """Refuse text with a lone surrogate (a ``\\ud800`` escape decodes to one; it cannot be stored or shown).
+
+    Decoded UTF-8 cannot hold a surrogate, so when the JSON ``text`` has no surrogate escape at all (the
+    usual case) there is nothing to walk.
+    """
+    if text is not None and not _SURROGATE_ESCAPE.search(text):
+        return
     stack = [root]
     while stack:
         value = stack.pop()
@@ -480,7 +489,9 @@ def parse_package(
                 raise _Refuse(f"JSONとして読めません（{exc.lineno}行目）") from None
             except ValueError as exc:  # e.g. a float the parser cannot convert
                 raise _Refuse(f"JSONとして読めません（{type(exc).__name__}）") from None
-        _refuse_surrogates(root)
+            _refuse_surrogates(root, text if isinstance(data, bytes) else None)
+        if isinstance(data, dict):
+            _refuse_surrogates(root)
         return _parse_root(root, expected_sha=expected_sha, page_count=page_count, page_sizes=page_sizes,
                            page_labels=page_labels, file_name=file_name, name=name)
     except _Refuse as exc:

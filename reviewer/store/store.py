@@ -146,11 +146,9 @@ def _validate(a: Annotation) -> None:
                 problem = "位置が不正です"
                 break
     if not problem:
-        for name in _TEXT_COLUMNS:
-            value = getattr(a, name)
-            if isinstance(value, str) and _SURROGATE.search(value):
-                problem = "文字化けした文字（サロゲート）が含まれています"
-                break
+        texts = [value for value in (getattr(a, name) for name in _TEXT_COLUMNS) if isinstance(value, str)]
+        if _SURROGATE.search("\n".join(texts)):
+            problem = "文字化けした文字（サロゲート）が含まれています"
     if problem:
         raise InvalidAnnotation(a.id, problem)
 
@@ -364,10 +362,10 @@ class Store:
         self._pending.append(Change(kind, file_sha256, tuple(ids)))
 
     def _notify(self, changes: list[Change]) -> None:
-        merged: dict[tuple[str, str | None], list[str]] = {}
+        # dicts as ordered sets: one import announces 100k ids, a list membership test would be quadratic
+        merged: dict[tuple[str, str | None], dict[str, None]] = {}
         for change in changes:
-            bucket = merged.setdefault((change.kind, change.file_sha256), [])
-            bucket.extend(i for i in change.ids if i not in bucket)
+            merged.setdefault((change.kind, change.file_sha256), {}).update(dict.fromkeys(change.ids))
         observers = list(self._observers)
         for (kind, sha), ids in merged.items():
             value = Change(kind, sha, tuple(ids))  # type: ignore[arg-type]
@@ -479,6 +477,16 @@ class Store:
         return {str(s): int(n) for s, n in self._rows(
             "SELECT file_sha256, count(*) FROM annotations GROUP BY file_sha256 ORDER BY file_sha256")}
 
+    def existing_ids(self, ids: Collection[str]) -> set[str]:
+        """Which of ``ids`` are stored (cheaper than :meth:`get_annotations` when only presence matters)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(str(r[0]) for r in self._rows(
+                f"SELECT id FROM annotations WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
     def get_annotations(self, ids: Collection[str]) -> dict[str, Annotation]:
         """The stored comments among ``ids``, by id (missing ids are simply absent)."""
         wanted = list(dict.fromkeys(ids))
@@ -508,19 +516,20 @@ class Store:
         conflicts: list[IdConflict] = []
         clamped: list[Clamped] = []
         moment = now or datetime.now(UTC)
-        prepared: list[Annotation] = []
+        prepared: list[tuple[Annotation, list[Any]]] = []
         for a in items:
             fixed = clamp_future(a, moment)
             if fixed is not a:
                 clamped.append(Clamped(a.id, a.author, a.modified))
-            _annotation_params(fixed)  # validate everything before writing
-            prepared.append(fixed)
+            prepared.append((fixed, _annotation_params(fixed)))  # validate everything before writing
         with self.transaction():
             conn = self._require()
-            for done, a in enumerate(prepared):
+            # Read under the write lock: what another process committed before is seen, nothing can change after.
+            stored = self.get_annotations([a.id for a, _ in prepared])
+            for done, (a, params) in enumerate(prepared):
                 if progress is not None and done % 1000 == 0:
                     progress(done, len(prepared))
-                current = self._current(a.id)
+                current = stored.get(a.id)
                 action, target = import_decision(a, current, moment)
                 if action == "rebind":
                     new_id = rebound_id(a.id, a.author)
@@ -528,13 +537,15 @@ class Store:
                     conflicts.append(IdConflict(a.id, new_id, a.author, current.author,
                                                 "own" if current.origin == "own" else "author"))
                     a = replace(a, id=new_id)
-                    action, target = import_decision(a, self._current(new_id), moment)
+                    action, target = import_decision(
+                        a, stored[new_id] if new_id in stored else self._current(new_id), moment)
                     if action == "rebind":  # the derived id is taken by someone else's comment: refuse it
                         conflicts[-1] = replace(conflicts[-1], new_id="")
                         continue
-                params = _annotation_params(a)
+                    params = [new_id, *params[1:]]
                 if action == "add":
                     conn.execute(_ANN_INSERT, params)
+                    stored[a.id] = a  # a later item with this id in the same batch sees it
                     added += 1
                 elif action == "unchanged":
                     unchanged += 1
@@ -543,6 +554,7 @@ class Store:
                     assert target is not None
                     member = dict(zip(ANNOTATION_COLUMNS, params, strict=False))
                     conn.execute(_ANN_IMPORT_UPDATE, [*(member[c] for c in _MEMBER_COLUMNS), params[-1], a.id])
+                    stored[a.id] = replace(a, **{c: getattr(target, c) for c in CHAIR_COLUMNS})
                     updated += 1
                     if target.file_sha256 != a.file_sha256:
                         self._announce("annotations", target.file_sha256, a.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -346,7 +347,34 @@ def test_deep_nesting_without_packet_is_a_refusal_from_the_cli(packet: tuple[Pat
     assert "Traceback" not in err and "deep.json" in err or "--packet" in err
 
 
-def test_packet_with_a_page_tree_cycle_still_takes_a_plain_package(corpus_dir: Path, tmp_path: Path) -> None:
+def _packet_with_page_tree_cycle(path: Path) -> Path:
+    """Three pages whose page tree also lists itself as a kid: pages 1–3 load, iterating further fails."""
+    base = make_packet(path.with_name("base.pdf"))
+    doc = pymupdf.open(base)
+    pages = int(doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0])
+    kids = doc.xref_get_key(pages, "Kids")[1]
+    doc.xref_set_key(pages, "Kids", kids[:-1] + f" {pages} 0 R]")
+    doc.xref_set_key(pages, "Count", "4")
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_packet_with_a_page_tree_cycle_takes_a_plain_package(tmp_path: Path) -> None:
+    from reviewer.document import Packet
+
+    pdf = _packet_with_page_tree_cycle(tmp_path / "cycle.pdf")
+    with Packet.open(pdf) as opened:
+        sha = opened.sha256
+        pkg = package_file(tmp_path / "a.json", sha, [comment(sha, MEMBERS[0], "循環のある資料への意見")])
+        with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+            report = import_files(store, sha, None, [pkg], packet=opened)
+            texts = [a.text for a in store.annotations(sha)]
+    assert not report.refused, report.refused
+    assert texts == ["循環のある資料への意見"]
+
+
+def test_corpus_packet_with_a_page_tree_loop_takes_a_plain_package(corpus_dir: Path, tmp_path: Path) -> None:
     from reviewer.document import Packet
 
     source = corpus_dir / "malformed" / "qpdf__pages-loop.pdf"
@@ -466,3 +494,27 @@ def test_new_profile_is_private_even_with_umask_022(tmp_path: Path) -> None:
         assert backups and all(stat.S_IMODE(b.stat().st_mode) == 0o600 for b in backups)
     finally:
         os.umask(old)
+
+
+# ------------------------------------------------------------------------------------------ 100k sticky notes
+
+
+def _write_cost(profile: Path, count: int) -> float:
+    items = [replace(comment("b" * 64, "委員", f"付箋 {i}"), origin="imported") for i in range(count)]
+    best = float("inf")
+    for attempt in range(3):
+        folder = profile / f"{count}-{attempt}"
+        with Store.open(folder, key=KEY, backup=False) as s:
+            s.subscribe(lambda change: None)  # a view listening, as in the GUI
+            start = time.perf_counter()
+            s.upsert_imported(items)
+            best = min(best, time.perf_counter() - start)
+        shutil.rmtree(folder)
+    return best
+
+
+def test_large_import_write_grows_linearly(tmp_path: Path) -> None:
+    """4× the sticky notes may cost at most 6× the time (the change notification used to be quadratic)."""
+    small = _write_cost(tmp_path, 2500)
+    large = _write_cost(tmp_path, 10_000)
+    assert large < 6 * small, (small, large)

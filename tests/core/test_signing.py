@@ -94,7 +94,7 @@ def test_without_a_keyring_export_is_unsigned_and_says_so(tmp_path: Path, monkey
     import keyring
     from keyring.backends import fail
 
-    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
     path = tmp_path / "m.json"
     written = export_package([note("山田太郎", "意見")], path, packet_sha256=SHA, packet_name="packet.pdf")
     assert written.count == 1 and not written.signed

@@ -1,0 +1,116 @@
+"""The one import use case (reviewer.exchange.service), without Qt: plan, apply as an undoable command,
+progress and stale plans."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reviewer.annotations import Annotation
+from reviewer.exchange.importer import PacketInfo
+from reviewer.exchange.service import ImportCommand, plan_import, read_files, summary_lines
+from reviewer.exchange.w3c import write_package
+from reviewer.store import Store
+
+KEY = "7b" * 32
+SHA = "e" * 64
+
+
+def note(author: str, text: str, *, ident: str | None = None, modified: str = "2026-01-01T00:00:00.000Z",
+         origin: str = "own") -> Annotation:
+    a = Annotation(SHA, "packet.pdf", 0, "1", "note", [(10.0, 10.0, 30.0, 30.0)], "質問", text, author,
+                   modified=modified, created=modified, origin=origin)
+    if ident:
+        a.id = ident
+    return a
+
+
+def package(path: Path, items: list[Annotation]) -> Path:
+    write_package(items, path, packet_sha256=SHA, packet_name="packet.pdf", sign=False)
+    return path
+
+
+@pytest.fixture()
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with Store.open(tmp_path / "chair", key=KEY, backup=False) as s:
+        yield s
+
+
+def test_plan_says_what_would_happen_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+    own = note("委員長", "委員長の意見")
+    earlier = note("山田太郎", "第1版", ident=str(uuid.uuid4()), origin="imported")
+    store.add_annotation(own)
+    store.add_annotation(earlier)
+    before = store.snapshot()
+    files = [
+        package(tmp_path / "yamada.json", [replace(earlier, text="第2版", modified="2026-02-01T00:00:00.000Z",
+                                                   origin="own"), note("山田太郎", "新しい意見")]),
+        package(tmp_path / "forged.json", [replace(own, author="佐藤花子", text="偽物",
+                                                   modified="2026-03-01T00:00:00.000Z")]),
+    ]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", "utf-8")
+    plan = plan_import(store, PacketInfo(SHA, "packet.pdf", None), [*files, broken])
+    assert store.snapshot() == before
+    assert len(plan.new) == 2 and plan.updates == [earlier.id] and not plan.unchanged
+    assert [(c.original_id, c.reason) for c in plan.conflicts] == [(own.id, "own")]
+    assert [Path(f.path).name for f in plan.refused] == ["broken.json"]
+    lines = plan.summary_lines()
+    assert any(line.startswith("拒否: broken.json") for line in lines)
+    assert any("同じIDを使っていた" in line for line in lines)
+
+
+def test_import_command_applies_once_and_undoes_exactly(store: Store, tmp_path: Path) -> None:
+    earlier = note("山田太郎", "第1版", ident=str(uuid.uuid4()), origin="imported")
+    store.add_annotation(earlier)
+    current = store.get_annotation(earlier.id)
+    assert current is not None
+    store.update_annotation(replace(current, answer="所管課の回答"))
+    before = store.snapshot()
+    newer = replace(earlier, text="第2版", modified="2026-02-01T00:00:00.000Z", origin="own")
+    plan = plan_import(store, PacketInfo(SHA, "packet.pdf", None),
+                       [package(tmp_path / "a.json", [newer, note("山田太郎", "追加の意見")])])
+    command = ImportCommand(plan)
+    undo = command.apply(store)
+    assert (command.report.added, command.report.updated) == (1, 1)
+    after = store.snapshot()
+    updated = store.get_annotation(earlier.id)
+    assert updated is not None and (updated.text, updated.answer) == ("第2版", "所管課の回答")
+    redo = undo.apply(store)
+    assert store.snapshot() == before
+    redo.apply(store)
+    assert store.snapshot() == after
+
+
+def test_a_stale_plan_never_writes_old_chair_fields(store: Store, tmp_path: Path) -> None:
+    earlier = note("山田太郎", "第1版", ident=str(uuid.uuid4()), origin="imported")
+    store.add_annotation(earlier)
+    newer = replace(earlier, text="第2版", modified="2026-02-01T00:00:00.000Z", origin="own")
+    plan = plan_import(store, PacketInfo(SHA, "packet.pdf", None), [package(tmp_path / "a.json", [newer])])
+    current = store.get_annotation(earlier.id)
+    assert current is not None
+    store.update_annotation(replace(current, answer="後から書いた回答", excluded=True))  # after the plan was made
+    ImportCommand(plan).apply(store)
+    final = store.get_annotation(earlier.id)
+    assert final is not None and (final.text, final.answer, final.excluded) == ("第2版", "後から書いた回答", True)
+
+
+def test_progress_reports_reading_and_writing(store: Store, tmp_path: Path) -> None:
+    items = [note(f"委員{i % 3}", f"付箋 {i}") for i in range(2500)]
+    files = [package(tmp_path / f"{n}.json", items[n::2]) for n in range(2)]
+    seen: list[tuple[str, int, int]] = []
+    info = PacketInfo(SHA, "packet.pdf", None)
+    read = read_files(files, info, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert [s for s in seen if s[0] == "read"] == [("read", 0, 2), ("read", 1, 2), ("read", 2, 2)]
+    plan = plan_import(store, info, files)
+    assert len(read) == 2
+    command = ImportCommand(plan, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    command.apply(store)
+    writes = [s for s in seen if s[0] == "write"]
+    assert writes[0] == ("write", 0, 2500) and writes[-1] == ("write", 2500, 2500)
+    assert [d for _s, d, _t in writes] == sorted(d for _s, d, _t in writes)
+    assert command.report.added == 2500
+    assert summary_lines(command.report)[-1].startswith("追加 2500件")
