@@ -32,7 +32,8 @@ class KeyringUnavailable(ReviewerError):
         super().__init__(
             "OSの資格情報ストア（キーチェーン等）が使えないため、コメントの保存先の鍵を保管できません。"
             "パスフレーズを設定して保護してください。",
-            f"no usable keyring backend{': ' + detail if detail else ''}",
+            "The system's credential store (keychain) cannot be used, so the key of your comments cannot be kept "
+            "there. Set a passphrase to protect them.",
         )
         self.detail = detail
 
