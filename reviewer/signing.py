@@ -37,7 +37,7 @@ class SignatureInvalid(ReviewerError):
     def __init__(self, detail: str) -> None:
         super().__init__(
             "署名が内容と一致しません（署名の後に書き換えられています）",
-            f"package signature invalid: {detail}",
+            "The signature does not match the content: the package was changed after it was signed.",
         )
 
 
