@@ -39,13 +39,14 @@ class WrongKey(DatabaseLocked):
         if passphrase_mode:
             super().__init__(
                 "パスフレーズが正しくありません。コメントの保存先を開けません。",
-                "wrong passphrase for the database",
+                "The passphrase is not correct; your comments cannot be opened.",
             )
         else:
             super().__init__(
                 "コメントの保存先の鍵が一致しないため開けません（別のコンピューターやユーザーで作成されたか、"
                 "資格情報ストアの鍵が変わった可能性があります）。",
-                "the key does not open the database",
+                "The key does not open your comments (they may have been made on another computer or by another "
+                "user, or the key in the credential store changed).",
             )
         self.passphrase_mode = passphrase_mode
 
@@ -56,7 +57,7 @@ class PassphraseRequired(DatabaseLocked):
     def __init__(self) -> None:
         super().__init__(
             "コメントの保存先はパスフレーズで保護されています。パスフレーズを入力してください。",
-            "the database is protected by a passphrase",
+            "Your comments are protected by a passphrase. Enter the passphrase.",
         )
 
 
@@ -67,7 +68,8 @@ class DatabaseTooNew(StoreError):
         super().__init__(
             f"コメントの保存先は新しいバージョンのアプリで作成されています（形式 {version}、"
             f"このアプリは {supported} まで）。アプリを更新してください。",
-            f"database schema version {version} is newer than supported {supported}",
+            f"Your comments were saved by a newer version of the app (format {version}; this app reads up to "
+            f"{supported}). Update the app.",
         )
         self.version = version
         self.supported = supported
@@ -84,7 +86,8 @@ class DatabaseDamaged(StoreError):
             hint = "利用できるバックアップはありません。"
         super().__init__(
             f"コメントの保存先（{path.name}）が破損しています。{hint}",
-            f"database {path} is damaged ({short_detail(detail) or 'quick_check failed'}); {len(backups)} backups",
+            f"The file of your comments ({path.name}) is damaged. "
+            + (f"It can be restored from a backup ({len(backups)} available)." if backups else "No backup is available."),
         )
         self.path = path
         self.backups = backups
@@ -112,8 +115,8 @@ class DatabaseMissing(DatabaseDamaged):
             self,
             f"コメントの保存先（{path.name}）が空か見つかりません。新しく作らずに止めました。"
             f"バックアップ（{backups[0].name}）から復元できます。",
-            f"database {path.name} is empty or missing beside {len(backups)} backups (newest {backups[0].name});"
-            " not creating a new one",
+            f"The file of your comments ({path.name}) is empty or missing; a new one was not created. "
+            f"It can be restored from a backup ({backups[0].name}).",
         )
         self.path = path
         self.backups = backups
@@ -127,7 +130,7 @@ class InvalidDatabaseKey(DatabaseLocked):
         where = f"（{source}）" if source else ""
         super().__init__(
             f"指定されたデータベースの鍵{where}が64桁の16進数ではありません。",
-            f"the database key{' from ' + source if source else ''} is not 64 hex digits",
+            f"The database key given{' in ' + source if source else ''} is not 64 hexadecimal digits.",
         )
 
 
@@ -138,7 +141,8 @@ class ProfileNotWritable(StoreError):
         super().__init__(
             f"データフォルダ（{folder}）に書き込めないため、コメントの保存先を開けません。"
             "フォルダの書き込み権限を確認してください。",
-            f"the data folder {folder} is not writable ({detail})",
+            f"Your comments cannot be opened because the data folder cannot be written: {folder}. "
+            "Check the folder's permissions.",
         )
         self.folder = folder
 
@@ -149,7 +153,7 @@ class DatabaseBusy(StoreError):
     def __init__(self) -> None:
         super().__init__(
             "コメントの保存先が他のプログラムで使用中です。しばらくしてからもう一度お試しください。",
-            "the database is busy (locked by another connection)",
+            "Your comments are in use by another program. Try again in a moment.",
         )
 
 
@@ -159,7 +163,7 @@ class StorageError(StoreError):
     def __init__(self, detail: str) -> None:
         super().__init__(
             "コメントを保存できませんでした。ディスクの空き容量や書き込み権限を確認してください。",
-            f"cannot write the database: {detail}",
+            "The comment could not be saved. Check the free disk space and the permission to write.",
         )
         self.detail = detail
 
@@ -170,7 +174,7 @@ class InvalidAnnotation(StoreError):
     def __init__(self, annotation_id: str, problem: str) -> None:
         super().__init__(
             f"コメントの内容が正しくありません（{problem}）。",
-            f"invalid annotation {annotation_id}: {problem}",
+            "The comment cannot be saved: some of its values are not valid.",
         )
         self.annotation_id = annotation_id
         self.problem = problem
