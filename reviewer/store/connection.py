@@ -23,7 +23,7 @@ import apsw
 
 from reviewer import secrets as keys
 from reviewer.atomic import atomic_write_bytes, fsync_dir
-from reviewer.paths import data_dir, make_private
+from reviewer.paths import data_dir, ensure_private_dir, make_private
 from reviewer.store.errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -271,8 +271,7 @@ def _remove_stale_temporaries(folder: Path, max_age_s: float = 3600.0) -> None:
 
 def daily_backup(conn: apsw.Connection, folder: Path, hexkey: str, today: date | None = None) -> Path | None:
     """Make today's backup if there is none yet and drop all but the newest BACKUPS_KEPT. Returns the new file."""
-    bdir = backups_dir(folder)
-    bdir.mkdir(parents=True, exist_ok=True)
+    bdir = ensure_private_dir(backups_dir(folder))
     day = (today or date.today()).isoformat()
     target = bdir / f"reviewer-{day}.db"
     made: Path | None = None
@@ -316,9 +315,15 @@ def restore_backup(
     With ``verify`` the backup must open with the profile's key and pass quick_check first. Close every
     Store on this profile before calling. Returns where the replaced database was moved.
     """
+    from reviewer.store.lock import profile_lock
+
     folder = data_dir(profile)
+    with profile_lock(folder):  # no other process may create a database here meanwhile
+        return _restore_locked(folder, Path(backup_path), passphrase=passphrase, key=key, verify=verify)
+
+
+def _restore_locked(folder: Path, source: Path, *, passphrase: str | None, key: str | None, verify: bool) -> Path:
     db = folder / DB_NAME
-    source = Path(backup_path)
     if verify:
         unlock = resolve_key(folder, passphrase, key)
         ok, detail = verify_file(source, unlock.hexkey)
@@ -337,6 +342,7 @@ def restore_backup(
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
     atomic_write_bytes(db, source.read_bytes())
+    make_private(db)
     log.info("restored the database from %s", source.name)
     return aside
 
