@@ -71,7 +71,7 @@ def use_packet_password_from(args: argparse.Namespace) -> None:
         value = os.environ.get(name)
         if value is None:
             raise ReviewerError(f"環境変数 {name} がありません（--password-env で資料のパスワードを渡す変数）。",
-                                f"environment variable {name} (--password-env) is not set")
+                                f"The environment variable {name} (given with --password-env) is not set.")
         _packet_password = value
     elif getattr(args, "password_prompt", False):
         import getpass
@@ -162,7 +162,7 @@ def _find_packet(args: argparse.Namespace, store: Store) -> str:
         return str(pdfs[0])
     raise PackageError(
         "どの資料（PDF）へのコメントか分かりません。--packet で資料のPDFを指定してください。",
-        "cannot tell which packet the comments belong to; pass --packet",
+        "It is not clear which packet (PDF) the comments belong to. Give the packet with --packet.",
     )
 
 
