@@ -174,3 +174,26 @@ def test_never_writes_over_the_packet(profile: tuple[Path, Path, str, Outline, d
     with Store.open(folder, key=KEY) as store, pytest.raises(ReviewerError):
         export(store, sha, outline, "annotated-pdf", pdf, options=ExportOptions(packet_path=pdf))
     assert pdf.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf", "csv"])
+def test_every_sheet_format_leaves_out_the_excluded_comment(
+        profile: tuple[Path, Path, str, Outline, dict[str, Annotation]], tmp_path: Path, kind: str) -> None:
+    folder, pdf, sha, outline, made = profile
+    out = tmp_path / f"sheet.{kind}"
+    with Store.open(folder, key=KEY) as store:
+        result = export(store, sha, outline, kind, out, options=ExportOptions(packet_path=pdf))
+    assert (result.rows, result.excluded, result.path) == (3, 1, out)
+    if kind == "csv":
+        text = out.read_text("utf-8-sig")
+    elif kind == "docx":
+        from docx import Document
+
+        text = "\n".join(cell.text for table in Document(str(out)).tables for row in table.rows for cell in row.cells)
+    elif kind == "pdf":
+        with pymupdf.open(out) as doc:
+            text = "".join(page.get_text() for page in doc).replace("\n", "")
+    else:
+        text = "\n".join(str(value) for row in _xlsx_rows(out) for value in row)
+    assert "山田の質問2" in text and "委員長の言い換え" in text
+    assert "山田の質問3" not in text  # the excluded comment
