@@ -53,6 +53,7 @@ _CHOICE_LIST_RE = re.compile(r"^\d\)")
 _ATTACHMENT_RE = re.compile(r"(?:参考)?資料[0-9]{1,2}(?:[-ー－][0-9]{1,2})?")
 _BARE_NUMERAL_RE = re.compile(r"第?(?:I|II|III|IV|V|VI)[.．、:：]?|[(（]?別添[1-3][)）]?[.．:：]?")
 _BRACKET_TAIL_RE = re.compile(r"[\[【［〔][^\[\]【】［］〔〕]{1,30}[\]】］〕].*$")
+_RISK_FRAGMENT_RE = re.compile(r"[【\[〔(<＜]?(?:リス|リスク|リスク\d|ﾘｽｸ)")
 _TRIVIAL_RE = re.compile(r"^[\d\s.,:/()\-－‐年月日令和平成第号頁ページ]+$")
 
 
@@ -699,22 +700,50 @@ class _ReportParser:
                 return text
         return None
 
+    def _risk_wrapped_number(self, page: PageLayout, li: int, line: Line) -> tuple[Cell, int] | None:
+        """「リスク」 / 「1：目」: a heading cell three characters wide wraps inside 「リスク1：」. The joined cell and the
+        index of its last line, when the next lines (same left edge, just below) complete the number."""
+        cell = line.cells[0]
+        if len(line.cells) != 1 or not _RISK_FRAGMENT_RE.fullmatch(cell.key):
+            return None
+        text, last, previous = cell.text, li, line
+        for k in range(li + 1, min(li + 3, len(page.lines))):
+            nxt = page.lines[k]
+            first = nxt.cells[0]
+            if nxt.y0 - previous.y1 > cell.size * 0.9 or abs(first.x0 - cell.x0) > 2:
+                return None
+            text, last, previous = text + first.text, k, nxt
+            found = g.match_risk(norm(text))
+            if found is not None:
+                joined = Cell(text, cell.x0, cell.y0, max(cell.x1, first.x1), nxt.y1, cell.size)
+                return joined, last
+        return None
+
     def _try_risk(self, page: PageLayout, li: int, line: Line, key: str) -> bool:
         found = g.match_risk(key)
+        cell = line.cells[0]
+        last = li
         if not found:
-            return False
+            wrapped = self._risk_wrapped_number(page, li, line)
+            if wrapped is None:
+                return False
+            cell, last = wrapped
+            found = g.match_risk(cell.key)
+            if not found:
+                return False
         number, rest = found
         if not 1 <= number <= 20:
             return False
         if rest.startswith(("を除く", "⑨", "①")):
             return False
         self.pending = None
-        cell = line.cells[0]
         title = g.strip_number_prefix(cell.text)
         if not norm(title) and len(line.cells) > 1:
             title = line.cells[1].text.lstrip(":：.．、 　")  # 「リスク１」 | 「：目的外の…」
-        title, used = self._continue_title(page, li, cell, title, "risk")
+        title, used = self._continue_title(page, last, cell, title, "risk")
+        title = title.lstrip(":：.．、 　")  # 「リスク1」 / 「：目的外の…」: the separator wrapped to the next line
         self.consumed.update(used)
+        self.consumed.update((line.page, k) for k in range(li + 1, last + 1))
         node = Node("risk", str(number), title, line.page, round(cell.y0, 1), self._file_for_node(), None)
         self.leaf = node
         self._add(node)

@@ -127,6 +127,7 @@ class Style:
     # Labels wrapped anywhere (issue 15): every label cell wraps at ``label_chars`` characters, risk titles too,
     # the value sits on the label's first, middle or last line, and the text layer comes out shuffled.
     value_at: str = "middle"  # first | middle | last | cycle (first, middle, last in turn)
+    wrap_whole: bool = False  # risk headings wrapped with their number: 「リスク」 / 「1：目」 / 「的外の」 …
     shuffle: bool = False  # write each page's text objects in a random order
     choices_below: bool = False  # 「＜選択肢＞ 1) 2) 3)」 under the value in its own column (Excel form)
     # Packets that lack something the form leads one to expect (structure warnings):
@@ -235,6 +236,14 @@ class Builder:
     # -- rows ------------------------------------------------------------------------------------------------
     def heading(self, number: str, title: str, fmt: str, size: float, wrap: int = 0) -> float:
         """A heading row: number and title as one text, or (split_heading) as two cells."""
+        if self.s.wrap_whole and wrap and "リスク" in fmt:  # the whole heading cell wraps, number included
+            parts = self.wrap(fmt.replace("{n}", number).replace("{t}", title), wrap)
+            self.ensure(len(parts) * (size + 2) + 8)
+            top = self.y
+            for i, part in enumerate(parts):
+                self.put(self.s.lx, top + i * (size + 2), part, size, bold=True)
+            self.y = top + len(parts) * (size + 2) + 6
+            return top
         lines = self.wrap(title, wrap) if wrap else [title]
         if self.s.number_alone and "リスク" in fmt:
             lines = ["", *lines]
@@ -718,14 +727,14 @@ WRAP_WIDTHS = tuple(range(3, 21))
 
 
 def wrapped_style(width: int) -> Style:
-    """Every label cell ``width`` characters wide (risk titles wrapped too), values on the first, middle or
+    """Every label cell ``width`` characters wide (risk headings wrapped too, number included), values on the first, middle or
     last line of their label in turn, each page's text layer shuffled; at odd widths the choices are listed
     under the value (the town whose 「リスクへの対策は十」 / 「分か」 judgements were not read at all)."""
     size = 8.0
     vx = 43.0 + width * size + 14.0
     return Style(
         f"wrapped_labels_{width}", label_chars=width, wrap=max(width, 3), vx=vx, cx=vx + 150.0,
-        value_at="cycle", shuffle=True, choices_below=width % 2 == 1, seed=100 + width,
+        value_at="cycle", shuffle=True, choices_below=width % 2 == 1, wrap_whole=True, seed=100 + width,
     )
 
 
