@@ -121,12 +121,12 @@ def _derive(passphrase: str, params: keys.KdfParams) -> str:
         ) from exc
 
 
-def _keyring_key_opens(db: Path) -> bool:
-    """Whether the keyring holds a key that opens ``db`` (False when there is no keyring)."""
+def _keyring_key_opens(db: Path) -> bool | None:
+    """Whether the keyring holds a key that opens ``db``; None when there is no usable keyring to ask."""
     try:
         stored = keys.get_database_key()
     except keys.KeyringUnavailable:
-        return False
+        return None
     return stored is not None and verify_file(db, stored)[0]
 
 
@@ -150,10 +150,18 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
         return Unlock(_derive(passphrase, _read_salt(salt_file)), passphrase_mode=True)
     if passphrase is not None:
         if exists:
-            if _keyring_key_opens(db):
+            opens = _keyring_key_opens(db)
+            if opens:
                 raise DatabaseLocked(
                     "コメントの保存先はOSの資格情報ストアの鍵で保護されているため、パスフレーズでは開けません。",
                     "the database uses the keyring key, not a passphrase",
+                )
+            if opens is None:  # cannot tell: a keyring database on a machine whose keyring is unavailable now?
+                raise DatabaseLocked(
+                    f"パスフレーズの設定ファイル（{SALT_NAME}）が見つかりません。パスフレーズで保護した保存先なら "
+                    f"{SALT_NAME} を元の場所（{folder}）に戻し、資格情報ストアで保護した保存先なら資格情報ストアが"
+                    "使える状態で開いてください。",
+                    f"{SALT_NAME} is missing and there is no keyring to try",
                 )
             raise DatabaseLocked(
                 f"パスフレーズの設定ファイル（{SALT_NAME}）が見つからないため、コメントの保存先を開けません。"

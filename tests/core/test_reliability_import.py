@@ -431,6 +431,22 @@ def test_missing_salt_is_named_not_reported_as_a_keyring_database(tmp_path: Path
     assert "keyring" not in raised.value.message_en.split("(")[0]
 
 
+def test_missing_salt_without_a_keyring_names_both_possibilities(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from reviewer.store import DatabaseLocked
+
+    profile = tmp_path / "p"
+    _passphrase_profile(profile)
+    (profile / "reviewer.salt").unlink()
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
+    with pytest.raises(DatabaseLocked) as raised:
+        Store.open(profile, passphrase="正しい合言葉")
+    assert "reviewer.salt" in raised.value.message_ja and "資格情報ストアが使える状態" in raised.value.message_ja
+
+
 def test_keyring_database_opened_with_a_passphrase_still_says_keyring(tmp_path: Path) -> None:
     from reviewer.store import DatabaseLocked
 
