@@ -487,3 +487,72 @@ def test_related_grouping_grows_near_linearly() -> None:
     t_large = min(cost(lambda: related_groups(large)) for _ in range(2))
     assert t_large < 6 * max(t_small, 0.01), (t_small, t_large)
     assert len(set(related_groups(large).values())) >= 1
+
+
+# ------------------------------------------------------------------------------------------ annotated PDF
+
+
+@pytest.fixture
+def one_page_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "packet.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        page.insert_text((72, 72), "packet")
+        page.add_text_annot((500, 700), "原本の注釈")  # the packet's own annotation must survive
+        doc.save(path)
+    return path
+
+
+def test_annotated_pdf_survives_odd_rects_and_replies_from_the_store(one_page_pdf: Path, tmp_path: Path) -> None:
+    from reviewer.export.annotated_pdf import write_annotated_pdf
+
+    odd = [
+        comment(1, "巨大", kind="area", rect=(0, 0, 1e308, 1e308)),
+        comment(2, "NaN", kind="highlight", rect=(float("nan"), 10, 50, float("inf"))),
+        comment(3, "逆向き", kind="note", rect=(300, 300, -5e9, -7)),
+        comment(4, "返信が数値", kind="note", extra={"replies": 5}),
+        comment(5, "返信が文字列", kind="area", extra={"replies": ["x", {"text": "本物の返信", "author": "B"}]}),
+        comment(6, "制御\x00文字\x1b", kind="highlight", author="委\x07員"),
+    ]
+    out = tmp_path / "annotated.pdf"
+    assert write_annotated_pdf(one_page_pdf, odd, out) == len(odd)
+    with pymupdf.open(out) as doc:
+        page = doc[0]
+        annots = {a.info["id"]: a for a in page.annots()}
+        assert {c.id for c in odd} <= set(annots)
+        for c in odd:
+            r = annots[c.id].rect
+            assert page.rect.contains(r) or page.rect.intersects(r), (c.text, r)
+        assert annots[odd[5].id].info["content"] == "制御文字"
+        contents = [a.info["content"] for a in page.annots()]
+        assert "本物の返信" in contents and "原本の注釈" in contents
+
+
+def test_annotated_pdf_export_grows_linearly_with_progress(one_page_pdf: Path, tmp_path: Path) -> None:
+    from reviewer.export.annotated_pdf import PROGRESS_EVERY, write_annotated_pdf
+
+    def notes(n: int) -> list[Annotation]:
+        return [comment(i, f"付箋{i}", kind="note" if i % 2 else "highlight", id=str(uuid.uuid4()),
+                        rect=(72, 100 + (i % 50) * 12, 300, 112 + (i % 50) * 12)) for i in range(n)]
+
+    small, large = notes(300), notes(1_200)
+    seen: list[tuple[int, int]] = []
+    t_small = cost(lambda: write_annotated_pdf(one_page_pdf, small, tmp_path / "s.pdf"))
+    t_large = cost(lambda: write_annotated_pdf(one_page_pdf, large, tmp_path / "l.pdf",
+                                               progress=lambda done, total: seen.append((done, total))))
+    assert t_large < 6 * t_small, (t_small, t_large)
+    assert seen[-1] == (1_200, 1_200) and len(seen) >= 1_200 // PROGRESS_EVERY
+    with pymupdf.open(tmp_path / "l.pdf") as doc:
+        ids = {a.info["id"] for a in doc[0].annots()}
+    assert {c.id for c in large} <= ids
+
+
+def test_annotated_pdf_export_can_be_cancelled_and_keeps_the_old_file(one_page_pdf: Path, tmp_path: Path) -> None:
+    from reviewer.export.annotated_pdf import PROGRESS_EVERY, write_annotated_pdf
+
+    out = tmp_path / "annotated.pdf"
+    out.write_bytes(b"old")
+    many = [comment(i, "x", id=str(uuid.uuid4())) for i in range(PROGRESS_EVERY * 2)]
+    with pytest.raises(ReviewerError) as caught:
+        write_annotated_pdf(one_page_pdf, many, out, cancelled=lambda: True)
+    assert "中止" in caught.value.message_ja and out.read_bytes() == b"old"
