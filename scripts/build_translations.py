@@ -293,6 +293,12 @@ if _OLDER_MEMBERS.exists():
     import json
 
     EN = {**json.loads(_OLDER_MEMBERS.read_text(encoding="utf-8")), **EN}
+# Structure warnings and corrections by hand (kept beside the catalog by their author).
+_STRUCTURE = REPO / "resources" / "translations" / "structure_en.json"
+if _STRUCTURE.exists():
+    import json
+
+    EN = {**json.loads(_STRUCTURE.read_text(encoding="utf-8")), **EN}
 EN.update({
     "コメントの保存先が開けないため、コメントは保存できません。":
         "The comment storage could not be opened, so comments cannot be saved.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QDialog, QWidget
 
 from reviewer.annotations import now_iso
@@ -27,6 +28,15 @@ from reviewer.structure.corrections import (
 from reviewer.structure.model import Node, Outline
 from ui.dialogs.correction import CorrectionDialog
 from ui.panels.outline import CorrectionRequest
+
+# The core's correction command titles, for the Edit menu's 「元に戻す: …」 (translated in the "commands" context).
+COMMAND_TITLES = (
+    QT_TRANSLATE_NOOP("commands", "判断を修正"),
+    QT_TRANSLATE_NOOP("commands", "見出しを修正"),
+    QT_TRANSLATE_NOOP("commands", "リスクを追加"),
+    QT_TRANSLATE_NOOP("commands", "節を追加"),
+    QT_TRANSLATE_NOOP("commands", "修正を取り消す"),
+)
 
 
 class _Pushes(Protocol):

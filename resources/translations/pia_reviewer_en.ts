@@ -1015,6 +1015,54 @@ An app for the third-party check of specific personal information protection ass
             <source>コメントあり</source>
             <translation>Has comments</translation>
         </message>
+        <message>
+            <source>
+ほか {count} 件</source>
+            <translation>
+and {count} more</translation>
+        </message>
+        <message>
+            <source>⚠ 読み取れなかった箇所があります（右クリックで修正できます）
+</source>
+            <translation>⚠ Some parts could not be read (right-click to correct them)
+</translation>
+        </message>
+        <message>
+            <source>判断を読み取れなかったリスク {count} 件</source>
+            <translation>Risks whose judgement was not read: {count}</translation>
+        </message>
+        <message>
+            <source>構造の警告 {count} 件</source>
+            <translation>Structure warnings: {count}</translation>
+        </message>
+        <message>
+            <source>判断を手で修正しました</source>
+            <translation>Judgement corrected by hand</translation>
+        </message>
+        <message>
+            <source>見出しを手で修正しました</source>
+            <translation>Heading corrected by hand</translation>
+        </message>
+        <message>
+            <source>手で追加した項目です</source>
+            <translation>Added by hand</translation>
+        </message>
+        <message>
+            <source>「リスクへの対策は十分か」の判断を読み取れませんでした（判断がないという意味ではありません）。右クリックの「判断を修正…」で入力できます。</source>
+            <translation>The judgement (are the measures sufficient) could not be read. This does not mean there is none. Right-click and choose “Correct the judgement…” to enter it.</translation>
+        </message>
+        <message>
+            <source>判断を修正…</source>
+            <translation>Correct the judgement…</translation>
+        </message>
+        <message>
+            <source>見出しを修正…</source>
+            <translation>Correct the heading…</translation>
+        </message>
+        <message>
+            <source>ここにリスク/節を追加…</source>
+            <translation>Add a risk or section here…</translation>
+        </message>
     </context>
     <context>
         <name>PassphraseDialog</name>
@@ -1347,6 +1395,26 @@ An app for the third-party check of specific personal information protection ass
             <source>判断を「疑問あり」にする</source>
             <translation>Set my view to “doubtful”</translation>
         </message>
+        <message>
+            <source>判断を修正</source>
+            <translation>Correct the judgement</translation>
+        </message>
+        <message>
+            <source>見出しを修正</source>
+            <translation>Correct the heading</translation>
+        </message>
+        <message>
+            <source>リスクを追加</source>
+            <translation>Add a risk</translation>
+        </message>
+        <message>
+            <source>節を追加</source>
+            <translation>Add a section</translation>
+        </message>
+        <message>
+            <source>修正を取り消す</source>
+            <translation>Remove the correction</translation>
+        </message>
     </context>
     <context>
         <name>ops</name>
@@ -1359,6 +1427,77 @@ An app for the third-party check of specific personal information protection ass
             <location line="+5" />
             <source>処理中に予期しないエラーが発生しました: {error}</source>
             <translation>An unexpected error occurred: {error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CorrectionDialog</name>
+        <message>
+            <source>構造を修正</source>
+            <translation>Correct the structure</translation>
+        </message>
+        <message>
+            <source>{where}　資料 {label} ページ</source>
+            <translation>{where}  packet page {label}</translation>
+        </message>
+        <message>
+            <source>判断を修正</source>
+            <translation>Correct the judgement</translation>
+        </message>
+        <message>
+            <source>見出しを修正</source>
+            <translation>Correct the heading</translation>
+        </message>
+        <message>
+            <source>ここにリスク/節を追加</source>
+            <translation>Add a risk or section here</translation>
+        </message>
+        <message>
+            <source>修正の種類</source>
+            <translation>Kind of correction</translation>
+        </message>
+        <message>
+            <source>リスクへの対策は十分か</source>
+            <translation>Are the measures sufficient</translation>
+        </message>
+        <message>
+            <source>評価書に書かれている判断を入力します（委員の意見ではありません）。</source>
+            <translation>Enter the judgement printed in the report (not the member's view).</translation>
+        </message>
+        <message>
+            <source>見出し</source>
+            <translation>Heading</translation>
+        </message>
+        <message>
+            <source>PDFのページ</source>
+            <translation>PDF page</translation>
+        </message>
+        <message>
+            <source>ページ上の位置（pt）</source>
+            <translation>Position on the page (pt)</translation>
+        </message>
+        <message>
+            <source>リスク</source>
+            <translation>Risk</translation>
+        </message>
+        <message>
+            <source>節</source>
+            <translation>Section</translation>
+        </message>
+        <message>
+            <source>例: 2</source>
+            <translation>e.g. 2</translation>
+        </message>
+        <message>
+            <source>（未設定）</source>
+            <translation>(not set)</translation>
+        </message>
+        <message>
+            <source>種類</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <source>番号</source>
+            <translation>Number</translation>
         </message>
     </context>
 </TS>

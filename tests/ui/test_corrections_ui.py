@@ -132,7 +132,7 @@ def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, q
         panel.set_outline(corrected_outline(store, detected))
         risk_item = panel.item_for_node(panel.outline.documents[0].nodes[2])
         assert risk_item.text(COL_JUDGEMENT) == "課題あり"
-        assert risk_item.text(COL_TITLE).endswith(CORRECTED_MARK) and "手で修正" in risk_item.toolTip(COL_TITLE)
+        assert risk_item.text(COL_TITLE).endswith(CORRECTED_MARK) and "判断を手で修正しました" in risk_item.toolTip(COL_TITLE)
         assert "判断を読み取れなかった" not in panel.tree.topLevelItem(0).text(COL_TITLE)
         assert not panel.message.isVisible()
 

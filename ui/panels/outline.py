@@ -331,10 +331,12 @@ class OutlinePanel(QWidget):
         font = QFont(self.tree.font())
         font.setItalic(True)
         item.setFont(COL_TITLE, font)
-        what = {"judgement": self.tr("判断"), "heading": self.tr("見出し"), "added": self.tr("追加")}
-        done = "・".join(what.get(part, part) for part in corrected_actions(node))
-        item.setToolTip(COL_TITLE, self.tr("手で修正した項目（{what}）— {title}").format(
-            what=done, title=item.text(COL_TITLE)))
+        what = {
+            "judgement": self.tr("判断を手で修正しました"), "heading": self.tr("見出しを手で修正しました"),
+            "added": self.tr("手で追加した項目です"),
+        }
+        notes = "\n".join(what.get(part, part) for part in corrected_actions(node))
+        item.setToolTip(COL_TITLE, f"{item.text(COL_TITLE)}\n{notes}")
 
     def _set_judgement(self, item: QTreeWidgetItem, judgement: str | None, node: Node | None = None) -> None:
         if not judgement and node is not None and node.kind == "risk":
