@@ -3,7 +3,9 @@
 Each screenshot runs in its own subprocess (language and text size apply to a fresh QApplication):
 - main-window.png: the sample packet, tree expanded on Ⅲ, positioned on a Ⅲ risk;
 - main-window-large-text.png: the same with 文字の大きさ = 特大;
-- main-window-en.png: the English UI.
+- main-window-en.png: the English UI;
+- welcome.png: the first start (no packet yet): open a packet, or the sample said to be a sample;
+- comments-after-tree-jump.png: a click on a risk in the tree; the comments panel names that risk at once.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 SHOTS = {
-    "main-window.png": {"language": "ja", "text_size": "normal"},
-    "main-window-large-text.png": {"language": "ja", "text_size": "xlarge"},
-    "main-window-en.png": {"language": "en", "text_size": "normal"},
+    "main-window.png": {"language": "ja", "text_size": "normal", "scene": "review"},
+    "main-window-large-text.png": {"language": "ja", "text_size": "xlarge", "scene": "review"},
+    "main-window-en.png": {"language": "en", "text_size": "normal", "scene": "review"},
+    "welcome.png": {"language": "ja", "text_size": "normal", "scene": "welcome"},
+    "comments-after-tree-jump.png": {"language": "ja", "text_size": "normal", "scene": "tree-jump"},
 }
 
 
@@ -68,12 +72,20 @@ def open_window(language: str, text_size: str, width: int, height: int) -> tuple
     return app, window
 
 
-def take(out: Path, language: str, text_size: str, packet: Path, width: int, height: int) -> None:
+def take(out: Path, language: str, text_size: str, packet: Path, width: int, height: int,
+         scene: str = "review") -> None:
     """Runs inside the child process."""
     from ui import ops
 
     _app, window = open_window(language, text_size, width, height)
     assert hasattr(window, "open_file")
+    if scene == "welcome":
+        window.show_welcome()  # type: ignore[attr-defined]
+        settle(500)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(out))  # type: ignore[attr-defined]
+        print(f"wrote {out}")
+        return
 
     window.open_file(packet)
     if window.outline is None:
@@ -98,6 +110,17 @@ def take(out: Path, language: str, text_size: str, packet: Path, width: int, hei
     if target is not None:
         _add_review_work(window, target, settle)
         window.page_view.go_to(target.page, target.y, record_history=False)
+    if scene == "tree-jump":
+        # A click on the third risk of the report's first Ⅲ section, as the mouse does it.
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        risks = [n for d in window.outline.documents if d.form == "全項目評価書" for n in d.nodes
+                 if n.kind == "risk"]
+        item = panel.item_for_node(risks[2])
+        panel.tree.scrollToItem(item)
+        QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton,
+                         pos=panel.tree.visualItemRect(item).center())
     if window.index_state != "ready":
         wait(window.index_ready, 30000)
     settle(1200)
@@ -115,8 +138,7 @@ def _add_review_work(window: object, target: object, settle: object) -> None:
     from reviewer.store import Store
 
     store = Store.open(None, passphrase="screenshot-passphrase")
-    window.store = store  # type: ignore[attr-defined]
-    window.store_ready.emit(store)  # type: ignore[attr-defined]
+    window.session.set_store(store)  # type: ignore[attr-defined]
     controller = window.ensure_annotations()  # type: ignore[attr-defined]
     settle(300)  # type: ignore[operator]
     outline = window.outline  # type: ignore[attr-defined]
@@ -144,12 +166,13 @@ def main() -> int:
     parser.add_argument("--out-dir", default=str(REPO / "docs" / "screenshots"))
     parser.add_argument("--packet", default=None, help="PDF to show (default: a generated 4-report sample)")
     parser.add_argument("--size", default="1400x900")
-    parser.add_argument("--child", nargs=3, metavar=("OUT", "LANGUAGE", "TEXT_SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, metavar=("OUT", "LANGUAGE", "TEXT_SIZE", "SCENE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
     if args.child:
-        out, language, text_size = args.child
-        take(Path(out), language, text_size, Path(args.packet), width, height)
+        out, language, text_size, scene = args.child
+        take(Path(out), language, text_size, Path(args.packet), width, height, scene)
         return 0
     with tempfile.TemporaryDirectory(prefix="pia-shots-") as tmp:
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -163,7 +186,8 @@ def main() -> int:
             env["PIA_REVIEWER_HOME"] = str(Path(tmp) / f"profile-{name}")  # each shot starts fresh
             subprocess.run(
                 [sys.executable, __file__, "--packet", str(packet), "--size", args.size,
-                 "--child", str(Path(args.out_dir) / name), options["language"], options["text_size"]],
+                 "--child", str(Path(args.out_dir) / name), options["language"], options["text_size"],
+                 options["scene"]],
                 check=True, env=env, cwd=REPO,
             )
     return 0

@@ -4,7 +4,9 @@
 set -euo pipefail
 packages=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0
-          libxcb-xkb1 fonts-ipaexfont-gothic)
+          libxcb-xkb1 fonts-ipaexfont-gothic
+          # the X-server smoke test (tests/ui/test_x11_smoke.py): a real X server and real input events
+          xvfb xdotool)
 if [[ "${1:-}" == "bench" ]]; then
     # peers of the benchmarks; xvfb, evince and mupdf for start-up on a screen (issue #16)
     packages+=(mupdf-tools poppler-utils pdfgrep xvfb evince mupdf dbus)

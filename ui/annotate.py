@@ -379,6 +379,10 @@ class AnnotationController(QObject):
         self.comment_selection_action.setEnabled(False)
         self.comment_selection_action.triggered.connect(self.comment_on_selection)
         self.undo_action, self.redo_action = self.undo.create_actions(self)
+        self.lock_tool_action = QAction(self.tr("ツールを続けて使う"), self)
+        self.lock_tool_action.setCheckable(True)
+        self.lock_tool_action.setToolTip(self.tr(
+            "オンにすると、ハイライト・範囲・付箋のツールが1回使った後も選んだままになります"))
         self.toggle_panel_action = QAction(self.tr("コメント一覧"), self)
         self.toggle_panel_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.toggle_panel_action.triggered.connect(self._toggle_dock)
@@ -449,6 +453,7 @@ class AnnotationController(QObject):
             self.comment_menu.addAction(action)
         self.comment_menu.addAction(self.comment_selection_action)
         self.comment_menu.addSeparator()
+        self.comment_menu.addAction(self.lock_tool_action)
         self.comment_menu.addAction(self.toggle_panel_action)
         from ui.exchange_actions import ExchangeActions
 
@@ -667,11 +672,21 @@ class AnnotationController(QObject):
     def set_tool(self, mode: str) -> None:
         if mode not in TOOLS:
             raise ValueError(mode)
+        view = self.page_view
+        if mode == "highlight" and view is not None and view.tool() == "select" and view.selected_quote():
+            # Text already selected: ハイライト highlights it at once (no second drag).
+            self.comment_on_selection()
+            return
         self.tool_actions[mode].setChecked(True)
-        if self.page_view is not None:
-            if mode == "select" and self.page_view.tool() == "select" and hasattr(self.page_view, "clear_selection"):
-                self.page_view.clear_selection()  # Esc in the select tool still clears the selection
-            self.page_view.set_tool(mode)
+        if view is not None:
+            if mode == "select" and view.tool() == "select" and hasattr(view, "clear_selection"):
+                view.clear_selection()  # Esc in the select tool still clears the selection
+            view.set_tool(mode)
+
+    def _after_gesture(self) -> None:
+        """A tool is used once, then the view returns to selecting text (unless the member locked the tool)."""
+        if not self.lock_tool_action.isChecked() and self.tool() != "select":
+            self.set_tool("select")
 
     def tool(self) -> str:
         action = self.tool_group.checkedAction()
@@ -777,6 +792,7 @@ class AnnotationController(QObject):
             self.active_editor = None
         pending, self._pending = self._pending, None
         editor.deleteLater()
+        self._after_gesture()
         if result != QDialog.DialogCode.Accepted or pending is None:
             return
         category = editor.category()

@@ -26,12 +26,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from reviewer.annotations import Annotation
 from reviewer.errors import ReviewerError
 from reviewer.structure.model import Outline
-from ui import notify
+from ui import file_dialogs, notify
 from ui.ops import Op
 
 log = logging.getLogger("ui.exchange")
@@ -230,7 +230,7 @@ class ExchangeActions(QObject):
         return str(folder / f"{stem}{suffix}")
 
     def _save_path(self, title: str, default: str, pattern: str) -> str | None:
-        path, _selected = QFileDialog.getSaveFileName(self._parent(), title, default, pattern)
+        path = file_dialogs.save_file(self._parent(), title, default, pattern)
         if not path:
             return None
         wanted = pattern.split("*", 1)[-1].rstrip(")").split()[0]
@@ -325,7 +325,7 @@ class ExchangeActions(QObject):
         if packet is None:
             return
         if paths is None:
-            chosen, _selected = QFileDialog.getOpenFileNames(
+            chosen = file_dialogs.open_files(
                 self._parent(), self.tr("コメントを取り込む"), str(Path(packet.path).parent),
                 self.tr("取り込めるファイル (*.json *.xfdf *.pdf *.xlsx);;すべてのファイル (*)"))
             paths = list(chosen)
@@ -338,7 +338,7 @@ class ExchangeActions(QObject):
         packet = self._packet()
         if packet is None:
             return
-        chosen, _selected = QFileDialog.getOpenFileName(
+        chosen = file_dialogs.open_file(
             self._parent(), self.tr("所管課の回答を取り込む"), str(Path(packet.path).parent),
             self.tr("回答入りの意見一覧 (*.xlsx)"))
         if chosen:

@@ -324,7 +324,7 @@ def run_gui(args: list[str]) -> int:
             early.finish()
             return 2
     else:
-        _open_sample(window)
+        window.show_welcome()  # first start: the member chooses (a packet, or the sample said to be a sample)
     if window.current_path is None:
         QTimer.singleShot(0, deferred_start)  # nothing to paint yet
     else:
@@ -347,25 +347,3 @@ def _last_file(settings: object) -> Path | None:
     return None
 
 
-def _open_sample(window: object) -> None:
-    """First start: open the bundled sample (generated in the worker process when it does not exist yet)."""
-    from ui.main_window import MainWindow
-    from ui.ops import Op
-
-    assert isinstance(window, MainWindow)
-    from reviewer.paths import resource
-
-    shipped = resource("sample", "sample-packet.pdf")
-    if shipped.is_file():
-        window.open_file(shipped)
-        return
-    from PySide6.QtCore import QCoreApplication
-
-    window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "サンプル資料を準備中…"))
-    Op(window, _sample_path).success(lambda p: window.open_file(Path(p))).run_in_process()
-
-
-def _sample_path() -> str:
-    from reviewer.samples import default_sample_path
-
-    return str(default_sample_path())

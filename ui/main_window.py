@@ -24,11 +24,11 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
+    QStackedWidget,
     QTabWidget,
     QWidget,
 )
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
     act_full_screen: QAction
     view_menu: QMenu
     recent_menu: QMenu
+    act_help: QAction
 
     def __init__(self, settings: AppSettings | None = None, profile: str | None = None,
                  ask_member_name: bool = True, open_store: bool = True, parent: QWidget | None = None) -> None:
@@ -91,7 +92,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.page_view = PageView(self)
-        self.setCentralWidget(self.page_view)
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.page_view)
+        self.setCentralWidget(self.central)
+        self.welcome: Any = None  # ui.welcome.WelcomePage, made when first shown
         self.annotations: AnnotationController | None = None  # created after the first paint (ensure_annotations)
 
         build_actions(self)
@@ -264,8 +268,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------ opening
     def open_dialog(self) -> None:
         start = str(self.current_path.parent) if self.current_path else ""
-        path, _filter = QFileDialog.getOpenFileName(self, self.tr("PDFを開く"), start,
-                                                    self.tr("PDF ファイル (*.pdf);;すべてのファイル (*)"))
+        from ui import file_dialogs
+
+        path = file_dialogs.open_file(self, self.tr("PDFを開く"), start,
+                                      self.tr("PDF ファイル (*.pdf);;すべてのファイル (*)"))
         if path:
             self.open_file(Path(path))
 
@@ -289,6 +295,7 @@ class MainWindow(QMainWindow):
             self._show_error(self.tr("ファイルを開けません"), exc)
             return False
         session = self.session
+        self.central.setCurrentWidget(self.page_view)
         self.page_view.open_document(path, password, session.page_sizes, session.rotations)
         self._restore_position(path)
         self.settings.add_recent_file(path)
@@ -318,6 +325,41 @@ class MainWindow(QMainWindow):
         self.save_reading_position()
         self.page_view.close_document()
         self.session.close()
+        self.show_welcome()
+
+    def show_welcome(self) -> None:
+        """The welcome page in place of the page view (no packet open): open a packet, try the sample, or a
+        recent file."""
+        if self.welcome is None:
+            from ui.welcome import WelcomePage
+
+            self.welcome = WelcomePage()
+            self.welcome.open_requested.connect(self.open_dialog)
+            self.welcome.sample_requested.connect(self.open_sample)
+            self.welcome.recent_requested.connect(self.open_recent)
+            self.welcome.help_requested.connect(self.act_help.trigger)
+            self.central.addWidget(self.welcome)
+        self.welcome.set_recent_files([p for p in self.settings.recent_files() if Path(p).is_file()])
+        self.central.setCurrentWidget(self.welcome)
+
+    def open_sample(self) -> None:
+        """Open the practice sample (generated in the worker process when the build does not ship it)."""
+        from reviewer.paths import resource
+
+        shipped = resource("sample", "sample-packet.pdf")
+        if shipped.is_file():
+            self._open_as_sample(shipped)
+            return
+        from ui.ops import Op
+
+        self.statusBar().showMessage(self.tr("サンプル資料を準備中…"))
+        Op(self, _sample_path).success(lambda p: self._open_as_sample(Path(p))).run_in_process()
+
+    def _open_as_sample(self, path: Path) -> None:
+        if self.open_file(path):
+            self.setWindowTitle(self.tr("練習用サンプル（実在の資料ではありません） — PIA Reviewer"))
+            self.statusBar().showMessage(self.tr("練習用のサンプル資料です。実在の市区町村の評価書ではありません。"),
+                                         15000)
 
     def _restore_position(self, path: Path) -> None:
         saved = self.settings.reading_position(path)
@@ -586,3 +628,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def _sample_path() -> str:
+    """The generated sample packet (worker process; plain value out)."""
+    from reviewer.samples import default_sample_path
+
+    return str(default_sample_path())

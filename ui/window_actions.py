@@ -159,23 +159,18 @@ def build_actions(window: Any) -> None:
 
 
 def apply_text_size(window: Any) -> None:
-    """Icons follow the text size (large-text mode enlarges them too)."""
-    from ui.theme import TEXT_SIZES
+    """Icons and the page follow the text size: large-text mode enlarges them too, and at the default zoom
+    10.5 pt text is at least 12 px high."""
+    from ui.theme import icon_size, minimum_zoom_for_readable_text
 
-    scale = TEXT_SIZES.get(window.settings.text_size, 1.0)
-    size = round(22 * scale)
+    size = icon_size(window.settings.text_size)
     for toolbar in (window.toolbar, window.exchange_toolbar):
         toolbar.setIconSize(QSize(size, size))
+    window.page_view.set_minimum_fit_zoom(minimum_zoom_for_readable_text(window.settings.text_size))
 
 
 def show_help(window: Any) -> None:
     """The built-in help (F1), in the UI language."""
-    from ui.dialogs.help import HelpDialog
+    from ui.dialogs.help import show_help as show
 
-    dialog = getattr(window, "_help_dialog", None)
-    if dialog is None:
-        dialog = HelpDialog(window)
-        window._help_dialog = dialog
-    dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
+    show(window)

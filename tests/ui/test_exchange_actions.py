@@ -12,7 +12,6 @@ from typing import Any
 
 import pymupdf
 import pytest
-from PySide6.QtWidgets import QFileDialog
 
 from reviewer.annotations import Annotation
 from reviewer.document import file_sha256
@@ -53,10 +52,11 @@ class Dialogs:
 
         monkeypatch.setattr(notify, "info", lambda _p, _t, text, *a, **k: self.messages.append(("info", text)))
         monkeypatch.setattr(notify, "error", lambda _p, _t, text, *a, **k: self.messages.append(("warning", text)))
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (self.save_path, ""))
-        monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (self.open_paths, ""))
-        monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                            lambda *a, **k: (self.open_paths[0] if self.open_paths else "", ""))
+        from ui import file_dialogs
+
+        monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: self.save_path)
+        monkeypatch.setattr(file_dialogs, "open_files", lambda *a, **k: list(self.open_paths))
+        monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: self.open_paths[0] if self.open_paths else "")
 
 
 @pytest.fixture

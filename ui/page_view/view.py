@@ -184,6 +184,7 @@ class PageView(QAbstractScrollArea):
         self._opened_at = 0.0
         self.first_paint_seconds: float | None = None
         self._go_to_target: tuple[int, float, int] | None = None
+        self.minimum_fit_zoom = 0.0
 
     # -- document ------------------------------------------------------------------------------------------
     def open_document(
@@ -209,7 +210,7 @@ class PageView(QAbstractScrollArea):
         self._rotations = rotations
         self._layout = PageLayout(list(page_sizes), self._layout.zoom)
         if self._zoom_mode == "fit_width":
-            self._layout.set_zoom(self._layout.fit_width_zoom(self._fit_width_basis()))
+            self._layout.set_zoom(self._fit_width_zoom(self._fit_width_basis()))
         elif self._zoom_mode == "fit_page":
             self._layout.set_zoom(self._layout.fit_page_zoom(*self._viewport_size(), 0))
         self._render_scale = self._layout.scale
@@ -391,7 +392,7 @@ class PageView(QAbstractScrollArea):
 
     def fit_width(self) -> None:
         self._zoom_mode = "fit_width"
-        self._apply_zoom(self._layout.fit_width_zoom(self._fit_width_basis()), QPointF(0, 0))
+        self._apply_zoom(self._fit_width_zoom(self._fit_width_basis()), QPointF(0, 0))
 
     def fit_page(self) -> None:
         self._zoom_mode = "fit_page"
@@ -400,6 +401,15 @@ class PageView(QAbstractScrollArea):
 
     def _viewport_size(self) -> tuple[float, float]:
         return float(self.viewport().width()), float(self.viewport().height())
+
+    def set_minimum_fit_zoom(self, zoom: float) -> None:
+        """The smallest zoom "fit width" may choose (the body text stays readable in a narrow window)."""
+        self.minimum_fit_zoom = max(0.0, zoom)
+        if self._zoom_mode == "fit_width" and len(self._layout):
+            self.fit_width()
+
+    def _fit_width_zoom(self, viewport_width: float) -> float:
+        return max(self._layout.fit_width_zoom(viewport_width), self.minimum_fit_zoom)
 
     def _fit_width_basis(self) -> float:
         width = float(self.viewport().width())
@@ -637,7 +647,7 @@ class PageView(QAbstractScrollArea):
         if len(self._layout):
             position = self.reading_position()
             if self._zoom_mode == "fit_width":
-                zoom = self._layout.fit_width_zoom(float(self.viewport().width()))
+                zoom = self._fit_width_zoom(float(self.viewport().width()))
             elif self._zoom_mode == "fit_page":
                 zoom = self._layout.fit_page_zoom(*self._viewport_size(), max(0, self._current_page))
             else:

@@ -1,0 +1,328 @@
+"""Journeys through the real window: a member's day, the chair's day, and a second packet in the same run.
+
+Everything goes through the menus, the toolbar and the dialogs the member sees (dialogs are answered while the app
+waits in them); nothing of the app is monkeypatched away. Issue #13.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from journeys import (
+    activate,
+    answer_file_dialog,
+    button_with_text,
+    menu_action,
+    take_box,
+    tree_click,
+    type_text,
+    when_modal,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+def new_window(qtbot: Any, profile: Path, *, name: str | None) -> Any:
+    """A window as ``pia-reviewer`` starts it on ``profile`` (store opened, the member's name asked)."""
+    from ui.dialogs.settings import AppSettings
+    from ui.main_window import MainWindow
+
+    settings = AppSettings()
+    if name is not None:
+        settings.member_name = name
+        settings.sync()
+    window = MainWindow(settings, ask_member_name=True, open_store=True)
+    window.resize(1400, 900)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def open_through_menu(qtbot: Any, window: Any, path: Path) -> None:
+    """ファイル > 開く… and the file dialog; waits until structure, comments and search are ready."""
+    answer_file_dialog(path)
+    with qtbot.waitSignals([window.outline_ready, window.index_ready], timeout=120_000):
+        menu_action(window, "ファイル", "開く…").trigger()
+    qtbot.waitUntil(lambda: window.store is not None and window.annotations is not None, timeout=60_000)
+
+
+def first_report(outline: Any) -> int:
+    return next(i for i, d in enumerate(outline.documents) if d.is_report)
+
+
+def risk_item(window: Any, chapter: str, section: str, risk: str) -> Any:
+    """The tree row of a risk of the first report (by the structure's own numbering)."""
+    panel = window.outline_panel
+    outline = window.outline
+    for node in outline.documents[first_report(outline)].nodes:
+        if node.kind == "risk" and node.number == risk:
+            location = outline.locate(node.page, node.y + 1)
+            if location.chapter is not None and location.chapter.number == chapter and \
+                    location.section is not None and location.section.number == section:
+                item = panel.item_for_node(node)
+                assert item is not None
+                return item, location.node_key()
+    raise AssertionError(f"no risk {chapter} {section} {risk}")
+
+
+def drag_over(qtbot: Any, view: Any, page: int, rect: tuple[float, float, float, float]) -> None:
+    x0, y0, x1, y1 = rect
+    mid = (y0 + y1) / 2
+    start = view.map_to_viewport(page, x0 + 1, mid).toPoint()
+    end = view.map_to_viewport(page, x1 - 1, mid).toPoint()
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(viewport, start + (end - start) * step / 5)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def word_on_page(path: Path, page: int, words: tuple[str, ...]) -> tuple[str, tuple[float, float, float, float]]:
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        for word in words:
+            hits = doc[page].search_for(word)
+            if hits:
+                return word, tuple(hits[0])  # type: ignore[return-value]
+    raise AssertionError(f"none of {words} on page {page}")
+
+
+def write_comment(qtbot: Any, window: Any, text: str, category: str = "質問") -> None:
+    """Answer the comment editor the way a member does: pick 区分, type, press the save button."""
+    controller = window.annotations
+    qtbot.waitUntil(lambda: controller.active_editor is not None, timeout=10_000)
+    editor = controller.active_editor
+    index = editor.category_combo.findData(category)
+    assert index >= 0, "the category is one of the fixed choices"
+    editor.category_combo.setCurrentIndex(index)
+    type_text(editor.text_edit, text)
+    with qtbot.waitSignal(controller.annotations_changed, timeout=10_000):
+        qtbot.keyClick(editor.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_a_members_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, sample_packet: tuple[Path, Any],
+                       small_packet: tuple[Path, Any]) -> None:
+    from ui.dialogs.member_name import MemberNameDialog
+
+    packet, _truth = sample_packet
+    window = new_window(qtbot, isolated_profile, name=None)
+    # First start: the welcome page, not a silently opened sample.
+    window.show_welcome()
+    assert window.central.currentWidget() is window.welcome
+    # The member opens the packet from the welcome page; the app then asks the member's name once.
+    answer_file_dialog(packet)
+
+    def name_dialog(dialog: Any) -> None:
+        type_text(dialog.name, "山田委員")
+        dialog.accept()
+
+    when_modal(name_dialog, wanted=MemberNameDialog, tries=3000)
+    with qtbot.waitSignals([window.outline_ready, window.index_ready], timeout=120_000):
+        button_with_text(window.welcome, "開く").click()
+    qtbot.waitUntil(lambda: window.settings.member_name == "山田委員", timeout=60_000)
+    qtbot.waitUntil(lambda: window.store is not None and window.annotations is not None, timeout=60_000)
+    controller = window.annotations
+
+    # Tree jump to a risk: the comments panel names that risk at once, and 確認済み marks that risk (bug 3).
+    item, key = risk_item(window, "Ⅲ", "2", "2")
+    tree_click(qtbot, window.outline_panel.tree, item)
+    qtbot.waitUntil(lambda: controller._header is not None and controller._header[0] == key, timeout=5000)
+    panel = controller.panel
+    assert "リスク2" in panel.section_label.text()
+    with qtbot.waitSignal(window.session.changed, timeout=5000):
+        panel.reviewed_check.click()
+    assert window.store.review_marks(window.sha256)[key].reviewed
+
+    # Highlight a passage with the ハイライト tool from the toolbar, and comment on it.
+    view = window.page_view
+    page = view.current_page()
+    qtbot.waitUntil(lambda: view.page_text(page) is not None, timeout=10_000)
+    word, box = word_on_page(packet, page, ("リスク", "特定個人情報", "措置"))
+    window.toolbar.widgetForAction(controller.tool_actions["highlight"]).click()
+    drag_over(qtbot, view, page, box)
+    write_comment(qtbot, window, "委託先の監督方法を具体的に記載してください。")
+    [comment] = window.store.annotations(window.sha256)
+    assert comment.author == "山田委員" and comment.quote and word[0] in comment.quote
+    assert comment.category == "質問"
+    assert controller.tool() == "select", "the tool returns to selection after one use"
+
+    # 移動 (Ctrl+G) by the packet's printed page number.
+    labels = window.page_labels
+    target = next(i for i, label in enumerate(labels) if label == "45")
+
+    def goto(dialog: Any) -> None:
+        dialog.edit.setText("45")
+        dialog.accept()
+
+    when_modal(goto, wanted=QDialog)
+    activate(qtbot, window)
+    qtbot.keyClick(view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: view.current_page() == target, timeout=5000)
+    qtbot.waitUntil(lambda: window.page_label.text().startswith("資料 45 ページ"), timeout=5000)
+
+    # Send to the chair: the toolbar button, the save dialog, and a result that says where the file is.
+    package = tmp_path / "yamada-comments.json"
+    answer_file_dialog(package)
+    window.exchange_toolbar.widgetForAction(window.act_send_to_chair).click()
+    said = take_box(qtbot, str(package))
+    assert "委員長" in said
+    data = json.loads(package.read_text("utf-8"))
+    items = data.get("items") or data.get("first", {}).get("items") or []
+    assert [body["value"] for item in items for body in item["body"] if body["purpose"] == "commenting"] == [
+        "委託先の監督方法を具体的に記載してください。"]
+
+    # Close and reopen: the comment and the reading position are there.
+    window.close()
+    again = new_window(qtbot, isolated_profile, name="山田委員")
+    answer_file_dialog(packet)
+    with qtbot.waitSignal(again.outline_ready, timeout=120_000):
+        menu_action(again, "ファイル", "開く…").trigger()
+    qtbot.waitUntil(lambda: again.annotations is not None and len(again.session.annotations) == 1, timeout=60_000)
+    assert again.page_view.current_page() == target
+    qtbot.waitUntil(lambda: again.annotations.panel.visible_ids() == [comment.id], timeout=10_000)
+
+    # A second packet in the same run is fully loaded (bug 2): printed pages, 移動, position saved.
+    second, _ = small_packet
+    open_through_menu(qtbot, again, second)
+    assert again.page_count > 0 and again.session.path == second
+    assert again.go_to_label("3")
+    qtbot.waitUntil(lambda: "資料" in again.page_label.text() or "PDF" in again.page_label.text(), timeout=5000)
+    again.save_reading_position()
+    assert again.settings.reading_position(second) is not None
+
+
+def _member_package(tmp_path: Path, packet: Path, outline: Any, author: str, texts: list[str]) -> Path:
+    from reviewer.annotations import Annotation
+    from reviewer.exchange.w3c import write_package
+
+    annotations = []
+    for index, text in enumerate(texts):
+        node = next(n for n in outline.documents[first_report(outline)].nodes if n.kind == "risk")
+        annotations.append(Annotation(
+            file_sha256=outline.sha256, file_name=packet.name, page=node.page, page_label=str(node.page + 1),
+            kind="area", rects=[(80.0, node.y + 10 * index, 300.0, node.y + 10 * index + 8)], category="意見",
+            text=text, author=author))
+    out = tmp_path / f"{author}.json"
+    write_package(annotations, out, packet_sha256=outline.sha256, packet_name=packet.name)
+    return out
+
+
+def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, small_packet: tuple[Path, Any]) -> None:
+    import openpyxl
+
+    packet, _truth = small_packet
+    window = new_window(qtbot, isolated_profile, name="委員長")
+    open_through_menu(qtbot, window, packet)
+    outline = window.outline
+    first = _member_package(tmp_path, packet, outline, "佐藤委員", ["意見A", "意見B"])
+    second = _member_package(tmp_path, packet, outline, "鈴木委員", ["意見C"])
+
+    # 委員のコメントを取り込む (one click), both files in one dialog.
+    answer_file_dialog(first, second)
+    window.exchange_toolbar.widgetForAction(window.act_import_members).click()
+    said = take_box(qtbot, "追加")
+    assert "追加 3 件" in said and "佐藤委員" in said and "鈴木委員" in said
+    qtbot.waitUntil(lambda: len(window.session.annotations) == 3, timeout=10_000)
+    # Importing the same files again adds nothing.
+    answer_file_dialog(first, second)
+    menu_action(window, "コメント", "取り込み・書き出し", "コメントを取り込む…").trigger()
+    assert "変更なし 3 件" in take_box(qtbot, "変更なし")
+    assert len(window.store.annotations(window.sha256)) == 3
+
+    # 意見一覧 (Excel) through the menu.
+    sheet = tmp_path / "意見一覧.xlsx"
+
+    def all_reports(dialog: Any) -> None:
+        assert dialog.comboBoxItems()[0] == "すべての評価書"
+        dialog.setTextValue("すべての評価書")
+        dialog.accept()
+
+    when_modal(all_reports, wanted=QInputDialog)
+    answer_file_dialog(sheet)
+    menu_action(window, "コメント", "取り込み・書き出し", "意見一覧を書き出す（Excel）…").trigger()
+    assert str(sheet) in take_box(qtbot, "意見一覧")
+    workbook = openpyxl.load_workbook(sheet)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    texts = {cell for row in rows for cell in row if isinstance(cell, str)}
+    assert {"意見A", "意見B", "意見C"} <= texts
+
+    # The department answers in the sheet; the chair imports the answered sheet.
+    header = next(i for i, row in enumerate(rows) if row and "所管課の回答" in [str(c) for c in row if c])
+    answer_col = [str(c) for c in rows[header]].index("所管課の回答")
+    sheet_ws = workbook.active
+    for row in sheet_ws.iter_rows(min_row=header + 2):
+        if row[answer_col - 1].value or any(c.value == "意見A" for c in row):
+            row[answer_col].value = "ご指摘を踏まえ修正します。"
+    answered = tmp_path / "回答済み.xlsx"
+    workbook.save(answered)
+    answer_file_dialog(answered)
+    menu_action(window, "コメント", "取り込み・書き出し", "所管課の回答を取り込む…").trigger()
+    assert "回答" in take_box(qtbot, "回答")
+    answers = [a.answer for a in window.store.annotations(window.sha256) if a.answer]
+    assert "ご指摘を踏まえ修正します。" in answers
+
+
+def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile: Path,
+                                                    small_packet: tuple[Path, Any]) -> None:
+    """Ctrl+- and Ctrl++ zoom (bug 5); OK in the settings keeps the tree's 確認 progress (bug 6)."""
+    window = new_window(qtbot, isolated_profile, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    view = window.page_view
+    activate(qtbot, window)
+    before = view.zoom()
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() < before
+    smaller = view.zoom()
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom() > smaller
+
+    controller = window.annotations
+    item, key = risk_item(window, "Ⅲ", "2", "1")
+    controller.set_review_mark(key, True)
+    tree = window.outline_panel.tree
+    qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
+
+    def settings(dialog: Any) -> None:
+        dialog.accept()
+
+    when_modal(settings, wanted=QDialog)
+    menu_action(window, "ツール", "設定…").trigger()
+    qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
+    item, _key = risk_item(window, "Ⅲ", "2", "1")
+    qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
+    assert not tree.isColumnHidden(2)
+
+
+def test_a_non_pdf_is_refused_and_not_remembered(qtbot: Any, isolated_profile: Path, tmp_path: Path) -> None:
+    """Picking an .xlsx in the open dialog: a clear message, no page, not in 最近使ったファイル (bug 10)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "意見一覧"
+    xlsx = tmp_path / "意見一覧.xlsx"
+    book.save(xlsx)
+    window = new_window(qtbot, isolated_profile, name="委員")
+    answer_file_dialog(xlsx)
+    menu_action(window, "ファイル", "開く…").trigger()
+    assert "PDFとして開けません" in take_box(qtbot, "PDF")
+    assert window.current_path is None and window.page_view.page_count() == 0
+    assert str(xlsx) not in window.settings.recent_files()
+    assert QApplication.activeModalWidget() is None
+
+
+def test_help_opens_with_f1(qtbot: Any, isolated_profile: Path) -> None:
+    window = new_window(qtbot, isolated_profile, name="委員")
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    from ui.dialogs.help import HelpDialog
+
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(HelpDialog)), timeout=5000)
+    dialog = next(w for w in window.findChildren(HelpDialog) if w.isVisible())
+    assert "委員長" in dialog.page_text()
+    dialog.close()
