@@ -25,7 +25,7 @@ log = logging.getLogger("reviewer.compare")
 
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
-ROWS_VERSION = 1
+ROWS_VERSION = 2
 # Below this share of the page height are footers and packet stamps, not the form.
 FOOTER_FROM = 0.935
 # A vertical gap wider than this share of the type size separates two rows (cell padding + border).
@@ -270,6 +270,8 @@ def _document_rows(doc: Any, document: Document) -> list[FormRow]:
     rows: list[FormRow] = []
     node_index = -1
     current = NodePath()
+    table_starts: set[int] = set()  # the columns of a 変更前/変更後 table's header, while in its chapter
+    table_chapter = ""
     for page, lines in pages:
         blocks: list[list[_Line]] = []
         previous: _Line | None = None
@@ -285,17 +287,44 @@ def _document_rows(doc: Any, document: Document) -> list[FormRow]:
                 node_index += 1
                 current = paths[node_index][1]
             heading = any((page, round(top.y0) + d) in heading_at for d in range(-3, 4))
-            pieces = _pieces(block, page, left, boundary)
+            if current.chapter != table_chapter:
+                table_starts, table_chapter = set(), current.chapter
+            text = "".join(run.text() for line in block for run in line.runs)
+            if ("変更前" in text and "変更後" in text) or ("修正前" in text and "修正後" in text):
+                # A cell printed close to the one before it (「－」, 「事前」) must still be cut at the table's columns.
+                table_starts = {round(run.x0) for line in block for run in line.runs}
+            pieces = _pieces(block, page, left, boundary, table_starts)
             if not pieces:
                 continue
+            follower = _pieces(blocks[1], page, left, boundary, table_starts) if number == 0 and len(blocks) > 1 \
+                else []
             if (number == 0 and rows and not heading and not rows[-1].heading
+                    and not (follower and all(p.label for p in follower) and _label_beside(follower, pieces))
                     and not any(p.label for p in pieces) and rows[-1].path == current
                     and rows[-1].pieces[-1].page == page - 1 and _starts_like(pieces, rows[-1], left, boundary)):
                 # The rest of a row cut by the page break.
                 rows[-1].pieces.extend(pieces)
                 continue
+            if number > 0 and rows and not heading and not rows[-1].heading and rows[-1].path == current \
+                    and _label_beside(pieces, rows[-1].pieces):
+                # A label centred in a tall row floats apart from its content: the two are one row.
+                rows[-1].pieces = _column_order([*rows[-1].pieces, *pieces], left, boundary)
+                continue
             rows.append(FormRow(current, pieces, heading))
     return rows
+
+
+def _label_beside(pieces: list[Piece], previous: list[Piece]) -> bool:
+    """Whether ``pieces`` (a block) are only a label and ``previous`` only content, or the other way round."""
+    if not pieces or not previous:
+        return False
+    only_label = all(p.label for p in pieces)
+    only_content = not any(p.label for p in pieces)
+    before_label = all(p.label for p in previous)
+    before_content = not any(p.label for p in previous)
+    content_column = min(p.x0 for p in (previous if only_label else pieces))
+    label_column = max(p.x1 for p in (pieces if only_label else previous))
+    return ((only_label and before_content) or (only_content and before_label)) and content_column > label_column
 
 
 def _starts_like(pieces: list[Piece], row: FormRow, left: float, boundary: float | None) -> bool:
@@ -370,9 +399,10 @@ def split_at(cells: list[Piece], starts: list[float]) -> list[Piece]:
     return out
 
 
-def _pieces(block: list[_Line], page: int, left: float, boundary: float | None) -> list[Piece]:
+def _pieces(block: list[_Line], page: int, left: float, boundary: float | None,
+            table_starts: set[int] | None = None) -> list[Piece]:
     runs = [run for line in block for run in line.runs]
-    starts = {round(line.runs[0].x0) for line in block} | {round(r.x0) for r in runs}
+    starts = {round(line.runs[0].x0) for line in block} | {round(r.x0) for r in runs} | (table_starts or set())
     if boundary is not None and any(r.x0 >= boundary - 4.0 for r in runs):
         starts.add(round(boundary))
     runs = _split_runs(runs, [float(x) for x in starts])

@@ -100,17 +100,23 @@ def load_version(
 
 
 def pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:
-    """Reports of the two versions by title (評価書名), else by their order among the reports."""
-    by_title = {norm(r.document.title): r for r in old}
+    """Reports of the two versions by title (評価書名), the nearest in packet order when a title repeats; a report
+    whose title changed pairs with the unused report at its position."""
     pairs: list[tuple[ReportRows, ReportRows]] = []
     used: set[int] = set()
+    titles = [norm(r.document.title) for r in old]
     for position, report in enumerate(new):
-        match = by_title.get(norm(report.document.title))
-        if match is None and position < len(old) and id(old[position]) not in used:
-            match = old[position]
-        if match is not None and id(match) not in used:
-            used.add(id(match))
-            pairs.append((match, report))
+        title = norm(report.document.title)
+        same = [i for i, t in enumerate(titles) if t == title and i not in used]
+        if same:
+            match = min(same, key=lambda i: abs(i - position))
+        elif position < len(old) and position not in used and titles[position] not in {
+                norm(r.document.title) for r in new}:
+            match = position
+        else:
+            continue
+        used.add(match)
+        pairs.append((old[match], report))
     return pairs
 
 
