@@ -57,6 +57,7 @@ from reviewer import __version__
 from reviewer.annotations import KINDS, Annotation, Rect, now_iso
 from reviewer.atomic import atomic_write_bytes
 from reviewer.exchange import PackageError
+from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, LimitError, check_annotation
 from reviewer.structure.corrections import Correction, corrections_from_package, corrections_to_package
 
 CONTEXT: list[Any] = ["http://www.w3.org/ns/anno.jsonld", {"pia": "urn:pia-reviewer:ns:"}]
@@ -447,6 +448,10 @@ def _parse_item(
         status=status if isinstance(status, str) and status else "未処理",
         id=ann_id, created=created, modified=modified, origin="imported", extra=extra,
     )
+    try:
+        check_annotation(annotation, where)
+    except LimitError as exc:
+        raise _Refuse(exc.message_ja) from None
     return annotation, source_sha
 
 
@@ -525,6 +530,8 @@ def _parse_root(
               "first.items（コメントの一覧）がありません")
         assert isinstance(first, dict)
         items = first["items"]
+        _need(len(items) <= MAX_ANNOTATIONS_PER_IMPORT,
+              f"コメントが多すぎます（{len(items):,}件、上限 {MAX_ANNOTATIONS_PER_IMPORT:,}件）")
         if "total" in root:
             _need(root["total"] == len(items), f"件数が合いません（total={root['total']!r}, 実際 {len(items)} 件）")
         digest = root.get("pia:digest")

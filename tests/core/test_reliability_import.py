@@ -534,3 +534,22 @@ def test_large_import_write_grows_linearly(tmp_path: Path) -> None:
     small = _write_cost(tmp_path, 2500)
     large = _write_cost(tmp_path, 10_000)
     assert large < 6 * small, (small, large)
+
+
+def test_package_limits_refuse_a_huge_comment_and_too_many_items(packet: tuple[Path, str], tmp_path: Path) -> None:
+    from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, MAX_COMMENT_CHARS
+
+    _pdf, sha = packet
+    long_text = package_file(tmp_path / "long.json", sha, [comment(sha, MEMBERS[0], "あ" * (MAX_COMMENT_CHARS + 1))])
+    data = build_package([comment(sha, MEMBERS[0], "1件")], packet_sha256=sha, packet_name="packet.pdf")
+    data["first"]["items"] = data["first"]["items"] * (MAX_ANNOTATIONS_PER_IMPORT + 1)
+    del data["pia:digest"]
+    data["total"] = len(data["first"]["items"])
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        report = import_files(store, sha, None, [long_text, many])
+        assert store.annotations(sha) == []
+    messages = {Path(f.path).name: f.message for f in report.refused}
+    assert "長すぎます" in messages["long.json"]
+    assert "多すぎます" in messages["many.json"]
