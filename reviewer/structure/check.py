@@ -15,10 +15,11 @@ from reviewer.structure.model import Document, Node, StructureWarning
 
 RISK_WITHOUT_JUDGEMENT = "risk_without_judgement"
 SECTION_GAP = "section_gap"
+RISK_GAP = "risk_gap"
 NO_ENTRUSTMENT = "no_entrustment"
 NO_RISK_CHAPTER = "no_risk_chapter"
 FILE_WITHOUT_PART = "file_without_part"
-WARNING_KINDS = (RISK_WITHOUT_JUDGEMENT, SECTION_GAP, NO_ENTRUSTMENT, NO_RISK_CHAPTER, FILE_WITHOUT_PART)
+WARNING_KINDS = (RISK_WITHOUT_JUDGEMENT, SECTION_GAP, RISK_GAP, NO_ENTRUSTMENT, NO_RISK_CHAPTER, FILE_WITHOUT_PART)
 
 # Forms whose risk chapter has a 委託 section and whose Ⅱ/Ⅲ repeat per 特定個人情報ファイル.
 _PER_FILE_FORMS = (g.FULL, g.FOCUSED)
@@ -52,16 +53,34 @@ def _parts(nodes: list[Node]) -> list[_Part]:
 
 
 def _where(part: _Part, section: Node | None, leaf: Node | None = None) -> str:
-    text = " ".join(n.label() for n in (part.chapter, section, leaf) if n is not None)
-    return f"{text}（{part.file}）" if part.file else text
+    """「Ⅲ（住民基本台帳ファイル） 2. リスク1」, as the comment sheet's 項目 names it."""
+    chapter = part.chapter.label() + (f"（{part.file}）" if part.file else "")
+    return " ".join([chapter, *(n.label() for n in (section, leaf) if n is not None)])
 
 
-def _gap_warnings(part: _Part) -> list[StructureWarning]:
+def _gap_warnings(part: _Part, last_expected: int = 0) -> list[StructureWarning]:
+    """Gaps in the section numbers of one part (2, 3, 5), a missing last section when the form says which is
+    last (``last_expected``), and gaps in the risk numbers of each section (リスク1, リスク3)."""
     warnings: list[StructureWarning] = []
     previous = 0
+    section: Node | None = None
+    previous_risk = 0
     for node in part.nodes:
+        if node.kind == "risk" and node.number.isdigit():
+            number = int(node.number)
+            if number > previous_risk + 1:
+                missing = "、".join(f"リスク{n}" for n in range(previous_risk + 1, number))
+                where = _where(part, section)
+                warnings.append(StructureWarning(
+                    RISK_GAP, node.page,
+                    f"{where} のリスク番号が飛んでいます（{missing} を読み取れませんでした）",
+                    f"{where}: risk numbers jump to {number} ({missing} not read)",
+                ))
+            previous_risk = number
+            continue
         if node.kind != "section" or not node.number.isdigit():
             continue
+        section, previous_risk = node, 0
         number = int(node.number)
         if number > previous + 1 and previous > 0:
             missing = "、".join(str(n) for n in range(previous + 1, number))
@@ -72,6 +91,15 @@ def _gap_warnings(part: _Part) -> list[StructureWarning]:
                 f"{where}: section numbers jump from {previous} to {number} (section {missing} not read)",
             ))
         previous = number
+    if previous and previous < last_expected:
+        missing = "、".join(str(n) for n in range(previous + 1, last_expected + 1))
+        where = _where(part, None)
+        last = part.nodes[-1] if part.nodes else part.chapter
+        warnings.append(StructureWarning(
+            SECTION_GAP, last.page,
+            f"{where} が {previous}. で終わっています（{missing}. を読み取れませんでした）",
+            f"{where} ends at section {previous} (section {missing} not read)",
+        ))
     return warnings
 
 
@@ -110,7 +138,9 @@ def check_document(document: Document) -> Document:
                     f"{where}: the judgement (are the measures sufficient) was not read",
                 ))
         if not part.chapter.kind == "annex":
-            warnings.extend(_gap_warnings(part))
+            # the form fixes the last section of the full report's Ⅲ (7. 保管・消去); other chapters are often cut short
+            titles = g.SECTION_TITLES.get(form, {}).get(part.chapter.number, {}) if part.chapter.number == "Ⅲ" else {}
+            warnings.extend(_gap_warnings(part, max(titles, default=0)))
     risk_chapters = g.RISK_CHAPTERS.get(form, ("Ⅲ",))
     risk_parts = [p for p in parts if p.chapter.kind == "chapter" and p.chapter.number in risk_chapters]
     if not risk_parts:

@@ -133,6 +133,7 @@ class Style:
     # Packets that lack something the form leads one to expect (structure warnings):
     unjudged: int = 0  # the first N risks are printed without their 「リスクへの対策は十分か」 row
     skip_sections: tuple[int, ...] = ()  # Ⅲ sections not printed at all (4: no 委託)
+    skip_risks: tuple[tuple[int, int], ...] = ()  # (section, risk) of Ⅲ not printed at all
     no_risk_chapter: bool = False  # the report has no Ⅲ
     listed_only: tuple[str, ...] = ()  # files named in Ⅰ-3 that have no Ⅱ/Ⅲ of their own
     # Known forms bound in one packet: (form, 平成 edition) of each further report after the first
@@ -574,6 +575,8 @@ class Builder:
                     continue
                 self.section(number, section_title)
                 for rn, risk_title in enumerate(risks, 1):
+                    if (number, rn) in s.skip_risks:
+                        continue
                     choice = self.rng.choice(RISK) if self.unjudged_left <= 0 else None
                     self.unjudged_left -= 1
                     self.risk(rn, risk_title, choice)

@@ -46,7 +46,7 @@ def test_risks_without_judgement_are_warned_at_their_pages(tmp_path: Path) -> No
     unjudged = [n for n in truth.nodes if n.kind == "risk" and n.judgement is None]
     assert [w.page for w in report.warnings] == [n.page for n in unjudged]
     first = report.warnings[0]
-    assert first.message_ja.startswith("Ⅲ 2. リスク1（住民基本台帳ファイル）")
+    assert first.message_ja.startswith("Ⅲ（住民基本台帳ファイル） 2. リスク1")
     assert "判断を読み取れませんでした" in first.message_ja and "judgement" in first.message_en
     assert report.coverage["risks"] - report.coverage["risks_with_judgement"] == 3
 
@@ -123,6 +123,24 @@ def test_text_outline_shows_unread_judgement_and_its_warning(tmp_path: Path) -> 
 
     report, _truth = _report(sv.Style("text", unjudged=1), tmp_path)
     text = outline_as_text(Outline("0" * 64, 30, [str(i) for i in range(1, 31)], [report], found_report=True))
-    assert "  ！ Ⅲ 2. リスク1（住民基本台帳ファイル） の「リスクへの対策は十分か」の判断を読み取れませんでした" in text
+    assert "  ！ Ⅲ（住民基本台帳ファイル） 2. リスク1 の「リスクへの対策は十分か」の判断を読み取れませんでした" in text
     assert "リスク1 目的外の入手が行われるリスク 〔住民基本台帳ファイル〕 ［？］" in text
     assert text.count("［？］") == 1
+
+
+def test_risk_numbering_gap_is_warned(tmp_path: Path) -> None:
+    report, truth = _report(sv.Style("risk_gap", skip_risks=((3, 2),)), tmp_path)
+    assert _kinds(report) == [check.RISK_GAP]
+    warning = report.warnings[0]
+    risk3 = next(n for n in truth.nodes if n.kind == "risk" and n.number == "3" and "複製" not in n.title
+                 and "事務外" in n.title)
+    assert warning.page == risk3.page
+    assert warning.message_ja.startswith("Ⅲ（住民基本台帳ファイル） 3. のリスク番号が飛んでいます（リスク2 を")
+    assert "risk numbers jump to 3" in warning.message_en
+
+
+def test_risk_chapter_cut_short_is_warned(tmp_path: Path) -> None:
+    """Ⅲ of the full report ends with 7. 特定個人情報の保管・消去: ending at 6. is a section not read."""
+    report, _truth = _report(sv.Style("cut_short", skip_sections=(7,)), tmp_path)
+    assert _kinds(report) == [check.SECTION_GAP]
+    assert "6. で終わっています（7. を読み取れませんでした）" in report.warnings[0].message_ja

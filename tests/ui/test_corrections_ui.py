@@ -49,6 +49,9 @@ def make_packet(path: Path) -> Outline:
                  judgement=None if index == 0 else "十分である"),
             Node("section", "3", "特定個人情報の使用", index, 400, file=name),
             Node("section", "4", "特定個人情報ファイルの取扱いの委託", index, 600, file=name, judgement="十分である"),
+            Node("section", "5", "特定個人情報の提供・移転", index, 650, file=name),
+            Node("section", "6", "情報提供ネットワークシステムとの接続", index, 700, file=name),
+            Node("section", "7", "特定個人情報の保管・消去", index, 750, file=name),
         ]
     report = check_document(Document("テスト事務 全項目評価書", "全項目評価書", 0, 1, nodes))
     assert [w.kind for w in report.warnings] == ["risk_without_judgement"]
@@ -100,12 +103,12 @@ def test_set_judgement_undo_export_and_import_into_another_profile(panel: Any, q
         panel.set_outline(corrected_outline(store, detected))
         report_item = panel.tree.topLevelItem(0)
         assert "判断を読み取れなかったリスク 1 件" in report_item.text(COL_TITLE)
-        assert panel.message.isVisible() and "Ⅲ 2. リスク1（住民基本台帳ファイル）" in panel.message.text()
+        assert panel.message.isVisible() and "Ⅲ（住民基本台帳ファイル） 2. リスク1" in panel.message.text()
         unread = detected.documents[0].nodes[2]
         risk_item = panel.item_for_node(panel.outline.documents[0].nodes[2])
         assert risk_item.text(COL_JUDGEMENT) == UNREAD_JUDGEMENT
         assert "読み取れませんでした" in risk_item.toolTip(COL_JUDGEMENT)
-        assert panel.item_for_node(panel.outline.documents[0].nodes[7]).text(COL_JUDGEMENT) == "十分"
+        assert panel.item_for_node(panel.outline.documents[0].nodes[10]).text(COL_JUDGEMENT) == "十分"
 
         # right-click → 「判断を修正…」 → the panel asks; the dialog sets the judgement through the undo stack
         results: list[bool] = []
@@ -180,7 +183,7 @@ def test_dialog_adds_a_risk_and_corrects_a_heading(panel: Any, qtbot: Any, tmp_p
     try:
         undo = UndoService(store)
         panel.set_outline(corrected_outline(store, detected))
-        section = panel.outline.documents[0].nodes[6]  # Ⅲ（本人確認情報ファイル） 2.
+        section = panel.outline.documents[0].nodes[9]  # Ⅲ（本人確認情報ファイル） 2.
 
         def add() -> None:
             dialog = QApplication.activeModalWidget()
