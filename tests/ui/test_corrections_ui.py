@@ -235,3 +235,25 @@ def test_dialog_adds_a_risk_and_corrects_a_heading(panel: Any, qtbot: Any, tmp_p
         assert len(store.corrections(detected.sha256)) == 1
     finally:
         store.close()
+
+
+def test_plain_document_beside_a_report_lists_its_bookmarks(panel: Any, tmp_path: Path) -> None:
+    from ui.panels.outline import COL_TITLE
+
+    report = make_packet(tmp_path / "packet.pdf").documents[0]
+    shifted = [Node(n.kind, n.number, n.title, n.page + 2, n.y, n.file, n.judgement) for n in report.nodes]
+    outline = Outline(
+        sha256="c" * 64, pages=4, page_labels=["1", "2", "3", "4"],
+        documents=[Document("審議資料", None, 0, 1), Document(report.title, report.form, 2, 3, shifted)],
+        bookmarks=[(1, "表紙", 0), (1, "諮問書", 1), (2, "別紙", 1), (1, "評価書", 2)], found_report=True,
+    )
+    panel.set_outline(outline)
+    plain = panel.tree.topLevelItem(0)
+    assert [plain.child(i).text(COL_TITLE) for i in range(plain.childCount())] == ["表紙", "諮問書"]
+    assert plain.child(1).child(0).text(COL_TITLE) == "別紙"
+    report_item = panel.tree.topLevelItem(1)
+    assert all(report_item.child(i).text(COL_TITLE) != "評価書" for i in range(report_item.childCount()))
+    jumps: list[tuple[int, float]] = []
+    panel.jump_requested.connect(lambda page, y: jumps.append((page, y)))
+    panel.tree.itemClicked.emit(plain.child(1).child(0), 0)
+    assert jumps and jumps[0][0] == 1

@@ -10,7 +10,8 @@ A large packet has thousands of nodes: ``set_outline_incremental`` fills the tre
 
 Nothing is presented as read that was not: a risk whose judgement was not read shows 「？」 with a tooltip, a report
 whose structure has warnings says so on its row (「判断を読み取れなかったリスク 3 件」), and nodes corrected by hand
-(``reviewer.structure.corrections``) are marked 「✎」. Right-click a node to ask for a correction.
+(``reviewer.structure.corrections``) are marked 「✎」. Right-click a node to ask for a correction. A plain document
+bound in a packet with reports lists the PDF's bookmarks that fall in its pages.
 
 Signals:
     jump_requested(int, float): page and y (PDF points; NaN for the top of the page).
@@ -300,10 +301,23 @@ class OutlinePanel(QWidget):
                 parents[depth] = item
                 for deeper in [d for d in parents if d > depth]:
                     del parents[deeper]
+            if not document.is_report and not document.nodes:
+                self._add_document_bookmarks(doc_item, outline, document)
             self.tree.addTopLevelItem(doc_item)
             if document.is_report:
                 doc_item.setExpanded(True)
             yield
+
+    def _add_document_bookmarks(self, doc_item: QTreeWidgetItem, outline: Outline, document: Document) -> None:
+        """A plain document (not an assessment report) shows the PDF's bookmarks that fall in its pages."""
+        stack: list[tuple[int, QTreeWidgetItem]] = []
+        for level, title, page in outline.bookmarks:
+            if not document.start_page <= page <= document.end_page:
+                continue
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parent = stack[-1][1] if stack else doc_item
+            stack.append((level, self._make_item(parent, title, page, None)))
 
     def _node_text(self, node: Node) -> str:
         if node.file and node.kind in ("chapter", "annex"):
