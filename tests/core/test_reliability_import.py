@@ -553,3 +553,25 @@ def test_package_limits_refuse_a_huge_comment_and_too_many_items(packet: tuple[P
     messages = {Path(f.path).name: f.message for f in report.refused}
     assert "長すぎます" in messages["long.json"]
     assert "多すぎます" in messages["many.json"]
+
+
+def test_annotated_pdf_whose_nm_is_the_chairs_id_never_replaces_the_chairs_comment(
+        packet: tuple[Path, str], tmp_path: Path) -> None:
+    from reviewer.document import Packet
+    from reviewer.export.annotated_pdf import write_annotated_pdf
+
+    pdf, sha = packet
+    own = comment(sha, "委員長", "委員長の本物の意見", modified="2026-01-01T00:00:00.000Z")
+    forged = replace(own, author=MEMBERS[0], text="PDFで偽造した意見", modified="2026-03-01T00:00:00.000Z")
+    annotated = tmp_path / "annotated.pdf"
+    write_annotated_pdf(pdf, [forged], annotated)  # /NM carries the chair's comment id
+    with Store.open(tmp_path / "p", key=KEY, backup=False) as store:
+        store.add_annotation(own)
+        with Packet.open(pdf) as opened:
+            report = import_files(store, sha, None, [annotated], packet=opened)
+        kept = store.get_annotation(own.id)
+        texts = sorted(a.text for a in store.annotations(sha))
+    assert not report.refused, report.refused
+    assert kept is not None and (kept.text, kept.author, kept.origin) == ("委員長の本物の意見", "委員長", "own")
+    assert texts == ["PDFで偽造した意見", "委員長の本物の意見"]
+    assert [c.original_id for c in report.conflicts] == [own.id]
