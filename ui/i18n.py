@@ -38,14 +38,14 @@ class MnemonicFallbackTranslator(QTranslator):
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,  # noqa: D102
                   n: int = -1) -> str:
         if "&" not in source_text or not context.startswith("Q"):
-            return ""
+            return None  # type: ignore[return-value]  # a null QString: "not translated here"
         at = source_text.find("&")
         if at + 1 >= len(source_text) or source_text[at + 1] == "&":
-            return ""
+            return None  # type: ignore[return-value]  # a null QString: "not translated here"
         bare = source_text[:at] + source_text[at + 1:]
         translated = self._catalog.translate(context, bare, disambiguation, n)
         if not translated:
-            return ""
+            return None  # type: ignore[return-value]  # a null QString: "not translated here"
         key = source_text[at + 1].upper()
         if translated.endswith((":", "：")):
             return f"{translated[:-1]}(&{key}){translated[-1]}"

@@ -120,3 +120,19 @@ def test_settings_dialog_persists_language_size_contrast(app_translators: Any, q
         apply_theme(app_translators, "normal", False)
     assert app_translators.font().pointSizeF() == pytest.approx(base, abs=0.1)
     assert app_translators.palette().color(QPalette.ColorRole.Window).name() != "#000000"
+
+
+def test_japanese_translators_leave_the_apps_own_words_alone(app_translators: Any, qtbot: Any) -> None:
+    """With Qt's Japanese catalog and its mnemonic fallback installed, the app's own strings still show (a
+    translator answering "" instead of "not mine" once blanked every label of the real app)."""
+    from ui.dialogs.settings import AppSettings
+    from ui.i18n import install_translators
+    from ui.main_window import MainWindow
+
+    install_translators(app_translators, "ja")
+    window = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(window)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["ファイル(&F)", "編集(&E)", "表示(&V)", "移動(&G)", "コメント(&C)", "ツール(&T)", "ヘルプ(&H)"]
+    assert window.act_send_to_chair.text() == "委員長へ送るコメントを書き出す"
+    assert window.comments_dock.windowTitle() == "コメント"
