@@ -48,8 +48,9 @@ PRIVATE_FILE_MODE = 0o600
 def ensure_private_dir(path: str | os.PathLike[str]) -> Path:
     """Create ``path`` (and missing parents) readable by its owner only (0700); returns it.
 
-    An existing folder owned by this user is tightened to 0700 too: it holds the packets' text (search
-    index, cache) and settings that other users of the machine must not read. POSIX only; Windows profile
+    An existing folder owned by this user is tightened to 0700 too when it is empty or already a profile
+    (it holds the packets' text and settings that other users of the machine must not read); a folder
+    that is something else (``--profile ~`` by mistake) keeps its mode. POSIX only; Windows profile
     folders are private by their ACL already.
     """
     folder = Path(path)
@@ -57,11 +58,28 @@ def ensure_private_dir(path: str | os.PathLike[str]) -> Path:
     if os.name == "posix":
         try:
             info = folder.stat()
-            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            if info.st_uid == os.getuid() and info.st_mode & 0o077 and _is_profile_or_empty(folder):
                 os.chmod(folder, PRIVATE_DIR_MODE)
         except OSError:  # a read-only or foreign folder: opening will say what is wrong
             pass
     return folder
+
+
+# Names that mark a folder as a profile of this app (or one of its own subfolders).
+_PROFILE_MARKERS = ("reviewer.", "reviewer-", "settings.ini", "search-index.db", "pia-reviewer", "cache", "logs",
+                    "backups", "outline-", "rows-", "identity")
+
+
+def _is_profile_or_empty(folder: Path) -> bool:
+    seen = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(_PROFILE_MARKERS):
+                return True
+            seen += 1
+            if seen > 200:  # a big folder that shows none of our names early is not a profile
+                return False
+    return seen == 0
 
 
 def make_private(path: str | os.PathLike[str]) -> None:

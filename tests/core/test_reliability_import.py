@@ -575,3 +575,25 @@ def test_annotated_pdf_whose_nm_is_the_chairs_id_never_replaces_the_chairs_comme
     assert kept is not None and (kept.text, kept.author, kept.origin) == ("委員長の本物の意見", "委員長", "own")
     assert texts == ["PDFで偽造した意見", "委員長の本物の意見"]
     assert [c.original_id for c in report.conflicts] == [own.id]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_private_dir_tightens_a_profile_but_not_an_unrelated_folder(tmp_path: Path) -> None:
+    import stat
+
+    from reviewer.paths import ensure_private_dir
+
+    profile = tmp_path / "old-profile"
+    profile.mkdir(mode=0o755)
+    (profile / "settings.ini").write_text("[x]\n", "utf-8")
+    os.chmod(profile, 0o755)
+    home_like = tmp_path / "home"
+    home_like.mkdir()
+    (home_like / "Documents").mkdir()
+    os.chmod(home_like, 0o755)
+    ensure_private_dir(profile)
+    ensure_private_dir(home_like)
+    assert stat.S_IMODE(profile.stat().st_mode) == 0o700
+    assert stat.S_IMODE(home_like.stat().st_mode) == 0o755
+    fresh = ensure_private_dir(tmp_path / "a" / "new")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o700
