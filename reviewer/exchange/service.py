@@ -194,8 +194,10 @@ def plan_from_read(store: Store, read: Sequence[LoadedFile | FileReport], outlin
             plan.conflicts.append(IdConflict(a.id, "" if action == "rebind" else ident, a.author, existing.author,
                                              "own" if existing.origin == "own" else "author"))
         {"add": plan.new, "update": plan.updates, "unchanged": plan.unchanged}.get(action, []).append(ident)
+        if action == "add":  # a later item of this import with the same id meets this one, as in the write
+            current[ident] = replace(fixed, id=ident)
     for ident in plan.answers:
-        if ident in current or ident in plan.new:
+        if ident in current:
             plan.answers_known += 1
         else:
             plan.answers_unknown += 1
