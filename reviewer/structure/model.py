@@ -135,6 +135,11 @@ class Outline:
         data["bookmarks"] = [list(b) for b in self.bookmarks]
         for document, out in zip(self.documents, data["documents"], strict=True):
             out["warnings"] = [warning.to_json() for warning in document.warnings]
+            if not document.coverage:
+                # never checked (a sample generator's truth): keep the shape such files had before checks existed
+                for name, empty in (("files", []), ("warnings", []), ("coverage", {}), ("edition", "")):
+                    if out[name] == empty:
+                        del out[name]
             for node in out["nodes"]:
                 if not node["corrected"]:
                     del node["corrected"]  # detected nodes keep the shape other tools read
