@@ -372,3 +372,45 @@ def bench_exchange(pdf: Path, outline: Any, reps: int, password: str | None = No
         res.put("import_5x400_s", median(times))
         res.put("import_5x400_added", imported[-1])
     return res
+
+
+def bench_compare(reports: int, reps: int) -> Results:
+    """The second meeting: a packet of ``reports`` reports and its revised version (the revision-pair generator)
+    compared cold (structure and rows read from the PDFs) and warm (from the profile's caches, as in the app once
+    both packets were opened), and 2,000 comments on the old version carried to the new one (encrypted store)."""
+    from reviewer.compare.carry import carry_comments
+    from reviewer.compare.service import compare_files, compare_versions, load_version
+    from reviewer.samples.revision import generate_revision_pair
+    from reviewer.store import Store
+
+    res = Results()
+    with tempfile.TemporaryDirectory(prefix="pia-bench-compare-") as folder:
+        base = Path(folder)
+        old, new, truth = generate_revision_pair(base, "revised", reports=reports, pages_per_report=None)
+        pages = truth.new_pages
+        cold = median([timed(lambda: compare_files(old, new, cache=False)).wall for _ in range(reps)])
+        profile = base / "profile"
+        compare_files(old, new, profile=profile)  # fills the caches
+        warm = median([timed(lambda: compare_files(old, new, profile=profile)).wall for _ in range(reps)])
+        res.put("compare_pages", pages)
+        res.put("compare_s", cold)
+        res.put("compare_s_per_100_pages", cold / pages * 100)
+        res.put("compare_cached_s", warm)
+        res.put("compare_cached_s_per_100_pages", warm / pages * 100)
+        old_version, new_version = load_version(old, profile), load_version(new, profile)
+        res.put("compare_versions_only_s", median([timed(lambda: compare_versions(old_version, new_version)).wall
+                                                   for _ in range(reps)]))
+        annotations = make_annotations(old, None, 2000)
+        times: list[float] = []
+        for rep in range(reps):
+            with Store.open(base / f"carry{rep}", key="cd" * 32, backup=False) as store:
+                with store.transaction():
+                    for a in annotations:
+                        store.add_annotation(a)
+                wall0 = time.perf_counter()
+                carried = carry_comments(store, old_version, new_version)
+                times.append(time.perf_counter() - wall0)
+        res.put("carry_2000_s", median(times))
+        res.values["carry_2000_statuses"] = {s: sum(1 for c in carried if c.status == s)
+                                             for s in ("unchanged", "changed", "removed")}
+    return res

@@ -49,7 +49,8 @@ from report import evaluate, splice_startup, write_markdown  # noqa: E402
 REQUIRED_KEYS: tuple[str, ...] = (
     "render_ratio_vs_mutool", "text_ratio_vs_pdftotext", "structure_s_per_100_pages", "index_build_s",
     "query_ms_median", "query_speedup_vs_pdfgrep", "first_paint_s", "max_stall_ms", "peak_rss_mb",
-    "export_2000_xlsx_s", "first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s", "ready_s",
+    "export_2000_xlsx_s", "compare_s_per_100_pages", "carry_2000_s", "first_paint_screen_s",
+    "first_paint_vs_evince", "first_paint_frozen_s", "ready_s",
     "ready_reopen_s",
 )
 # Keys each step fills, so a failed step still leaves them (null, with the error as the reason).
@@ -59,6 +60,7 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
     "structure": ("structure_s", "structure_s_per_100_pages"),
     "search": ("index_build_s", "query_ms_median", "query_pdfgrep_ms_median", "query_speedup_vs_pdfgrep"),
     "exchange": ("export_2000_xlsx_s", "import_5x400_s"),
+    "compare": ("compare_s_per_100_pages", "compare_cached_s_per_100_pages", "carry_2000_s"),
     "gui": ("first_paint_s", "max_stall_ms", "peak_rss_mb"),
     "screen": ("first_paint_screen_s", "first_paint_vs_evince", "first_paint_frozen_s"),
     "ready": ("ready_s", "ready_reopen_s"),
@@ -84,7 +86,8 @@ def step(results: Results, name: str, fn: Callable[[], Results]) -> None:
 
 def measure_packet(pdf: Path, *, reps: int, render_reps: int | None = None, render_pages: int, queries: tuple[str, ...], pdfgrep_queries: int,
                    password: str | None, exchange: bool, gui: dict[str, Any] | None,
-                   text_boxes: bool = True, screen: dict[str, Any] | None = None, ready_runs: int = 3) -> Results:
+                   text_boxes: bool = True, screen: dict[str, Any] | None = None, ready_runs: int = 3,
+                   compare_reports: int = 0) -> Results:
     """All measurements of one packet."""
     results = Results()
     try:
@@ -112,6 +115,8 @@ def measure_packet(pdf: Path, *, reps: int, render_reps: int | None = None, rend
     step(results, "search", lambda: core_bench.bench_search(pdf, outline, queries, reps, pdfgrep_queries, password))
     if exchange:
         step(results, "exchange", lambda: core_bench.bench_exchange(pdf, outline, reps, password))
+    if compare_reports:
+        step(results, "compare", lambda: core_bench.bench_compare(compare_reports, reps))
     if gui is not None:
         step(results, "gui", lambda: gui_bench.bench_gui(pdf, **gui))
     if screen is not None:
@@ -216,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             main_results = measure_packet(
                 pdf, reps=reps, render_pages=10 if quick else 60, queries=queries,
                 pdfgrep_queries=1 if quick else 4, password=args.password, exchange=True, gui=gui, screen=screen,
+            compare_reports=QUICK_REPORTS if quick else FULL_600_REPORTS,
                 ready_runs=ready_runs,
             )
         packet_info["pages"] = main_results.values.get("pages")

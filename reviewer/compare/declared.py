@@ -45,13 +45,18 @@ class Declaration:
         return norm(self.date + self.item + self.before + self.after)
 
 
+_SPELLINGS: dict[str, tuple[str, ...]] = {name: tuple(norm(s) for s in spellings) for name, spellings in COLUMNS.items()}
+
+
 def _column_of(heading: str) -> str | None:
+    if len(heading) > 24:  # a cell of the table's body, not a column heading
+        return None
     key = norm(heading)
-    for name, spellings in COLUMNS.items():
-        if any(key == norm(s) for s in spellings):
+    for name, spellings in _SPELLINGS.items():
+        if key in spellings:
             return name
-    for name, spellings in COLUMNS.items():
-        if any(norm(s) in key for s in spellings):
+    for name, spellings in _SPELLINGS.items():
+        if any(s in key for s in spellings):
             return name
     return None
 

@@ -172,6 +172,8 @@ def compare_reports(old: ReportRows, new: ReportRows) -> DocumentComparison:
                                             old_row=before[0]))
             continue
         assert before is not None and after is not None
+        if _squeezed(before) == _squeezed(after):
+            continue  # the same characters, however the lines and pages broke: no need to normalise
         result.changes.extend(_diff_group(path, _Joined.of(before), _Joined.of(after)))
     for key, node in judged_new.items():
         was = judged_old.get(key)
@@ -188,6 +190,10 @@ def compare_reports(old: ReportRows, new: ReportRows) -> DocumentComparison:
             row.page if row else node.page, None, None, old_judgement=was.judgement, new_judgement=node.judgement,
             new_y=row.y if row else node.y, old_y=old_row.y if old_row else was.y, old_row=old_row, new_row=row))
     return result
+
+
+def _squeezed(rows: list[FormRow]) -> str:
+    return "".join("".join(row.text for row in rows).split())
 
 
 def _judgement_row(rows: list[FormRow], judgement: str) -> FormRow | None:

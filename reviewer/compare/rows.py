@@ -14,6 +14,7 @@ import os
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pymupdf
@@ -451,6 +452,7 @@ def read_rows_cached(
     return result
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """The comparison form of text (NFKC, width, case, no white space or line breaks)."""
     return normalize(text).text
