@@ -16,6 +16,7 @@ import bisect
 import uuid
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from reviewer.annotations import Annotation, Rect, now_iso
@@ -35,6 +36,9 @@ CONTEXT = 24
 MOVED_CONTEXT = 6
 
 
+_normalized = lru_cache(maxsize=65536)(normalize)
+
+
 def carried_id(old_id: str, new_sha256: str) -> str:
     """The id of ``old_id`` carried to the packet ``new_sha256``: the same on every run."""
     return str(uuid.uuid5(CARRY_NAMESPACE, f"{old_id}:{new_sha256}"))
@@ -49,6 +53,7 @@ class _Index:
     starts: list[int]  # offset of each piece
     pieces: list[tuple[Piece, FormRow, str]]  # (piece, its row, the piece's normalised text)
     node_text: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)  # path → [start, end)
+    page_text: dict[int, tuple[int, int]] = field(default_factory=dict)  # page → [first, last) offsets on it
 
     @classmethod
     def of(cls, report: ReportRows) -> _Index:
@@ -56,6 +61,7 @@ class _Index:
         starts: list[int] = []
         pieces: list[tuple[Piece, FormRow, str]] = []
         node_text: dict[tuple[str, ...], tuple[int, int]] = {}
+        page_text: dict[int, tuple[int, int]] = {}
         offset = 0
         for row in report.rows:
             key = row.path.key()
@@ -65,9 +71,11 @@ class _Index:
                 pieces.append((piece, row, text))
                 parts.append(text)
                 begin, _ = node_text.get(key, (offset, offset))
+                first, _ = page_text.get(piece.page, (offset, offset))
                 offset += len(text)
                 node_text[key] = (begin, offset)
-        return cls(report, "".join(parts), starts, pieces, node_text)
+                page_text[piece.page] = (min(first, offset - len(text)), offset)
+        return cls(report, "".join(parts), starts, pieces, node_text, page_text)
 
     def piece_at(self, offset: int) -> int:
         return max(0, min(len(self.pieces) - 1, bisect.bisect_right(self.starts, offset) - 1))
@@ -110,7 +118,7 @@ class _Index:
             piece, _, text = self.pieces[index]
             lo, hi = max(0, start - self.starts[index]), min(len(text), end - self.starts[index])
             if hi > lo:
-                s0, s1 = normalize(piece.text).source_span(lo, hi)
+                s0, s1 = _normalized(piece.text).source_span(lo, hi)
                 out.append(piece.text[s0:s1])
             index += 1
         return "".join(out)
@@ -197,7 +205,10 @@ class _Carrier:
     def _locate_old(index: _Index, a: Annotation, quote: str) -> int | None:
         if not quote:
             return None
-        hits = index.find_all(quote)
+        span = index.page_text.get(a.page)
+        # A row cut by a page break can put the quote's start on the page before: search a little before the page.
+        hits = index.find_all(quote, max(0, span[0] - len(quote)), span[1] + len(quote)) if span else []
+        hits = hits or index.find_all(quote)
         if not hits:
             return None
         top = a.top
