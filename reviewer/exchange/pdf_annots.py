@@ -100,18 +100,67 @@ def _flat(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text).strip()
 
 
+_Line = tuple[float, float, list[tuple[float, float, float, float, str]]]
+# The last page quoted: (document, page number, its text lines, flat page text). XFDF and PDF imports quote
+# many highlights of one page in a row; extracting the page's text costs far more than reading a box of it.
+_last_page_text: tuple[Any, int, list[_Line], str] | None = None
+
+
+def _page_text(page: Any) -> tuple[list[_Line], str]:
+    global _last_page_text
+    doc, number = page.parent, int(page.number)
+    cached = _last_page_text
+    if cached is not None and cached[0] is doc and cached[1] == number and not doc.is_closed:
+        return cached[2], cached[3]
+    text_page = page.get_textpage()  # the same flags as page.get_textbox() uses
+    lines: list[_Line] = []
+    for block in text_page.extractRAWDICT().get("blocks", ()):
+        for line in block.get("lines", ()):
+            chars: list[tuple[float, float, float, float, str]] = []
+            for span in line.get("spans", ()):
+                for ch in span.get("chars", ()):
+                    cx0, cy0, cx1, cy1 = (float(v) for v in ch["bbox"])
+                    chars.append((cx0, cy0, cx1, cy1, str(ch["c"])))
+            if chars:
+                lines.append((min(c[1] for c in chars), max(c[3] for c in chars), chars))
+    full = _flat(str(page.get_text("text")))  # the context comes from the plain text, as it always has
+    _last_page_text = (doc, number, lines, full)
+    return lines, full
+
+
+def forget_page_text() -> None:
+    """Drop the cached page text (it also keeps its document object alive)."""
+    global _last_page_text
+    _last_page_text = None
+
+
+def _text_in_box(lines: Sequence[_Line], x0: float, y0: float, x1: float, y1: float) -> str:
+    """The characters whose boxes overlap the box, a line break between lines (as MuPDF's textbox)."""
+    out: list[str] = []
+    for top, bottom, chars in lines:
+        if top >= y1 or bottom <= y0:
+            continue
+        found = [c for cx0, cy0, cx1, cy1, c in chars if cx0 < x1 and cx1 > x0 and cy0 < y1 and cy1 > y0]
+        if found:
+            out.append("".join(found))
+    return "\n".join(out)
+
+
 def quote_on_page(page: Any, rects: Sequence[Rect]) -> tuple[str, str, str]:
-    """The text under ``rects`` on a PyMuPDF page, with a little context before and after."""
+    """The text under ``rects`` on a PyMuPDF page, with a little context before and after.
+
+    The page's text is extracted once (and kept for the next call on the same page), so a highlight of
+    thousands of quads, or thousands of highlights on one page, cost one extraction.
+    """
+    lines, full = _page_text(page)
     parts: list[str] = []
     for x0, y0, x1, y1 in rects:
         # Shrink vertically: highlight quads usually reach into the lines above and below.
         inset = (y1 - y0) * 0.2
-        box = pymupdf.Rect(x0, y0 + inset, x1, y1 - inset)
-        parts.append(_flat(str(page.get_textbox(box))))
+        parts.append(_flat(_text_in_box(lines, x0, y0 + inset, x1, y1 - inset)))
     quote = "".join(p for p in parts if p)
     if not quote:
         return "", "", ""
-    full = _flat(str(page.get_text("text")))
     at = full.find(quote)
     if at < 0:
         return quote, "", ""

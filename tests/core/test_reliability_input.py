@@ -556,3 +556,50 @@ def test_annotated_pdf_export_can_be_cancelled_and_keeps_the_old_file(one_page_p
     with pytest.raises(ReviewerError) as caught:
         write_annotated_pdf(one_page_pdf, many, out, cancelled=lambda: True)
     assert "中止" in caught.value.message_ja and out.read_bytes() == b"old"
+
+
+# ------------------------------------------------------------------------------------------ quoting highlights
+
+
+def test_xfdf_highlights_with_thousands_of_quads_cost_few_page_extractions(tmp_path: Path) -> None:
+    from reviewer.exchange.pdf_annots import quote_on_page
+    from reviewer.exchange.xfdf import page_matrix_for_height, parse_xfdf
+    from reviewer.paths import bundled_font
+
+    path = tmp_path / "text.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        for line in range(60):
+            page.insert_text((40, 40 + line * 12), f"{line:02d}特定個人情報の保管場所は施錠管理されたサーバ室である。",
+                             fontsize=9, fontfile=str(bundled_font()), fontname="jp")
+        doc.save(path)
+    with pymupdf.open(path) as doc:
+        height = float(doc[0].rect.height)
+
+        def quads(n: int, line0: int = 0) -> str:
+            out = []
+            for i in range(n):
+                line = (line0 + i) % 60
+                top, bottom = height - (30 + line * 12), height - (42 + line * 12)
+                out.append(f"40,{top},200,{top},40,{bottom},200,{bottom}")
+            return ",".join(out)
+
+        one_big = ('<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots><highlight page="0" rect="40,0,200,800" '
+                   f'title="A" coords="{quads(4_000)}"><contents>x</contents></highlight></annots></xfdf>')
+        many = '<xfdf xmlns="http://ns.adobe.com/xfdf/"><annots>' + "".join(
+            f'<highlight page="0" rect="40,0,200,800" title="A" name="h{i}" coords="{quads(1, i)}"/>'
+            for i in range(1_000)) + "</annots></xfdf>"
+
+        def run(xfdf: str) -> list[Annotation]:
+            return parse_xfdf(xfdf.encode(), packet_sha=SHA, packet_name="text.pdf",
+                              page_matrices=[page_matrix_for_height(height)],
+                              quote=lambda p, rects: quote_on_page(doc[p], rects))
+
+        extraction = min(cost(lambda: doc[0].get_text("text")) for _ in range(3))
+        got: list[list[Annotation]] = []
+        t_big = cost(lambda: got.append(run(one_big)))
+        t_many = cost(lambda: got.append(run(many)))
+    assert got[0][0].quote.startswith("00特定個人情報") and len(got[0][0].quote) > 4_000 * 15
+    assert len(got[1]) == 1_000 and got[1][5].quote.startswith("05特定")
+    budget = 500 * max(extraction, 0.002)  # today: ~40 and ~100; before: two extractions per quad (8,000)
+    assert t_big < budget and t_many < budget, (extraction, t_big, t_many)
