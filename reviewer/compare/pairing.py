@@ -1,0 +1,73 @@
+"""Version pairing: is the packet just opened a revision of one already in the profile?
+
+Reports are matched by what the department does not change between meetings — the report's title (評価書名, which
+holds the 事務の名称) — never by file hash. The outlines come from the profile's
+structure cache, so nothing is re-read; a packet whose outline is not cached (or whose file is gone) is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer.compare.rows import norm
+from reviewer.store.store import Store
+from reviewer.structure.detect import cache_path
+from reviewer.structure.model import Outline
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierVersion:
+    """A packet of the profile that holds earlier versions of reports of the new one."""
+
+    file_sha256: str
+    path: str
+    name: str
+    last_opened: str
+    reports: tuple[str, ...]  # the report titles both packets share
+
+
+def report_keys(outline: Outline) -> set[str]:
+    """The normalised titles of the packet's assessment reports (評価書名 / 事務の名称)."""
+    return {norm(d.title) for d in outline.documents if d.is_report and d.title}
+
+
+def earlier_versions(store: Store, outline: Outline, profile: str | os.PathLike[str] | None = None,
+                     limit: int = 50) -> list[EarlierVersion]:
+    """Packets opened before whose reports match reports of ``outline`` (most shared reports first, then the most
+    recently opened); the packet itself is never its own earlier version."""
+    keys = report_keys(outline)
+    if not keys:
+        return []
+    found: list[EarlierVersion] = []
+    for known in store.recent_packets(limit):
+        if known.file_sha256 == outline.sha256 or not Path(known.path).is_file():
+            continue
+        cached = _cached_outline(known.file_sha256, profile)
+        if cached is None:
+            continue
+        shared = tuple(d.title for d in cached.documents if d.is_report and norm(d.title) in keys)
+        if shared:
+            found.append(EarlierVersion(known.file_sha256, known.path, known.name, known.last_opened, shared))
+    found.sort(key=lambda v: (-len(v.reports), _negated(v.last_opened)))
+    return found
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def _cached_outline(sha256: str, profile: str | os.PathLike[str] | None) -> Outline | None:
+    path = cache_path(sha256, profile)
+    if not path.is_file():
+        # An outline cached by an earlier detector version still names its reports.
+        candidates = sorted(path.parent.glob(f"outline-{sha256}-v*.json")) if path.parent.is_dir() else []
+        if not candidates:
+            return None
+        path = candidates[-1]
+    try:
+        return Outline.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
