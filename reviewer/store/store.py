@@ -115,7 +115,7 @@ class AnnotationMissing(StoreError, KeyError):
 
     def __init__(self, annotation_id: str) -> None:
         StoreError.__init__(
-            self, "このコメントは既に削除されています。", f"annotation {annotation_id} does not exist"
+            self, "このコメントは既に削除されています。", "This comment has already been deleted."
         )
         self.annotation_id = annotation_id
 
