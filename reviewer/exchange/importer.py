@@ -213,7 +213,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
     """
     path = Path(path)
     if not path.is_file():
-        raise PackageError(f"ファイルが見つかりません: {path}", f"file not found: {path}")
+        raise PackageError(f"ファイルが見つかりません: {path}", f"File not found: {path}.")
     kind = detect_kind(path)
     loaded = LoadedFile(str(path), kind)
     if kind == "package":
@@ -226,7 +226,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
     elif kind == "xfdf":
         if info.page_matrices is None:
             raise PackageError(f"XFDF「{path.name}」を取り込むには資料のPDFを指定してください（--packet）。",
-                               f"{path.name}: XFDF needs the packet PDF")
+                               f"To import the XFDF file “{path.name}”, give the packet PDF (--packet).")
         loaded.annotations = parse_xfdf(
             path.read_bytes(), packet_sha=info.sha256, packet_name=info.name, page_matrices=info.page_matrices,
             page_labels=info.page_labels, quote=info.quote, origin_name=path.name,
@@ -244,7 +244,8 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
     else:
         raise PackageError(
             f"「{path.name}」は取り込める形式ではありません（コメントパッケージJSON、XFDF、注釈付きPDF、回答入りの意見一覧xlsx）。",
-            f"{path.name}: unknown file type",
+            f"“{path.name}” is of an unknown kind and cannot be imported (comment packages in JSON, XFDF, "
+            "annotated PDFs and answered comment sheets in xlsx can).",
         )
     return loaded
 
