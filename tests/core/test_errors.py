@@ -14,11 +14,10 @@ CORE = Path(__file__).resolve().parents[2] / "reviewer"
 # Files whose raise sites were not rewritten yet (changed by another engineer while the audit ran). The audit
 # below skips them; empty this list as they are done.
 NOT_YET_AUDITED: frozenset[str] = frozenset({
-    "reviewer/exchange/importer.py",
+    "reviewer/exchange/pdf_annots.py",  # new refusals added after its audit, while being edited
     "reviewer/exchange/w3c.py",
     "reviewer/export/annotated_pdf.py",
     "reviewer/store/connection.py",
-    "reviewer/store/store.py",
 })
 
 
@@ -43,8 +42,10 @@ def test_opening_a_missing_pdf_explains_itself_in_english(tmp_path: Path) -> Non
     assert raised.value.message("ja").startswith("ファイルが見つかりません")
 
 
-def _family(trees: dict[Path, ast.Module]) -> set[str]:
+def _family(trees: dict[Path, ast.Module]) -> tuple[set[str], set[str]]:
+    """(every ReviewerError class, those that keep ReviewerError's own ``(message_ja, message_en)`` arguments)."""
     names = {"ReviewerError"}
+    custom: set[str] = set()
     grown = True
     while grown:
         grown = False
@@ -54,7 +55,9 @@ def _family(trees: dict[Path, ast.Module]) -> set[str]:
                         isinstance(base, ast.Name) and base.id in names for base in node.bases):
                     names.add(node.name)
                     grown = True
-    return names
+                    if any(isinstance(item, ast.FunctionDef) and item.name == "__init__" for item in node.body):
+                        custom.add(node.name)
+    return names, names - custom
 
 
 def _problem(message: ast.expr) -> str | None:
@@ -81,7 +84,7 @@ def _problem(message: ast.expr) -> str | None:
 
 def test_english_messages_in_the_core_are_sentences() -> None:
     trees = {path: ast.parse(path.read_text("utf-8")) for path in CORE.rglob("*.py")}
-    family = _family(trees)
+    family, plain = _family(trees)
     found: list[str] = []
     for path, tree in sorted(trees.items()):
         relative = path.relative_to(CORE.parent).as_posix()
@@ -89,14 +92,17 @@ def test_english_messages_in_the_core_are_sentences() -> None:
             continue
         for node in ast.walk(tree):
             english: ast.expr | None = None
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in family \
-                    and len(node.args) >= 2:
-                english = node.args[1]
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr == "__init__" and isinstance(node.func.value, ast.Call) and \
-                    isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "super" and \
-                    len(node.args) >= 2:
-                english = node.args[1]
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in plain and len(node.args) >= 2:
+                english = node.args[1]  # SomeError(message_ja, message_en)
+            elif isinstance(func, ast.Attribute) and func.attr == "__init__":
+                if isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) and \
+                        func.value.func.id == "super" and len(node.args) >= 2:
+                    english = node.args[1]  # super().__init__(message_ja, message_en)
+                elif isinstance(func.value, ast.Name) and func.value.id in family and len(node.args) >= 3:
+                    english = node.args[2]  # Base.__init__(self, message_ja, message_en)
             if english is None:
                 continue
             why = _problem(english)
