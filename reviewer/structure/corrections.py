@@ -31,6 +31,7 @@ ACTIONS: tuple[str, ...] = (JUDGEMENT, HEADING, ADD)
 ADDABLE_KINDS: tuple[str, ...] = ("risk", "section")
 JUDGEMENTS: tuple[str, ...] = ("特に力を入れている", "十分である", "課題が残されている")
 UNPLACED = "correction_unplaced"
+MAX_TITLE = 300  # characters of a corrected or added heading (a package may come from anywhere)
 _ADDED = "added:"
 
 
@@ -127,8 +128,10 @@ def _problem(c: Correction) -> str:
         return "a correction needs its packet and target"
     if c.judgement is not None and c.judgement not in JUDGEMENTS:
         return f"not a judgement: {c.judgement!r}"
-    if c.page is not None and c.page < 0:
-        return "page must be 0 or more"
+    if c.page is not None and not 0 <= c.page < 100_000:
+        return "page out of range"
+    if len(c.title or "") > MAX_TITLE or len(c.number or "") > 8 or len(c.target) > 400 or len(c.author) > 200:
+        return "a correction's text is too long"
     if c.y is not None and not math.isfinite(c.y):
         return "y must be a finite number"
     if c.action == ADD:
@@ -285,9 +288,13 @@ def _doc_of_key(target: str, count: int) -> int:
 
 
 def _document_for(outline: Outline, c: Correction) -> int | None:
+    """The document an added node goes in: the one named, if the place is on its pages, else the one there."""
+    page = c.page or 0
     if c.document is not None and 0 <= c.document < len(outline.documents):
-        return c.document
-    return outline.document_at(c.page or 0)
+        document = outline.documents[c.document]
+        if document.start_page <= page <= document.end_page:
+            return c.document
+    return outline.document_at(page)
 
 
 def _insert(document: Document, c: Correction) -> None:

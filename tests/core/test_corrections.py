@@ -254,3 +254,31 @@ def test_an_added_section_does_not_change_the_keys_of_detected_nodes(unjudged: t
     fixed = apply_corrections(outline, [section, judgement_correction(outline.sha256, key, "課題が残されている")])
     assert next(n for n in _report(fixed)[1].nodes if n.title == risk.title and n.file == risk.file
                 and n.page == risk.page).judgement == "課題が残されている"
+
+
+@pytest.mark.parametrize("item", [
+    {"action": "judgement", "target": "2:Ⅲ/2/risk1", "judgement": "とても良い"},
+    {"action": "add", "target": "+x", "kind": "chapter", "number": "Ⅶ", "title": "x", "page": 0, "y": 0.0},
+    {"action": "heading", "target": "2:Ⅲ/2/risk1", "title": "長" * 5000},
+    {"action": "heading", "target": "2:Ⅲ/2/risk1", "page": -1},
+    {"action": "delete", "target": "2:Ⅲ/2/risk1"},
+])
+def test_a_package_with_a_malformed_correction_is_refused(item: dict[str, object]) -> None:
+    base = {"id": "00000000-0000-4000-8000-000000000001", "source": SHA, "author": "x",
+            "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z"}
+    package = build_package([], packet_sha256=SHA, packet_name="p.pdf")
+    package["pia:corrections"] = [{**base, **item}]
+    with pytest.raises(PackageError, match="pia:corrections|構造の修正"):
+        parse_package(json.dumps(package, ensure_ascii=False), expected_sha=SHA)
+
+
+def test_an_added_node_outside_its_named_document_goes_where_its_page_is(unjudged: tuple[Path, Outline]) -> None:
+    _path, outline = unjudged
+    doc_index, report = _report(outline)
+    added = added_node(outline.sha256, kind="section", number="9", title="別の資料の節", page=0, y=500.0,
+                       document=doc_index)
+    corrected = apply_corrections(outline, [added])
+    assert corrected.document_at(0) != doc_index
+    holder = corrected.documents[corrected.document_at(0) or 0]
+    assert [n.title for n in holder.nodes if n.corrected] == ["別の資料の節"]
+    assert not any(n.corrected for n in _report(corrected)[1].nodes)
