@@ -47,6 +47,11 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def storable(text: str) -> str:
+    """``text`` with lone surrogates (which no file or database encoding can hold) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def clean_answer(text: str) -> str:
     """A department answer read from a returned sheet, kept as typed but storable: lone surrogates become
     U+FFFD and the C0 control characters other than tab, CR and LF are removed."""

@@ -11,6 +11,7 @@ The caller owns the PyMuPDF document (it is not thread-safe); these functions ne
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import uuid
@@ -23,6 +24,7 @@ import pymupdf
 
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect, now_iso
 from reviewer.exchange import PackageError
+from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, LimitError, check_annotation, storable
 
 DEFAULT_CATEGORY = "意見"
 _ID_NAMESPACE = uuid.UUID("6f1c7f2e-8a53-4d0b-9a43-3f2b1d9c0a11")
@@ -209,11 +211,17 @@ def read_pdf_annotations(
     group_children: list[tuple[int, int, Annotation]] = []
     ordered: list[tuple[int, Annotation]] = []
     skipped = 0
+    seen = 0
     for page in doc:
         number = int(page.number)
         for annot in page.annots():
+            seen += 1
+            if seen > MAX_ANNOTATIONS_PER_IMPORT:
+                raise _limit_refusal(packet_name, LimitError(
+                    f"注釈が多すぎます（上限 {MAX_ANNOTATIONS_PER_IMPORT:,}件）",
+                    f"more than {MAX_ANNOTATIONS_PER_IMPORT} annotations"))
             type_name = str(annot.type[1])
-            info: dict[str, Any] = dict(annot.info)
+            info: dict[str, Any] = {k: storable(v) if isinstance(v, str) else v for k, v in annot.info.items()}
             content = str(info.get("content") or "").replace("\r\n", "\n").replace("\r", "\n")
             author = str(info.get("title") or "").strip() or "（作成者不明）"
             irt = int(annot.irt_xref or 0)
@@ -237,6 +245,7 @@ def read_pdf_annotations(
             else:
                 skipped += 1
                 continue
+            rects = [_on_page(r, page) for r in rects]
             quote, prefix, suffix = quote_on_page(page, rects) if kind == "highlight" else ("", "", "")
             created = pdf_date_to_iso(info.get("creationDate")) or pdf_date_to_iso(info.get("modDate")) or fallback_date
             modified = pdf_date_to_iso(info.get("modDate")) or created
@@ -281,8 +290,28 @@ def read_pdf_annotations(
         if not annotation.text and not annotation.quote and not replies:
             skipped += 1
             continue
+        try:
+            check_annotation(annotation, f"{annotation.page + 1}ページの注釈")
+        except LimitError as exc:
+            raise _limit_refusal(packet_name, exc) from None
         result.append(annotation)
     return result, skipped
+
+
+def _limit_refusal(name: str, exc: LimitError) -> PackageError:
+    return PackageError(f"注釈付きPDF「{name}」を取り込めません: {exc.message_ja}（何も取り込んでいません）",
+                        f"annotated PDF {name} refused: {exc.message_en}")
+
+
+def _on_page(rect: Rect, page: Any) -> Rect:
+    """``rect`` cut to the page: a hostile file may give any size (a huge box breaks the exports later)."""
+    bound = page.cropbox
+    width, height = float(bound.width), float(bound.height)
+
+    def clamp(v: float, high: float) -> float:
+        return 0.0 if not math.isfinite(v) else min(max(v, 0.0), high)
+
+    return (clamp(rect[0], width), clamp(rect[1], height), clamp(rect[2], width), clamp(rect[3], height))
 
 
 def _placeholder(text: str, reply: dict[str, Any] | None = None) -> Annotation:

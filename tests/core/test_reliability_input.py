@@ -603,3 +603,28 @@ def test_xfdf_highlights_with_thousands_of_quads_cost_few_page_extractions(tmp_p
     assert len(got[1]) == 1_000 and got[1][5].quote.startswith("05特定")
     budget = 500 * max(extraction, 0.002)  # today: ~40 and ~100; before: two extractions per quad (8,000)
     assert t_big < budget and t_many < budget, (extraction, t_big, t_many)
+
+
+def test_annotated_pdf_import_bounds_comment_length_and_cuts_huge_rects(tmp_path: Path) -> None:
+    from reviewer.exchange.pdf_annots import read_pdf_file
+    from reviewer.limits import MAX_COMMENT_CHARS
+
+    path = tmp_path / "member.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        annot = page.add_rect_annot(pymupdf.Rect(10, 10, 50, 50))
+        annot.set_info(content="大きすぎる枠", title="委員A")
+        annot.update()
+        doc.xref_set_key(annot.xref, "Rect", "[0 0 1e30 1e30]")
+        doc.save(path)
+    (got,) = read_pdf_file(path, packet_sha=SHA, packet_name="packet.pdf")[0]
+    x0, y0, x1, y1 = got.rects[0]
+    assert 0 <= x0 <= x1 <= 595 and 0 <= y0 <= y1 <= 842, got.rects
+    long_path = tmp_path / "long.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        page.add_text_annot((72, 72), "あ" * (MAX_COMMENT_CHARS + 1)).set_info(title="委員A")
+        doc.save(long_path)
+    with pytest.raises(PackageError) as caught:
+        read_pdf_file(long_path, packet_sha=SHA, packet_name="packet.pdf")
+    assert "長すぎます" in caught.value.message_ja and "何も取り込んでいません" in caught.value.message_ja
