@@ -34,7 +34,7 @@ def main() -> int:
     from ui.theme import load_bundled_font
 
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setFont(QFont(load_bundled_font(), 10))
+    QApplication.setFont(QFont(load_bundled_font(), 10))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "issue15.pdf"
         style = sv.Style("issue15", label_chars=9, vx=130.0, cx=330.0, value_at="first", choices_below=True,
