@@ -1,7 +1,7 @@
 """Revision pairs: the same packet written twice, the second time revised, with the truth of the changes.
 
-The revised report rewrites a measure, adds a paragraph, changes a judgement, deletes a paragraph (all four
-declared in a new 別添3 row each), changes a row without declaring it (未申告), and declares one change that was
+The revised report rewrites a measure, adds a paragraph, changes a judgement, deletes a paragraph, adds a form row
+(all five declared in a new 別添3 row each), changes a row without declaring it (未申告), and declares one change that was
 never made. An
 inserted page shifts every later page of the packet. The reflow-only variant prints the same text at another
 scale (narrower cells, smaller type): line breaks and page breaks move, nothing is changed.
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from reviewer.samples import phrases as ph
-from reviewer.samples.form import FullReportBuilder
-from reviewer.samples.layout import Cell, Mark, Row
+from reviewer.samples.form import LABEL_W, FullReportBuilder
+from reviewer.samples.layout import TABLE_WIDTH, Cell, Mark, Row
 from reviewer.samples.packet import generate_packet
 
 Variant = Literal["revised", "reflow"]
@@ -31,6 +31,8 @@ REWRITTEN_SENTENCE = (
     "確認の記録を三年間保存する。"
 )
 UNDECLARED_SENTENCE = "保管場所の入退室は、ＩＣカードによる入退室管理システムで記録している。"
+ADDED_ROW_LABEL = "③問合せの記録"
+ADDED_ROW_TEXT = "問合せの内容と対応の結果は、問合せ管理簿に記録し、課長が月１回確認する。"
 PHANTOM_ITEM = "Ⅴ 2. ②"
 PHANTOM_AFTER = "問合せの受付時に受付票を作成し、対応の記録を五年間保存する。"
 INSERTED_SHEET = [
@@ -180,7 +182,15 @@ class _Reviser:
         self.changes[-1].old_fragment = removed
         annex.append([REVISION_DATE, _item_label(place), removed, "（削除）", "事前", "第三者点検の指摘による"])
 
-        # 6. A declared change that was never made.
+        # 6. A form row added (declared): Ⅴ 2. ③ after ②対応方法.
+        place = _find(places, "Ⅴ", "2", "②対応方法")
+        rows.insert(place.index + 1, Row([
+            Cell(LABEL_W, [ADDED_ROW_LABEL], role="label", shade=0.95, center=True),
+            Cell(TABLE_WIDTH - LABEL_W, [ADDED_ROW_TEXT])]))
+        self.changes.append(TruthChange("added", 0, "Ⅴ", None, "2", None, ADDED_ROW_LABEL, True, ADDED_ROW_TEXT))
+        annex.append([REVISION_DATE, f"Ⅴ 2. {ADDED_ROW_LABEL}", "－", ADDED_ROW_TEXT, "事前", "記載の追加"])
+
+        # 7. A declared change that was never made.
         annex.append([REVISION_DATE, PHANTOM_ITEM, "－", PHANTOM_AFTER, "事前", "第三者点検の指摘による"])
         self.declared_not_found.append(PHANTOM_ITEM)
 

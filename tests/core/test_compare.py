@@ -40,6 +40,7 @@ def test_every_revision_is_found_at_its_form_row(pair: dict[str, Any]) -> None:
     comparison: Comparison = pair["revised"]
     truth: RevisionTruth = pair["truth"]
     report = comparison.documents[0]
+    assert {c.kind for c in truth.changes} == {"text", "judgement", "added"}
     for expected in truth.changes:
         found = [c for c in report.changes if _matches(c, expected)]
         assert len(found) == 1, (expected, [(c.kind, c.path, c.item) for c in report.changes])
@@ -93,8 +94,12 @@ def test_changed_rows_are_found_on_their_new_page(pair: dict[str, Any]) -> None:
     with pymupdf.open(pair["new"]) as doc:
         for expected in truth.changes:
             change = next(c for c in report.changes if _matches(c, expected))
-            assert change.new_page is not None and change.old_page is not None
-            assert change.new_page > change.old_page  # everything after the inserted sheet moved down
+            assert change.new_page is not None
+            if expected.kind == "added":
+                assert change.old_page is None and change.new_text and change.old_text is None
+            else:
+                assert change.old_page is not None
+                assert change.new_page > change.old_page  # everything after the inserted sheet moved down
             if expected.new_fragment:
                 head = norm(expected.new_fragment)[:10]
                 pages = [p for p in range(doc.page_count) if head in norm(doc[p].get_text())]
