@@ -283,7 +283,8 @@ class PageView(QAbstractScrollArea):
         if not len(self._layout):
             return (0, 0.0)
         top = float(self.verticalScrollBar().value())
-        page = self._layout.page_at(top)
+        # The gap above a page belongs to that page: go_to(page) leaves the view there.
+        page = self._layout.page_at(top + GAP)
         page_top = self._layout.page_top(page)
         display_y = max(0.0, (top - page_top) / self._layout.scale)
         width = self._layout.sizes[page][0]
