@@ -4,8 +4,12 @@ to stderr) and writes ``docs/PERFORMANCE.md``.
 Modes:
     run.py                     build a ~600-page and a ~2,000-page packet with ``pia-reviewer sample``, measure
                                everything (several runs each, medians), write docs/PERFORMANCE.md.
-    run.py --quick             a small packet, one run each, no 2,000-page packet, GUI offscreen only (~60 s);
-                               does not touch docs/ unless --doc is given.
+    run.py --quick             a small packet, one run each, no 2,000-page packet, GUI offscreen except the
+                               start-up on the screen (a private Xvfb when installed) (~90 s); does not touch docs/
+                               unless --doc is given.
+    run.py --startup-only [--frozen EXE]
+                               only start-up as a user sees it (first page on the screen, ready); replaces just the
+                               start-up section and target rows of docs/PERFORMANCE.md.
     run.py --pdf FILE --json [--quick]
                                the same measurements on a given packet (structure, render, text, index, queries
                                — the defaults plus the packet's own frequent terms —, export/import of comments
