@@ -11,7 +11,8 @@
 Writing happens in a worker thread (``ui.ops.Op``); the job functions below get plain values only.
 
 Signals of :class:`ExchangeActions`:
-    finished(str, object): (what, result) after an export (the path) or an import (an :class:`ImportSummary`).
+    finished(str, object): (what, result) after an export (the path) or an import (the core ImportReport, None
+        when nothing changed).
     failed(str): the Japanese message shown for a refused import or a failed export.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from reviewer.annotations import Annotation
 from reviewer.errors import ReviewerError
 from reviewer.structure.model import Outline
 from ui import file_dialogs, notify
@@ -56,88 +56,16 @@ class PacketInfo:
     password: str | None = None
 
 
-@dataclass(slots=True)
-class ImportRead:
-    """What the worker read: the accepted files (``reviewer.exchange.importer.LoadedFile``) and the refused ones."""
-
-    loaded: list[Any] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, Japanese message)
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    files: int = 0
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    answers: int = 0
-    unknown_answers: int = 0
-    authors: list[str] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)
-
-
-def read_import_files(paths: Sequence[str], packet: PacketInfo, outline: Outline | None) -> ImportRead:
-    """Read and validate every file (worker thread). A malformed or foreign file is refused whole and named;
-    the others are still read."""
+def read_import_files(paths: Sequence[str], packet: PacketInfo, outline: Outline | None) -> list[Any]:
+    """Read and validate every file (worker thread) through the core's import use case: each file is a
+    LoadedFile, or the FileReport of its one-line refusal; one bad file never stops the others."""
     from reviewer.document import Packet
-    from reviewer.exchange import PackageError
     from reviewer.exchange.importer import PacketInfo as ImportPacket
-    from reviewer.exchange.importer import load_file
+    from reviewer.exchange.service import read_files
 
-    result = ImportRead()
     # This worker's own Packet: PyMuPDF is not thread-safe, so nothing else touches this Document.
     with Packet.open(packet.path, password=packet.password) as opened:
-        info = ImportPacket(packet.sha256, packet.name, outline, opened)
-        for name in paths:
-            try:
-                result.loaded.append(load_file(name, info))
-            except PackageError as exc:
-                result.refused.append((Path(name).name, exc.message_ja))
-    return result
-
-
-@dataclass(frozen=True, slots=True)
-class ReplaceAnnotations:
-    """An undoable import: write ``put`` as given (keeping ids, authors and times) and remove ``remove``.
-
-    Its inverse restores exactly what was there before (core command protocol: ``apply`` returns the inverse).
-    """
-
-    put: tuple[Annotation, ...]
-    remove: tuple[str, ...] = ()
-    title: str = "コメントを取り込み"
-
-    def apply(self, store: Any) -> ReplaceAnnotations:
-        touched = {a.id for a in self.put} | set(self.remove)
-        with store.transaction():
-            before = {ident: store.get_annotation(ident) for ident in touched}
-            for ident in self.remove:
-                if before.get(ident) is not None:
-                    store.delete_annotation(ident)
-            for annotation in self.put:
-                if before.get(annotation.id) is not None and annotation.id not in self.remove:
-                    store.update_annotation(annotation)
-                else:
-                    store.add_annotation(annotation)
-        restore = tuple(a for a in before.values() if a is not None)
-        created = tuple(a.id for a in self.put if before.get(a.id) is None)
-        return ReplaceAnnotations(restore, created, self.title)
-
-
-def plan_import(existing: dict[str, Annotation], merged: Sequence[Annotation]) -> tuple[list[Annotation], int]:
-    """Of ``merged`` (one per id), the annotations to write — new ids, or a newer ``modified`` than ours
-    (ties keep ours) — and how many are unchanged."""
-    from reviewer.store import is_newer
-
-    put: list[Annotation] = []
-    unchanged = 0
-    for annotation in merged:
-        current = existing.get(annotation.id)
-        if current is None or (current != annotation and is_newer(annotation.modified, current.modified)):
-            put.append(annotation)
-        else:
-            unchanged += 1
-    return put, unchanged
+        return read_files(paths, ImportPacket(packet.sha256, packet.name, outline, opened))
 
 
 def export_job(kind: str, path: str, store: Any, packet: PacketInfo, outline: Outline | None,
@@ -344,72 +272,54 @@ class ExchangeActions(QObject):
         if chosen:
             self.import_files([chosen])
 
-    def _apply_import(self, read: ImportRead) -> None:
-        """Merge what the worker read, as one undoable command (GUI thread, one transaction)."""
-        from reviewer.commands import Batch, EditAnnotation
-        from reviewer.exchange.importer import merge
-        from reviewer.export.sheet import place
+    def _apply_import(self, read: list[Any]) -> None:
+        """Plan and apply what the worker read as one undoable command (GUI thread, one transaction under the
+        database's write lock; the core decides what each item may change)."""
+        from reviewer.exchange.service import ImportCommand, plan_from_read
 
         controller = self.controller
-        store = controller.store
-        summary = ImportSummary(files=len(read.loaded), refused=list(read.refused))
-        batches = [place(loaded.annotations, controller.outline) for loaded in read.loaded]
-        existing = {a.id: a for a in store.annotations(controller.sha256)}
-        for batch in batches:
-            for annotation in batch:
-                if annotation.id not in existing:
-                    found = store.get_annotation(annotation.id)  # the same id on another packet
-                    if found is not None:
-                        existing[found.id] = found
-        merged = merge(batches, existing)
-        merged = [a if a.id in existing else replace(a, origin="imported") for a in merged]
-        put, summary.unchanged = plan_import(existing, merged)
-        summary.added = sum(1 for a in put if a.id not in existing)
-        summary.updated = len(put) - summary.added
-        summary.authors = sorted({a.author for batch in batches for a in batch if a.author})
-        commands: list[Any] = []
-        if put:
-            commands.append(ReplaceAnnotations(tuple(put)))
-        answers = {k: v for loaded in read.loaded for k, v in loaded.answers.items()}
-        if answers:
-            current = dict(existing)
-            current.update((a.id, a) for a in put)
-            for ident, answer in answers.items():
-                target = current.get(ident)
-                if target is None:
-                    summary.unknown_answers += 1
-                elif (target.answer or "") != answer:
-                    commands.append(EditAnnotation(target, replace(target, answer=answer), title="回答を取り込み"))
-                    summary.answers += 1
-        if commands:
-            title = "コメントを取り込み" if put else "回答を取り込み"
-            command = commands[0] if len(commands) == 1 else Batch(tuple(commands), title)
+        plan = plan_from_read(controller.store, read, controller.outline, controller.sha256)
+        report = None
+        if plan.has_changes:
+            command = ImportCommand(plan, title="コメントを取り込み" if plan.new or plan.updates else "回答を取り込み")
             if not controller.undo.push(command):
                 return
-            controller.refresh()
-        text = self._summary_text(summary)
+            controller.refresh()  # the views show the import now (the store's own announcement follows)
+            report = command.report
+        text = self._summary_text(plan, report)
         controller.message.emit(text.splitlines()[0])
-        self.finished.emit("import", summary)
-        if summary.refused:
+        self.finished.emit("import", report)
+        if plan.refused:
             self._warn(text)
         else:
             self._inform(text)
 
-    def _summary_text(self, s: ImportSummary) -> str:
-        parts = [self.tr("{files} 個のファイルを取り込みました。").format(files=s.files)] if s.files else []
-        if s.added or s.updated or s.unchanged:
+    def _summary_text(self, plan: Any, report: Any) -> str:
+        """The result in the UI language; the core's per-file refusals and warnings follow as they are."""
+        ok = [f for f in plan.files if f.ok]
+        added = report.added if report is not None else 0
+        updated = report.updated if report is not None else 0
+        unchanged = report.unchanged if report is not None else len(plan.unchanged)
+        answers = report.answers_attached if report is not None else 0
+        unknown = report.answers_unknown if report is not None else plan.answers_unknown
+        parts = [self.tr("{files} 個のファイルを取り込みました。").format(files=len(ok))] if ok else []
+        if added or updated or unchanged:
             parts.append(self.tr("追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件").format(
-                added=s.added, updated=s.updated, unchanged=s.unchanged))
-        if s.authors:
-            parts.append(self.tr("委員: {names}").format(names="、".join(s.authors)))
-        if s.answers or s.unknown_answers:
-            parts.append(self.tr("回答 {count} 件を反映しました。").format(count=s.answers))
-        if s.unknown_answers:
-            parts.append(self.tr("該当するコメントがない回答が {count} 件ありました。").format(
-                count=s.unknown_answers))
-        if s.refused:
-            parts.append(self.tr("取り込めなかったファイル（何も取り込んでいません）:"))
-            parts.extend(f"・{message}" for _name, message in s.refused)
+                added=added, updated=updated, unchanged=unchanged))
+        authors = sorted({name for f in ok for name in f.authors})
+        if authors:
+            parts.append(self.tr("委員: {names}").format(names="、".join(authors)))
+        if answers or unknown:
+            parts.append(self.tr("回答 {count} 件を反映しました。").format(count=answers))
+        if unknown:
+            parts.append(self.tr("該当するコメントがない回答が {count} 件ありました。").format(count=unknown))
+        warnings = report.warnings if report is not None else plan.warnings
+        if warnings:
+            parts.append(self.tr("確認してください:"))
+            parts.extend(f"・{line}" for line in warnings)
+        if plan.refused:
+            parts.append(self.tr("取り込めなかったファイル（そのファイルからは何も取り込んでいません）:"))
+            parts.extend(f"・{Path(f.path).name}: {f.message}" for f in plan.refused)
         return "\n".join(parts)
 
 
