@@ -1,6 +1,6 @@
 """The one way the GUI shows a message: non-blocking, self-deleting, safe after its window is gone.
 
-A static ``QMessageBox.warning(window, …)`` runs a nested event loop with the box on the C++ stack; a window
+A static QMessageBox call (warning, critical, …) runs a nested event loop with the box on the C++ stack; a window
 deleted inside that loop frees the box under it ("double free or corruption"). Every box here is created on the
 heap, shown with ``open()`` (window-modal, returns at once) and deletes itself when closed. Answers to questions
 arrive through a callback.
