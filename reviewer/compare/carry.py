@@ -66,7 +66,7 @@ class _Index:
         for row in report.rows:
             key = row.path.key()
             for piece in row.pieces:
-                text = norm(piece.text)
+                text = piece.key
                 starts.append(offset)
                 pieces.append((piece, row, text))
                 parts.append(text)

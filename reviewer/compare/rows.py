@@ -26,7 +26,7 @@ log = logging.getLogger("reviewer.compare")
 
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 # Below this share of the page height are footers and packet stamps, not the form.
 FOOTER_FROM = 0.935
 # A vertical gap wider than this share of the type size separates two rows (cell padding + border).
@@ -44,6 +44,14 @@ class Piece:
     y1: float
     text: str
     label: bool = False
+    norm_text: str = ""  # the normalised text, filled on first use (and kept in the cache)
+
+    @property
+    def key(self) -> str:
+        """The piece's text normalised for comparison (computed once)."""
+        if not self.norm_text and self.text:
+            self.norm_text = norm(self.text)
+        return self.norm_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,14 +427,13 @@ def _pieces(block: list[_Line], page: int, left: float, boundary: float | None,
 # ---------------------------------------------------------------------------------------------- cache
 def _rows_to_json(reports: list[ReportRows]) -> list[dict[str, Any]]:
     return [{"rows": [{"path": asdict(r.path), "heading": r.heading,
-                       "pieces": [[p.page, p.x0, p.y0, p.x1, p.y1, p.text, p.label] for p in r.pieces]}
+                       "pieces": [[p.page, p.x0, p.y0, p.x1, p.y1, p.text, p.label, p.key] for p in r.pieces]}
                       for r in report.rows]} for report in reports]
 
 
 def _rows_from_json(data: list[dict[str, Any]], documents: list[Document]) -> list[ReportRows]:
     return [ReportRows(document, [
-        FormRow(NodePath(**row["path"]), [Piece(int(p[0]), float(p[1]), float(p[2]), float(p[3]), float(p[4]),
-                                                str(p[5]), bool(p[6])) for p in row["pieces"]], bool(row["heading"]))
+        FormRow(NodePath(**row["path"]), [Piece(*p) for p in row["pieces"]], bool(row["heading"]))
         for row in item["rows"]]) for item, document in zip(data, documents, strict=True)]
 
 
