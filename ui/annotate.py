@@ -24,9 +24,8 @@ Signals:
 from __future__ import annotations
 
 import logging
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,9 @@ from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QToolBar, QTreeWidget, QWidget
 
+from reviewer import review
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
-from reviewer.structure.model import KIND_DEPTH, Location, Node, Outline
+from reviewer.structure.model import Location, Outline
 from ui.dialogs.comment_editor import CommentEditor
 from ui.panels.comments import CommentsPanel, CurrentNode
 from ui.session import (
@@ -56,7 +56,6 @@ log = logging.getLogger("ui.annotate")
 
 TOOLS: tuple[str, ...] = ("select", "highlight", "area", "note")
 NOTE_HALF = 8.0  # a sticky note is stored as a 16 pt square around its point
-REVIEW_CHAPTERS = frozenset({"Ⅲ", "Ⅳ", "III", "IV"})
 SETTING_CATEGORIES = "categories"
 Progress = dict[str, tuple[int, int, bool]]
 
@@ -94,110 +93,6 @@ def tool_icon(mode: str) -> QIcon:
 
 
 # ------------------------------------------------------------------------------------------------ pure helpers
-@dataclass(slots=True)
-class _NodeInfo:
-    key: str
-    ancestors: list[str] = field(default_factory=list)  # outermost first, the document key included
-    reviewable: bool = False
-    label: str = ""
-
-
-def _roman(number: str) -> str:
-    return unicodedata.normalize("NFKC", number).upper().replace("Ⅲ", "III").replace("Ⅳ", "IV")
-
-
-def walk_nodes(outline: Outline) -> list[_NodeInfo]:
-    """Every node of every report with its key (``Location.node_key()``), its ancestors' keys and whether it
-    carries a 確認済み mark (each risk, and each section of Ⅲ/Ⅳ)."""
-    infos: list[_NodeInfo] = []
-    for doc_index, document in enumerate(outline.documents):
-        doc_key = f"{doc_index}:"
-        infos.append(_NodeInfo(doc_key, [], False, document.title))
-        location = Location(document_index=doc_index, document_title=document.title)
-        chapter_key = section_key = ""
-        for node in document.nodes:
-            depth = KIND_DEPTH.get(node.kind, 2)
-            if depth == 0:
-                location.chapter, location.section, location.leaf = node, None, None
-                chapter_key, section_key = location.node_key(), ""
-                ancestors = [doc_key]
-                key = chapter_key
-            elif depth == 1:
-                location.section, location.leaf = node, None
-                section_key = location.node_key()
-                ancestors = [doc_key] + ([chapter_key] if chapter_key else [])
-                key = section_key
-            else:
-                location.leaf = node
-                ancestors = [doc_key] + [k for k in (chapter_key, section_key) if k]
-                key = location.node_key()
-            in_review_chapter = (
-                location.chapter is not None and _roman(location.chapter.number) in {"III", "IV"}
-            )
-            reviewable = document.is_report and (
-                node.kind == "risk" or (node.kind == "section" and in_review_chapter)
-            )
-            infos.append(_NodeInfo(key, ancestors, reviewable, location.item_label()))
-    return infos
-
-
-def compute_progress(outline: Outline, marks: dict[str, Any], annotations: Iterable[Annotation]) -> Progress:
-    """Per node key: (reviewed, total, has_comments) summed over the node and everything under it."""
-    infos = walk_nodes(outline)
-    by_key = {info.key: info for info in infos}
-    reviewed: dict[str, int] = {}
-    total: dict[str, int] = {}
-    commented: set[str] = set()
-    for info in infos:
-        reviewed.setdefault(info.key, 0)
-        total.setdefault(info.key, 0)
-        if not info.reviewable:
-            continue
-        is_done = bool(getattr(marks.get(info.key), "reviewed", False))
-        for key in (info.key, *info.ancestors):
-            total[key] = total.get(key, 0) + 1
-            if is_done:
-                reviewed[key] = reviewed.get(key, 0) + 1
-    for annotation in annotations:
-        found = by_key.get(annotation.node_key)
-        if found is None:
-            continue
-        commented.add(found.key)
-        commented.update(found.ancestors)
-    # Nodes with nothing to review and no comments get no entry (the tree shows nothing for them).
-    return {key: (reviewed.get(key, 0), total.get(key, 0), key in commented) for key in total
-            if total.get(key, 0) or key in commented}
-
-
-def review_node(outline: Outline | None, page: int, y: float) -> tuple[str, str] | None:
-    """The (node_key, label) of the risk, or else the Ⅲ/Ⅳ section, at a position; None elsewhere."""
-    if outline is None:
-        return None
-    location = outline.locate(page, y)
-    if location.document_index is None or not outline.documents[location.document_index].is_report:
-        return None
-    if location.leaf is not None and location.leaf.kind == "risk":
-        return location.node_key(), _describe(location, location.leaf)
-    if location.section is not None and location.chapter is not None and \
-            _roman(location.chapter.number) in {"III", "IV"}:
-        section_only = Location(location.document_index, location.document_title, location.chapter,
-                                location.section, None)
-        return section_only.node_key(), _describe(section_only, location.section)
-    return None
-
-
-def _describe(location: Location, node: Node) -> str:
-    label = Location(location.document_index, location.document_title, location.chapter,
-                     location.section if node.kind != "section" or location.section is node else None,
-                     location.leaf if node.kind in ("risk", "item") else None).item_label()
-    title = f"{label} {node.title}".strip()
-    if node.file:
-        title += f"（{node.file}）"
-    if node.judgement:
-        title += f" ［{node.judgement}］"
-    return f"{location.document_title}\n{title}" if location.document_title else title
-
-
 def context_around(page_text: str, quote: str, chars: int = CONTEXT_CHARS) -> tuple[str, str]:
     """The ``chars`` characters before and after ``quote`` in ``page_text`` (whitespace-insensitive find)."""
     if not quote:
@@ -626,7 +521,7 @@ class AnnotationController(QObject):
             self.progress = {}
             self.panel.set_progress_text("")
         else:
-            self.progress = compute_progress(self.outline, self.marks, self.annotations)
+            self.progress = review.progress_tuples(self.outline, self.marks, self.annotations)
             self._update_progress_text()
         if self.outline_panel is not None and hasattr(self.outline_panel, "set_progress"):
             self.outline_panel.set_progress(self.progress)
@@ -634,15 +529,11 @@ class AnnotationController(QObject):
 
     def _update_progress_text(self) -> None:
         """「この評価書 5/59 確認済み（全体 5/101）」 for the report being read, or the packet's total."""
-        reviewed = sum(v[0] for k, v in self.progress.items() if k.endswith(":"))
-        total = sum(v[1] for k, v in self.progress.items() if k.endswith(":"))
+        (reviewed, total), here = review.totals(self.progress, self._header[0] if self._header else None)
         text = self.tr("全体 {reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total) if total else ""
-        if self._header is not None:
-            doc_key = self._header[0].split(":", 1)[0] + ":"
-            here = self.progress.get(doc_key)
-            if here is not None and here[1] and here[1] != total:
-                text = self.tr("この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）").format(
-                    reviewed=here[0], total=here[1], all_reviewed=reviewed, all_total=total)
+        if here is not None and here[1] and here[1] != total:
+            text = self.tr("この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）").format(
+                reviewed=here[0], total=here[1], all_reviewed=reviewed, all_total=total)
         self.panel.set_progress_text(text)
 
     def _update_current_node(self, *_args: object) -> None:
@@ -655,7 +546,7 @@ class AnnotationController(QObject):
 
     def show_node_at(self, page: int, y: float) -> None:
         """Put the risk or Ⅲ/Ⅳ section at (page, y) into the panel header with its mark."""
-        self._header = review_node(self.outline, page, y)
+        self._header = review.review_node(self.outline, page, y)
         self._refresh_header()
 
     def _refresh_header(self) -> None:
@@ -899,7 +790,7 @@ class AnnotationController(QObject):
 
     def outline_menu_for(self, node_key: str) -> QMenu | None:
         """The context menu of an outline node: 確認済み and the member's view (None if not reviewable)."""
-        info = next((i for i in walk_nodes(self.outline) if i.key == node_key), None) if self.outline else None
+        info = next((i for i in review.walk(self.outline) if i.key == node_key), None) if self.outline else None
         if info is None or not info.reviewable or not self.sha256:
             return None
         mark = self.marks.get(node_key)
