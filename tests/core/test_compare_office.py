@@ -15,7 +15,8 @@ from reviewer.compare.service import compare_files
 from reviewer.samples.office import office_pairs, soffice_path
 from reviewer.samples.revision import REWRITTEN_SENTENCE
 
-pytestmark = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")]
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,8 @@ from ui.panels.changes import (
     ChangeView,
 )
 
+pytestmark = pytest.mark.gui
+
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
