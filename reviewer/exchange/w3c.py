@@ -502,11 +502,11 @@ def parse_package(
     except _Refuse as exc:
         raise PackageError(
             f"コメントパッケージ「{name}」を取り込めません: {exc}（何も取り込んでいません）",
-            f"package {name} refused: {exc}",
+            f"The comment package “{name}” cannot be imported; nothing was imported.",
         ) from None
     except RecursionError:
         raise PackageError(f"コメントパッケージ「{name}」の構造が深すぎます（何も取り込んでいません）",
-                           f"package {name} refused: nesting too deep") from None
+                           f"The comment package “{name}” is nested too deeply; nothing was imported.") from None
 
 
 def _parse_root(
