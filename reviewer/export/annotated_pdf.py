@@ -190,7 +190,7 @@ def write_annotated_pdf(
     try:
         doc = pymupdf.open(source, filetype="pdf")
     except Exception as exc:
-        raise PdfOpenError(f"PDFとして開けません: {source.name}", f"cannot open {source}: {exc}") from exc
+        raise PdfOpenError(f"PDFとして開けません: {source.name}", f"This file cannot be opened as a PDF: {source.name}.") from exc
     try:
         encrypted = bool(doc.needs_pass)
         if encrypted and not (password and doc.authenticate(password)):
@@ -211,7 +211,7 @@ def write_annotated_pdf(
                             if cancelled is not None and cancelled():
                                 raise ExportError(
                                     "注釈付きPDFの書き出しを中止しました（ファイルは変わっていません）",
-                                    "annotated PDF export cancelled")
+                                    "The annotated PDF export was cancelled; no file was changed.")
                             if progress is not None:
                                 progress(added, total)
         if progress is not None:
