@@ -72,7 +72,8 @@ def _read_salt(salt_file: Path) -> keys.KdfParams:
         raise DatabaseLocked(
             f"パスフレーズの設定ファイル（{SALT_NAME}）が壊れているか読めないため、コメントの保存先を開けません。"
             "バックアップから戻したファイルがあれば元に戻してください。",
-            f"unreadable or invalid {SALT_NAME}: {type(exc).__name__}",
+            f"The passphrase settings file ({SALT_NAME}) is damaged or unreadable, so your comments cannot be "
+            "opened. If you have it in a backup, put it back.",
         ) from exc
 
 
@@ -117,7 +118,8 @@ def _derive(passphrase: str, params: keys.KdfParams) -> str:
     except (ValueError, MemoryError) as exc:
         raise DatabaseLocked(
             f"パスフレーズの設定ファイル（{SALT_NAME}）の値が正しくないため、コメントの保存先を開けません。",
-            f"cannot derive the key with the parameters in {SALT_NAME}: {type(exc).__name__}",
+            f"The values in the passphrase settings file ({SALT_NAME}) are not valid, so your comments cannot be "
+            "opened.",
         ) from exc
 
 
@@ -154,19 +156,23 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
             if opens:
                 raise DatabaseLocked(
                     "コメントの保存先はOSの資格情報ストアの鍵で保護されているため、パスフレーズでは開けません。",
-                    "the database uses the keyring key, not a passphrase",
+                    "Your comments are protected by the key in the system's credential store, so a passphrase "
+                    "cannot open them.",
                 )
             if opens is None:  # cannot tell: a keyring database on a machine whose keyring is unavailable now?
                 raise DatabaseLocked(
                     f"パスフレーズの設定ファイル（{SALT_NAME}）が見つかりません。パスフレーズで保護した保存先なら "
                     f"{SALT_NAME} を元の場所（{folder}）に戻し、資格情報ストアで保護した保存先なら資格情報ストアが"
                     "使える状態で開いてください。",
-                    f"{SALT_NAME} is missing and there is no keyring to try",
+                    f"The passphrase settings file ({SALT_NAME}) is missing. If a passphrase protects your "
+                    f"comments, put {SALT_NAME} back in {folder}; if the credential store does, open them where "
+                    "the credential store can be used.",
                 )
             raise DatabaseLocked(
                 f"パスフレーズの設定ファイル（{SALT_NAME}）が見つからないため、コメントの保存先を開けません。"
                 f"{SALT_NAME} を元の場所（{folder}）に戻してください。",
-                f"{SALT_NAME} is missing next to an existing database (and the keyring key does not open it)",
+                f"The passphrase settings file ({SALT_NAME}) is missing, so your comments cannot be opened. "
+                f"Put {SALT_NAME} back in {folder}.",
             )
         params = _create_salt_once(salt_file)
         return Unlock(_derive(passphrase, params), passphrase_mode=True)
@@ -175,7 +181,7 @@ def resolve_key(folder: Path, passphrase: str | None, key: str | None) -> Unlock
         if stored is None:
             raise DatabaseLocked(
                 "コメントの保存先の鍵が資格情報ストアに見つからないため開けません。",
-                "the database exists but its key is not in the keyring",
+                "The key of your comments is not in the system's credential store, so they cannot be opened.",
             )
         return Unlock(stored, passphrase_mode=False)
     return Unlock(keys.get_or_create_database_key(), passphrase_mode=False)
