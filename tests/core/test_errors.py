@@ -15,9 +15,7 @@ CORE = Path(__file__).resolve().parents[2] / "reviewer"
 # below skips them; empty this list as they are done.
 NOT_YET_AUDITED: frozenset[str] = frozenset({
     "reviewer/exchange/pdf_annots.py",  # new refusals added after its audit, while being edited
-    "reviewer/exchange/w3c.py",
-    "reviewer/export/annotated_pdf.py",
-    "reviewer/store/connection.py",
+    "reviewer/document.py",  # TextCancelled being added (uncommitted) after its audit
 })
 
 
