@@ -42,3 +42,24 @@ class PasswordRequired(PdfOpenError):
             )
         self.path = path
         self.wrong_password = wrong_password
+
+
+def describe(exc: BaseException, language: str = "ja") -> str:
+    """One sentence for any exception, in ``language``, for a message box or the CLI.
+
+    A :class:`ReviewerError` gives its own message; an ``OSError`` says that a file could not be read or
+    written (with the system's short reason); anything else is an unexpected error named by its type only
+    (its text may hold paths or data, and belongs in the log).
+    """
+    english = language.lower().startswith("en")
+    if isinstance(exc, ReviewerError):
+        return exc.message(language)
+    if isinstance(exc, OSError):
+        reason = (exc.strerror or type(exc).__name__).replace("\n", " ")
+        name = f" ({exc.filename})" if exc.filename else ""
+        if english:
+            return f"A file could not be read or written{name}: {reason}."
+        return f"ファイルを読み書きできませんでした{name}: {reason}"
+    if english:
+        return f"An unexpected error occurred ({type(exc).__name__})."
+    return f"処理中に予期しないエラーが発生しました（{type(exc).__name__}）。"

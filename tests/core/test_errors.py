@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError
+from reviewer.errors import PasswordRequired, PdfOpenError, ReviewerError, describe
 
 CORE = Path(__file__).resolve().parents[2] / "reviewer"
 # Files whose raise sites were not rewritten yet (changed by another engineer while the audit ran). The audit
@@ -28,6 +28,15 @@ def test_message_follows_the_language() -> None:
     password = PasswordRequired("/x/資料.pdf", wrong_password=True)
     assert isinstance(password, PdfOpenError)
     assert password.message("en") == "The password is not correct for /x/資料.pdf."
+
+
+def test_describe_gives_a_sentence_for_any_exception() -> None:
+    assert describe(ReviewerError("壊れています。", "It is damaged."), "en") == "It is damaged."
+    missing = FileNotFoundError(2, "No such file or directory", "/x/a.xlsx")
+    assert describe(missing, "en") == "A file could not be read or written (/x/a.xlsx): No such file or directory."
+    assert describe(missing).startswith("ファイルを読み書きできませんでした")
+    assert describe(KeyError("secret comment text"), "en") == "An unexpected error occurred (KeyError)."
+    assert "secret" not in describe(KeyError("secret comment text"))
 
 
 def test_opening_a_missing_pdf_explains_itself_in_english(tmp_path: Path) -> None:
