@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer import APP_ID, __version__
-from reviewer.errors import ReviewerError
+from reviewer.errors import ReviewerError, describe
 
 SUBCOMMANDS = ("outline", "search", "sample", "import", "export", "compare", "carry", "self-test")
 
@@ -44,6 +44,8 @@ def _cmd_outline(args: argparse.Namespace) -> int:
 
     with Packet.open(args.pdf, password=args.password) as packet:
         outline = detect_outline_cached(packet, profile=args.profile)
+        if packet.text_notice():  # pages set aside by the work budget (reviewer.document)
+            print(packet.text_notice(), file=sys.stderr)
     if args.json:
         _print_json(outline.to_json())
     else:
@@ -186,9 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.handler(args))
-    except ReviewerError as exc:
-        print(f"{APP_ID}: {exc.message_ja}", file=sys.stderr)
-        print(f"{APP_ID}: {exc.message_en}", file=sys.stderr)
+    except (ReviewerError, OSError) as exc:
+        # A file the command could not read or write is the user's to fix, not a traceback.
+        print(f"{APP_ID}: {describe(exc, 'ja')}", file=sys.stderr)
+        print(f"{APP_ID}: {describe(exc, 'en')}", file=sys.stderr)
         return 2
 
 

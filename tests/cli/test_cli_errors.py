@@ -112,3 +112,13 @@ def test_gui_arguments_that_are_fine(tmp_path: Path) -> None:
     assert gui_args_problem([str(pdf), "--profile", str(tmp_path)]) is None
     assert gui_args_problem([f"--profile={tmp_path}", str(pdf)]) is None
     assert gui_args_problem(["-psn_0_12345", str(pdf)]) is None
+
+
+def test_a_file_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = subprocess.run([sys.executable, "-m", "reviewer", "sample", str(blocker / "out.pdf"), "--reports", "1"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("pia-reviewer: A file could not be read or written")
