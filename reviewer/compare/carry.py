@@ -54,6 +54,7 @@ class _Index:
     pieces: list[tuple[Piece, FormRow, str]]  # (piece, its row, the piece's normalised text)
     node_text: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)  # path → [start, end)
     page_text: dict[int, tuple[int, int]] = field(default_factory=dict)  # page → [first, last) offsets on it
+    row_start: dict[int, int] = field(default_factory=dict)  # id(row) → offset of its first character
 
     @classmethod
     def of(cls, report: ReportRows) -> _Index:
@@ -63,8 +64,10 @@ class _Index:
         node_text: dict[tuple[str, ...], tuple[int, int]] = {}
         page_text: dict[int, tuple[int, int]] = {}
         offset = 0
+        row_start: dict[int, int] = {}
         for row in report.rows:
             key = row.path.key()
+            row_start[id(row)] = offset
             for piece in row.pieces:
                 text = piece.key
                 starts.append(offset)
@@ -75,7 +78,7 @@ class _Index:
                 offset += len(text)
                 node_text[key] = (begin, offset)
                 page_text[piece.page] = (min(first, offset - len(text)), offset)
-        return cls(report, "".join(parts), starts, pieces, node_text, page_text)
+        return cls(report, "".join(parts), starts, pieces, node_text, page_text, row_start)
 
     def piece_at(self, offset: int) -> int:
         return max(0, min(len(self.pieces) - 1, bisect.bisect_right(self.starts, offset) - 1))
@@ -189,14 +192,15 @@ class _Carrier:
         row = self._row_under(report, a)
         if row is None:
             return self._removed(a, new_index, path), "removed", ""
-        start = old_index.text.find(norm(row.text))
-        mapped = self._follow(old_index, new_index, row.path, start, start + len(norm(row.text))) if start >= 0 else None
+        start = old_index.row_start.get(id(row), -1)
+        length = sum(len(p.key) for p in row.pieces)
+        mapped = self._follow(old_index, new_index, row.path, start, start + length) if start >= 0 else None
         if mapped is None or mapped[1] <= mapped[0]:
             return self._removed(a, new_index, row.path), "removed", ""
         piece = new_index.pieces[new_index.piece_at(mapped[0])][0]
         dy = piece.y0 - row.y
         rects = [(r[0], r[1] + dy, r[2], r[3] + dy) for r in a.rects]
-        changed = new_index.text[mapped[0]:mapped[1]] != norm(row.text)
+        changed = new_index.text[mapped[0]:mapped[1]] != old_index.text[start:start + length]
         text = new_index.printed(mapped[0], mapped[1])
         return self._moved(a, piece.page, rects, a.quote), "changed" if changed else "unchanged", text
 

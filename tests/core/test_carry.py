@@ -147,3 +147,29 @@ def test_member_marks_a_carried_comment(store: Store, versions: tuple[Version, V
     assert store.carried_links(new_sha256=new.sha256)[0].check_result == "対応確認済み"
     with pytest.raises(ValueError):
         set_carried_check(store, result.new.id, "たぶん")
+
+
+def test_area_comments_follow_their_form_row(store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
+    """A comment without a quote (an area) goes with the row under it: to its new page, changed when the row was."""
+    old, new, _ = versions
+    areas = {}
+    for name, (report, section, label, risk) in {
+        "same": (1, "7", "その他の措置の内容", "1"),
+        "rewritten": (0, "2", "対象者以外の情報の入手を防止するための措置の内容", "1"),
+    }.items():
+        row = next(r for r in old.reports[report].rows if r.path.chapter == "Ⅲ" and r.path.section == section
+                   and r.label == label and r.path.leaf == risk)
+        piece = next(p for p in row.pieces if not p.label)
+        area = Annotation(file_sha256=old.sha256, file_name=old.path.name, page=piece.page, page_label="",
+                          kind="area", rects=[(piece.x0, piece.y0, piece.x1, piece.y1 + 20)], category="意見",
+                          text=f"この欄（{name}）", author="佐藤花子")
+        store.add_annotation(area)
+        areas[name] = (area, row)
+    carried = {c.old.id: c for c in carry_comments(store, old, new)}
+    same = carried[areas["same"][0].id]
+    assert same.status == "unchanged" and same.new.page == areas["same"][0].page + 1
+    assert same.new.kind == "area" and abs(same.new.rects[0][1] - areas["same"][0].rects[0][1]) < 3.0
+    rewritten = carried[areas["rewritten"][0].id]
+    assert rewritten.status == "changed"
+    assert norm(REWRITTEN_SENTENCE)[:10] in norm(rewritten.new_text)
+    assert rewritten.new.page in _pages_with(new.path, REWRITTEN_SENTENCE[:12])
