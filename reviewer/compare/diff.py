@@ -220,6 +220,32 @@ def cleaned_opcodes(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
             out[-1] = ("replace", p1, i2, q1, j2)
             continue
         out.append((tag, i1, i2, j1, j2))
+    return _slid_to_sentences(out, a, b)
+
+
+def _slid_to_sentences(ops: list[tuple[str, int, int, int, int]], a: str,
+                       b: str) -> list[tuple[str, int, int, int, int]]:
+    """Move a pure insertion or deletion that could equally sit a few characters later so that it starts after a
+    「。」: 「している。保管場所の…記録」 inserted before 「している。」 reads as the sentence 「保管場所の…記録している。」."""
+    out = list(ops)
+    for k in range(1, len(out) - 1):
+        tag, i1, i2, j1, j2 = out[k]
+        before, after = out[k - 1], out[k + 1]
+        if before[0] != "equal" or after[0] != "equal" or tag not in ("insert", "delete"):
+            continue
+        text, start, end = (b, j1, j2) if tag == "insert" else (a, i1, i2)
+        limit = after[2] - after[1]
+        shift = 0
+        for step in range(1, limit + 1):
+            if text[start + step - 1] != text[end + step - 1]:
+                break
+            if text[start + step - 1] in "。．.":
+                shift = step
+        if shift == 0 or (start > 0 and text[start - 1] in "。．."):
+            continue
+        out[k - 1] = (before[0], before[1], before[2] + shift, before[3], before[4] + shift)
+        out[k] = (tag, i1 + shift, i2 + shift, j1 + shift, j2 + shift)
+        out[k + 1] = (after[0], after[1] + shift, after[2], after[3] + shift, after[4])
     return out
 
 
