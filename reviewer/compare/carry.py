@@ -67,17 +67,24 @@ class _Index:
         row_start: dict[int, int] = {}
         for row in report.rows:
             key = row.path.key()
-            row_start[id(row)] = offset
+            row_start[id(row)] = begin = offset
+            page, page_begin = -1, offset
             for piece in row.pieces:
                 text = piece.key
+                if piece.page != page:
+                    if page >= 0:
+                        first, _ = page_text.get(page, (page_begin, page_begin))
+                        page_text[page] = (min(first, page_begin), offset)
+                    page, page_begin = piece.page, offset
                 starts.append(offset)
                 pieces.append((piece, row, text))
                 parts.append(text)
-                begin, _ = node_text.get(key, (offset, offset))
-                first, _ = page_text.get(piece.page, (offset, offset))
                 offset += len(text)
-                node_text[key] = (begin, offset)
-                page_text[piece.page] = (min(first, offset - len(text)), offset)
+            if page >= 0:
+                first, _ = page_text.get(page, (page_begin, page_begin))
+                page_text[page] = (min(first, page_begin), offset)
+            node_begin, _ = node_text.get(key, (begin, begin))
+            node_text[key] = (node_begin, offset)
         return cls(report, "".join(parts), starts, pieces, node_text, page_text, row_start)
 
     def piece_at(self, offset: int) -> int:
