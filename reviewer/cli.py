@@ -44,6 +44,8 @@ def _cmd_outline(args: argparse.Namespace) -> int:
 
     with Packet.open(args.pdf, password=args.password) as packet:
         outline = detect_outline_cached(packet, profile=args.profile)
+        if packet.text_notice():  # pages set aside by the work budget (reviewer.document)
+            print(packet.text_notice(), file=sys.stderr)
     if args.json:
         _print_json(outline.to_json())
     else:

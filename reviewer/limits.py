@@ -24,6 +24,11 @@ MAX_ANNOTATIONS_PER_IMPORT = 50_000
 MAX_REPLIES_PER_COMMENT = 1_000
 #: Quads (highlighted lines) of one text-markup annotation.
 MAX_QUADS_PER_ANNOTATION = 10_000
+#: A page whose content, with every form XObject expanded as often as it is drawn, exceeds this many bytes
+#: is not read (reviewer.document). Real pages stay far below (a dense A3 drawing: a few MB).
+MAX_PAGE_WORK_BYTES = 64 << 20
+#: Seconds of text extraction one opened packet may spend; pages after that are not read.
+PACKET_TEXT_SECONDS = 600.0
 #: Coordinates beyond this many points (a PDF page is at most 14,400 pt wide) are refused on read.
 MAX_COORDINATE = 100_000.0
 #: Characters that make a spreadsheet read a cell as a formula (OWASP's list: tab and CR too; CR becomes LF

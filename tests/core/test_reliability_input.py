@@ -628,3 +628,108 @@ def test_annotated_pdf_import_bounds_comment_length_and_cuts_huge_rects(tmp_path
     with pytest.raises(PackageError) as caught:
         read_pdf_file(long_path, packet_sha=SHA, packet_name="packet.pdf")
     assert "長すぎます" in caught.value.message_ja and "何も取り込んでいません" in caught.value.message_ja
+
+
+# ------------------------------------------------------------------------------------------ work budget
+
+
+def nested_forms_pdf(levels: int, text_page: bool = True) -> bytes:
+    """A PDF whose last page draws form X{levels}; each form draws the previous one twice (2**levels text
+    shows from a few KB). With ``text_page`` a normal page with text comes first."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    def stream(head: bytes, data: bytes) -> bytes:
+        return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (head, len(data), data)
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    form = add(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << /Font << /F1 %d 0 R >> >>"
+                      % font, b"BT /F1 8 Tf 10 10 Td (x) Tj ET"))
+    for _ in range(levels):
+        form = add(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << /XObject << /X %d 0 R >> >>"
+                          % form, b"q /X Do Q q 1 0 0 1 0.01 0 cm /X Do Q"))
+    kids = []
+    pages_ref = len(objects) + (4 if text_page else 2) + 1
+    if text_page:
+        text = add(stream(b"", b"BT /F1 12 Tf 72 700 Td (Readable page before the hostile one) Tj ET"))
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 600 800] /Contents %d 0 R "
+                        b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (pages_ref, text, font)))
+    content = add(stream(b"", b"/Top Do"))
+    kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 600 800] /Contents %d 0 R "
+                    b"/Resources << /XObject << /Top %d 0 R >> >> >>" % (pages_ref, content, form)))
+    pages = add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+    assert pages == pages_ref
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, start)
+    return bytes(out)
+
+
+def test_nested_xobject_bomb_is_set_aside_by_outline_and_search_cli(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(nested_forms_pdf(40))
+    assert bomb.stat().st_size < 10_000
+    env = {**os.environ, "PIA_REVIEWER_HOME": str(tmp_path / "profile")}
+    for args in (["outline", str(bomb)], ["search", str(bomb), "Readable"]):
+        done = subprocess.run([sys.executable, "-m", "reviewer", *args], check=False, capture_output=True, text=True,
+                              timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
+        assert done.returncode == 0, done.stderr
+        if args[0] == "search":
+            assert "1 件" in done.stdout  # the readable page is still indexed
+        else:
+            assert "2 ページ目は文字を読み取りませんでした" in done.stderr and "\n" not in done.stderr.strip()
+
+
+def test_work_budget_empties_only_the_hostile_page_and_says_so(tmp_path: Path) -> None:
+    from reviewer.document import Packet, page_work
+    from reviewer.limits import MAX_PAGE_WORK_BYTES
+    from reviewer.safety import page_text_status
+    from reviewer.structure.detect import detect_outline
+
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(nested_forms_pdf(40))
+    original = path.read_bytes()
+    with Packet.open(path) as packet:
+        assert list(packet.skipped_pages) == [1]
+        assert "複雑すぎます" in packet.text_notice() and "bomb.pdf" in packet.text_notice()
+        assert "Readable page" in packet.page_text(0) and packet.page_text(1) == "" and packet.page_lines(1) == []
+        assert page_text_status(packet.doc[1]) != "text"
+        assert detect_outline(packet).pages == 2
+    assert path.read_bytes() == original  # only the in-memory copy changed
+    # The estimate itself: 12 levels of doubling stay under the budget, the work doubles per level.
+    small = tmp_path / "small.pdf"
+    small.write_bytes(nested_forms_pdf(12))
+    with Packet.open(small) as packet:
+        assert packet.skipped_pages == {} and packet.text_notice() == ""
+        work = page_work(packet.doc, 1)
+        assert 2 ** 12 * 30 < work < MAX_PAGE_WORK_BYTES
+        assert "x" in packet.page_text(1)
+
+
+def test_text_extraction_stops_on_cancel_and_after_its_time_budget(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer.document import Packet, TextCancelled
+
+    path = tmp_path / "two.pdf"
+    path.write_bytes(nested_forms_pdf(2))
+    with Packet.open(path) as packet:
+        monkeypatch.setattr("reviewer.document.PACKET_TEXT_SECONDS", 0.0)
+        assert "Readable" in packet.page_text(0)  # the first read starts the clock
+        assert packet.page_lines(1) == [] and "時間の上限" in packet.skipped_pages[1]
+        packet.cancel_text()
+        with pytest.raises(TextCancelled) as caught:
+            packet.page_text(0)
+        assert caught.value.message_ja == "文字の読み取りを中止しました"
