@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressBar,
     QStackedWidget,
     QTabWidget,
     QWidget,
@@ -36,7 +35,8 @@ from PySide6.QtWidgets import (
 from reviewer.errors import ReviewerError
 from ui import notify
 from ui.dialogs.settings import AppSettings
-from ui.session import ANALYSIS, CLOSED, INDEX, OUTLINE, PACKET, STORE, PacketSession, SessionChange
+from ui.reading_status import ReadingStatus
+from ui.session import CLOSED, INDEX, OUTLINE, PACKET, STORE, PacketSession, SessionChange
 from ui.window_actions import build_actions, icon
 
 if TYPE_CHECKING:
@@ -99,33 +99,21 @@ class MainWindow(QMainWindow):
         self.annotations: AnnotationController | None = None  # created after the first paint (ensure_annotations)
 
         build_actions(self)
-        self._build_status_bar()
         self._build_docks()
         self.panels = WindowPanels(self.session, self.left_tabs, self.page_view)
         self.panels.on_structure_shown = self.outline_ready.emit
         self.after_paint = AfterFirstPaint(self)
+        self.status = ReadingStatus(self)
+        # The status bar's parts, by name (scripts and tests read them).
+        self.location_label, self.page_label = self.status.location_label, self.status.page_label
+        self.zoom_label = self.status.zoom_label
 
         self.session.changed.connect(self._on_session_changed)
         self.page_view.first_page_painted.connect(self.after_paint.on_first_paint)
-        self.page_view.current_page_changed.connect(lambda _page: self._schedule_position_update())
-        self.page_view.verticalScrollBar().valueChanged.connect(lambda _value: self._schedule_position_update())
-        self.page_view.zoom_changed.connect(self._on_zoom_changed)
         self.page_view.history_changed.connect(self._update_history_actions)
         self.page_view.external_link_requested.connect(self.confirm_external_link)
         self.page_view.document_error.connect(self._on_document_error)
-
-        self._text_notice_page = -1
-        self._text_notice_timer = self._timer(400, self._update_text_notice)
-        self._position_timer = self._timer(60, self._update_position)
-        self._save_timer = self._timer(1000, self.save_reading_position)
         self._update_history_actions()
-
-    def _timer(self, interval: int, slot: Any) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(interval)
-        timer.timeout.connect(slot)
-        return timer
 
     # ------------------------------------------------------------------------------------------ session state
     # Read-only views of the session (one owner of the open packet's state).
@@ -193,22 +181,8 @@ class MainWindow(QMainWindow):
         if PACKET in change:
             self.setWindowTitle(self.tr("{name} — PIA Reviewer").format(name=session.file_name))
         if CLOSED in change and session.path is None:
-            self.location_label.setText("")
-            self.page_label.setText("")
             self.setWindowTitle(self.tr("PIA Reviewer — 特定個人情報保護評価書 点検"))
-        if ANALYSIS in change:
-            if session.analysis_progress is None:
-                self.progress_label.setVisible(False)
-                self.progress_bar.setVisible(False)
-            else:
-                done, total = session.analysis_progress
-                self.progress_label.setText(session.analysis_text)
-                self.progress_label.setVisible(True)
-                self.progress_bar.setVisible(True)
-                self.progress_bar.setRange(0, max(total, 0))
-                self.progress_bar.setValue(done if total > 0 else 0)
         if OUTLINE in change:
-            self._update_position()
             self.panels.build_outline()  # fills the tree; outline_ready follows when it is complete
         if INDEX in change and session.index_state == "ready":
             self.index_ready.emit(session.sha256)
@@ -217,26 +191,6 @@ class MainWindow(QMainWindow):
             self.store_ready.emit(session.store)
 
     # ------------------------------------------------------------------------------------------ building
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.location_label = QLabel("")
-        self.location_label.setObjectName("location")
-        self.page_label = QLabel("")
-        self.page_label.setObjectName("page")
-        self.zoom_label = QLabel("")
-        self.zoom_label.setObjectName("zoom")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setMaximumWidth(180)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setVisible(False)
-        self.progress_label = QLabel("")
-        self.progress_label.setVisible(False)
-        status.addWidget(self.location_label, 1)
-        status.addPermanentWidget(self.progress_label)
-        status.addPermanentWidget(self.progress_bar)
-        status.addPermanentWidget(self.page_label)
-        status.addPermanentWidget(self.zoom_label)
-
     def _build_docks(self) -> None:
         features = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         self.left_dock = QDockWidget(self.tr("資料"), self)
@@ -297,11 +251,11 @@ class MainWindow(QMainWindow):
         session = self.session
         self.central.setCurrentWidget(self.page_view)
         self.page_view.open_document(path, password, session.page_sizes, session.rotations)
-        self._restore_position(path)
+        self.status.restore_position(path)
         self.settings.add_recent_file(path)
         self.settings.set_last_file(path)
         self.settings.sync()
-        self._update_position()
+        self.status.update_position()
         self.after_paint.packet_opened()
         self.document_opened.emit(path)
         return True
@@ -361,18 +315,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("練習用のサンプル資料です。実在の市区町村の評価書ではありません。"),
                                          15000)
 
-    def _restore_position(self, path: Path) -> None:
-        saved = self.settings.reading_position(path)
-        if saved is None:
-            return
-        page, y, zoom, mode = saved
-        if mode == "fit_page":
-            self.page_view.fit_page()
-        elif mode == "custom" and zoom > 0:
-            self.page_view.set_zoom(zoom)
-        if 0 <= page < self.page_count:
-            self.page_view.go_to(page, y, record_history=False)
-
     def _store_member_name(self) -> None:
         store = self.session.store
         try:
@@ -390,82 +332,18 @@ class MainWindow(QMainWindow):
                 self.page_view.set_zoom(position.zoom)
             self.page_view.go_to(position.page, None, record_history=False)
 
-    # ------------------------------------------------------------------------------------------ position
-    def _schedule_position_update(self) -> None:
-        if not self._position_timer.isActive():
-            self._position_timer.start()
-        self._save_timer.start()
-
+    # The status bar and reading position (ui.reading_status), by their old names.
     def location_text(self, page: int, y: float) -> str:
-        """「住民基本台帳に関する事務 全項目評価書 › Ⅲ 7. リスク1」 for the position, or ""."""
-        if self.outline is None:
-            return ""
-        location = self.outline.locate(page, y)
-        if location.document_index is None:
-            return ""
-        label = location.item_label()
-        innermost = location.leaf or location.section or location.chapter
-        if label and innermost is not None and innermost.file:
-            label += f"〔{innermost.file}〕"
-        return f"{location.document_title} › {label}" if label else location.document_title
+        return self.status.location_text(page, y)
 
     def page_status_text(self, page: int) -> str:
-        total = self.page_count
-        if total <= 0:
-            return ""
-        if self.outline is not None and 0 <= page < len(self.page_labels):
-            label = self.page_labels[page]
-            if not any(ch.isdigit() for ch in label):  # 「表紙」 etc.
-                return self.tr("{label}（PDF {page} / {total}）").format(label=label, page=page + 1, total=total)
-            return self.tr("資料 {label} ページ（PDF {page} / {total}）").format(
-                label=label, page=page + 1, total=total)
-        return self.tr("PDF {page} / {total} ページ").format(page=page + 1, total=total)
-
-    def _update_position(self) -> None:
-        if self.current_path is None or self.page_count <= 0:
-            return
-        page, y = self.page_view.reading_focus()
-        self.page_label.setText(self.page_status_text(self.page_view.current_page()))
-        self.location_label.setText(self.location_text(page, y))
-        self.panels.follow(page, y)
-        self._update_text_notice()
-
-    def _update_text_notice(self) -> None:
-        """Say so when the page on screen has no text layer (a scanned page): search and text highlights do not
-        work there, area comments do. The page's text is read shortly after scrolling stops, hence the retry."""
-        page = self.page_view.current_page()
-        if page < 0:
-            return
-        has_text = self.page_view.page_has_text(page)
-        if has_text is None:
-            if not self._text_notice_timer.isActive():
-                self._text_notice_timer.start()
-            return
-        if not has_text:
-            self.page_label.setText(self.page_status_text(page) + self.tr("　文字情報なし"))
-            if page != self._text_notice_page:
-                self._text_notice_page = page
-                self.statusBar().showMessage(self.tr(
-                    "このページには文字情報（テキスト層）がありません（スキャン画像など）。"
-                    "このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。"), 10000)
-
-    def _on_zoom_changed(self, zoom: float) -> None:
-        self.zoom_label.setText(f"{round(zoom * 100)}%")
-        self._save_timer.start()
+        return self.status.page_status_text(page)
 
     def save_reading_position(self) -> None:
-        if self.current_path is None or self.page_count <= 0 or self.page_view.page_count() <= 0:
-            return
-        page, y = self.page_view.reading_position()
-        mode = self.page_view.zoom_mode()
-        zoom = self.page_view.zoom()
-        self.settings.set_reading_position(self.current_path, page, max(0.0, y), zoom, mode)
-        self.settings.sync()
-        if self.store is not None and self.sha256:
-            try:
-                self.store.set_reading_position(self.sha256, page, zoom if mode == "custom" else None)
-            except ReviewerError as exc:
-                log.warning("store: %s", exc.message_en)
+        self.status.save_reading_position()
+
+    def _update_position(self) -> None:
+        self.status.update_position()
 
     def _update_history_actions(self) -> None:
         self.act_back.setEnabled(self.page_view.can_go_back())

@@ -19,9 +19,6 @@ from ui import notify
 log = logging.getLogger("ui.store_open")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 def _open(parent: QWidget | None, profile: str | None, interactive: bool) -> Any:
     if not interactive:
@@ -39,7 +36,7 @@ def open_store(parent: QWidget | None, profile: str | None, on_store: Callable[[
     has been told why). A damaged database is offered for restoring from the newest usable backup first."""
     from reviewer.store import DatabaseDamaged
 
-    title = _tr("コメントの保存先")
+    title = QCoreApplication.translate("MainWindow", "コメントの保存先")
     try:
         store = _open(parent, profile, interactive)
     except DatabaseDamaged as damaged:
@@ -52,8 +49,8 @@ def open_store(parent: QWidget | None, profile: str | None, on_store: Callable[[
         def answered(yes: bool, found: DatabaseDamaged = damaged) -> None:
             on_store(_restore(parent, profile, found, interactive) if yes else None)
 
-        notify.ask(parent, title, notify.error_text(damaged) + "\n\n" + _tr(
-            "最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）").format(
+        notify.ask(parent, title, notify.error_text(damaged) + "\n\n" + QCoreApplication.translate(
+            "MainWindow", "最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）").format(
             name=damaged.backups[0].name), answered, default_yes=True)
         return
     except ReviewerError as exc:
@@ -63,7 +60,7 @@ def open_store(parent: QWidget | None, profile: str | None, on_store: Callable[[
         on_store(None)
         return
     if store is None and status is not None:
-        status(_tr("コメントの保存先が開けないため、コメントは保存できません。"))
+        status(QCoreApplication.translate("MainWindow", "コメントの保存先が開けないため、コメントは保存できません。"))
     on_store(store)
 
 
@@ -77,5 +74,5 @@ def _restore(parent: QWidget | None, profile: str | None, damaged: Any, interact
             return _open(parent, profile, interactive)
         except ReviewerError as exc:
             log.warning("backup %s unusable: %s", backup.name, exc.message_en)
-    notify.error(parent, _tr("コメントの保存先"), _tr("使えるバックアップがありませんでした。"))
+    notify.error(parent, QCoreApplication.translate("MainWindow", "コメントの保存先"), QCoreApplication.translate("MainWindow", "使えるバックアップがありませんでした。"))
     return None

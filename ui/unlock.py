@@ -21,9 +21,6 @@ class Cancelled(Exception):
     """The member cancelled the password dialog (or gave a wrong password three times; already told)."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 def _works(path: Path, password: str | None) -> bool:
     """Whether ``password`` opens ``path`` (other errors propagate: not a PDF, damaged, missing)."""
@@ -71,7 +68,7 @@ def password_for(parent: QWidget | None, path: Path, password: str | None, *, as
         return str(candidate)
     from ui import notify
 
-    notify.error(parent, _tr("ファイルを開けません"),
-                 _tr("パスワードが{tries}回続けて正しくなかったため、「{name}」を開けませんでした。"
+    notify.error(parent, QCoreApplication.translate("MainWindow", "ファイルを開けません"),
+                 QCoreApplication.translate("MainWindow", "パスワードが{tries}回続けて正しくなかったため、「{name}」を開けませんでした。"
                      "正しいパスワードを資料の配布元に確認してください。").format(tries=MAX_TRIES, name=path.name))
     raise Cancelled()

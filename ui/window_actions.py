@@ -20,9 +20,6 @@ def icon(name: str) -> QIcon:
     return QIcon(str(resource("icons", f"{name}.svg")))
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 def unique_sequences(*keys: QKeySequence | QKeySequence.StandardKey | str) -> list[QKeySequence]:
     """The key sequences of ``keys`` (standard keys expanded for this platform), each once, in order."""
@@ -63,47 +60,47 @@ def build_actions(window: Any) -> None:
     """Create the window's actions (``window.act_*``), menus and toolbar."""
     view = window.page_view
     w = window
-    w.act_open = _action(w, _tr("開く…"), w.open_dialog, (QKeySequence.StandardKey.Open,), "open",
-                         _tr("PDFを開く (Ctrl+O)"))
-    w.act_close = _action(w, _tr("閉じる"), w.close_document, (QKeySequence.StandardKey.Close,))
-    w.act_quit = _action(w, _tr("終了"), w.close, (QKeySequence.StandardKey.Quit,))
-    w.act_back = _action(w, _tr("戻る"), view.back, (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),), "back",
-                         _tr("前の位置に戻る (Alt+←)"))
-    w.act_forward = _action(w, _tr("進む"), view.forward, (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Right),),
-                            "forward", _tr("次の位置に進む (Alt+→)"))
+    w.act_open = _action(w, QCoreApplication.translate("MainWindow", "開く…"), w.open_dialog, (QKeySequence.StandardKey.Open,), "open",
+                         QCoreApplication.translate("MainWindow", "PDFを開く (Ctrl+O)"))
+    w.act_close = _action(w, QCoreApplication.translate("MainWindow", "閉じる"), w.close_document, (QKeySequence.StandardKey.Close,))
+    w.act_quit = _action(w, QCoreApplication.translate("MainWindow", "終了"), w.close, (QKeySequence.StandardKey.Quit,))
+    w.act_back = _action(w, QCoreApplication.translate("MainWindow", "戻る"), view.back, (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Left),), "back",
+                         QCoreApplication.translate("MainWindow", "前の位置に戻る (Alt+←)"))
+    w.act_forward = _action(w, QCoreApplication.translate("MainWindow", "進む"), view.forward, (QKeySequence(Qt.Modifier.ALT | Qt.Key.Key_Right),),
+                            "forward", QCoreApplication.translate("MainWindow", "次の位置に進む (Alt+→)"))
     # Ctrl+; is where + sits on a Japanese keyboard (Shift+;).
-    w.act_zoom_in = _action(w, _tr("拡大"), partial(view.zoom_in, None),
+    w.act_zoom_in = _action(w, QCoreApplication.translate("MainWindow", "拡大"), partial(view.zoom_in, None),
                             (QKeySequence.StandardKey.ZoomIn, "Ctrl++", "Ctrl+=", "Ctrl+;"), "zoom-in",
-                            _tr("拡大 (Ctrl++)"))
-    w.act_zoom_out = _action(w, _tr("縮小"), partial(view.zoom_out, None),
-                             (QKeySequence.StandardKey.ZoomOut, "Ctrl+-"), "zoom-out", _tr("縮小 (Ctrl+-)"))
-    w.act_fit_width = _action(w, _tr("幅に合わせる"), view.fit_width, ("Ctrl+0",), "fit-width",
-                              _tr("ページの幅に合わせる (Ctrl+0)"))
-    w.act_fit_page = _action(w, _tr("ページ全体を表示"), view.fit_page, (), "fit-page", _tr("ページ全体を表示"))
-    w.act_goto = _action(w, _tr("ページへ移動…"), w.go_to_page_dialog, ("Ctrl+G",), "goto",
-                         _tr("資料のページ番号で移動 (Ctrl+G)"))
-    w.act_find = _action(w, _tr("検索"), w.focus_search, (QKeySequence.StandardKey.Find,), "search",
-                         _tr("資料内を検索 (Ctrl+F)"))
-    w.act_next_hit = _action(w, _tr("次の検索結果"), w._next_hit, ("F3",))
-    w.act_prev_hit = _action(w, _tr("前の検索結果"), w._previous_hit, ("Shift+F3",))
-    w.act_full_screen = _action(w, _tr("全画面表示"), w.toggle_full_screen, ("F11",))
+                            QCoreApplication.translate("MainWindow", "拡大 (Ctrl++)"))
+    w.act_zoom_out = _action(w, QCoreApplication.translate("MainWindow", "縮小"), partial(view.zoom_out, None),
+                             (QKeySequence.StandardKey.ZoomOut, "Ctrl+-"), "zoom-out", QCoreApplication.translate("MainWindow", "縮小 (Ctrl+-)"))
+    w.act_fit_width = _action(w, QCoreApplication.translate("MainWindow", "幅に合わせる"), view.fit_width, ("Ctrl+0",), "fit-width",
+                              QCoreApplication.translate("MainWindow", "ページの幅に合わせる (Ctrl+0)"))
+    w.act_fit_page = _action(w, QCoreApplication.translate("MainWindow", "ページ全体を表示"), view.fit_page, (), "fit-page", QCoreApplication.translate("MainWindow", "ページ全体を表示"))
+    w.act_goto = _action(w, QCoreApplication.translate("MainWindow", "ページへ移動…"), w.go_to_page_dialog, ("Ctrl+G",), "goto",
+                         QCoreApplication.translate("MainWindow", "資料のページ番号で移動 (Ctrl+G)"))
+    w.act_find = _action(w, QCoreApplication.translate("MainWindow", "検索"), w.focus_search, (QKeySequence.StandardKey.Find,), "search",
+                         QCoreApplication.translate("MainWindow", "資料内を検索 (Ctrl+F)"))
+    w.act_next_hit = _action(w, QCoreApplication.translate("MainWindow", "次の検索結果"), w._next_hit, ("F3",))
+    w.act_prev_hit = _action(w, QCoreApplication.translate("MainWindow", "前の検索結果"), w._previous_hit, ("Shift+F3",))
+    w.act_full_screen = _action(w, QCoreApplication.translate("MainWindow", "全画面表示"), w.toggle_full_screen, ("F11",))
     w.act_full_screen.setCheckable(True)
-    w.act_settings = _action(w, _tr("設定…"), w.settings_dialog, (QKeySequence.StandardKey.Preferences,),
-                             "settings", _tr("表示言語・文字の大きさ・コントラスト"))
-    w.act_member = _action(w, _tr("委員のお名前…"), lambda: w.ask_member(force=True))
-    w.act_about = _action(w, _tr("PIA Reviewer について"), w.about)
-    w.act_help = _action(w, _tr("使い方（ヘルプ）"), lambda: show_help(w), (QKeySequence.StandardKey.HelpContents, "F1"),
-                         None, _tr("使い方を表示 (F1)"))
+    w.act_settings = _action(w, QCoreApplication.translate("MainWindow", "設定…"), w.settings_dialog, (QKeySequence.StandardKey.Preferences,),
+                             "settings", QCoreApplication.translate("MainWindow", "表示言語・文字の大きさ・コントラスト"))
+    w.act_member = _action(w, QCoreApplication.translate("MainWindow", "委員のお名前…"), lambda: w.ask_member(force=True))
+    w.act_about = _action(w, QCoreApplication.translate("MainWindow", "PIA Reviewer について"), w.about)
+    w.act_help = _action(w, QCoreApplication.translate("MainWindow", "使い方（ヘルプ）"), lambda: show_help(w), (QKeySequence.StandardKey.HelpContents, "F1"),
+                         None, QCoreApplication.translate("MainWindow", "使い方を表示 (F1)"))
     # The two steps of the review that leave the app, one click away (toolbar, with words).
-    w.act_send_to_chair = _action(w, _tr("委員長へ送るコメントを書き出す"), lambda: _exchange(w, "export_package"),
-                                  (), "export", _tr("自分のコメントを1つのファイルに書き出します（委員長へ送ります）"))
-    w.act_import_members = _action(w, _tr("委員のコメントを取り込む"), lambda: _exchange(w, "import_files"),
-                                   (), "import", _tr("委員から届いたコメントのファイルを取り込みます（委員長用）"))
+    w.act_send_to_chair = _action(w, QCoreApplication.translate("MainWindow", "委員長へ送るコメントを書き出す"), lambda: _exchange(w, "export_package"),
+                                  (), "export", QCoreApplication.translate("MainWindow", "自分のコメントを1つのファイルに書き出します（委員長へ送ります）"))
+    w.act_import_members = _action(w, QCoreApplication.translate("MainWindow", "委員のコメントを取り込む"), lambda: _exchange(w, "import_files"),
+                                   (), "import", QCoreApplication.translate("MainWindow", "委員から届いたコメントのファイルを取り込みます（委員長用）"))
 
     bar = w.menuBar()
-    w.file_menu = bar.addMenu(_tr("ファイル(&F)"))
+    w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "ファイル(&F)"))
     w.file_menu.addAction(w.act_open)
-    w.recent_menu = QMenu(_tr("最近使ったファイル"), w)
+    w.recent_menu = QMenu(QCoreApplication.translate("MainWindow", "最近使ったファイル"), w)
     w.recent_menu.aboutToShow.connect(w.fill_recent_menu)
     w.file_menu.addMenu(w.recent_menu)
     w.file_menu.addAction(w.act_close)
@@ -115,26 +112,26 @@ def build_actions(window: Any) -> None:
     # 編集 and コメント are filled by the annotation controller (created after the first paint); the menus exist
     # from the start so the menu bar does not change under the member's eyes.
     w.edit_menu = bar.addMenu(QCoreApplication.translate("AnnotationController", "編集(&E)"))
-    w.view_menu = bar.addMenu(_tr("表示(&V)"))
+    w.view_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "表示(&V)"))
     for action in (w.act_zoom_in, w.act_zoom_out, w.act_fit_width, w.act_fit_page):
         w.view_menu.addAction(action)
     w.view_menu.addSeparator()
     w.view_menu.addAction(w.act_full_screen)
     w.view_menu.addSeparator()
-    w.go_menu = bar.addMenu(_tr("移動(&G)"))
+    w.go_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "移動(&G)"))
     for action in (w.act_goto, w.act_back, w.act_forward, w.act_find, w.act_next_hit, w.act_prev_hit):
         w.go_menu.addAction(action)
     w.comment_menu = bar.addMenu(QCoreApplication.translate("AnnotationController", "コメント(&C)"))
     for menu in (w.edit_menu, w.comment_menu):
         menu.aboutToShow.connect(w.ensure_annotations)
-    w.tools_menu = bar.addMenu(_tr("ツール(&T)"))
+    w.tools_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "ツール(&T)"))
     w.tools_menu.addAction(w.act_settings)
     w.tools_menu.addAction(w.act_member)
-    w.help_menu = bar.addMenu(_tr("ヘルプ(&H)"))
+    w.help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "ヘルプ(&H)"))
     w.help_menu.addAction(w.act_help)
     w.help_menu.addAction(w.act_about)
 
-    w.toolbar = QToolBar(_tr("ツールバー"), w)
+    w.toolbar = QToolBar(QCoreApplication.translate("MainWindow", "ツールバー"), w)
     w.toolbar.setObjectName("main_toolbar")
     w.toolbar.setMovable(False)
     w.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -146,7 +143,7 @@ def build_actions(window: Any) -> None:
             w.toolbar.addAction(action)
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, w.toolbar)
     # The review's two exchanges with words beside their icons: members look for them by name.
-    w.exchange_toolbar = QToolBar(_tr("コメントの受け渡し"), w)
+    w.exchange_toolbar = QToolBar(QCoreApplication.translate("MainWindow", "コメントの受け渡し"), w)
     w.exchange_toolbar.setObjectName("exchange_toolbar")
     w.exchange_toolbar.setMovable(False)
     for action in (w.act_send_to_chair, w.act_import_members):

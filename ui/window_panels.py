@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from ui.panels.thumbnails import ThumbnailsPanel
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
 
 class WindowPanels:
     """Creates the panels in ``tabs`` (one at a time, idempotent) and keeps them in step with ``session``."""
@@ -51,7 +48,7 @@ class WindowPanels:
         from ui.panels.outline import OutlinePanel
 
         self.outline = OutlinePanel()
-        self.tabs.insertTab(0, self.outline, _tr("目次"))
+        self.tabs.insertTab(0, self.outline, QCoreApplication.translate("MainWindow", "目次"))
         self.tabs.setCurrentIndex(0)
         self.outline.jump_requested.connect(self._jump_to_node)
         self._show_structure()
@@ -63,7 +60,7 @@ class WindowPanels:
         from ui.panels.thumbnails import ThumbnailsPanel
 
         self.thumbnails = ThumbnailsPanel()
-        self.tabs.insertTab(1, self.thumbnails, _tr("サムネイル"))
+        self.tabs.insertTab(1, self.thumbnails, QCoreApplication.translate("MainWindow", "サムネイル"))
         self.thumbnails.page_requested.connect(lambda page: self.page_view.go_to(page, None))
         if self.session.path is not None:
             self.thumbnails.set_document(self.session.path, self.session.password, self.session.page_labels)
@@ -76,7 +73,7 @@ class WindowPanels:
 
         panel = SearchPanel()
         self.search = panel
-        self.tabs.insertTab(2, panel, _tr("検索"))
+        self.tabs.insertTab(2, panel, QCoreApplication.translate("MainWindow", "検索"))
         panel.hits_changed.connect(self.page_view.set_search_hits)
         # Highlights are computed for the pages coming into view rather than for every hit up front.
         self.page_view.current_page_changed.connect(panel.set_current_page)
@@ -158,7 +155,7 @@ class WindowPanels:
             panel.sha256 = session.sha256
             panel.set_index_state("ready")
             if not panel.query.text().strip():
-                panel.status.setText(_tr("検索できます。"))
+                panel.status.setText(QCoreApplication.translate("MainWindow", "検索できます。"))
         elif session.index_state == "failed":
             panel.set_index_state("failed")
         elif session.index_state == "building":
