@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QToolBar, QTreeWidget, QWidget
+from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QToolBar, QWidget
 
 from reviewer import review
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
@@ -782,21 +782,18 @@ class AnnotationController(QObject):
 
     # -------------------------------------------------------------------------------- outline tree marks
     def _hook_outline_tree(self) -> None:
-        tree = getattr(self.outline_panel, "tree", None)
-        if not isinstance(tree, QTreeWidget):
-            return
-        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        tree.customContextMenuRequested.connect(self._outline_context_menu)
+        """The tree's one context menu (the panel's) also offers 確認済み and the member's view."""
+        if hasattr(self.outline_panel, "menu_extender"):
+            self.outline_panel.menu_extender = self.add_review_entries
 
-    def outline_menu_for(self, node_key: str) -> QMenu | None:
-        """The context menu of an outline node: 確認済み and the member's view (None if not reviewable)."""
+    def add_review_entries(self, node_key: str, menu: QMenu) -> bool:
+        """Add 確認済み and the member's view of a node to ``menu``; False (nothing added) if not reviewable."""
         info = next((i for i in review.walk(self.outline) if i.key == node_key), None) if self.outline else None
         if info is None or not info.reviewable or not self.sha256:
-            return None
+            return False
         mark = self.marks.get(node_key)
         reviewed = bool(getattr(mark, "reviewed", False))
         view = getattr(mark, "view", None)
-        menu = QMenu()
         done = menu.addAction(self.tr("確認済み"))
         done.setCheckable(True)
         done.setChecked(reviewed)
@@ -808,19 +805,12 @@ class AnnotationController(QObject):
             action.setCheckable(True)
             action.setChecked(view == value)
             action.triggered.connect(lambda _c=False, v=value: self.set_review_mark(node_key, reviewed, v))
-        return menu
+        return True
 
-    def _outline_context_menu(self, pos: QPoint) -> None:
-        tree = self.outline_panel.tree
-        item = tree.itemAt(pos)
-        if item is None:
-            return
-        from ui.panels.outline import COL_TITLE, ROLE_KEY
-
-        key = item.data(COL_TITLE, ROLE_KEY)
-        menu = self.outline_menu_for(str(key or ""))
-        if menu is not None:
-            menu.exec(tree.viewport().mapToGlobal(pos))
+    def outline_menu_for(self, node_key: str) -> QMenu | None:
+        """A menu with only the review entries of a node (None if it has none)."""
+        menu = QMenu()
+        return menu if self.add_review_entries(node_key, menu) else None
 
     # -------------------------------------------------------------------------------- errors
     def _show_error(self, text: str) -> None:

@@ -201,7 +201,8 @@ class ExchangeActions(QObject):
             self.finished.emit(kind, written)
 
         store = self.controller.store
-        outline = self.controller.outline
+        # The detected structure: the export lays the stored hand corrections over it itself (once).
+        outline = self.controller.session.detected_outline or self.controller.outline
         self._run(Op(self, export_job, kind, path, store, packet, outline, report, author).success(done))
 
     def export_package(self) -> None:

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.panels = WindowPanels(self.session, self.left_tabs, self.page_view)
         self.panels.on_structure_shown = self.outline_ready.emit
+        self.panels.on_correction = self.correct_structure
         self.after_paint = AfterFirstPaint(self)
         self.status = ReadingStatus(self)
         # The status bar's parts, by name (scripts and tests read them).
@@ -171,6 +172,15 @@ class MainWindow(QMainWindow):
             self.panels.build_outline()
             self.annotations = AnnotationController(self)
         return self.annotations
+
+    def correct_structure(self, request: Any) -> bool:
+        """A hand correction of the structure from the tree (undoable; stored with the comments)."""
+        if self.store is None or self.outline is None:
+            notify.error(self, self.tr("構造の修正"), self.tr("コメントの保存先が開いていないため、修正を保存できません。"))
+            return False
+        from ui.corrections import run_correction
+
+        return run_correction(self, self.store, self.outline, request, self.ensure_annotations().undo)
 
     def build_panels(self) -> None:
         """Create the left panels at once (they are otherwise created after the first paint)."""

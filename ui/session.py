@@ -66,7 +66,8 @@ class PacketSession(QObject):
         self.page_count = 0
         self.sha256 = ""
         self.page_labels: list[str] = []
-        self.outline: Any = None
+        self.outline: Any = None  # the structure as shown: detected, with the hand corrections laid over it
+        self.detected_outline: Any = None  # as the detector read it
         self.outline_error = ""
         self.index_state = "none"  # "none" | "building" | "ready" | "failed"
         self.index_progress: tuple[int, int] = (0, 0)
@@ -127,7 +128,8 @@ class PacketSession(QObject):
 
     def adopt_outline(self, outline: Any) -> None:
         """Use a structure detected elsewhere (scripts and tests)."""
-        self.outline = outline
+        self.detected_outline = outline
+        self.outline = self._corrected(outline)
         if outline is not None and not self.page_labels:
             self.page_labels = list(outline.page_labels)
             self.page_count = len(self.page_labels)
@@ -147,6 +149,7 @@ class PacketSession(QObject):
         self.sha256 = ""
         self.page_labels = []
         self.outline = None
+        self.detected_outline = None
         self.outline_error = ""
         self.index_state = "none"
         self.index_progress = (0, 0)
@@ -202,8 +205,9 @@ class PacketSession(QObject):
     def _on_outline(self, generation: int, outline: Any) -> None:
         if generation != self.generation:
             return
-        self.outline = outline
+        self.detected_outline = outline
         self.sha256 = outline.sha256
+        self.outline = self._corrected(outline)
         if len(outline.page_labels) == self.page_count:
             self.page_labels = list(outline.page_labels)
         self._remember_in_store()
@@ -276,7 +280,24 @@ class PacketSession(QObject):
             self._unsubscribe = store.subscribe(on_change)
             self._remember_in_store()
         self._reload_from_store()
-        self._emit(STORE, ANNOTATIONS, MARKS, SETTINGS)
+        what = [STORE, ANNOTATIONS, MARKS, SETTINGS]
+        if self.detected_outline is not None:
+            self.outline = self._corrected(self.detected_outline)
+            what += [OUTLINE, CORRECTIONS]
+        self._emit(*what)
+
+    def _corrected(self, detected: Any) -> Any:
+        """The detected structure with the store's hand corrections of this packet laid over it."""
+        if detected is None or self.store is None or not getattr(detected, "sha256", ""):
+            return detected
+        from reviewer.structure.corrections import apply_corrections
+
+        try:
+            corrections = self.store.corrections(detected.sha256)
+            return apply_corrections(detected, corrections) if corrections else detected
+        except ReviewerError as exc:
+            log.warning("store: %s", exc.message_en)
+            return detected
 
     def close_store(self) -> None:
         """Detach and close the store (window closing)."""
@@ -327,6 +348,9 @@ class PacketSession(QObject):
         if kind == "annotations":
             self._reload_from_store(ids)
             self._emit(ANNOTATIONS, ids=ids)
+        elif kind == CORRECTIONS:
+            self.outline = self._corrected(self.detected_outline)
+            self._emit(OUTLINE, CORRECTIONS)
         elif kind == "marks":
             self._reload_from_store()
             self._emit(MARKS)

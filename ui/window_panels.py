@@ -34,6 +34,7 @@ class WindowPanels:
         self.search: SearchPanel | None = None
         self._shown_outline: Any = None  # the outline the tree shows (or is filling)
         self.on_structure_shown: Callable[[Any], object] | None = None  # called when the tree is complete
+        self.on_correction: Callable[[Any], object] | None = None  # a correction asked from the tree
         session.changed.connect(self._on_changed)
 
     # ------------------------------------------------------------------------------------------ building
@@ -51,6 +52,8 @@ class WindowPanels:
         self.tabs.insertTab(0, self.outline, QCoreApplication.translate("MainWindow", "目次"))
         self.tabs.setCurrentIndex(0)
         self.outline.jump_requested.connect(self._jump_to_node)
+        self.outline.correction_requested.connect(
+            lambda request: self.on_correction(request) if self.on_correction is not None else None)
         self._show_structure()
 
     def build_thumbnails(self) -> None:

@@ -26,6 +26,7 @@ from reviewer.exchange.pdf_annots import pdf_to_page_matrix, quote_on_page, read
 from reviewer.exchange.w3c import parse_package
 from reviewer.exchange.xfdf import Matrix, parse_xfdf
 from reviewer.store.models import Clamped, IdConflict
+from reviewer.structure.corrections import Correction
 from reviewer.structure.model import Outline
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class LoadedFile:
     answers: dict[str, str] = field(default_factory=dict)
     skipped: int = 0
     signer_key: str | None = None
+    corrections: list[Correction] = field(default_factory=list)  # hand corrections of the structure (packages)
 
 
 @dataclass(slots=True)
@@ -177,6 +179,7 @@ class ImportReport:
     unchanged: int = 0
     answers_attached: int = 0
     answers_unknown: int = 0
+    corrections: int = 0  # hand corrections of the structure stored (new or newer)
     conflicts: list[IdConflict] = field(default_factory=list)
     clamped: list[Clamped] = field(default_factory=list)
     signers: list[SignerCheck] = field(default_factory=list)
@@ -223,6 +226,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
         )
         loaded.annotations = package.annotations
         loaded.signer_key = package.signer_key
+        loaded.corrections = list(package.corrections)
     elif kind == "xfdf":
         if info.page_matrices is None:
             raise PackageError(f"XFDF「{path.name}」を取り込むには資料のPDFを指定してください（--packet）。",

@@ -82,7 +82,7 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.new or self.updates or self.answers_known)
+        return bool(self.new or self.updates or self.answers_known or any(f.corrections for f in self.loaded))
 
     @property
     def warnings(self) -> list[str]:
@@ -292,6 +292,11 @@ class ImportCommand:
                 )
                 report.added, report.updated, report.unchanged = result.added, result.updated, result.unchanged
                 report.conflicts, report.clamped = list(result.conflicts), list(result.clamped)
+            incoming = [c for loaded in plan.loaded for c in loaded.corrections]
+            if incoming:
+                from reviewer.structure.corrections import merge_corrections
+
+                report.corrections = merge_corrections(store, incoming)
             for ident, answer in plan.answers.items():
                 current = store.get_annotation(ident)
                 if current is None:

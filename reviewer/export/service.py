@@ -59,6 +59,8 @@ class ExportStore(Protocol):
 
     def replies(self, annotation_id: str) -> list[Any]: ...
 
+    def corrections(self, file_sha256: str) -> list[Any]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
@@ -251,16 +253,23 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
         title = options.title or sheet_title(packet_name, outline, options.report)
         from reviewer.export.sheet import build_sheet
 
-        # Excluded comments and other reports are already gone (select); build_sheet orders and groups.
-        count = write_sheet_rows(kind, build_sheet(chosen.annotations, outline), out, title)
+        # Excluded comments and other reports are already gone (select); build_sheet orders and groups, and
+        # lays the hand corrections of the structure over the detected outline for the 項目 column.
+        rows = build_sheet(chosen.annotations, outline, corrections=store.corrections(packet_sha256))
+        count = write_sheet_rows(kind, rows, out, title)
         next_ja, next_en = NEXT_STEP["sheet" if kind in ("xlsx", "docx", "csv") else "sheet-print"]
     elif kind == PACKAGE:
         if not chosen.annotations:
             raise ReviewerError("書き出す自分のコメントがありません。", "There are no comments of your own to export.")
-        from reviewer.exchange.w3c import write_package
+        from reviewer.exchange.w3c import export_package
 
-        count = write_package(chosen.annotations, out, packet_sha256=packet_sha256, packet_name=packet_name)
+        # The member's hand corrections of the structure travel with the comments (the chair's copy has them).
+        written = export_package(chosen.annotations, out, packet_sha256=packet_sha256, packet_name=packet_name,
+                                 corrections=store.corrections(packet_sha256))
+        count = written.count
         next_ja, next_en = NEXT_STEP[PACKAGE]
+        if written.note_ja:
+            next_ja, next_en = f"{next_ja}\n{written.note_ja}", f"{next_en}\n{written.note_en}"
     else:
         if options.packet_path is None:
             raise ReviewerError("注釈付きPDFには元の資料（PDF）が必要です。",

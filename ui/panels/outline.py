@@ -129,6 +129,8 @@ class OutlinePanel(QWidget):
         self.tree.itemActivated.connect(self._on_item_activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._show_context_menu)
+        # Adds entries (the review marks) to a row's context menu: (node key, menu) -> whether it added any.
+        self.menu_extender: Callable[[str, QMenu], bool] | None = None
         self._nodes_by_item: dict[int, Node] = {}
         self.outline: Outline | None = None
         self.mode = "empty"  # "structure" | "bookmarks" | "pages" | "empty"
@@ -428,13 +430,19 @@ class OutlinePanel(QWidget):
     def _show_context_menu(self, point: QPoint) -> None:
         item = self.tree.itemAt(point)
         node = self.node_for_item(item) if item is not None else None
-        if node is None:
-            return
+        key = str(item.data(COL_TITLE, ROLE_KEY) or "") if item is not None else ""
         menu = QMenu(self.tree)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for action, text in self.correction_actions(node):
-            entry = menu.addAction(text)
-            entry.triggered.connect(lambda _checked=False, a=action, n=node: self.request_correction(n, a))
+        # One menu for the row: the review marks (added by whoever set menu_extender), then corrections.
+        if self.menu_extender is not None and key and self.menu_extender(key, menu) and node is not None:
+            menu.addSeparator()
+        if node is not None:
+            for action, text in self.correction_actions(node):
+                entry = menu.addAction(text)
+                entry.triggered.connect(lambda _checked=False, a=action, n=node: self.request_correction(n, a))
+        if menu.isEmpty():
+            menu.deleteLater()
+            return
         menu.popup(self.tree.viewport().mapToGlobal(point))
 
     def item_for_key(self, key: str) -> QTreeWidgetItem | None:
