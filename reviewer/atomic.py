@@ -141,6 +141,12 @@ def export_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             yield tmp
     except OSError as exc:
         raise _refusal(target, exc) from exc
+    except Exception as exc:
+        if type(exc).__name__ != "FzErrorSystem":  # MuPDF's wrapper of a failed write (disk full…)
+            raise
+        reason = str(exc).splitlines()[0].rsplit(": ", 1)[-1] if str(exc) else type(exc).__name__
+        raise ExportError(f"書き出せません: {target.name}（{reason}）",
+                          f"cannot write {target}: {reason}") from exc
 
 
 def export_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -733,3 +733,17 @@ def test_text_extraction_stops_on_cancel_and_after_its_time_budget(tmp_path: Pat
         with pytest.raises(TextCancelled) as caught:
             packet.page_text(0)
         assert caught.value.message_ja == "文字の読み取りを中止しました"
+
+
+def test_a_failed_pdf_write_inside_mupdf_is_a_one_line_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = tmp_path / "sheet.pdf"
+    old.write_bytes(b"old version")
+
+    def failing_save(self: pymupdf.Document, filename: str, *args: object, **kwargs: object) -> None:
+        raise pymupdf.mupdf.FzErrorSystem(f"cannot write file '{filename}': No space left on device")
+
+    monkeypatch.setattr(pymupdf.Document, "save", failing_save)
+    with pytest.raises(ReviewerError) as caught:
+        write_pdf(hostile_rows(), old)
+    assert caught.value.message_ja == "書き出せません: sheet.pdf（No space left on device）"
+    assert old.read_bytes() == b"old version" and [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
