@@ -326,3 +326,80 @@ def test_help_opens_with_f1(qtbot: Any, isolated_profile: Path) -> None:
     dialog = next(w for w in window.findChildren(HelpDialog) if w.isVisible())
     assert "委員長" in dialog.page_text()
     dialog.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")  # a popup menu, offscreen
+def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path: Path,
+                                                            small_packet: tuple[Path, Any],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right-click a risk → 判断を修正… → the tree shows it (marked as a correction); Ctrl+Z takes it back; sent to
+    the chair with the comments, the chair's window shows it too (issue #15)."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMenu
+
+    from ui.dialogs.correction import CorrectionDialog
+    from ui.panels.outline import COL_JUDGEMENT, CORRECTED_MARK
+
+    packet, _truth = small_packet
+    member_profile = tmp_path / "member"
+    monkeypatch.setenv("PIA_REVIEWER_HOME", str(member_profile))
+    window = new_window(qtbot, member_profile, name="田中委員")
+    open_through_menu(qtbot, window, packet)
+    item, key = risk_item(window, "Ⅲ", "2", "1")
+    detected = item.text(COL_JUDGEMENT)
+    wanted = "課題が残されている" if "課題" not in detected else "十分である"
+    tree = window.outline_panel.tree
+    tree.scrollToItem(item)
+    tree.customContextMenuRequested.emit(tree.visualItemRect(item).center())
+    menu = tree.findChild(QMenu)
+    assert menu is not None
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert "確認済み" in texts and "判断を修正…" in texts, texts
+
+    def choose(dialog: Any) -> None:
+        dialog.judgement.setCurrentIndex(dialog.judgement.findData(wanted))
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    when_modal(choose, wanted=CorrectionDialog)
+    next(a for a in menu.actions() if a.text() == "判断を修正…").trigger()
+
+    def shown_judgement() -> str:
+        shown, _key = risk_item(window, "Ⅲ", "2", "1")
+        return str(shown.text(COL_JUDGEMENT)) + "|" + str(shown.text(0))
+
+    qtbot.waitUntil(lambda: CORRECTED_MARK in shown_judgement(), timeout=10_000)
+    assert ("課題" in shown_judgement()) == (wanted == "課題が残されている")
+    activate(qtbot, window)
+    qtbot.keyClick(window.page_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: CORRECTED_MARK not in shown_judgement(), timeout=10_000)
+    qtbot.keyClick(window.page_view, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: CORRECTED_MARK in shown_judgement(), timeout=10_000)
+
+    # A comment, then 委員長へ送る: the package carries the correction.
+    comment = window.annotations.make_annotation(item_page(window, key), "area", [(80.0, 100.0, 300.0, 120.0)],
+                                                 "意見", "判断の根拠を示してください。")
+    window.annotations.add_annotation(comment)
+    package = tmp_path / "tanaka.json"
+    answer_file_dialog(package)
+    window.exchange_toolbar.widgetForAction(window.act_send_to_chair).click()
+    take_box(qtbot, str(package))
+    assert "pia:corrections" in json.loads(package.read_text("utf-8"))
+    window.close()
+
+    chair_profile = tmp_path / "chair"
+    monkeypatch.setenv("PIA_REVIEWER_HOME", str(chair_profile))
+    chair = new_window(qtbot, chair_profile, name="委員長")
+    open_through_menu(qtbot, chair, packet)
+    answer_file_dialog(package)
+    chair.exchange_toolbar.widgetForAction(chair.act_import_members).click()
+    take_box(qtbot, "追加")
+    qtbot.waitUntil(lambda: CORRECTED_MARK in risk_item(chair, "Ⅲ", "2", "1")[0].text(0), timeout=10_000)
+    assert ("課題" in risk_item(chair, "Ⅲ", "2", "1")[0].text(COL_JUDGEMENT)) == (wanted == "課題が残されている")
+
+
+def item_page(window: Any, key: str) -> int:
+    outline = window.outline
+    for node in outline.documents[first_report(outline)].nodes:
+        if node.kind == "risk" and outline.locate(node.page, node.y + 1).node_key() == key:
+            return int(node.page)
+    raise AssertionError(key)
