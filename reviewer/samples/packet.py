@@ -140,13 +140,15 @@ def _choose_businesses(rng: random.Random, count: int) -> list[ph.Business]:
 def generate_packet(
     out: Path, reports: int = 4, pages_per_report: int | None = None, seed: int = 1,
     revise: Reviser | None = None, inserted_sheet: list[str] | None = None,
+    bound_table: tuple[str, list[Row]] | None = None,
 ) -> Outline:
     """Write a synthetic council packet to ``out`` and return its truth.
 
     ``reports`` 全項目評価書 (each behind its 諮問 cover sheet) plus one 基礎項目評価書 (behind a 報告 cover sheet,
     after the second report). ``pages_per_report`` is a target (default about 58, so 4 reports make ~250
     pages). The same arguments always give the same bytes. ``revise`` rewrites reports (a revised version);
-    ``inserted_sheet`` (heading, body lines…) adds a one-page sheet before the first 諮問 (an inserted page).
+    ``inserted_sheet`` (heading, body lines…) adds a one-page sheet before the first 諮問 (an inserted page);
+    ``bound_table`` (heading, table rows) binds a document such as a 修正対照表 after the last report.
     """
     out = Path(out)
     reports = max(1, int(reports))
@@ -189,6 +191,14 @@ def generate_packet(
                 "令和７年１１月５日", f"{ph.COUNCIL}　会長　様", ph.CITY_HEAD,
                 f"{basic_business.name}について、基礎項目評価を実施し、評価書を公表したので報告します。"])))
             body_parts.append(("", _basic_report(metrics, seed, basic_business, reports + 1)))
+
+    if bound_table is not None:
+        heading, table = bound_table
+        rows = [Row([Cell(TABLE_WIDTH, [heading], size=14.0, border=False, role="label")], splittable=False,
+                    gap_before=30.0), *table]
+        paginator = Paginator(metrics, random.Random(f"{seed}/table"), Style(label_first=1.0))
+        paginator.place(rows)
+        body_parts.append((heading, _Part(heading, None, paginator.pages, [])))
 
     # Packet cover: its contents list gives each item's packet page (stamp) number.
     entries: list[str] = []

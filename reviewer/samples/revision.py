@@ -34,6 +34,7 @@ UNDECLARED_SENTENCE = "保管場所の入退室は、ＩＣカードによる入
 ADDED_ROW_LABEL = "③問合せの記録"
 ADDED_ROW_TEXT = "問合せの内容と対応の結果は、問合せ管理簿に記録し、課長が月１回確認する。"
 PHANTOM_ITEM = "Ⅴ 2. ②"
+CORRECTION_TITLE = "修正対照表"
 PHANTOM_AFTER = "問合せの受付時に受付票を作成し、対応の記録を五年間保存する。"
 INSERTED_SHEET = [
     "資料の差替えについて",
@@ -228,9 +229,19 @@ class _Reviser:
             place.label, declared, fragment))
 
 
+def correction_table() -> tuple[str, list[Row]]:
+    """A 修正対照表 (bound after the reports) that declares the change 別添3 leaves out (Ⅱ 6. ①)."""
+    widths = (120.0, 160.0, 160.0, 75.0)
+    header = Row([Cell(w, [t], role="label", shade=0.88, size=8.0) for w, t in zip(
+        widths, ("修正箇所", "修正前", "修正後", "修正理由"), strict=True)], keep_with_next=True, splittable=False)
+    body = Row([Cell(w, [t], role="label" if i == 0 else "content", size=8.0) for i, (w, t) in enumerate(zip(
+        widths, ("Ⅱ 6. ①保管場所", "－", UNDECLARED_SENTENCE, "委員の指摘による"), strict=True))])
+    return CORRECTION_TITLE, [header, body]
+
+
 def generate_revision_pair(
     folder: Path, variant: Variant = "revised", reports: int = 2, pages_per_report: int | None = 30,
-    seed: int = 1, inserted_page: bool = True,
+    seed: int = 1, inserted_page: bool = True, with_correction_table: bool = False,
 ) -> tuple[Path, Path, RevisionTruth]:
     """Write ``old.pdf`` and ``new-<variant>.pdf`` (and the truth as JSON) into ``folder``.
 
@@ -240,13 +251,17 @@ def generate_revision_pair(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     old_path = folder / "old.pdf"
-    new_path = folder / f"new-{variant}.pdf"
+    new_path = folder / f"new-{variant}{'-table' if with_correction_table else ''}.pdf"
     old_truth = generate_packet(old_path, reports=reports, pages_per_report=pages_per_report, seed=seed)
     reviser = _Reviser(variant)
     sheet = INSERTED_SHEET if inserted_page and variant == "revised" else None
     new_truth = generate_packet(new_path, reports=reports, pages_per_report=pages_per_report, seed=seed,
-                                revise=reviser, inserted_sheet=sheet)
+                                revise=reviser, inserted_sheet=sheet,
+                                bound_table=correction_table() if with_correction_table else None)
+    if with_correction_table:  # the table declares what 別添3 left out
+        for change in reviser.changes:
+            change.declared = True
     truth = RevisionTruth(variant, old_truth.pages, new_truth.pages, reviser.changes, reviser.declared_not_found)
-    (folder / f"new-{variant}.truth.json").write_text(
+    new_path.with_suffix(".truth.json").write_text(
         json.dumps(truth.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     return old_path, new_path, truth

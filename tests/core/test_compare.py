@@ -131,3 +131,15 @@ def test_rows_cache_gives_the_same_comparison(pair: dict[str, Any]) -> None:
     assert len(cache) == 3  # old, revised, reflowed
     again = compare_files(pair["old"], pair["new"], profile=pair["profile"])
     assert again.to_json() == pair["revised"].to_json()
+
+
+def test_a_bound_correction_table_declares_changes_too(tmp_path: Path) -> None:
+    """A 修正対照表 bound in the revised packet declares the change its 別添3 leaves out."""
+    old, new, truth = generate_revision_pair(tmp_path, "revised", with_correction_table=True)
+    comparison = compare_files(old, new, profile=tmp_path / "profile")
+    assert [d.title for d in comparison.new.outline.documents][-1] == "修正対照表"
+    assert [c.item for c in comparison.new.corrections] == ["Ⅱ 6. ①保管場所"]
+    report = comparison.documents[0]
+    assert len(report.changes) == len(truth.changes) and all(c.declared for c in report.changes)
+    change = next(c for c in report.changes if c.item == "①保管場所 ※")
+    assert change.declared_by == "Ⅱ 6. ①保管場所"
