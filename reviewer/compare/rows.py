@@ -182,15 +182,18 @@ def _page_lines(page: Any, limit: float) -> list[_Line]:
         words.append((float(x0), float(y0), float(x1), float(y1), text))
     words.sort(key=lambda w: ((w[1] + w[3]) / 2, w[0]))
     groups: list[list[tuple[float, float, float, float, str]]] = []
-    centre = 0.0
+    centre = total = 0.0
+    first_height = 0.0
     for word in words:
         yc = (word[1] + word[3]) / 2
-        if groups and abs(yc - centre) <= max(1.5, min(word[3] - word[1], groups[-1][0][3] - groups[-1][0][1]) * 0.4):
+        if groups and abs(yc - centre) <= max(1.5, min(word[3] - word[1], first_height) * 0.4):
             groups[-1].append(word)
-            centre = sum((w[1] + w[3]) / 2 for w in groups[-1]) / len(groups[-1])
+            total += yc
+            centre = total / len(groups[-1])
             continue
         groups.append([word])
-        centre = yc
+        centre = total = yc
+        first_height = word[3] - word[1]
     lines: list[_Line] = []
     for group in groups:
         group.sort(key=lambda w: w[0])
@@ -298,8 +301,7 @@ def _document_rows(doc: Any, document: Document) -> list[FormRow]:
             heading = any((page, round(top.y0) + d) in heading_at for d in range(-3, 4))
             if current.chapter != table_chapter:
                 table_starts, table_chapter = set(), current.chapter
-            text = "".join(run.text() for line in block for run in line.runs)
-            if ("変更前" in text and "変更後" in text) or ("修正前" in text and "修正後" in text):
+            if _is_table_header(block):
                 # A cell printed close to the one before it (「－」, 「事前」) must still be cut at the table's columns.
                 table_starts = {round(run.x0) for line in block for run in line.runs}
             pieces = _pieces(block, page, left, boundary, table_starts)
@@ -321,6 +323,12 @@ def _document_rows(doc: Any, document: Document) -> list[FormRow]:
                 continue
             rows.append(FormRow(current, pieces, heading))
     return rows
+
+
+def _is_table_header(block: list[_Line]) -> bool:
+    """Whether the block is the header of a 変更前/変更後 (or 修正前/修正後) table."""
+    words = "".join(w[2] for line in block for run in line.runs for w in run.words)
+    return ("変更前" in words and "変更後" in words) or ("修正前" in words and "修正後" in words)
 
 
 def _label_beside(pieces: list[Piece], previous: list[Piece]) -> bool:
