@@ -146,7 +146,7 @@ def export_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             raise
         reason = str(exc).splitlines()[0].rsplit(": ", 1)[-1] if str(exc) else type(exc).__name__
         raise ExportError(f"書き出せません: {target.name}（{reason}）",
-                          f"cannot write {target}: {reason}") from exc
+                          f"{target.name} cannot be written ({reason}).") from exc
 
 
 def export_bytes(path: str | os.PathLike[str], data: bytes) -> None:

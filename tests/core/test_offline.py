@@ -198,7 +198,9 @@ def test_failed_export_leaves_the_previous_file_and_no_temporaries(tmp_path: Pat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    from reviewer.atomic import ExportError
+
+    with pytest.raises(ExportError):  # a one-line message, no longer a bare OSError (issue 17)
         export_sheet("xlsx", [comment], None, target, title="意見一覧")
     assert target.read_bytes() == b"previous version"
     assert [p.name for p in tmp_path.iterdir()] == ["意見一覧.xlsx"]
