@@ -130,7 +130,7 @@ class TextCancelled(ReviewerError):
     """Reading the packet's text was cancelled (:meth:`Packet.cancel_text`)."""
 
     def __init__(self) -> None:
-        super().__init__("文字の読み取りを中止しました", "text extraction cancelled")
+        super().__init__("文字の読み取りを中止しました", "Reading the text was cancelled.")
 
 
 _DO = re.compile(rb"/([^\s/\[\]<>(){}%]+)\s*Do\b")

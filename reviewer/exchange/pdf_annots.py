@@ -219,7 +219,7 @@ def read_pdf_annotations(
             if seen > MAX_ANNOTATIONS_PER_IMPORT:
                 raise _limit_refusal(packet_name, LimitError(
                     f"注釈が多すぎます（上限 {MAX_ANNOTATIONS_PER_IMPORT:,}件）",
-                    f"more than {MAX_ANNOTATIONS_PER_IMPORT} annotations"))
+                    f"The file has more than {MAX_ANNOTATIONS_PER_IMPORT:,} comments."))
             type_name = str(annot.type[1])
             info: dict[str, Any] = {k: storable(v) if isinstance(v, str) else v for k, v in annot.info.items()}
             content = str(info.get("content") or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -300,7 +300,7 @@ def read_pdf_annotations(
 
 def _limit_refusal(name: str, exc: LimitError) -> PackageError:
     return PackageError(f"注釈付きPDF「{name}」を取り込めません: {exc.message_ja}（何も取り込んでいません）",
-                        f"annotated PDF {name} refused: {exc.message_en}")
+                        f"The annotated PDF “{name}” cannot be imported: {exc.message_en} Nothing was imported.")
 
 
 def _on_page(rect: Rect, page: Any) -> Rect:
