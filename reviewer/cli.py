@@ -149,13 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", default=None, help="only this member's comments (package export)")
     add_password_options(p)
 
-    p = add("compare", _cmd_compare, "compare a revised packet with the earlier one (changes, 別添3 check)")
-    p.add_argument("old", help="the earlier version (PDF)")
-    p.add_argument("new", help="the revised version (PDF)")
-
-    p = add("carry", _cmd_carry, "carry the comments on the earlier version to the revised one")
-    p.add_argument("old", help="the earlier version (PDF)")
-    p.add_argument("new", help="the revised version (PDF)")
+    for name, handler, text in (
+        ("compare", _cmd_compare, "compare a revised packet with the earlier one (changes, 別添3 check)"),
+        ("carry", _cmd_carry, "carry the comments on the earlier version to the revised one"),
+    ):
+        p = add(name, handler, text)
+        p.add_argument("old", help="the earlier version (PDF)")
+        p.add_argument("new", help="the revised version (PDF)")
+        p.add_argument("--old-password", default=None, help="the earlier version's password")
+        p.add_argument("--new-password", default=None, help="the revised version's password")
 
     add("self-test", _cmd_self_test, "open the sample, detect, render, search, annotate, export; exit 0 if all worked")
     return parser

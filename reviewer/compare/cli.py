@@ -29,9 +29,10 @@ def _change_line(change: RowChange) -> str:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from reviewer.compare.service import compare_files
+    from reviewer.compare.service import compare_versions, load_version
 
-    comparison = compare_files(args.old, args.new, profile=args.profile)
+    comparison = compare_versions(load_version(args.old, args.profile, password=args.old_password),
+                                  load_version(args.new, args.profile, password=args.new_password))
     if args.json:
         _print_json(comparison.to_json())
         return 0
@@ -49,8 +50,8 @@ def run_carry(args: argparse.Namespace) -> int:
     from reviewer.compare.service import load_version
     from reviewer.exchange.cli import open_store
 
-    old = load_version(args.old, args.profile)
-    new = load_version(args.new, args.profile)
+    old = load_version(args.old, args.profile, password=args.old_password)
+    new = load_version(args.new, args.profile, password=args.new_password)
     store = open_store(args.profile)
     try:
         carried = carry_comments(store, old, new)

@@ -82,3 +82,16 @@ def test_carry_twice_creates_nothing_new(pair: tuple[Path, Path, Any], tmp_path:
     with Store.open(profile, key=KEY) as store:
         assert store.snapshot() == before
         assert [a.id for a in store.annotations(None) if a.file_name == new.name] == [item["id"]]
+
+
+def test_compare_a_password_protected_revision(pair: tuple[Path, Path, Any], tmp_path: Path) -> None:
+    old, new, truth = pair
+    locked = tmp_path / "locked.pdf"
+    with pymupdf.open(new) as doc:
+        doc.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="改訂版2026", owner_pw="owner-x")
+    env = dict(os.environ, PIA_REVIEWER_DB_KEY=KEY, PIA_REVIEWER_HOME=str(tmp_path))
+    refused = subprocess.run([sys.executable, "-m", "reviewer", "compare", str(old), str(locked), "--json"],
+                             check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and "password" in refused.stderr
+    data = _run("compare", str(old), str(locked), "--new-password", "改訂版2026", profile=tmp_path)
+    assert len(data["documents"][0]["changes"]) == len(truth.changes)
