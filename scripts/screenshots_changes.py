@@ -1,5 +1,6 @@
 """Screenshots of the second meeting (offscreen ``grab()``): docs/screenshots/changes-panel.png (the 変更点 panel with an
-undeclared change and the department's answer beside it), change-in-page.png (the undeclared change in its page) and
+undeclared change and the department's answer beside it), change-in-page.png (a rewritten measure: the old page of the
+row beside the new one, removed text struck through, added text highlighted) and
 carried-comment.png (a carried comment whose quoted text was changed).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_changes.py
@@ -63,10 +64,11 @@ def main() -> int:
         panel.grab().save(str(OUT / "changes-panel.png"))
 
         view = ChangeView()
-        view.show_change(new.path, panel.changes()[0], zoom=1.3)
+        rewritten = next(c for c in panel.changes() if c.kind == "text" and c.removed_text and c.added_text)
+        view.show_change(new.path, rewritten, zoom=1.1, old_pdf=old.path)
         splitter = QSplitter()
         splitter.addWidget(view)
-        splitter.resize(1100, 640)
+        splitter.resize(1500, 640)
         splitter.show()
         app.processEvents()
         splitter.grab().save(str(OUT / "change-in-page.png"))

@@ -82,9 +82,10 @@ class Mark:
     added: bool
 
 
-def change_marks(change: RowChange) -> list[Mark]:
-    """Boxes of the added text of ``change`` on the new pages (the whole row when nothing was added)."""
-    row = change.new_row
+def change_marks(change: RowChange, old: bool = False) -> list[Mark]:
+    """Boxes of the added text of ``change`` on the new pages, or (``old``) of the removed text on the old pages;
+    the whole row when there is no such text (``added`` then means a box of new or removed text)."""
+    row = change.old_row if old else change.new_row
     if row is None:
         return []
     pieces = [p for p in row.pieces if not p.label]
@@ -98,17 +99,17 @@ def change_marks(change: RowChange) -> list[Mark]:
     marks: list[Mark] = []
     cursor = 0
     for span in change.spans:
-        added = norm(span.new)
-        if not added:
+        wanted = norm(span.old if old else span.new)
+        if not wanted:
             continue
-        at = joined.find(added, cursor)
+        at = joined.find(wanted, cursor)
         if at < 0:
-            at = joined.find(added)
+            at = joined.find(wanted)
         if at < 0:
             continue
-        cursor = at + len(added)
+        cursor = at + len(wanted)
         for piece, text, start in zip(pieces, texts, starts, strict=True):
-            lo, hi = max(at, start), min(at + len(added), start + len(text))
+            lo, hi = max(at, start), min(at + len(wanted), start + len(text))
             if hi <= lo:
                 continue
             advance = char_advances(text)

@@ -165,3 +165,26 @@ def test_carried_comment_card_shows_the_change_and_records_the_check(
     qtbot.mouseClick(card.confirm_button, Qt.MouseButton.LeftButton)
     assert store.carried_links(new_sha256=new.sha256)[0].check_result == "対応確認済み"
     assert not card.again_button.isChecked()
+
+
+def test_change_view_side_by_side_with_the_old_row(qtbot: QtBot, compared: dict[str, Any]) -> None:
+    """Beside the new page, the old page of the same row (by structure: the old page number differs) with the
+    removed text struck through in red."""
+    comparison: Comparison = compared["comparison"]
+    change = next(c for c in comparison.documents[0].changes if c.item == "対象者以外の情報の入手を防止するための措置の内容")
+    old_marks = [m for m in change_marks(change, old=True) if m.added]
+    assert old_marks and old_marks[0].page == change.old_page and change.old_page != change.new_page
+    with pymupdf.open(compared["old"].path) as doc:
+        struck = "".join(doc[old_marks[0].page].get_textbox(pymupdf.Rect(*old_marks[0].rect)).split())
+    assert norm(struck) and norm(struck) in norm(change.removed_text)
+    view = ChangeView()
+    qtbot.addWidget(view)
+    view.show_change(compared["new"].path, change, zoom=1.0)
+    assert view.old_scroll.isHidden()
+    view.show_change(compared["new"].path, change, zoom=1.0, old_pdf=compared["old"].path)
+    assert not view.old_scroll.isHidden()
+    image = view.old_label.pixmap().toImage()
+    x0, y0, x1, y1 = (int(v) for v in old_marks[0].rect)
+    reddish = sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2)
+                  if (c := QColor(image.pixel(x, y))).red() > c.green() + 20 and c.red() > c.blue() + 20)
+    assert reddish > 10

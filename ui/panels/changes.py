@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.annotations import Annotation
 from reviewer.compare.diff import RowChange, cleaned_opcodes
-from reviewer.compare.review import change_key, change_marks
+from reviewer.compare.review import Mark, change_key, change_marks
 from reviewer.compare.service import Comparison
 
 ROLE_CHANGE = Qt.ItemDataRole.UserRole + 11
@@ -55,6 +55,7 @@ COL_WHAT, COL_DECLARED, COL_PAGE, COL_ANSWER = 0, 1, 2, 3
 UNDECLARED = "未申告"
 UNDECLARED_COLORS = ("#8b0000", "#ffd6d6")
 ADDED_COLOR = QColor(80, 200, 120, 110)
+REMOVED_COLOR = QColor(230, 80, 80, 70)
 REMOVED_HTML = "color:#a40000;text-decoration:line-through"
 ADDED_HTML = "background:#c9f2d0"
 STATUS_TEXT = {"unchanged": "記載変更なし", "changed": "記載が変更された", "removed": "削除された"}
@@ -310,10 +311,12 @@ class ChangesPanel(QWidget):
             self._on_reviewed(change, item.checkState(COL_WHAT) == Qt.CheckState.Checked)
 
 
-def render_change(pdf: Path, change: RowChange, zoom: float = 1.5) -> QPixmap:
-    """The new page of ``change`` with its added text highlighted (or its row outlined when nothing was added)."""
-    marks = change_marks(change)
-    page_index = marks[0].page if marks else (change.new_page if change.new_page is not None else 0)
+def render_change(pdf: Path, change: RowChange, zoom: float = 1.5, old: bool = False) -> QPixmap:
+    """The new page of ``change`` with its added text highlighted (or its row outlined when nothing was added);
+    with ``old``, the old page of the same row with the removed text boxed in red."""
+    marks = change_marks(change, old=old)
+    fallback = change.old_page if old else change.new_page
+    page_index = marks[0].page if marks else (fallback if fallback is not None else 0)
     with pymupdf.open(pdf) as doc:
         pix = doc[page_index].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
         image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888).copy()
@@ -324,7 +327,12 @@ def render_change(pdf: Path, change: RowChange, zoom: float = 1.5) -> QPixmap:
             continue
         x0, y0, x1, y1 = (v * zoom for v in mark.rect)
         rect = QRectF(x0 - 1, y0 - 1, x1 - x0 + 2, y1 - y0 + 2)
-        if mark.added:
+        if mark.added and old:
+            painter.fillRect(rect, REMOVED_COLOR)
+            painter.setPen(QPen(QColor("#c00000"), 1.5))
+            middle = rect.center().y()
+            painter.drawLine(QPointF(rect.left(), middle), QPointF(rect.right(), middle))
+        elif mark.added:
             painter.fillRect(rect, ADDED_COLOR)
         else:
             painter.setPen(QPen(QColor("#d08000"), 2))
@@ -334,10 +342,19 @@ def render_change(pdf: Path, change: RowChange, zoom: float = 1.5) -> QPixmap:
 
 
 class ChangeView(QWidget):
-    """A change shown in its page: the page (added text highlighted) beside a strip with the removed text."""
+    """A change shown in its page: the new page (added text highlighted) beside a strip with the removed text, and,
+    given the old file, the old page of the same form row (found by structure, not by page number) with the
+    removed text struck through."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.old_label = QLabel(self)
+        self.old_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        old_scroll = QScrollArea(self)
+        old_scroll.setWidget(self.old_label)
+        old_scroll.setWidgetResizable(True)
+        old_scroll.hide()
+        self.old_scroll = old_scroll
         self.page_label = QLabel(self)
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         scroll = QScrollArea(self)
@@ -351,17 +368,28 @@ class ChangeView(QWidget):
         self.strip.setMinimumWidth(240)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(old_scroll, 3)
         layout.addWidget(scroll, 3)
         layout.addWidget(self.strip, 2)
 
-    def show_change(self, pdf: Path, change: RowChange, zoom: float = 1.5) -> None:
-        pixmap = render_change(pdf, change, zoom)
-        self.page_label.setPixmap(pixmap)
-        marks = change_marks(change)
+    def show_change(self, pdf: Path, change: RowChange, zoom: float = 1.5, old_pdf: Path | None = None) -> None:
+        """Show ``change`` in the new file ``pdf`` (and, with ``old_pdf``, its row in the old file beside it)."""
+        self.page_label.setPixmap(render_change(pdf, change, zoom))
+        self._bring_into_view(self.page_scroll, change_marks(change), zoom)
+        side_by_side = old_pdf is not None and change.old_row is not None
+        self.old_scroll.setVisible(side_by_side)
+        if side_by_side and old_pdf is not None:
+            self.old_label.setPixmap(render_change(old_pdf, change, zoom, old=True))
+            self._bring_into_view(self.old_scroll, change_marks(change, old=True), zoom)
+        self._describe(change)
+
+    def _bring_into_view(self, scroll: QScrollArea, marks: list[Mark], zoom: float) -> None:
         if marks:
             # After the label took the new pixmap's size (next event-loop turn), bring the change into view.
             x, y = int(marks[0].rect[0] * zoom), int(marks[0].rect[1] * zoom)
-            QTimer.singleShot(0, self, lambda: self.page_scroll.ensureVisible(x, y, 40, 160))
+            QTimer.singleShot(0, self, lambda: scroll.ensureVisible(x, y, 40, 160))
+
+    def _describe(self, change: RowChange) -> None:
         head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
         state = _tr("申告済") if change.declared else f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{UNDECLARED}</b></span>'
         if change.kind == "judgement":
