@@ -99,7 +99,16 @@ class FormRow:
 
     @property
     def content(self) -> str:
-        return "\n".join(p.text for p in self.pieces if not p.label)
+        """The content as one text: lines joined as the reader reads them (no break inside Japanese text, a space
+        between two Latin words), so the same text broken elsewhere reads the same."""
+        out = ""
+        for piece in self.pieces:
+            if piece.label or not piece.text:
+                continue
+            if out and out[-1].isascii() and out[-1].isalnum() and piece.text[0].isascii() and piece.text[0].isalnum():
+                out += " "
+            out += piece.text
+        return out
 
     @property
     def text(self) -> str:
