@@ -396,7 +396,7 @@ class ChangeView(QWidget):
             body = (f'<span style="{REMOVED_HTML}">{html.escape(change.old_judgement or "")}</span> → '
                     f'<span style="{ADDED_HTML}">{html.escape(change.new_judgement or "")}</span>')
         else:
-            removed = change.removed_text
+            removed = " … ".join(span.old for span in change.spans if span.old)
             body = diff_html(change.old_text or "", change.new_text or "")
             if removed:
                 body += (f"<p>{_tr('削除された記載')}：<br>"
