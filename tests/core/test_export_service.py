@@ -90,8 +90,10 @@ def test_gui_call_and_cli_give_the_same_sheet_rows(profile: tuple[Path, Path, st
                                                    tmp_path: Path) -> None:
     folder, pdf, sha, outline, made = profile
     gui_out = tmp_path / "gui.xlsx"
+    # As ui.exchange_actions.export_job calls it: the open packet's path, name and password, all reports, all members.
+    gui_options = ExportOptions(packet_path=str(pdf), packet_name=pdf.name, password=None, report=None, author=None)
     with Store.open(folder, key=KEY) as store:
-        result = export(store, sha, outline, "xlsx", gui_out, options=ExportOptions(packet_path=pdf))
+        result = export(store, sha, outline, "xlsx", str(gui_out), options=gui_options)
     cli_out = tmp_path / "cli.xlsx"
     env = {**os.environ, "PIA_REVIEWER_DB_KEY": KEY}
     run = subprocess.run([sys.executable, "-m", "reviewer", "export", "--format", "xlsx", "--packet", str(pdf),
