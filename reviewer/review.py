@@ -13,7 +13,8 @@ For the GUI (``ui/``), these replace:
 * ``ui.annotate.walk_nodes`` → :func:`walk` (``_NodeInfo.key/ancestors/reviewable/label`` are the same
   fields of :class:`WalkNode`);
 * ``ui.annotate.compute_progress`` → :func:`progress_tuples` (same dict), or :func:`progress` for the counts;
-* ``ui.annotate.review_node`` → :func:`review_node` (same result);
+* ``ui.annotate.review_node`` → :func:`review_node` (same result); after a jump from the 目次 tree, set the
+  header from :func:`review_node_for_key` with the clicked node's key instead of waiting for the view to scroll;
 * ``ui.annotate.AnnotationController._update_progress_text``'s sums → :func:`totals`;
 * ``ui.panels.outline.node_keys`` → ``[[n.key for n in nodes] for nodes in walk_by_document(outline)]``;
 * ``ui.panels.comments.group_path`` → :func:`group_path` (pass the translated 「（評価書の外）」).
@@ -262,6 +263,21 @@ def review_node(outline: Outline | None, page: int, y: float) -> tuple[str, str]
         section_only = Location(location.document_index, location.document_title, location.chapter,
                                 location.section, None)
         return section_only.node_key(), _describe(section_only, location.section)
+    return None
+
+
+def review_node_for_key(outline: Outline | None, node_key: str) -> tuple[str, str] | None:
+    """The (node_key, label) the comments panel's header shows for a node chosen in the 目次 tree.
+
+    A click on a risk or a Ⅲ/Ⅳ section names that node at once (not whatever the page view's reading
+    position says before it has scrolled there); a risk's item under it names its risk; other nodes None.
+    """
+    if outline is None or not node_key:
+        return None
+    for item in walk(outline):
+        if item.key != node_key or item.node is None:
+            continue
+        return review_node(outline, item.node.page, item.node.y + 0.5)
     return None
 
 

@@ -16,6 +16,7 @@ from reviewer.review import (
     progress,
     progress_tuples,
     review_node,
+    review_node_for_key,
     totals,
     walk,
     walk_by_document,
@@ -111,3 +112,17 @@ def test_group_path_keeps_the_file_of_a_repeated_chapter(outline: Outline) -> No
     assert path_one[2].startswith("リスク2")
     loose = Annotation(outline.sha256, "p.pdf", 0, "1", "note", [(1.0, 1.0, 17.0, 17.0)], "意見", "表紙", "山田")
     assert group_path(loose, outline, outside="(outside the reports)") == ["(outside the reports)"]
+
+
+def test_a_tree_choice_names_its_own_risk_even_on_a_shared_page(outline: Outline) -> None:
+    items = walk(outline)
+    risks = [i for i in items if i.kind == "risk" and i.reviewable]
+    shared = next(r for r, s in zip(risks, risks[1:], strict=False) if r.page == s.page)
+    following = risks[risks.index(shared) + 1]
+    for risk in (shared, following):
+        found = review_node_for_key(outline, risk.key)
+        assert found is not None and found[0] == risk.key
+        assert f"リスク{risk.node.number if risk.node else ''}" in found[1]
+    section = _node(items, "2:Ⅲ/2@住民基本台帳ファイル")
+    assert review_node_for_key(outline, section.key) == review_node(outline, section.page, section.y + 0.5)
+    assert review_node_for_key(outline, "2:Ⅰ/3") is None and review_node_for_key(outline, "9:nope") is None
