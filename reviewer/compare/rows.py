@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -26,7 +27,7 @@ log = logging.getLogger("reviewer.compare")
 
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
-ROWS_VERSION = 3
+ROWS_VERSION = 5
 # Below this share of the page height are footers and packet stamps, not the form.
 FOOTER_FROM = 0.935
 # A vertical gap wider than this share of the type size separates two rows (cell padding + border).
@@ -220,13 +221,55 @@ def _page_lines(page: Any, limit: float) -> list[_Line]:
     return lines
 
 
+_DIGITS = re.compile(r"[0-9０-９]+")
+
+
+def _line_words(line: _Line) -> str:
+    return "".join(w[2] for run in line.runs for w in run.words)
+
+
+def _without_running_heads(pages: list[tuple[int, list[_Line]]]) -> list[tuple[int, list[_Line]]]:
+    """The pages without running heads: a page's first or last line whose text (numbers aside) and position are
+    those of the first or last line of at least half the pages (a printed header such as the form's name, 「3 /
+    60」). Where the pages break differently in two versions such a line would otherwise land inside other rows;
+    content never sits at the same height on half the pages."""
+    if len(pages) < 4:
+        return pages
+
+    def key(kind: str, line: _Line) -> tuple[str, str, int]:
+        return kind, _DIGITS.sub("#", _line_words(line)), round(line.y0 / 2)
+
+    counts: Counter[tuple[str, str, int]] = Counter()
+    for _, lines in pages:
+        if lines:
+            counts[key("first", lines[0])] += 1
+            counts[key("last", lines[-1])] += 1
+    running = {k for k, n in counts.items() if n * 2 >= len(pages)}
+    if not running:
+        return pages
+    out: list[tuple[int, list[_Line]]] = []
+    for page, lines in pages:
+        kept = list(lines)
+        if kept and key("first", kept[0]) in running:
+            kept = kept[1:]
+        if kept and key("last", kept[-1]) in running:
+            kept = kept[:-1]
+        out.append((page, kept))
+    return out
+
+
 def _boundary(lines: list[_Line], left: float) -> float | None:
-    """Where the content column starts: the most common x of a line's second run when its first is at the
-    left edge (the label column's right border)."""
+    """Where the content column starts (the label column's right border): the most common x at which a cell's text
+    starts right of the left edge — the second cell of a line that starts at the left edge, or the first cell of a
+    line with nothing in the label column (content beside a label centred lower in its row)."""
     counts: Counter[int] = Counter()
     for line in lines:
-        if len(line.runs) >= 2 and line.runs[0].x0 <= left + 6.0:
-            counts[round(line.runs[1].x0)] += 1
+        first = line.runs[0]
+        if first.x0 <= left + 6.0:
+            if len(line.runs) >= 2:
+                counts[round(line.runs[1].x0)] += 1
+        elif first.x0 > left + 20.0:
+            counts[round(first.x0)] += 1
     if not counts:
         return None
     value, hits = counts.most_common(1)[0]
@@ -280,6 +323,8 @@ def _document_rows(doc: Any, document: Document) -> list[FormRow]:
             log.warning("could not read page %d for comparison", page, exc_info=True)
             lines = []
         pages.append((page, lines))
+    pages = _without_running_heads(pages)
+    for _, lines in pages:
         all_lines.extend(lines)
     if not all_lines:
         return []

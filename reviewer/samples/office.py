@@ -98,6 +98,11 @@ def write_workbook(rows: list[Row], out: Path, scale: int) -> None:
         sheet.row_dimensions[number].height = (lines + 1) * max(7.0, *(c.size for c in row.cells)) * 1.6 + 4
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "portrait"
+    # Running heads as a printed workbook has them: the form's name on top, the page number at the foot.
+    sheet.oddHeader.center.text = "特定個人情報保護評価書（全項目評価書）"
+    sheet.oddHeader.center.size = 8
+    sheet.oddFooter.center.text = "&P / &N"
+    sheet.oddFooter.center.size = 8
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
