@@ -4,7 +4,8 @@ The revised report rewrites a measure, adds a paragraph, changes a judgement, de
 (all five declared in a new 別添3 row each), changes a row without declaring it (未申告), and declares one change that was
 never made. An
 inserted page shifts every later page of the packet. The reflow-only variant prints the same text at another
-scale (narrower cells, smaller type): line breaks and page breaks move, nothing is changed.
+scale (narrower cells, smaller type) with ＩＤ written ID: line breaks, page breaks and widths move, nothing is
+changed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from reviewer.samples.layout import TABLE_WIDTH, Cell, Mark, Row
 from reviewer.samples.packet import generate_packet
 
 Variant = Literal["revised", "reflow"]
+# Full-width Latin letters and digits → ASCII (the reflow variant's spelling of ＩＤ, ＡＷＳ, ＩＳＭＡＰ, １回).
+HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+                                                  *range(0xFF10, 0xFF1A))}
 
 REVISION_DATE = "令和8年1月15日"
 NEW_PARAGRAPH = (
@@ -217,9 +221,10 @@ class _Reviser:
 
     @staticmethod
     def _rescaled(row: Row) -> Row:
-        # The same text at another print scale: cells 8% narrower, type 6% smaller (the table is narrower too).
-        return Row([Cell(c.width * 0.92, list(c.paras), c.role, c.shade, c.size * 0.94, c.bold, c.center,
-                         c.hcenter, c.mark, c.border) for c in row.cells],
+        # The same text at another print scale: cells 8% narrower, type 6% smaller (the table is narrower too), and
+        # typed by someone who writes ID, AWS, ISMAP in half width where the first version had ＩＤ, ＡＷＳ, ＩＳＭＡＰ.
+        return Row([Cell(c.width * 0.92, [p.translate(HALF_WIDTH) for p in c.paras], c.role, c.shade, c.size * 0.94,
+                         c.bold, c.center, c.hcenter, c.mark, c.border) for c in row.cells],
                    row.keep_with_next, row.page_break_before, row.splittable, row.gap_before)
 
     def _change(self, kind: str, place: _Place, file: str, declared: bool, fragment: str) -> None:

@@ -68,6 +68,10 @@ def test_reflow_only_pair_has_no_changes(pair: dict[str, Any]) -> None:
     comparison: Comparison = pair["reflowed"]
     truth: RevisionTruth = pair["reflow_truth"]
     assert truth.changes == [] and truth.new_pages != truth.old_pages  # the pages really were laid out anew
+    with pymupdf.open(pair["old"]) as old, pymupdf.open(pair["reflow"]) as new:
+        old_text = "".join(p.get_text() for p in old)
+        new_text = "".join(p.get_text() for p in new)
+    assert "ＩＤ" in old_text and "ＩＤ" not in new_text and "ID" in new_text  # width variants too
     assert len(comparison.documents) == 3
     assert [c for d in comparison.documents for c in d.changes] == []
     assert [d.declared_not_found for d in comparison.documents] == [[], [], []]
