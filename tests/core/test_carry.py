@@ -173,3 +173,28 @@ def test_area_comments_follow_their_form_row(store: Store, versions: tuple[Versi
     assert rewritten.status == "changed"
     assert norm(REWRITTEN_SENTENCE)[:10] in norm(rewritten.new_text)
     assert rewritten.new.page in _pages_with(new.path, REWRITTEN_SENTENCE[:12])
+
+
+def test_checks_and_change_marks_are_undoable_commands(
+        store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
+    from reviewer.compare.commands import SetCarriedCheck, mark_change
+    from reviewer.compare.review import reviewed_changes
+    from reviewer.compare.service import compare_versions
+
+    old, new, _ = versions
+    page, quote = _row_text(old, 1, "7", "その他の措置の内容", risk="1")
+    store.add_annotation(_highlight(old, page, quote))
+    (result,) = carry_comments(store, old, new)
+    undo = SetCarriedCheck(result.new.id, "再指摘").apply(store)
+    assert store.carried_links(new_sha256=new.sha256)[0].check_result == "再指摘"
+    assert undo.title == "「再指摘」にする"
+    redo = undo.apply(store)
+    assert store.carried_links(new_sha256=new.sha256)[0].check_result is None
+    redo.apply(store)
+    assert store.carried_links(new_sha256=new.sha256)[0].check_result == "再指摘"
+
+    change = compare_versions(old, new).changes()[0]
+    undo_mark = mark_change(new.sha256, change, True).apply(store)
+    assert len(reviewed_changes(store, new.sha256)) == 1
+    undo_mark.apply(store)
+    assert reviewed_changes(store, new.sha256) == set()
