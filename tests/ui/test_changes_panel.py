@@ -28,6 +28,7 @@ from reviewer.store import Store
 from ui.panels.changes import (
     COL_ANSWER,
     COL_DECLARED,
+    COL_PAGE,
     COL_WHAT,
     UNDECLARED,
     CarriedCommentCard,
@@ -81,6 +82,8 @@ def test_panel_groups_undeclared_first_and_steps_with_keys(qtbot: QtBot, compare
     items = panel._items
     assert [i.text(COL_DECLARED) for i in items].count(UNDECLARED) == len(undeclared)
     assert items[0].text(COL_DECLARED) == UNDECLARED
+    # The printed page number (資料の頁) members cite, not the PDF's page index.
+    assert items[0].text(COL_PAGE) == comparison.new.outline.page_labels[undeclared[0].new_page or 0] != ""
     panel.show()
     panel.tree.setFocus()
     with qtbot.waitSignal(panel.change_activated) as first:

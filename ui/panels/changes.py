@@ -103,6 +103,8 @@ class ChangesPanel(QWidget):
         super().__init__(parent)
         self._on_reviewed = on_reviewed
         self._items: list[QTreeWidgetItem] = []  # change items in display order
+        self._new_labels: list[str] = []
+        self._old_labels: list[str] = []
         self._filling = False
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -165,6 +167,8 @@ class ChangesPanel(QWidget):
         answered comments by ``id(change)`` (:func:`reviewer.compare.review.answers_for_changes`)."""
         reviewed = reviewed or set()
         answers = answers or {}
+        self._new_labels = comparison.new.outline.page_labels
+        self._old_labels = comparison.old.outline.page_labels
         self._filling = True
         self.tree.clear()
         self._items = []
@@ -230,10 +234,17 @@ class ChangesPanel(QWidget):
             item.setForeground(COL_WHAT, QBrush(QColor(UNDECLARED_COLORS[0])))
 
     def _change_item(self, change: RowChange, reviewed: bool, answers: list[Annotation]) -> QTreeWidgetItem:
-        page = change.new_page if change.new_page is not None else change.old_page
+        on_new = change.new_page is not None
+        page = change.new_page if on_new else change.old_page
+        labels = self._new_labels if on_new else self._old_labels
+        # The packet's printed page number (資料の頁), as members cite it; the PDF page in the tooltip.
+        printed = labels[page] if page is not None and page < len(labels) else (str(page + 1) if page is not None
+                                                                                 else "")
         answer = "\n".join(a.answer or "" for a in answers)
         item = QTreeWidgetItem([change_summary(change), _tr("申告済") if change.declared else UNDECLARED,
-                                str(page + 1) if page is not None else "", answer.replace("\n", " ")])
+                                printed, answer.replace("\n", " ")])
+        if page is not None:
+            item.setToolTip(COL_PAGE, _tr("PDF {page} ページ").format(page=page + 1) + ("" if on_new else _tr("（前の版）")))
         item.setData(COL_WHAT, ROLE_CHANGE, change)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(COL_WHAT, Qt.CheckState.Checked if reviewed else Qt.CheckState.Unchecked)
