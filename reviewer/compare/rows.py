@@ -14,6 +14,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -298,24 +299,55 @@ def _paths(document: Document) -> list[tuple[tuple[int, float], NodePath, Node]]
     return out
 
 
-def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None) -> list[ReportRows]:
+class ComparisonCancelled(Exception):
+    """Reading rows stopped because ``cancelled()`` said so."""
+
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None, progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> list[ReportRows]:
     """The rows of the packet's reports (``documents``: indexes into ``outline.documents``; default every report).
 
-    ``doc`` is the PyMuPDF document; call from the thread that owns it.
+    ``doc`` is the PyMuPDF document; call from the thread that owns it. ``progress(done, total)`` is called per
+    page read; when ``cancelled()`` returns True reading stops with :class:`ComparisonCancelled`.
     """
     wanted = documents if documents is not None else [
         i for i, d in enumerate(outline.documents) if d.is_report]
+    total = sum(outline.documents[i].end_page - outline.documents[i].start_page + 1 for i in wanted)
+    ticker = _Ticker(total, 0, progress, cancelled)
     result: list[ReportRows] = []
     for index in wanted:
         document = outline.documents[index]
-        result.append(ReportRows(document, _document_rows(doc, document)))
+        result.append(ReportRows(document, _document_rows(doc, document, ticker)))
     return result
 
 
-def _document_rows(doc: Any, document: Document) -> list[FormRow]:
+@dataclass(slots=True)
+class _Ticker:
+    """Progress over all the pages read and the cancel check, once per page."""
+
+    total: int
+    done: int
+    progress: Progress | None
+    cancelled: Cancelled | None
+
+    def tick(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ComparisonCancelled
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None) -> list[FormRow]:
     pages: list[tuple[int, list[_Line]]] = []
     all_lines: list[_Line] = []
     for page in range(document.start_page, document.end_page + 1):
+        if ticker is not None:
+            ticker.tick()
         try:
             pdf_page = doc[page]
             lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM)
@@ -500,7 +532,8 @@ def _rows_from_json(data: list[dict[str, Any]], documents: list[Document]) -> li
 
 
 def read_rows_cached(
-    doc: Any, outline: Outline, profile: str | os.PathLike[str] | None = None,
+    doc: Any, outline: Outline, profile: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> list[ReportRows]:
     """:func:`read_rows` of every report, cached as JSON beside the outline cache (per file and version)."""
     from reviewer.atomic import atomic_write_text
@@ -513,7 +546,7 @@ def read_rows_cached(
             return _rows_from_json(json.loads(path.read_text(encoding="utf-8")), reports)
         except (ValueError, KeyError, TypeError, IndexError):
             log.warning("ignoring unreadable rows cache %s", path)
-    result = read_rows(doc, outline)
+    result = read_rows(doc, outline, progress=progress, cancelled=cancelled)
     try:
         atomic_write_text(path, json.dumps(_rows_to_json(result), ensure_ascii=False, separators=(",", ":")))
     except OSError:

@@ -15,7 +15,7 @@ from reviewer.compare.declared import (
     read_table,
 )
 from reviewer.compare.diff import DocumentComparison, RowChange, compare_reports
-from reviewer.compare.rows import ReportRows, norm, read_rows, read_rows_cached
+from reviewer.compare.rows import Cancelled, Progress, ReportRows, norm, read_rows, read_rows_cached
 from reviewer.structure.model import Outline
 
 CORRECTION_TABLE = "修正対照表"
@@ -82,15 +82,24 @@ def change_json(c: RowChange) -> dict[str, Any]:
 
 def load_version(
     path: str | os.PathLike[str], profile: str | os.PathLike[str] | None = None, password: str | None = None,
-    cache: bool = True,
+    cache: bool = True, progress: Progress | None = None, cancelled: Cancelled | None = None,
 ) -> Version:
-    """Open ``path``, detect its structure and read its reports' rows (cached per file in the profile)."""
+    """Open ``path``, detect its structure and read its reports' rows (cached per file in the profile).
+
+    ``progress(done, total)`` is called per page, first while the structure is detected, then while the rows are
+    read; when ``cancelled()`` returns True it stops with DetectionCancelled or :class:`ComparisonCancelled`. Call it
+    from one thread: it opens its own document.
+    """
     from reviewer.document import Packet
     from reviewer.structure.detect import detect_outline, detect_outline_cached
 
     with Packet.open(path, password=password) as packet:
-        outline = detect_outline_cached(packet, profile=profile) if cache else detect_outline(packet)
-        reports = read_rows_cached(packet.doc, outline, profile) if cache else read_rows(packet.doc, outline)
+        if cache:
+            outline = detect_outline_cached(packet, profile=profile, progress=progress, cancelled=cancelled)
+            reports = read_rows_cached(packet.doc, outline, profile, progress=progress, cancelled=cancelled)
+        else:
+            outline = detect_outline(packet, progress=progress, cancelled=cancelled)
+            reports = read_rows(packet.doc, outline, progress=progress, cancelled=cancelled)
         tables = [i for i, d in enumerate(outline.documents)
                   if not d.is_report and CORRECTION_TABLE in norm(d.title)]
         corrections: list[Declaration] = []

@@ -147,3 +147,25 @@ def test_a_bound_correction_table_declares_changes_too(tmp_path: Path) -> None:
     assert len(report.changes) == len(truth.changes) and all(c.declared for c in report.changes)
     change = next(c for c in report.changes if c.item == "①保管場所 ※")
     assert change.declared_by == "Ⅱ 6. ①保管場所"
+
+
+def test_reading_rows_reports_progress_and_can_be_cancelled(pair: dict[str, Any]) -> None:
+    from reviewer.compare.rows import ComparisonCancelled
+    from reviewer.compare.service import load_version
+
+    seen: list[tuple[int, int]] = []
+    version = load_version(pair["old"], cache=False, progress=lambda done, total: seen.append((done, total)))
+    report_pages = sum(r.document.end_page - r.document.start_page + 1 for r in version.reports)
+    assert seen[-1] == (report_pages, report_pages)  # the rows' pass ends with every report page read
+    calls: list[int] = []
+
+    def cancel_after_five() -> bool:
+        calls.append(1)
+        return len(calls) > 5
+
+    from reviewer.compare.rows import read_rows
+    from reviewer.document import Packet
+
+    with Packet.open(pair["old"]) as packet, pytest.raises(ComparisonCancelled):
+        read_rows(packet.doc, version.outline, cancelled=cancel_after_five)
+    assert len(calls) == 6
