@@ -157,12 +157,15 @@ def _contained_quotes(quotes: Sequence[str]) -> list[set[int]]:
 def related_groups(annotations: Sequence[Annotation]) -> dict[str, int]:
     """Group ids (arbitrary, > 0) of comments related to a comment of another member; others are absent.
 
-    Comments with identical rects or identical quotes are interchangeable, so each such class is handled
-    once with two representatives of different authors. Boxes are compared with a sweep down each page
-    over the distinct rects; quote containment uses :func:`_contained_quotes` and, per quote, two
-    representatives of different authors among the quotes it contains and the quotes containing it. The
-    work is O(n log n) in the number of comments plus the pairs of distinct rects that overlap vertically.
-    """
+    Related: same page, different members, and overlapping boxes or quotes (two characters or more) one
+    containing the other; a group is a connected set. Comments with identical rects or identical quotes are
+    interchangeable, so each such class is handled once through two representatives of different authors.
+    Boxes: a sweep down each page over the distinct rects, skipping classes already joined. Quotes:
+    containment found by Aho–Corasick (:func:`_contained_quotes`), then every pair of distinct quotes one
+    containing the other is related once, skipping the quotes below a two-member quote already joined. The
+    work is O(n log n) plus the pairs of distinct rects overlapping vertically and of distinct quotes
+    containing one another on a page — both bounded by what a page can hold, not by the number of comments.
+    """ """
     parent: dict[str, str] = {a.id: a.id for a in annotations}
     linked: set[str] = set()
 
@@ -192,7 +195,7 @@ def related_groups(annotations: Sequence[Annotation]) -> dict[str, int]:
         by_page[a.page].append(a)
     for items in by_page.values():
         _link_boxes(items, link_to_others, find)
-        _link_quotes(items, link_to_others)
+        _link_quotes(items, link_to_others, find)
     roots: dict[str, int] = {}
     groups: dict[str, int] = {}
     for a in annotations:
@@ -229,7 +232,7 @@ def _link_boxes(items: Sequence[Annotation], link_to_others: _LinkFn, find: Call
                 done[j] = link_to_others(classes[j], reps[k]) or done[j]
 
 
-def _link_quotes(items: Sequence[Annotation], link_to_others: _LinkFn) -> None:
+def _link_quotes(items: Sequence[Annotation], link_to_others: _LinkFn, find: Callable[[str], str]) -> None:
     """Link comments of one page whose quotes contain one another (at least :data:`MIN_QUOTE_OVERLAP`)."""
     by_quote: dict[str, list[Annotation]] = defaultdict(list)
     for a in items:
@@ -240,21 +243,52 @@ def _link_quotes(items: Sequence[Annotation], link_to_others: _LinkFn) -> None:
     quotes = sorted(by_quote, key=len)
     own = [_two_authors(by_quote[q]) for q in quotes]
     contained = _contained_quotes(quotes)
-    containers: list[list[int]] = [[] for _ in quotes]
-    for outer, inner_set in enumerate(contained):
-        for inner in inner_set:
-            containers[inner].append(outer)
-    # Two authors among each quote and everything it contains (shorter first), and among everything
-    # containing it (longer first): containment is transitive, so these cover every related quote.
-    below: list[list[Annotation]] = [[] for _ in quotes]
+    # Every pair of quotes one containing the other: the quotes reachable from each one through the reduced
+    # containment edges. Two quotes each marked only by the same member are not related; any other pair joins
+    # both quotes' comments. Pairs link representatives; each quote's comments join once at the end.
+    partner: list[Annotation | None] = [None] * len(quotes)
+    # A quote whose representatives are all linked (two authors, or a partner found) sits in one component:
+    # a pair of such quotes already joined needs nothing more.
+    done = [len(reps) == 2 for reps in own]
     for i in range(len(quotes)):
-        below[i] = _two_authors([*own[i], *(r for j in contained[i] for r in below[j])])
-    above: list[list[Annotation]] = [[] for _ in quotes]
-    for i in reversed(range(len(quotes))):
-        above[i] = _two_authors([*own[i], *(r for j in containers[i] for r in above[j])])
+        if done[i]:
+            link_to_others(own[i], own[i])
+
+    def relate(i: int, j: int) -> None:
+        if len(own[i]) == 1 and len(own[j]) == 1 and own[i][0].author == own[j][0].author:
+            return
+        if done[i] and done[j] and find(own[i][0].id) == find(own[j][0].id):
+            return
+        for x in own[i]:
+            other = next((r for r in own[j] if r.author != x.author), None)
+            if other is not None:
+                link_to_others([x], [other])
+                partner[i] = partner[i] or other
+                done[i] = True
+        for y in own[j]:
+            other = next((r for r in own[i] if r.author != y.author), None)
+            if other is not None:
+                link_to_others([y], [other])
+                partner[j] = partner[j] or other
+                done[j] = True
+
+    for i in range(len(quotes)):
+        seen: set[int] = set()
+        stack = list(contained[i])
+        while stack:
+            j = stack.pop()
+            if j not in seen:
+                seen.add(j)
+                relate(i, j)
+                # Below a quote of two members already joined to this one, every quote is related to that
+                # quote (its own walk links them), hence already joined to this one too.
+                if not (len(own[j]) == 2 and done[i] and find(own[i][0].id) == find(own[j][0].id)):
+                    stack.extend(contained[j])
     for i, quote in enumerate(quotes):
-        link_to_others(by_quote[quote], below[i])
-        link_to_others(by_quote[quote], above[i])
+        link_to_others(by_quote[quote], own[i])  # the same quote by two members
+        found = partner[i]
+        if found is not None:
+            link_to_others(by_quote[quote], [found])
 
 
 def build_sheet(
