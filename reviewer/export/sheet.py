@@ -165,7 +165,7 @@ def related_groups(annotations: Sequence[Annotation]) -> dict[str, int]:
     containing the other is related once, skipping the quotes below a two-member quote already joined. The
     work is O(n log n) plus the pairs of distinct rects overlapping vertically and of distinct quotes
     containing one another on a page — both bounded by what a page can hold, not by the number of comments.
-    """ """
+    """
     parent: dict[str, str] = {a.id: a.id for a in annotations}
     linked: set[str] = set()
 
