@@ -65,12 +65,14 @@ def test_tree_structure_judgements_and_files(outline_panel: Any) -> None:
     report = tree.topLevelItem(1)
     assert report.text(0) == "住民基本台帳に関する事務 全項目評価書" and report.isExpanded()
     chapters = [report.child(i).text(0) for i in range(report.childCount())]
+    # The file comes first in view (what tells two Ⅲ apart); the full title is in the tooltip.
     assert chapters == [
-        "Ⅱ（住民基本台帳ファイル） 特定個人情報ファイルの概要",
-        "Ⅲ（住民基本台帳ファイル） 特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
-        "Ⅲ（本人確認情報ファイル） 特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+        "Ⅱ ファイルの概要（住民基本台帳ファイル）",
+        "Ⅲ リスク対策（住民基本台帳ファイル）",
+        "Ⅲ リスク対策（本人確認情報ファイル）",
         "Ⅳ その他のリスク対策",
     ]
+    assert "Ⅲ（住民基本台帳ファイル） 特定個人情報ファイルの取扱いプロセスにおけるリスク対策" in report.child(1).toolTip(0)
     nodes = o.documents[1].nodes
     issue = outline_panel.item_for_node(nodes[5])
     assert issue.text(0) == "リスク2 不適切な方法で入手が行われるリスク"

@@ -56,6 +56,13 @@ CORRECTED_MARK = "✎"
 UNREAD_COLORS = ("#7a4b00", "#ffe8b3")  # a 「？」 badge: not read, not "no judgement"
 
 
+# The form's long chapter titles, as the tree shows them beside a file name.
+SHORT_CHAPTER_TITLES: dict[str, str] = {
+    "特定個人情報ファイルの概要": "ファイルの概要",
+    "特定個人情報ファイルの取扱いプロセスにおけるリスク対策": "リスク対策",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CorrectionRequest:
     """What the context menu asks for: correct ``node``'s judgement or heading, or add a node after it."""
@@ -287,6 +294,10 @@ class OutlinePanel(QWidget):
                         parent = parents[level]
                         break
                 item = self._make_item(parent, self._node_text(node), node.page, node.y, key)
+                if node.file and node.kind in ("chapter", "annex"):  # the shortened title in full
+                    full = f"{node.label()}（{node.file}） {node.title}".strip()
+                    item.setToolTip(COL_TITLE, self.tr("{title}（資料 {label} ページ）").format(
+                        title=full, label=self._label(node.page)))
                 self._items_by_node[id(node)] = item
                 self._nodes_by_item[id(item)] = node
                 self._set_judgement(item, node.judgement, node)
@@ -299,7 +310,10 @@ class OutlinePanel(QWidget):
                     chapter = parents[0]
                     chapter_file[id(chapter)] = node.file
                     number, _sep, title = chapter.text(COL_TITLE).partition(" ")
-                    chapter.setText(COL_TITLE, f"{number}（{node.file}） {title}")
+                    short = SHORT_CHAPTER_TITLES.get(title, title)
+                    chapter.setText(COL_TITLE, f"{number} {short}（{node.file}）")
+                    chapter.setToolTip(COL_TITLE, self.tr("{title}（資料 {label} ページ）").format(
+                        title=f"{number}（{node.file}） {title}", label=self._label(node.page)))
                 parents[depth] = item
                 for deeper in [d for d in parents if d > depth]:
                     del parents[deeper]
@@ -323,7 +337,10 @@ class OutlinePanel(QWidget):
 
     def _node_text(self, node: Node) -> str:
         if node.file and node.kind in ("chapter", "annex"):
-            return f"{node.label()}（{node.file}） {node.title}".strip()
+            # The file is what tells two Ⅱ/Ⅲ apart: it comes first, the form's long chapter title is shortened
+            # (the full title is in the tooltip).
+            short = SHORT_CHAPTER_TITLES.get(node.title, node.title)
+            return f"{node.label()} {short}（{node.file}）".strip()
         return f"{node.label()} {node.title}".strip()
 
     def _show_warnings(self, doc_item: QTreeWidgetItem, document: Document) -> None:
