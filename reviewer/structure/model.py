@@ -94,15 +94,14 @@ class Location:
         return " ".join(parts)
 
     def section_label(self) -> str:
-        """The compact form used in search results, e.g. 「Ⅲ-7 リスク1」."""
-        head = "-".join(
-            part for part in (
-                self.chapter.number if self.chapter else "",
-                self.section.number if self.section else "",
-            ) if part
-        )
-        leaf = self.leaf.label() if self.leaf else ""
-        return " ".join(part for part in (head, leaf) if part)
+        """How search results name the place, as people and the sheet say it: 「Ⅲ（住民基本台帳ファイル） 7. リスク1」,
+        with the section's or chapter's title where no risk or item is nearer (「Ⅱ（…ファイル） 6. 特定個人情報の
+        保管・消去」) — so the two Ⅱ of one report never merge."""
+        label = self.item_label(with_file=True)
+        innermost = self.leaf or self.section or self.chapter
+        if innermost is not None and innermost is not self.leaf and innermost.title:
+            label = f"{label} {innermost.title}".strip()
+        return label
 
     def node_key(self) -> str:
         """A stable key of the innermost node, e.g. ``"2:Ⅲ/7/risk1@住民基本台帳ファイル"``."""

@@ -278,12 +278,12 @@ def test_outline_gives_sections(built: tuple[SearchIndex, str]) -> None:
         documents=[Document("住民基本台帳に関する事務 全項目評価書", "全項目評価書", 0, 2, nodes)],
     )
     hits = index.search(sha, "委託", outline=outline)
-    assert hits[0].section == "Ⅲ-4 リスク1"
+    assert hits[0].section == "Ⅲ 4. リスク1"
     assert hits[0].document_index == 0
     assert hits[0].document_title.startswith("住民基本台帳")
-    assert [h.section for h in hits] == ["Ⅲ-4 リスク1"] * 2 + ["Ⅲ-4 リスク2"] * 4
+    assert [h.section for h in hits] == ["Ⅲ 4. リスク1"] * 2 + ["Ⅲ 4. リスク2"] * 4
     groups = group_hits(hits)
-    assert [(g.document_index, g.section, len(g.hits)) for g in groups] == [(0, "Ⅲ-4 リスク1", 2), (0, "Ⅲ-4 リスク2", 4)]
+    assert [(g.document_index, g.section, len(g.hits)) for g in groups] == [(0, "Ⅲ 4. リスク1", 2), (0, "Ⅲ 4. リスク2", 4)]
     assert groups[1].hits[0] is hits[2]
     assert [h.page_label for h in hits] == ["1", "1", "2", "2", "2", "3"]
 
@@ -588,3 +588,21 @@ def test_prepare_panel_computes_only_what_is_on_screen(
     few = index.find(sha, "委託")
     search.prepare_panel(few)
     assert set(few.computed_rects()) == set(few.pages())
+
+
+def test_search_groups_read_like_the_form_and_keep_each_files_chapter_apart() -> None:
+    """「Ⅱ-6」「Ⅲ-7 リスク1」 were hard to read, and the two Ⅱ of one report merged into one group (issue #13)."""
+    from reviewer.structure.model import Location, Node
+
+    chapter_a = Node("chapter", "Ⅱ", "特定個人情報ファイルの概要", 3, 40, file="住民基本台帳ファイル")
+    chapter_b = Node("chapter", "Ⅱ", "特定個人情報ファイルの概要", 9, 40, file="本人確認情報ファイル")
+    section_a = Node("section", "6", "特定個人情報の保管・消去", 5, 80, file="住民基本台帳ファイル")
+    section_b = Node("section", "6", "特定個人情報の保管・消去", 11, 80, file="本人確認情報ファイル")
+    a = Location(0, "住民基本台帳に関する事務 全項目評価書", chapter_a, section_a, None).section_label()
+    b = Location(0, "住民基本台帳に関する事務 全項目評価書", chapter_b, section_b, None).section_label()
+    assert a == "Ⅱ（住民基本台帳ファイル） 6. 特定個人情報の保管・消去"
+    assert b == "Ⅱ（本人確認情報ファイル） 6. 特定個人情報の保管・消去"
+    risk = Node("risk", "1", "特定個人情報の漏えい・滅失・毀損リスク", 20, 200, file="住民基本台帳ファイル")
+    chapter = Node("chapter", "Ⅲ", "リスク対策", 18, 40, file="住民基本台帳ファイル")
+    section = Node("section", "7", "特定個人情報の保管・消去", 20, 100, file="住民基本台帳ファイル")
+    assert Location(0, "", chapter, section, risk).section_label() == "Ⅲ（住民基本台帳ファイル） 7. リスク1"
