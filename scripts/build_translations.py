@@ -334,6 +334,33 @@ EN.update({
 })
 
 
+# The window's session refactor (issue 13): exchange one click away, tools used once, the sample said so.
+EN.update({
+    "ツールを続けて使う": "Keep the tool after use",
+    "オンにすると、ハイライト・範囲・付箋のツールが1回使った後も選んだままになります":
+        "When on, the highlight, area and note tools stay selected after each use",
+    "{count} 件を書き出しました。\n\n保存した場所:\n{path}": "{count} written.\n\nSaved at:\n{path}",
+    "（除外したコメント {count} 件は含めていません）": "({count} excluded comments are not included)",
+    "確認してください:": "Please check:",
+    "取り込めなかったファイル（そのファイルからは何も取り込んでいません）:":
+        "Files that could not be imported (nothing was taken from them):",
+    "使い方（ヘルプ）": "How to use (Help)",
+    "使い方を表示 (F1)": "Show how to use the app (F1)",
+    "委員長へ送るコメントを書き出す": "Export comments for the chair",
+    "自分のコメントを1つのファイルに書き出します（委員長へ送ります）":
+        "Writes your comments into one file (to send to the chair)",
+    "委員のコメントを取り込む": "Import members' comments",
+    "委員から届いたコメントのファイルを取り込みます（委員長用）":
+        "Imports the comment files the members sent (for the chair)",
+    "コメントの受け渡し": "Exchanging comments",
+    "構造の修正": "Structure correction",
+    "コメントの保存先が開いていないため、修正を保存できません。":
+        "The comment store is not open, so the correction cannot be saved.",
+    "練習用サンプル（実在の資料ではありません） — PIA Reviewer": "Practice sample (not a real packet) — PIA Reviewer",
+    "練習用のサンプル資料です。実在の市区町村の評価書ではありません。":
+        "This is the practice sample. It is not a real municipality's assessment report.",
+})
+
 def _tool(name: str) -> str:
     local = Path(sys.executable).parent / name
     found = str(local) if local.exists() else shutil.which(name)

@@ -320,7 +320,9 @@ class ExchangeActions(QObject):
             parts.extend(f"・{line}" for line in warnings)
         if plan.refused:
             parts.append(self.tr("取り込めなかったファイル（そのファイルからは何も取り込んでいません）:"))
-            parts.extend(f"・{Path(f.path).name}: {f.message}" for f in plan.refused)
+            from ui.i18n import current_language
+
+            parts.extend(f"・{Path(f.path).name}: {f.reason(current_language())}" for f in plan.refused)
         return "\n".join(parts)
 
 

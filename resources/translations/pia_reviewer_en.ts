@@ -4,13 +4,13 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+362" />
-            <location line="+576" />
+            <location filename="../../ui/annotate.py" line="+239" />
+            <location line="+581" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-561" />
+            <location line="-565" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -61,38 +61,48 @@
         </message>
         <message>
             <location line="+4" />
+            <source>ツールを続けて使う</source>
+            <translation>Keep the tool after use</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>オンにすると、ハイライト・範囲・付箋のツールが1回使った後も選んだままになります</source>
+            <translation>When on, the highlight, area and note tools stay selected after each use</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>コメント一覧</source>
             <translation>Comment list</translation>
         </message>
         <message>
             <location line="+44" />
-            <location filename="../../ui/main_window.py" line="+302" />
+            <location filename="../../ui/window_actions.py" line="+114" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
         <message>
             <location line="+16" />
-            <location filename="../../ui/main_window.py" line="+11" />
+            <location filename="../../ui/window_actions.py" line="+10" />
             <source>コメント(&amp;C)</source>
             <translation>&amp;Comments</translation>
         </message>
         <message>
-            <location line="+219" />
+            <location line="+192" />
             <source>全体 {reviewed}/{total} 確認済み</source>
             <translation>Overall {reviewed}/{total} reviewed</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+2" />
             <source>この評価書 {reviewed}/{total} 確認済み（全体 {all_reviewed}/{all_total}）</source>
             <translation>This report {reviewed}/{total} reviewed (overall {all_reviewed}/{all_total})</translation>
         </message>
         <message>
-            <location line="+50" />
+            <location line="+57" />
             <source>テキストが選択されていません。</source>
             <translation>No text is selected.</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+55" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
         </message>
@@ -117,12 +127,12 @@
             <translation>Sticky-note comment</translation>
         </message>
         <message>
-            <location line="+67" />
+            <location line="+68" />
             <source>コメントを削除しました（Ctrl+Z で元に戻せます）</source>
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
         <message>
-            <location line="+62" />
+            <location line="+59" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -141,21 +151,16 @@
             <source>見解: 疑問あり</source>
             <translation>View: doubtful</translation>
         </message>
-        <message>
-            <location line="+31" />
-            <source>コメントを読み込めませんでした（{error}）。</source>
-            <translation>The comments could not be loaded ({error}).</translation>
-        </message>
     </context>
     <context>
         <name>CommentEditor</name>
         <message>
-            <location filename="../../ui/dialogs/comment_editor.py" line="+57" />
+            <location filename="../../ui/dialogs/comment_editor.py" line="+60" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+31" />
             <source>区分</source>
             <translation>Category</translation>
         </message>
@@ -178,18 +183,18 @@
     <context>
         <name>CommentsPanel</name>
         <message>
-            <location filename="../../ui/panels/comments.py" line="+98" />
+            <location filename="../../ui/panels/comments.py" line="+105" />
             <source>（評価書の外）</source>
             <translation>(outside any report)</translation>
         </message>
         <message>
             <location line="+35" />
-            <location line="+174" />
+            <location line="+192" />
             <source>（項目の外）</source>
             <translation>(outside any item)</translation>
         </message>
         <message>
-            <location line="-167" />
+            <location line="-185" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -214,7 +219,7 @@
             <translation>Doubtful</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+16" />
             <source>評価書・項目ごと</source>
             <translation>By report and item</translation>
         </message>
@@ -229,35 +234,35 @@
             <translation>Filter comments</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
             <source>すべての状態</source>
             <translation>All statuses</translation>
         </message>
         <message>
             <location line="+4" />
-            <location line="+218" />
+            <location line="+244" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-217" />
-            <location line="+218" />
+            <location line="-243" />
+            <location line="+244" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-165" />
+            <location line="-183" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+405" />
+            <location line="+452" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-402" />
+            <location line="-449" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -268,12 +273,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+399" />
+            <location line="+446" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-223" />
+            <location line="-251" />
             <location line="+114" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
@@ -334,12 +339,12 @@
             <translation>Mine</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+10" />
             <source>所管課の回答: {answer}</source>
             <translation>Department's answer: {answer}</translation>
         </message>
         <message>
-            <location line="+87" />
+            <location line="+112" />
             <source>編集</source>
             <translation>Edit</translation>
         </message>
@@ -360,9 +365,134 @@
         </message>
     </context>
     <context>
+        <name>CorrectionDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/correction.py" line="+32" />
+            <source>構造を修正</source>
+            <translation>Correct the structure</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <source>{where}　資料 {label} ページ</source>
+            <translation>{where}  packet page {label}</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>判断を修正</source>
+            <translation>Correct the judgement</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>見出しを修正</source>
+            <translation>Correct the heading</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>ここにリスク/節を追加</source>
+            <translation>Add a risk or section here</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>修正の種類</source>
+            <translation>Kind of correction</translation>
+        </message>
+        <message>
+            <location line="+13" />
+            <location line="+37" />
+            <source>リスクへの対策は十分か</source>
+            <translation>Are the measures sufficient</translation>
+        </message>
+        <message>
+            <location line="-36" />
+            <source>評価書に書かれている判断を入力します（委員の意見ではありません）。</source>
+            <translation>Enter the judgement printed in the report (not the member's view).</translation>
+        </message>
+        <message>
+            <location line="+10" />
+            <location line="+23" />
+            <source>見出し</source>
+            <translation>Heading</translation>
+        </message>
+        <message>
+            <location line="-22" />
+            <location line="+23" />
+            <source>PDFのページ</source>
+            <translation>PDF page</translation>
+        </message>
+        <message>
+            <location line="-22" />
+            <location line="+23" />
+            <source>ページ上の位置（pt）</source>
+            <translation>Position on the page (pt)</translation>
+        </message>
+        <message>
+            <location line="-17" />
+            <source>リスク</source>
+            <translation>Risk</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>節</source>
+            <translation>Section</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>例: 2</source>
+            <translation>e.g. 2</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>（未設定）</source>
+            <translation>(not set)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>種類</source>
+            <translation>Kind</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>番号</source>
+            <translation>Number</translation>
+        </message>
+    </context>
+    <context>
+        <name>DisplayWords</name>
+        <message>
+            <location filename="../../ui/display_words.py" line="+17" />
+            <source>未処理</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>対応済み</source>
+            <translation>Done</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>質問</source>
+            <translation>Question</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>意見</source>
+            <translation>Opinion</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>要修正</source>
+            <translation>Needs correction</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>確認のみ</source>
+            <translation>Checked only</translation>
+        </message>
+    </context>
+    <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+191" />
+            <location filename="../../ui/exchange_actions.py" line="+93" />
             <source>自分のコメントを書き出す…</source>
             <translation>Export my comments…</translation>
         </message>
@@ -377,7 +507,7 @@
             <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+5" />
             <source>意見一覧を書き出す（{format}）…</source>
             <translation>Export the comment sheet ({format})…</translation>
         </message>
@@ -409,17 +539,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+18" />
-            <source>ファイルを読み書きできませんでした: {error}</source>
-            <translation>The file could not be read or written: {error}</translation>
-        </message>
-        <message>
-            <location line="+4" />
-            <source>処理中に予期しないエラーが発生しました（{error}）。</source>
-            <translation>An unexpected error occurred ({error}).</translation>
-        </message>
-        <message>
-            <location line="+29" />
+            <location line="+46" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -434,12 +554,28 @@
             <translation>Report</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+13" />
             <source>書き出しました: {path}</source>
             <translation>Exported: {path}</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+2" />
+            <source>{count} 件を書き出しました。
+
+保存した場所:
+{path}</source>
+            <translation>{count} written.
+
+Saved at:
+{path}</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>（除外したコメント {count} 件は含めていません）</source>
+            <translation>({count} excluded comments are not included)</translation>
+        </message>
+        <message>
+            <location line="+17" />
             <source>書き出す自分のコメントがありません。</source>
             <translation>You have no comments to export.</translation>
         </message>
@@ -494,7 +630,7 @@
             <translation>Answered comment sheet (*.xlsx)</translation>
         </message>
         <message>
-            <location line="+56" />
+            <location line="+34" />
             <source>{files} 個のファイルを取り込みました。</source>
             <translation>Imported {files} file(s).</translation>
         </message>
@@ -504,7 +640,7 @@
             <translation>{added} added, {updated} updated, {unchanged} unchanged</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+4" />
             <source>委員: {names}</source>
             <translation>Members: {names}</translation>
         </message>
@@ -520,8 +656,13 @@
         </message>
         <message>
             <location line="+3" />
-            <source>取り込めなかったファイル（何も取り込んでいません）:</source>
-            <translation>Files that could not be imported (nothing was imported):</translation>
+            <source>確認してください:</source>
+            <translation>Please check:</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>取り込めなかったファイル（そのファイルからは何も取り込んでいません）:</source>
+            <translation>Files that could not be imported (nothing was taken from them):</translation>
         </message>
     </context>
     <context>
@@ -553,20 +694,43 @@
         </message>
     </context>
     <context>
+        <name>HelpDialog</name>
+        <message>
+            <location filename="../../ui/dialogs/help.py" line="+43" />
+            <source>PIA Reviewer の使い方</source>
+            <translation>How to use PIA Reviewer</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>閉じる</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <location line="+29" />
+            <source>使い方（F1）</source>
+            <translation>How to use (F1)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>読み方・コメントの付け方・委員長への送り方の説明</source>
+            <translation>How to read, comment and send your comments to the chair</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/gui.py" line="+364" />
+            <location filename="../../ui/main_window.py" line="+319" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="-147" />
-            <location line="+421" />
+            <location line="-229" />
+            <location line="+104" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
         <message>
-            <location line="-331" />
+            <location filename="../../ui/window_actions.py" line="-61" />
             <source>開く…</source>
             <translation>Open…</translation>
         </message>
@@ -591,7 +755,7 @@
             <translation>Back</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>前の位置に戻る (Alt+←)</source>
             <translation>Back to the previous position (Alt+←)</translation>
         </message>
@@ -601,7 +765,7 @@
             <translation>Forward</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>次の位置に進む (Alt+→)</source>
             <translation>Forward to the next position (Alt+→)</translation>
         </message>
@@ -621,7 +785,7 @@
             <translation>Zoom out</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+1" />
             <source>縮小 (Ctrl+-)</source>
             <translation>Zoom out (Ctrl+-)</translation>
         </message>
@@ -636,7 +800,6 @@
             <translation>Fit the page width (Ctrl+0)</translation>
         </message>
         <message>
-            <location line="+1" />
             <location line="+1" />
             <source>ページ全体を表示</source>
             <translation>Fit page</translation>
@@ -653,12 +816,12 @@
         </message>
         <message>
             <location line="+1" />
-            <location line="+146" />
+            <location filename="../../ui/window_panels.py" line="+79" />
             <source>検索</source>
             <translation>Search</translation>
         </message>
         <message>
-            <location line="-145" />
+            <location line="+1" />
             <source>資料内を検索 (Ctrl+F)</source>
             <translation>Search the packet (Ctrl+F)</translation>
         </message>
@@ -693,13 +856,48 @@
             <translation>Member's name…</translation>
         </message>
         <message>
+            <location line="+2" />
+            <source>使い方（ヘルプ）</source>
+            <translation>How to use (Help)</translation>
+        </message>
+        <message>
             <location line="+1" />
-            <location line="+837" />
+            <source>使い方を表示 (F1)</source>
+            <translation>Show how to use the app (F1)</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>委員長へ送るコメントを書き出す</source>
+            <translation>Export comments for the chair</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>自分のコメントを1つのファイルに書き出します（委員長へ送ります）</source>
+            <translation>Writes your comments into one file (to send to the chair)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>委員のコメントを取り込む</source>
+            <translation>Import members' comments</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>委員から届いたコメントのファイルを取り込みます（委員長用）</source>
+            <translation>Imports the comment files the members sent (for the chair)</translation>
+        </message>
+        <message>
+            <location line="+48" />
+            <source>コメントの受け渡し</source>
+            <translation>Exchanging comments</translation>
+        </message>
+        <message>
+            <location filename="../../ui/main_window.py" line="+272" />
+            <location filename="../../ui/window_actions.py" line="-55" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-833" />
+            <location filename="../../ui/window_actions.py" line="+10" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -709,7 +907,7 @@
             <translation>Recent files</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+12" />
             <source>表示(&amp;V)</source>
             <translation>&amp;View</translation>
         </message>
@@ -719,7 +917,7 @@
             <translation>&amp;Go</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+6" />
             <source>ツール(&amp;T)</source>
             <translation>&amp;Tools</translation>
         </message>
@@ -734,32 +932,32 @@
             <translation>Toolbar</translation>
         </message>
         <message>
-            <location line="+35" />
+            <location filename="../../ui/main_window.py" line="-260" />
             <source>資料</source>
             <translation>Packet</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+10" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
             <source>コメントはここに表示されます。</source>
             <translation>Comments appear here.</translation>
         </message>
         <message>
-            <location line="+29" />
+            <location filename="../../ui/window_panels.py" line="-27" />
             <source>目次</source>
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+14" />
             <source>サムネイル</source>
             <translation>Thumbnails</translation>
         </message>
         <message>
-            <location line="+38" />
+            <location filename="../../ui/main_window.py" line="+18" />
             <source>PDFを開く</source>
             <translation>Open a PDF</translation>
         </message>
@@ -769,76 +967,56 @@
             <translation>PDF files (*.pdf);;All files (*)</translation>
         </message>
         <message>
-            <location line="+14" />
-            <location line="+7" />
-            <location line="+12" />
-            <location line="+57" />
-            <location line="+17" />
-            <location line="+584" />
+            <location line="+21" />
+            <location line="+25" />
+            <location line="+200" />
+            <location filename="../../ui/unlock.py" line="+71" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-656" />
+            <location line="-292" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
         <message>
-            <location line="+56" />
+            <location filename="../../ui/unlock.py" line="+1" />
             <source>パスワードが{tries}回続けて正しくなかったため、「{name}」を開けませんでした。正しいパスワードを資料の配布元に確認してください。</source>
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location line="+162" />
-            <location line="+5" />
-            <source>構造を解析中…</source>
-            <translation>Analysing the structure…</translation>
-        </message>
-        <message>
-            <location line="+71" />
-            <location line="+21" />
-            <source>検索索引を作成中…</source>
-            <translation>Building the search index…</translation>
-        </message>
-        <message>
-            <location line="-12" />
-            <source>構造を解析できませんでした。</source>
-            <translation>The structure could not be analysed.</translation>
-        </message>
-        <message>
-            <location line="+24" />
+            <location filename="../../ui/window_panels.py" line="+95" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
         <message>
-            <location line="+49" />
+            <location filename="../../ui/store_open.py" line="+63" />
             <source>コメントの保存先が開けないため、コメントは保存できません。</source>
             <translation>The comment storage could not be opened, so comments cannot be saved.</translation>
         </message>
         <message>
-            <location line="+26" />
-            <location line="+4" />
-            <location line="+13" />
+            <location line="-24" />
+            <location line="+38" />
             <source>コメントの保存先</source>
             <translation>Comment storage</translation>
         </message>
         <message>
-            <location line="-12" />
+            <location line="-25" />
             <source>最新のバックアップ（{name}）から復元しますか？（破損したファイルは残します）</source>
             <translation>Restore from the newest backup ({name})? (The damaged file is kept.)</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+25" />
             <source>使えるバックアップがありませんでした。</source>
             <translation>No usable backup was found.</translation>
         </message>
         <message>
-            <location line="+50" />
+            <location filename="../../ui/reading_status.py" line="+102" />
             <source>{label}（PDF {page} / {total}）</source>
             <translation>{label} (PDF {page} / {total})</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>資料 {label} ページ（PDF {page} / {total}）</source>
             <translation>Packet page {label} (PDF {page} / {total})</translation>
         </message>
@@ -853,22 +1031,42 @@
             <translation>  (no text layer)</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+3" />
             <source>このページには文字情報（テキスト層）がありません（スキャン画像など）。このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。</source>
             <translation>This page has no text layer (a scanned image, for example). Search and text highlights do not work on this page, but area comments do.</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location filename="../../ui/main_window.py" line="-13" />
+            <source>構造の修正</source>
+            <translation>Structure correction</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>コメントの保存先が開いていないため、修正を保存できません。</source>
+            <translation>The comment store is not open, so the correction cannot be saved.</translation>
+        </message>
+        <message>
+            <location line="+145" />
+            <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
+            <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>練習用のサンプル資料です。実在の市区町村の評価書ではありません。</source>
+            <translation>This is the practice sample. It is not a real municipality's assessment report.</translation>
+        </message>
+        <message>
+            <location line="+90" />
             <source>このリンクはプログラムやファイルを開こうとしています。安全のため開きません。</source>
             <translation>This link tries to open a program or a file. For safety it is not opened.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+7" />
             <source>外部リンク</source>
             <translation>External link</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+0" />
             <source>次のリンクを既定のアプリで開きますか？
 
 {url}</source>
@@ -877,12 +1075,12 @@
 {url}</translation>
         </message>
         <message>
-            <location line="+38" />
+            <location line="+39" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+0" />
             <source>表示言語は次回の起動時に切り替わります。</source>
             <translation>The language changes the next time the app starts.</translation>
         </message>
@@ -930,7 +1128,7 @@ An app for the third-party check of specific personal information protection ass
     <context>
         <name>OutlinePanel</name>
         <message>
-            <location filename="../../ui/panels/outline.py" line="+49" />
+            <location filename="../../ui/panels/outline.py" line="+78" />
             <source>課題あり</source>
             <translation>Issues remain</translation>
         </message>
@@ -950,13 +1148,13 @@ An app for the third-party check of specific personal information protection ass
             <translation>Sufficient</translation>
         </message>
         <message>
-            <location line="+33" />
-            <location line="+43" />
+            <location line="+34" />
+            <location line="+49" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-43" />
             <source>項目</source>
             <translation>Item</translation>
         </message>
@@ -976,7 +1174,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+98" />
+            <location line="+113" />
             <source>評価書が見つからないため、PDFのしおりを表示しています。</source>
             <translation>No assessment report was found; showing the PDF's bookmarks.</translation>
         </message>
@@ -986,17 +1184,19 @@ An app for the third-party check of specific personal information protection ass
             <translation>No structure was found; showing the list of pages.</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
+            <location line="+31" />
+            <location line="+16" />
             <source>{title}（資料 {label} ページ）</source>
             <translation>{title} (packet page {label})</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="-34" />
             <source>（無題の資料）</source>
             <translation>(untitled document)</translation>
         </message>
         <message>
-            <location line="+43" />
+            <location line="+106" />
             <source>リスクへの対策は十分か: {judgement}</source>
             <translation>Are the measures sufficient: {judgement}</translation>
         </message>
@@ -1006,7 +1206,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Packet page {label}</translation>
         </message>
         <message>
-            <location line="+83" />
+            <location line="+118" />
             <source>{reviewed}/{total} 確認済み</source>
             <translation>{reviewed}/{total} reviewed</translation>
         </message>
@@ -1016,65 +1216,96 @@ An app for the third-party check of specific personal information protection ass
             <translation>Has comments</translation>
         </message>
         <message>
+            <location line="-305" />
             <source>
 ほか {count} 件</source>
             <translation>
 and {count} more</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>⚠ 読み取れなかった箇所があります（右クリックで修正できます）
 </source>
             <translation>⚠ Some parts could not be read (right-click to correct them)
 </translation>
         </message>
         <message>
+            <location line="+121" />
             <source>判断を読み取れなかったリスク {count} 件</source>
             <translation>Risks whose judgement was not read: {count}</translation>
         </message>
         <message>
+            <location line="+2" />
             <source>構造の警告 {count} 件</source>
             <translation>Structure warnings: {count}</translation>
         </message>
         <message>
+            <location line="+12" />
             <source>判断を手で修正しました</source>
             <translation>Judgement corrected by hand</translation>
         </message>
         <message>
+            <location line="+0" />
             <source>見出しを手で修正しました</source>
             <translation>Heading corrected by hand</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>手で追加した項目です</source>
             <translation>Added by hand</translation>
         </message>
         <message>
+            <location line="+9" />
             <source>「リスクへの対策は十分か」の判断を読み取れませんでした（判断がないという意味ではありません）。右クリックの「判断を修正…」で入力できます。</source>
             <translation>The judgement (are the measures sufficient) could not be read. This does not mean there is none. Right-click and choose “Correct the judgement…” to enter it.</translation>
         </message>
         <message>
+            <location line="+60" />
             <source>判断を修正…</source>
             <translation>Correct the judgement…</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>見出しを修正…</source>
             <translation>Correct the heading…</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>ここにリスク/節を追加…</source>
             <translation>Add a risk or section here…</translation>
         </message>
     </context>
     <context>
+        <name>PacketSession</name>
+        <message>
+            <location filename="../../ui/session.py" line="+174" />
+            <location line="+29" />
+            <source>構造を解析中…</source>
+            <translation>Analysing the structure…</translation>
+        </message>
+        <message>
+            <location line="-6" />
+            <location line="+40" />
+            <source>検索索引を作成中…</source>
+            <translation>Building the search index…</translation>
+        </message>
+        <message>
+            <location line="-11" />
+            <source>構造を解析できませんでした。</source>
+            <translation>The structure could not be analysed.</translation>
+        </message>
+    </context>
+    <context>
         <name>PassphraseDialog</name>
         <message>
-            <location filename="../../ui/dialogs/passphrase.py" line="+31" />
+            <location filename="../../ui/dialogs/passphrase.py" line="+30" />
             <source>コメント保存用のパスフレーズ</source>
             <translation>Passphrase for your comments</translation>
         </message>
         <message>
             <location line="+7" />
-            <source>この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。忘れるとコメントを開けなくなります。</source>
-            <translation>The system keyring is not available here. Your comments are stored encrypted, so please choose a passphrase. If you forget it, the comments cannot be opened.</translation>
+            <source>この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。</source>
+            <translation>The system keyring is not available here. Your comments are stored encrypted, so please choose a passphrase.</translation>
         </message>
         <message>
             <location line="+4" />
@@ -1082,7 +1313,7 @@ and {count} more</translation>
             <translation>Enter the passphrase that opens your comments.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+16" />
             <source>パスフレーズ</source>
             <translation>Passphrase</translation>
         </message>
@@ -1098,6 +1329,16 @@ and {count} more</translation>
         </message>
         <message>
             <location line="+10" />
+            <source>パスフレーズを忘れると、保存したコメントは二度と開けません。パスフレーズは誰にも（事務局にも開発者にも）復元できません。紙に書いて安全な場所に保管してください。</source>
+            <translation>If you forget the passphrase, your saved comments can never be opened again. Nobody (not the secretariat, not the developers) can recover it. Write it down and keep it somewhere safe.</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>パスフレーズを忘れた場合、コメントを開く方法はありません。誰にも（事務局にも開発者にも）復元できません。</source>
+            <translation>If the passphrase is forgotten, there is no way to open the comments. Nobody (not the secretariat, not the developers) can recover it.</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>パスフレーズを入力してください。</source>
             <translation>Please enter a passphrase.</translation>
         </message>
@@ -1112,7 +1353,7 @@ and {count} more</translation>
             <translation>The two passphrases differ.</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+53" />
             <source>コメントの保存先</source>
             <translation>Comment storage</translation>
         </message>
@@ -1324,9 +1565,57 @@ and {count} more</translation>
         </message>
     </context>
     <context>
+        <name>WelcomePage</name>
+        <message>
+            <location filename="../../ui/welcome.py" line="+67" />
+            <source>PIA Reviewer へようこそ</source>
+            <translation>Welcome to PIA Reviewer</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>特定個人情報保護評価書（PDF）を読み、気づいた点にコメントを付けて、委員長へ送るためのアプリです。まず、点検する資料を開いてください。</source>
+            <translation>This app is for reading specific personal information protection assessment reports (PDF), commenting on what you notice and sending your comments to the chair. Start by opening the packet you are reviewing.</translation>
+        </message>
+        <message>
+            <location line="+6" />
+            <source>資料（PDF）を開く…</source>
+            <translation>Open a packet (PDF)…</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>事務局から届いた評価書のPDFを選びます (Ctrl+O)</source>
+            <translation>Choose the packet PDF the secretariat sent you (Ctrl+O)</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>練習用のサンプルで試す</source>
+            <translation>Try the practice sample</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>サンプルは操作の練習用に作った架空の資料です。本物の評価書ではありません。</source>
+            <translation>The sample is a made-up packet for practising. It is not a real assessment report.</translation>
+        </message>
+        <message>
+            <location line="+5" />
+            <source>最近使ったファイル</source>
+            <translation>Recent files</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>使い方を見る（F1）</source>
+            <translation>How to use the app (F1)</translation>
+        </message>
+        <message>
+            <location line="+41" />
+            <source>{name}（見つかりません）</source>
+            <translation>{name} (not found)</translation>
+        </message>
+    </context>
+    <context>
         <name>commands</name>
         <message>
-            <location line="-181" />
+            <location filename="../../ui/undo.py" line="-181" />
             <source>コメントを追加</source>
             <translation>Add comment</translation>
         </message>
@@ -1396,22 +1685,27 @@ and {count} more</translation>
             <translation>Set my view to “doubtful”</translation>
         </message>
         <message>
+            <location filename="../../ui/corrections.py" line="+34" />
             <source>判断を修正</source>
             <translation>Correct the judgement</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>見出しを修正</source>
             <translation>Correct the heading</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>リスクを追加</source>
             <translation>Add a risk</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>節を追加</source>
             <translation>Add a section</translation>
         </message>
         <message>
+            <location line="+1" />
             <source>修正を取り消す</source>
             <translation>Remove the correction</translation>
         </message>
@@ -1419,85 +1713,9 @@ and {count} more</translation>
     <context>
         <name>ops</name>
         <message>
-            <location filename="../../ui/ops.py" line="+317" />
+            <location filename="../../ui/ops.py" line="+327" />
             <source>エラー</source>
             <translation>Error</translation>
-        </message>
-        <message>
-            <location line="+5" />
-            <source>処理中に予期しないエラーが発生しました: {error}</source>
-            <translation>An unexpected error occurred: {error}</translation>
-        </message>
-    </context>
-    <context>
-        <name>CorrectionDialog</name>
-        <message>
-            <source>構造を修正</source>
-            <translation>Correct the structure</translation>
-        </message>
-        <message>
-            <source>{where}　資料 {label} ページ</source>
-            <translation>{where}  packet page {label}</translation>
-        </message>
-        <message>
-            <source>判断を修正</source>
-            <translation>Correct the judgement</translation>
-        </message>
-        <message>
-            <source>見出しを修正</source>
-            <translation>Correct the heading</translation>
-        </message>
-        <message>
-            <source>ここにリスク/節を追加</source>
-            <translation>Add a risk or section here</translation>
-        </message>
-        <message>
-            <source>修正の種類</source>
-            <translation>Kind of correction</translation>
-        </message>
-        <message>
-            <source>リスクへの対策は十分か</source>
-            <translation>Are the measures sufficient</translation>
-        </message>
-        <message>
-            <source>評価書に書かれている判断を入力します（委員の意見ではありません）。</source>
-            <translation>Enter the judgement printed in the report (not the member's view).</translation>
-        </message>
-        <message>
-            <source>見出し</source>
-            <translation>Heading</translation>
-        </message>
-        <message>
-            <source>PDFのページ</source>
-            <translation>PDF page</translation>
-        </message>
-        <message>
-            <source>ページ上の位置（pt）</source>
-            <translation>Position on the page (pt)</translation>
-        </message>
-        <message>
-            <source>リスク</source>
-            <translation>Risk</translation>
-        </message>
-        <message>
-            <source>節</source>
-            <translation>Section</translation>
-        </message>
-        <message>
-            <source>例: 2</source>
-            <translation>e.g. 2</translation>
-        </message>
-        <message>
-            <source>（未設定）</source>
-            <translation>(not set)</translation>
-        </message>
-        <message>
-            <source>種類</source>
-            <translation>Kind</translation>
-        </message>
-        <message>
-            <source>番号</source>
-            <translation>Number</translation>
         </message>
     </context>
 </TS>

@@ -130,12 +130,17 @@ class FileReport:
     path: str
     kind: str
     ok: bool
-    message: str = ""
+    message: str = ""  # why it was refused (Japanese); message_en the same in English
     comments: int = 0
     authors: list[str] = field(default_factory=list)
     answers: int = 0
     skipped: int = 0
     signed: bool = False
+    message_en: str = ""
+
+    def reason(self, language: str) -> str:
+        """Why the file was refused, in ``language`` ("ja" or "en")."""
+        return self.message_en if language == "en" and self.message_en else self.message
 
 
 @dataclass(slots=True)
@@ -266,17 +271,20 @@ def read_one(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile | Fil
     except ReviewerError as exc:
         message, detail = exc.message_ja, exc.message_en
     except RecursionError:
-        message, detail = f"「{name}」は構造が深すぎるため取り込めません（何も取り込んでいません）", "nesting too deep"
+        message, detail = (f"「{name}」は構造が深すぎるため取り込めません（何も取り込んでいません）",
+                           f"“{name}” is nested too deeply to be imported; nothing was imported from it.")
     except MemoryError:
-        message, detail = f"「{name}」は大きすぎるため取り込めません（何も取り込んでいません）", "out of memory"
+        message, detail = (f"「{name}」は大きすぎるため取り込めません（何も取り込んでいません）",
+                           f"“{name}” is too large to be imported; nothing was imported from it.")
     except Exception as exc:  # a reader's unexpected failure on this file only; logged with its traceback
         log.info("reading %s failed", name, exc_info=True)  # the traceback for the log file, not the terminal
         message = f"「{name}」を読み込めませんでした（{type(exc).__name__}）。何も取り込んでいません"
-        detail = f"reader failed: {type(exc).__name__}"
+        detail = f"“{name}” could not be read ({type(exc).__name__}); nothing was imported from it."
     message = " ".join(message.split())  # always one line
+    detail = " ".join(detail.split())
     log.info("refused %s: %s", name, detail)
     kind = detect_kind(path) if Path(path).is_file() else "missing"
-    return FileReport(str(path), kind, ok=False, message=message)
+    return FileReport(str(path), kind, ok=False, message=message, message_en=detail)
 
 
 def merge(batches: Sequence[Sequence[Annotation]], existing: dict[str, Annotation]) -> list[Annotation]:

@@ -136,3 +136,28 @@ def test_japanese_translators_leave_the_apps_own_words_alone(app_translators: An
     assert titles == ["ファイル(&F)", "編集(&E)", "表示(&V)", "移動(&G)", "コメント(&C)", "ツール(&T)", "ヘルプ(&H)"]
     assert window.act_send_to_chair.text() == "委員長へ送るコメントを書き出す"
     assert window.comments_dock.windowTitle() == "コメント"
+
+
+def test_english_ui_shows_core_errors_in_english(app_translators: Any, qtbot: Any, tmp_path: Path) -> None:
+    """A message raised in the core (here: a file that is not a PDF) reads in English in the English UI — no
+    Japanese sentence (issue #13, bug 11); statuses show translated too."""
+    import re
+
+    from ui import notify
+    from ui.dialogs.settings import AppSettings
+    from ui.display_words import status_label
+    from ui.i18n import install_translators
+    from ui.main_window import MainWindow
+
+    install_translators(app_translators, "en")
+    window = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(window)
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_text("not a pdf", encoding="utf-8")
+    assert not window.open_file(not_pdf)
+    box = notify.open_boxes()[-1]
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    assert box.windowTitle() and not japanese.search(box.windowTitle())
+    assert "notes.pdf" in box.text() and not japanese.search(box.text()), box.text()
+    box.close()
+    assert status_label("未処理") and not japanese.search(status_label("未処理"))
