@@ -63,6 +63,7 @@ class WindowPanels:
         from ui.panels.thumbnails import ThumbnailsPanel
 
         self.thumbnails = ThumbnailsPanel()
+        self.thumbnails.set_source(self.page_view)  # the page view's worker renders them (one PDF owner)
         self.tabs.insertTab(1, self.thumbnails, QCoreApplication.translate("MainWindow", "サムネイル"))
         self.thumbnails.page_requested.connect(lambda page: self.page_view.go_to(page, None))
         if self.session.path is not None:

@@ -199,21 +199,36 @@ def test_resolve_page_input_prefixed_labels() -> None:
     assert resolve_page_input("資料129", labels) == (3, "label")
 
 
-def test_thumbnails_render_lazily(qtbot: Any, small_packet: tuple[Path, Any]) -> None:
+def test_thumbnails_render_lazily_with_the_page_views_worker(qtbot: Any, small_packet: tuple[Path, Any]) -> None:
+    """Thumbnails come from the page view's render worker — the one owner of the packet's document — and only for
+    the rows shown (issue #13: one PDF opener)."""
+    from ui.page_view import PageView
     from ui.panels.thumbnails import ThumbnailsPanel
 
     path, truth = small_packet
+    view = PageView()
+    qtbot.addWidget(view)
+    view.resize(600, 800)
+    view.show()
+    with qtbot.waitSignal(view.first_page_painted, timeout=20000):
+        view.open_document(path)
+    asked: list[list[int]] = []
+    original = view.request_thumbnails
+    view.request_thumbnails = lambda pages, width: (asked.append(list(pages)), original(pages, width))  # type: ignore[method-assign]
     panel = ThumbnailsPanel()
     qtbot.addWidget(panel)
     panel.resize(300, 500)
+    panel.set_source(view)
     panel.set_document(path, None, truth.page_labels)
-    assert panel.renderer is None  # nothing rendered while hidden
+    panel.request_visible()
+    assert asked == []  # nothing rendered while hidden
     panel.show()
     qtbot.waitUntil(lambda: 0 in panel.model.cache, timeout=10000)
     visible = panel.visible_rows()
     assert 0 < len(visible) < truth.pages
     qtbot.waitUntil(lambda: all(row in panel.model.cache for row in visible), timeout=10000)
     assert len(panel.model.cache) <= len(visible) + 4  # only what was shown
+    assert asked and set(asked[0]) <= set(visible)
     pixmap = panel.model.cache[0]
     assert pixmap.width() > 50 and pixmap.height() > pixmap.width()
     assert panel.model.data(panel.model.index(1)) == truth.page_labels[1]
@@ -221,7 +236,8 @@ def test_thumbnails_render_lazily(qtbot: Any, small_packet: tuple[Path, Any]) ->
         panel.view.activated.emit(panel.model.index(2))
     assert blocker.args == [2]
     panel.close_document()
-    assert panel.renderer is None
+    assert panel.model.rowCount() == 0
+    view.close_document()
 
 
 def _add(a: int, b: int, progress: Any = None) -> int:

@@ -51,6 +51,13 @@ class ImageResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ThumbResult:
+    generation: int
+    page: int
+    image: QImage
+
+
+@dataclass(frozen=True, slots=True)
 class TextResult:
     generation: int
     text: PageText
@@ -142,6 +149,8 @@ class RenderWorker:
         self._send_rotations = send_rotations
         self._cond = threading.Condition()
         self._pending: list[RenderTask] = []
+        self._thumbs: list[int] = []  # thumbnail pages, rendered only when no page of the view waits
+        self._thumb_width = 96
         self._current: tuple[str, int, float] | None = None
         self._stopping = False
         self._drop_current = False
@@ -182,6 +191,14 @@ class RenderWorker:
             if queue:
                 self._cond.notify_all()
 
+    def set_thumbnails(self, pages: list[int], width_px: int) -> None:
+        """Replace the thumbnail queue (first = most urgent); thumbnails wait for the view's own pages."""
+        with self._cond:
+            self._thumbs = list(dict.fromkeys(pages))
+            self._thumb_width = max(16, int(width_px))
+            if self._thumbs:
+                self._cond.notify_all()
+
     def _run(self) -> None:
         try:
             packet = open_packet(self.path, self._password)
@@ -203,15 +220,22 @@ class RenderWorker:
         rotations_sent = not self._send_rotations
         while True:
             with self._cond:
-                while not self._pending and not self._stopping:
+                while not self._pending and not self._thumbs and not self._stopping:
                     if not rotations_sent:
                         break
                     self._cond.wait()
                 if self._stopping:
                     return
                 task = self._pending.pop(0) if self._pending else None
+                thumb = self._thumbs.pop(0) if task is None and self._thumbs and rotations_sent else None
                 self._current = task.key if task else None
                 self._drop_current = False
+            if thumb is not None:
+                image = self._thumbnail(packet, thumb)
+                if image is not None and not self._emit(ThumbResult(self.generation, thumb, image)):
+                    return
+                time.sleep(0)
+                continue
             if task is None:
                 rotations_sent = True
                 if not self._emit(MetaResult(self.generation, self._rotations(packet))):
@@ -291,6 +315,21 @@ class RenderWorker:
         self.pages_rendered += 1
         self.render_seconds += seconds
         return ImageResult(self.generation, task.page, task.scale, image, seconds)
+
+    def _thumbnail(self, packet: Packet, page_index: int) -> QImage | None:
+        if not 0 <= page_index < packet.page_count:
+            return None
+        try:
+            page = packet.doc[page_index]
+            zoom = self._thumb_width / max(page.rect.width, 1.0)
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+            # Copied into an image we own before the pixmap's memory goes.
+            image = QImage(pix.samples, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888).copy()
+            del pix
+            return image
+        except Exception as exc:
+            log.warning("thumbnail of page %d failed: %s", page_index + 1, type(exc).__name__)
+            return None
 
     def _stale(self) -> bool:
         """Whether a newer queue from the GUI dropped the task in progress (scrolled away or re-zoomed)."""

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QCursor,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -40,6 +41,7 @@ from ui.page_view.renderer import (
     RenderWorker,
     ResultBridge,
     TextResult,
+    ThumbResult,
     read_page_geometry,
 )
 from ui.page_view.signals import emit
@@ -99,6 +101,7 @@ class PageView(QAbstractScrollArea):
         external_link_requested(str): a URI or launch link was clicked (nothing is opened).
         document_error(str): the render worker could not open the document (Japanese message).
         text_ready(int): the text layer of a page arrived from the render worker.
+        thumbnail_ready(int, QImage): a thumbnail asked with ``request_thumbnails`` (the same worker renders it).
     """
 
     first_page_painted = Signal()
@@ -113,6 +116,7 @@ class PageView(QAbstractScrollArea):
     external_link_requested = Signal(str)
     document_error = Signal(str)
     text_ready = Signal(int)
+    thumbnail_ready = Signal(int, QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -738,6 +742,9 @@ class PageView(QAbstractScrollArea):
                 self._urgent_text.remove(page_text.page)
             if self._dragging and self._press_page and self._press_page[0] == page_text.page:
                 self._update_drag_selection()
+        elif isinstance(result, ThumbResult):
+            if result.generation == self._generation:
+                emit(self.thumbnail_ready, result.page, result.image)
         elif isinstance(result, MetaResult):
             if result.generation == self._generation and result.rotations:
                 self._rotations = dict(result.rotations)
@@ -746,6 +753,12 @@ class PageView(QAbstractScrollArea):
             if result.generation == self._generation:
                 log.warning("page view: %s", result.message)
                 emit(self.document_error, result.message)
+
+    def request_thumbnails(self, pages: list[int], width_px: int) -> None:
+        """Render thumbnails of ``pages`` (first = most urgent) with the view's own worker — the one owner of the
+        packet's document — after the pages on screen."""
+        if self._worker is not None:
+            self._worker.set_thumbnails(pages, width_px)
 
     def request_text(self, page: int) -> None:
         """Fetch the page's text layer soon (``text_ready(page)`` follows)."""

@@ -1,8 +1,8 @@
 """サムネイル: a lazily rendered list of small page images with their labels.
 
-Thumbnails are rendered by a small background thread that owns its own PyMuPDF document (never shared), only for
-the rows currently visible, newest request first; the list shows a blank page placeholder until then. Rendering
-starts only when the tab is shown.
+Thumbnails are rendered by the page view's render worker (the one owner of the packet's PyMuPDF document), after
+the pages on screen, only for the rows currently visible, newest request first; the list shows a blank page
+placeholder until then. Rendering starts only when the tab is shown.
 
 Signals:
     page_requested(int): the user picked a page.
@@ -11,9 +11,9 @@ Signals:
 from __future__ import annotations
 
 import logging
-import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -34,77 +34,6 @@ log = logging.getLogger("ui.thumbnails")
 THUMB_WIDTH = 96
 A4_RATIO = 297.0 / 210.0
 CACHE_LIMIT = 400
-
-
-class ThumbnailRenderer(QObject):
-    """Renders page thumbnails in its own thread with its own document.
-
-    Signals:
-        rendered(int, QImage): page index and its image (emitted from the worker, delivered queued).
-    """
-
-    rendered = Signal(int, QImage)
-
-    def __init__(self, path: Path, password: str | None, width_px: int) -> None:
-        super().__init__()
-        self.path = path
-        self.password = password
-        self.width_px = width_px
-        self._wanted: list[int] = []
-        self._cond = threading.Condition()
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="thumbnails", daemon=True)
-        self._thread.start()
-
-    def request(self, pages: list[int]) -> None:
-        """Replace the queue with ``pages`` (first = most urgent)."""
-        with self._cond:
-            self._wanted = list(pages)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._wanted = []
-            self._cond.notify()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        import pymupdf
-
-        try:
-            doc = pymupdf.open(self.path, filetype="pdf")
-            if doc.needs_pass:
-                doc.authenticate(self.password or "")
-        except Exception:
-            log.warning("thumbnails: cannot open %s", self.path.name)
-            return
-        try:
-            while True:
-                with self._cond:
-                    while not self._wanted and not self._stop:
-                        self._cond.wait()
-                    if self._stop:
-                        return
-                    page_index = self._wanted.pop(0)
-                if not 0 <= page_index < doc.page_count:
-                    continue
-                try:
-                    page = doc[page_index]
-                    zoom = self.width_px / max(page.rect.width, 1.0)
-                    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
-                    image = QImage(pix.samples, pix.width, pix.height, pix.stride,
-                                   QImage.Format.Format_RGB888).copy()
-                    del pix
-                except Exception:
-                    log.warning("thumbnails: page %d failed", page_index)
-                    continue
-                try:
-                    self.rendered.emit(page_index, image)
-                except RuntimeError:  # receiver gone
-                    return
-        finally:
-            doc.close()
 
 
 class ThumbnailModel(QAbstractListModel):
@@ -197,13 +126,22 @@ class ThumbnailsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)
         self._timer.timeout.connect(self.request_visible)
-        self.renderer: ThumbnailRenderer | None = None
-        self._source: tuple[Path, str | None] | None = None
+        self.source: Any = None  # renders for us: request_thumbnails(pages, width) → thumbnail_ready(page, image)
+        self._open = False
+
+    def set_source(self, source: Any) -> None:
+        """Who renders the thumbnails (the page view): ``request_thumbnails`` and ``thumbnail_ready``."""
+        if self.source is not None:
+            self.source.thumbnail_ready.disconnect(self.model.set_image)
+        self.source = source
+        if source is not None:
+            source.thumbnail_ready.connect(self.model.set_image)
 
     def set_document(self, path: Path, password: str | None, labels: list[str]) -> None:
-        """Show ``labels`` (one per page); thumbnails render once the tab is visible."""
+        """Show ``labels`` (one per page) of the packet the source shows; thumbnails render once the tab is
+        visible. (``path``/``password`` name the packet; the source's worker already has it open.)"""
         self.close_document()
-        self._source = (path, password)
+        self._open = True
         self.model.reset(labels, self.devicePixelRatioF())
         if self.isVisible():
             self._schedule()
@@ -212,11 +150,7 @@ class ThumbnailsPanel(QWidget):
         self.model.set_labels(labels)
 
     def close_document(self) -> None:
-        if self.renderer is not None:
-            self.renderer.rendered.disconnect(self.model.set_image)
-            self.renderer.stop()
-            self.renderer = None
-        self._source = None
+        self._open = False
         self.model.reset([], self.devicePixelRatioF())
 
     def set_current(self, page: int) -> None:
@@ -256,14 +190,8 @@ class ThumbnailsPanel(QWidget):
         return rows
 
     def request_visible(self) -> None:
-        if self._source is None or not self.isVisible():
+        if not self._open or self.source is None or not self.isVisible():
             return
         rows = [row for row in self.visible_rows() if row not in self.model.cache]
-        if not rows:
-            return
-        if self.renderer is None:
-            path, password = self._source
-            width = int(THUMB_WIDTH * self.devicePixelRatioF())
-            self.renderer = ThumbnailRenderer(path, password, width)
-            self.renderer.rendered.connect(self.model.set_image)
-        self.renderer.request(rows)
+        if rows:
+            self.source.request_thumbnails(rows, int(THUMB_WIDTH * self.devicePixelRatioF()))
