@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     view_menu: QMenu
     recent_menu: QMenu
     act_help: QAction
+    compare: Any = None  # ui.compare_actions.CompareActions, made with the annotation controller
 
     def __init__(self, settings: AppSettings | None = None, profile: str | None = None,
                  ask_member_name: bool = True, open_store: bool = True, parent: QWidget | None = None) -> None:
@@ -171,6 +172,9 @@ class MainWindow(QMainWindow):
 
             self.panels.build_outline()
             self.annotations = AnnotationController(self)
+            from ui.compare_actions import CompareActions
+
+            self.compare = CompareActions(self)  # the second meeting: 前の版と比較 and carried comments
         return self.annotations
 
     def correct_structure(self, request: Any) -> bool:
@@ -267,6 +271,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.status.update_position()
         self.after_paint.packet_opened()
+        self._say_if_sample(path)
         self.document_opened.emit(path)
         return True
 
@@ -312,15 +317,22 @@ class MainWindow(QMainWindow):
 
         shipped = resource("sample", "sample-packet.pdf")
         if shipped.is_file():
-            self._open_as_sample(shipped)
+            self.open_file(shipped)
             return
         from ui.ops import Op
 
         self.statusBar().showMessage(self.tr("サンプル資料を準備中…"))
-        Op(self, _sample_path).success(lambda p: self._open_as_sample(Path(p))).run_in_process()
+        Op(self, _sample_path).success(lambda p: self.open_file(Path(p))).run_in_process()
 
-    def _open_as_sample(self, path: Path) -> None:
-        if self.open_file(path):
+    def _say_if_sample(self, path: Path) -> None:
+        """The practice sample says so in the title and the status bar, however it was opened."""
+        from reviewer.paths import resource
+
+        try:
+            sample = path.samefile(resource("sample", "sample-packet.pdf")) or path.name == "sample-packet.pdf"
+        except OSError:
+            sample = path.name == "sample-packet.pdf"
+        if sample:
             self.setWindowTitle(self.tr("練習用サンプル（実在の資料ではありません） — PIA Reviewer"))
             self.statusBar().showMessage(self.tr("練習用のサンプル資料です。実在の市区町村の評価書ではありません。"),
                                          15000)

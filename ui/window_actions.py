@@ -56,6 +56,12 @@ def _exchange(window: Any, method: str) -> None:
     getattr(window.ensure_annotations().exchange, method)()
 
 
+def _compare(window: Any) -> None:
+    """ファイル > 前の版と比較… (the comparison is made with the annotation controller, on first use)."""
+    window.ensure_annotations()
+    window.compare.choose_earlier()
+
+
 def build_actions(window: Any) -> None:
     """Create the window's actions (``window.act_*``), menus and toolbar."""
     view = window.page_view
@@ -96,6 +102,8 @@ def build_actions(window: Any) -> None:
                                   (), "export", QCoreApplication.translate("MainWindow", "自分のコメントを1つのファイルに書き出します（委員長へ送ります）"))
     w.act_import_members = _action(w, QCoreApplication.translate("MainWindow", "委員のコメントを取り込む"), lambda: _exchange(w, "import_files"),
                                    (), "import", QCoreApplication.translate("MainWindow", "委員から届いたコメントのファイルを取り込みます（委員長用）"))
+    w.act_compare = _action(w, QCoreApplication.translate("MainWindow", "前の版と比較…"), lambda: _compare(w), (), None,
+                            QCoreApplication.translate("MainWindow", "前の会議の版と比べて変更点を確認し、コメントを引き継ぎます"))
 
     bar = w.menuBar()
     w.file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "ファイル(&F)"))
@@ -107,6 +115,7 @@ def build_actions(window: Any) -> None:
     w.file_menu.addSeparator()
     w.file_menu.addAction(w.act_send_to_chair)
     w.file_menu.addAction(w.act_import_members)
+    w.file_menu.addAction(w.act_compare)
     w.file_menu.addSeparator()
     w.file_menu.addAction(w.act_quit)
     # 編集 and コメント are filled by the annotation controller (created after the first paint); the menus exist

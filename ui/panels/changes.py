@@ -225,6 +225,18 @@ class ChangesPanel(QWidget):
         self.summary.setText(_tr("変更 {total} 件（うち未申告 {undeclared} 件）").format(
             total=total, undeclared=undeclared))
 
+    def set_reviewed(self, reviewed: set[str]) -> None:
+        """Tick exactly the changes whose :func:`change_key` is in ``reviewed`` (after an undo, for instance)."""
+        self._filling = True
+        try:
+            for item in self._items:
+                change = item.data(COL_WHAT, ROLE_CHANGE)
+                state = Qt.CheckState.Checked if change_key(change) in reviewed else Qt.CheckState.Unchecked
+                if item.checkState(COL_WHAT) != state:
+                    item.setCheckState(COL_WHAT, state)
+        finally:
+            self._filling = False
+
     def _count(self, item: QTreeWidgetItem, changes: list[RowChange]) -> None:
         undeclared = sum(1 for c in changes if not c.declared)
         text = f"{item.text(COL_WHAT)}（{len(changes)}件"
@@ -463,8 +475,17 @@ class CarriedCommentCard(QWidget):
         self.confirm_button.setChecked(check == "対応確認済み")
         self.again_button.setChecked(check == "再指摘")
 
-    def _check(self, result: str | None) -> None:
+    @property
+    def comment_id(self) -> str:
+        """The id of the carried comment shown ("" before the first)."""
+        return self._id
+
+    def set_check(self, result: str | None) -> None:
+        """Show ``result`` (対応確認済み, 再指摘 or None) without recording it."""
         self.confirm_button.setChecked(result == "対応確認済み")
         self.again_button.setChecked(result == "再指摘")
+
+    def _check(self, result: str | None) -> None:
+        self.set_check(result)
         if self._on_check is not None and self._id:
             self._on_check(self._id, result)

@@ -467,6 +467,11 @@ class CommentsPanel(QWidget):
             head.append(status_label(annotation.status))
         if annotation.excluded:
             head.append(self.tr("（意見一覧から除外）"))
+        carried = annotation.extra.get("carry_status") if isinstance(annotation.extra, dict) else None
+        if carried:  # carried from the earlier version (issue 14): how its quoted text fared
+            head.append({"unchanged": self.tr("前の版から（記載変更なし）"),
+                         "changed": self.tr("前の版から（記載が変更された）"),
+                         "removed": self.tr("前の版から（削除された）")}.get(str(carried), ""))
         body = (annotation.sheet_text or annotation.text).strip() or self.tr("（本文なし）")
         if len(body) > SNIPPET_CHARS:
             body = body[:SNIPPET_CHARS] + "…"
