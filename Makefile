@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh
 
+# Without ARGS the app opens on the bundled (practice) sample packet; `make run ARGS=packet.pdf` opens another.
 run: $(STAMP)
-	$(VENV)/bin/pia-reviewer $(ARGS)
+	$(VENV)/bin/pia-reviewer $(or $(ARGS),resources/sample/sample-packet.pdf)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
