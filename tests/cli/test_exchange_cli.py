@@ -44,14 +44,16 @@ def _risk_positions(truth: object) -> list[tuple[str, int, float, str]]:
     out = []
     for document in truth.documents:  # type: ignore[attr-defined]
         chapter = section = None
+        # Where Ⅲ repeats per file the 項目 names the file (issue 13, bug 8); a report with one file does not.
+        repeats = sum(1 for n in document.nodes if n.kind == "chapter" and n.number == "Ⅲ") > 1
         for node in document.nodes:
             if node.kind in ("chapter", "annex"):
                 chapter, section = node, None
             elif node.kind == "section":
                 section = node
             elif node.kind == "risk" and chapter is not None and section is not None:
-                out.append((document.title, node.page, node.y,
-                            f"{chapter.number} {section.number}. リスク{node.number}"))
+                where = f"{chapter.number}（{node.file}）" if node.file and repeats else chapter.number
+                out.append((document.title, node.page, node.y, f"{where} {section.number}. リスク{node.number}"))
     return out
 
 
