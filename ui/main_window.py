@@ -310,6 +310,9 @@ class MainWindow(QMainWindow):
             self.central.addWidget(self.welcome)
         self.welcome.set_recent_files([p for p in self.settings.recent_files() if Path(p).is_file()])
         self.central.setCurrentWidget(self.welcome)
+        if self.batch_mode:  # start-up measurements: nothing to paint, say so and end
+            print("welcome_page_shown", flush=True)
+            QTimer.singleShot(0, self.close)
 
     def open_sample(self) -> None:
         """Open the practice sample (generated in the worker process when the build does not ship it)."""

@@ -56,8 +56,18 @@ def test_app_reports_a_broken_file(tmp_path: Path, isolated_profile: Path) -> No
 
 
 @pytest.mark.slow
-def test_first_start_opens_the_bundled_sample(isolated_profile: Path) -> None:
+def test_first_start_shows_the_welcome_page_not_a_silent_sample(isolated_profile: Path) -> None:
+    """First start: the member chooses (open a packet, or the practice sample said to be one) — issue #13."""
     result = run_app([], isolated_profile)
+    assert result.returncode == 0, result.stderr
+    assert "welcome_page_shown" in result.stdout and not LINE.search(result.stdout), result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_the_bundled_sample_opens_as_make_run_does(isolated_profile: Path) -> None:
+    from reviewer.paths import resource
+
+    result = run_app([str(resource("sample", "sample-packet.pdf"))], isolated_profile)
     assert result.returncode == 0, result.stderr
     match = LINE.search(result.stdout)
     assert match and int(match[4]) >= 200, result.stdout + result.stderr
