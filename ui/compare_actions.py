@@ -200,7 +200,7 @@ class CompareActions(QObject):
 
         dock.setWidget(body)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.resizeDocks([dock], [max(300, window.height() * 2 // 5)], Qt.Orientation.Vertical)
+        window.resizeDocks([dock], [max(280, window.height() * 7 // 20)], Qt.Orientation.Vertical)
         view_menu = getattr(window, "view_menu", None)
         if view_menu is not None:
             view_menu.addAction(dock.toggleViewAction())

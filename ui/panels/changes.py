@@ -439,6 +439,7 @@ class CarriedCommentCard(QWidget):
         self.body = QLabel(self)
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.confirm_button = QPushButton(_tr("対応確認済み"), self)
         self.again_button = QPushButton(_tr("再指摘"), self)
         for button in (self.confirm_button, self.again_button):
