@@ -360,6 +360,71 @@ EN.update({
     "練習用のサンプル資料です。実在の市区町村の評価書ではありません。":
         "This is the practice sample. It is not a real municipality's assessment report.",
 })
+# The second meeting (issue 14): 前の版と比較, the 変更点 dock, carried comments.
+EN.update({
+    "前の版と比較…": "Compare with the earlier version…",
+    "前の版と比較": "Compare with the earlier version",
+    "前の会議の版と比べて変更点を確認し、コメントを引き継ぎます":
+        "Compare with the version of the previous meeting, review the changes and carry the comments over",
+    "前の版のPDFを選ぶ": "Choose the PDF of the earlier version",
+    "PDF ファイル (*.pdf)": "PDF files (*.pdf)",
+    "前の版と比較中…": "Comparing with the earlier version…",
+    "コメントを引き継いでいます…": "Carrying the comments over…",
+    "中止": "Cancel",
+    "比較を中止しました。": "The comparison was cancelled.",
+    "同じファイルです。前の会議の版を選んでください。":
+        "This is the same file. Choose the version of the previous meeting.",
+    "変更 {changes} 件（未申告 {undeclared} 件）。前の版のコメント {carried} 件を引き継ぎました（新規 {created} 件）。":
+        "{changes} changes ({undeclared} undeclared). {carried} comments of the earlier version carried over "
+        "({created} new).",
+    "この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。":
+        "The reports of this packet ({reports}) are also in a packet you opened before, “{name}”.",
+    "前の版と比較して変更点を確認し、前の版へのコメントを引き継ぎますか？":
+        "Compare with that earlier version to review the changes, and carry your comments on it over?",
+    "変更点": "Changes",
+    "引き継いだコメント": "Carried comments",
+    "状態": "Status",
+    "頁": "Page",
+    "確認結果": "Check",
+    "記載変更なし": "Text unchanged",
+    "記載が変更された": "Text changed",
+    "削除された": "Removed",
+    "対応確認済み": "Response confirmed",
+    "再指摘": "Raised again",
+    "前の版から（記載変更なし）": "From the earlier version (text unchanged)",
+    "前の版から（記載が変更された）": "From the earlier version (text changed)",
+    "前の版から（削除された）": "From the earlier version (removed)",
+    "変更を確認済みにする": "Mark the change as reviewed",
+    "変更の確認済みを取り消す": "Unmark the change as reviewed",
+    "「対応確認済み」にする": "Mark “Response confirmed”",
+    "「再指摘」にする": "Mark “Raised again”",
+    "確認結果を取り消す": "Clear the check",
+    "PDF {page} ページ": "PDF page {page}",
+    "修正後の記載": "Revised text",
+    "別添3に記載があるが変更が見つからない": "declared in Annex 3 but no change found",
+    "別添3：": "Annex 3: ",
+    "削除された記載": "Removed text",
+    "前の変更": "Previous change",
+    "次の変更": "Next change",
+    "前の記載": "Earlier text",
+    "前の記載（削除された）": "Earlier text (removed)",
+    "変更": "Change",
+    "変更 {total} 件（うち未申告 {undeclared} 件）": "{total} changes ({undeclared} undeclared)",
+    "変更なし": "No change",
+    "差分": "Difference",
+    "所管課の回答": "Department's answer",
+    "所管課の回答：": "Department's answer: ",
+    "申告": "Declared",
+    "申告済": "Declared",
+    "記載": "Text",
+    "（前の版）": " (earlier version)",
+    "（行）": "(row)",
+    "記載の変更": "text changed",
+    "行の追加": "row added",
+    "行の削除": "row removed",
+    "判断の変更": "judgement changed",
+})
+
 
 def _tool(name: str) -> str:
     local = Path(sys.executable).parent / name

@@ -296,8 +296,8 @@ class CompareActions(QObject):
         self._show(comparison, carried, old_annotations)
         self.window.statusBar().showMessage(self.tr(
             "変更 {changes} 件（未申告 {undeclared} 件）。前の版のコメント {carried} 件を引き継ぎました（新規 {created} 件）。"
-        ).format(changes=len(comparison.changes()), undeclared=sum(1 for c in comparison.changes() if not c.declared),
-                 carried=len(carried), created=created), 15000)
+        ).format(changes=len(comparison.changes()), carried=len(carried), created=created,
+                 undeclared=sum(1 for c in comparison.changes() if not c.declared)), 15000)
 
     def _show(self, comparison: Comparison, carried: list[Any], old_annotations: list[Any]) -> None:
         from reviewer.compare.review import answers_for_changes, reviewed_changes
@@ -491,10 +491,10 @@ class CompareActions(QObject):
             if yes and generation == self.session.generation and Path(earlier.path).is_file():
                 self.compare_with(Path(earlier.path))
 
-        notify.ask(self.window, self.tr("前の版と比較"), self.tr(
-            "この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。\n\n"
-            "前の版と比較して変更点を確認し、前の版へのコメントを引き継ぎますか？").format(
-            reports=reports, name=earlier.name), answered, default_yes=True)
+        question = self.tr("この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。")
+        question += "\n\n" + self.tr("前の版と比較して変更点を確認し、前の版へのコメントを引き継ぎますか？")
+        notify.ask(self.window, self.tr("前の版と比較"), question.format(reports=reports, name=earlier.name),
+                   answered, default_yes=True)
         self.offered.emit(earlier)
 
     # -------------------------------------------------------------------------------- helpers

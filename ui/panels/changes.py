@@ -19,7 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -58,8 +68,18 @@ ADDED_COLOR = QColor(80, 200, 120, 110)
 REMOVED_COLOR = QColor(230, 80, 80, 70)
 REMOVED_HTML = "color:#a40000;text-decoration:line-through"
 ADDED_HTML = "background:#c9f2d0"
-STATUS_TEXT = {"unchanged": "記載変更なし", "changed": "記載が変更された", "removed": "削除された"}
-KIND_TEXT = {"text": "記載の変更", "added": "追加", "removed": "削除", "judgement": "判断の変更"}
+# Translated where shown (_tr); marked here for lupdate.
+STATUS_TEXT: dict[str, str] = {
+    "unchanged": str(QT_TRANSLATE_NOOP("changes", "記載変更なし")),
+    "changed": str(QT_TRANSLATE_NOOP("changes", "記載が変更された")),
+    "removed": str(QT_TRANSLATE_NOOP("changes", "削除された")),
+}
+KIND_TEXT: dict[str, str] = {
+    "text": str(QT_TRANSLATE_NOOP("changes", "記載の変更")),
+    "added": str(QT_TRANSLATE_NOOP("changes", "行の追加")),
+    "removed": str(QT_TRANSLATE_NOOP("changes", "行の削除")),
+    "judgement": str(QT_TRANSLATE_NOOP("changes", "判断の変更")),
+}
 
 
 def _tr(text: str) -> str:
