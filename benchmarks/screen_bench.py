@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from common import REPO, Results, log, median, peer, ratio
+from ready_driver import parse_ready_line
 from screen_probe import MARKER_RGB, Box, Screen, marker_box, marker_visible
 
 READY_DRIVER = Path(__file__).resolve().parent / "ready_driver.py"
@@ -308,9 +309,9 @@ def ready_once(pdf: Path, profile_home: Path, display: str | None, bus: str | No
         try:
             assert proc.stdout is not None
             for line in proc.stdout:
-                if line.startswith("ready "):
+                fields = parse_ready_line(line)
+                if fields is not None:
                     parent = time.perf_counter() - started
-                    fields = {k: float(v) for k, v in (item.split("=", 1) for item in line.split()[1:])}
                     proc.wait(timeout=30)
                     return {"ready_s": parent, **fields}
             proc.wait(timeout=30)

@@ -1,18 +1,41 @@
 """The whole-packet work done after a packet is opened: structure detection and search indexing.
 
-Plain functions for the GUI's worker process (``ui.ops.Op.run_in_process``) and for scripts: each opens its own
-:class:`~reviewer.document.Packet` (PyMuPDF documents are not shared between threads or processes) and accepts the
-``progress(done, total)`` and ``cancelled()`` hooks the worker passes in.
+Plain functions for the GUI's worker process (``ui.ops.Op.run_in_process``) and for scripts. PyMuPDF documents are
+not shared between threads or processes, so a job opens its own :class:`~reviewer.document.Packet`; the jobs accept
+the ``progress(done, total)``, ``cancelled()`` and ``partial_result(value)`` hooks the worker passes in.
+
+* :func:`analyze_job` — a packet opened for the first time: ONE open and ONE hash for both steps; the outline is
+  handed over (``partial_result``) as soon as it is detected, then the search index is built.
+* :func:`cached_analysis` — a packet seen before: its hash from :mod:`reviewer.quick_identity` (path, size, mtime;
+  the file is not read), its outline from the detector's JSON cache and its index state, cheap enough for the GUI
+  thread right after the first paint; :func:`confirm_job` then hashes the file in the worker to check the guess.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from reviewer.structure.model import Outline
 
+log = logging.getLogger("reviewer.analysis")
+
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+PartialResult = Callable[[Any], None]
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnalysis:
+    """What a packet seen before already has: its (remembered) hash and outline; its search index is built."""
+
+    sha256: str
+    outline: Outline
 
 
 def detect_job(path: str, password: str | None, profile: str | None = None, progress: Progress | None = None,
@@ -34,3 +57,93 @@ def index_job(path: str, password: str | None, index_path: str | None = None, pr
     with Packet.open(path, password) as packet, SearchIndex(index_path) as index:
         index.build(packet, progress=progress, cancelled=cancelled)
         return packet.sha256
+
+
+def analyze_job(path: str, password: str | None, profile: str | None = None, index_path: str | None = None,
+                progress: Progress | None = None, cancelled: Cancelled | None = None,
+                partial_result: PartialResult | None = None) -> str:
+    """Detect the structure, then build the search index, on one open of the packet; returns its sha256.
+
+    ``partial_result`` receives the :class:`Outline` as soon as it is known — or, when detection failed, the
+    error (a ReviewerError, or a RuntimeError naming the bug: the worker logs its traceback) — and the index is
+    built all the same. ``progress`` counts the pages of detection first, then those of indexing. The file's hash
+    is remembered for the next open (:mod:`reviewer.quick_identity`). Raises ReviewerError when the packet cannot
+    be opened; a cancelled job returns early (detection raises DetectionCancelled).
+    """
+    from reviewer import quick_identity
+    from reviewer.document import Packet
+    from reviewer.errors import ReviewerError
+    from reviewer.search import SearchIndex
+    from reviewer.structure.detect import DetectionCancelled, detect_outline_cached
+
+    before = quick_identity.FileKey.of(path)
+    with Packet.open(path, password) as packet:
+        try:
+            quick_identity.settle(path, packet.sha256, before, profile, quick_identity.lookup(path, profile))
+        except OSError as exc:  # the record is a shortcut: the next open just hashes again
+            log.warning("could not remember the identity of %s: %s", packet.name, exc)
+        outcome: Any
+        try:
+            outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled)
+        except DetectionCancelled:
+            raise
+        except ReviewerError as exc:
+            outcome = exc
+        except Exception as exc:  # noqa: BLE001 - a detector bug must not cost the member the search
+            log.exception("structure detection failed on %s", packet.name)
+            outcome = RuntimeError(f"{type(exc).__name__}: {exc}")
+        if partial_result is not None:
+            partial_result(outcome)
+        with SearchIndex(index_path) as index:
+            index.build(packet, progress=progress, cancelled=cancelled)
+        return packet.sha256
+
+
+def read_cached_outline(sha256: str, profile: PathLike | None = None) -> Outline | None:
+    """The detector's cached outline of the file ``sha256`` (this detector version), or None."""
+    from reviewer.structure.detect import DETECTOR_VERSION, cache_path
+
+    path = cache_path(sha256, profile)
+    try:
+        outline = Outline.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - an unreadable cache is rebuilt by the next detection
+        log.warning("ignoring unreadable outline cache %s", path)
+        return None
+    if outline.sha256 != sha256 or outline.detector_version != DETECTOR_VERSION:
+        return None
+    return outline
+
+
+def cached_analysis(path: PathLike, profile: PathLike | None = None,
+                    index_path: PathLike | None = None) -> CachedAnalysis | None:
+    """The outline and a built index of a packet seen before, without reading the PDF; None when anything is
+    missing (then :func:`analyze_job` does the work). The hash is the one remembered for the file's path, size and
+    mtime: check it with :func:`confirm_job`."""
+    from reviewer import quick_identity
+
+    sha256 = quick_identity.lookup(path, profile)
+    if sha256 is None:
+        return None
+    outline = read_cached_outline(sha256, profile)
+    if outline is None:
+        return None
+    from reviewer.errors import ReviewerError
+    from reviewer.search import SearchIndex
+
+    try:
+        with SearchIndex(index_path) as index:
+            built = index.is_built(sha256)
+    except ReviewerError as exc:
+        log.warning("search index unreadable: %s", exc.message_en)
+        return None
+    return CachedAnalysis(sha256, outline) if built else None
+
+
+def confirm_job(path: str, profile: str | None = None) -> str:
+    """Hash the file for real (the remembered hash is brought up to date); returns the real sha256."""
+    from reviewer import quick_identity
+
+    return quick_identity.confirm(path, profile).sha256
+

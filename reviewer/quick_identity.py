@@ -136,17 +136,30 @@ def confirm(path: PathLike, profile: PathLike | None = None) -> Confirmation:
     before = FileKey.of(path)
     remembered = lookup(path, profile)
     sha256 = file_sha256(before.path)
+    settle(path, sha256, before, profile, remembered)
+    return Confirmation(sha256, remembered, remembered is not None and remembered != sha256)
+
+
+def settle(path: PathLike, sha256: str, before: FileKey, profile: PathLike | None = None,
+           remembered: str | None = None) -> bool:
+    """Record ``sha256``, computed from ``path`` whose key was ``before`` when hashing began, unless the file has
+    changed since (then its record is dropped). ``remembered``: what :func:`lookup` gave before hashing (no
+    rewrite when it already matches). Returns True when the record now holds ``sha256``.
+
+    For callers that hashed the file themselves (the analysis job opens and hashes the packet once).
+    """
     try:
         after: FileKey | None = FileKey.of(path)
     except OSError:
         after = None
     if after != before:
         forget(before.path, profile)
-    elif remembered != sha256:
+        return False
+    if remembered != sha256:
         remember(before.path, sha256, profile, key=before)
         if remembered is not None:
             log.info("%s changed without a new size or time stamp: identity record replaced", before.path)
-    return Confirmation(sha256, remembered, remembered is not None and remembered != sha256)
+    return True
 
 
 def sha256_of(path: PathLike, profile: PathLike | None = None) -> str:

@@ -13,6 +13,10 @@ a second start hands its file over and exits without flashing a window.
 Environment:
     PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT=1: print ``first_paint_seconds=<s since process start>`` and quit after
         the first page is painted (start-up tests and benchmarks); no questions are asked.
+    PIA_REVIEWER_EXIT_WHEN_READY=1: once the structure tree is filled and the search index is ready, print
+        ``ready_seconds=<s> first_paint_seconds=<s> outline_seconds=<s> index_seconds=<s>`` (each since process
+        start) and quit; no questions are asked and the comment store stays closed. When the analysis fails it
+        prints ``analysis_failed ...`` and exits with 3.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_AFTER_FIRST_PAINT_ENV = "PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT"
+EXIT_WHEN_READY_ENV = "PIA_REVIEWER_EXIT_WHEN_READY"
 APP_NAME = "PIA Reviewer"
 
 log = logging.getLogger("ui.gui")
@@ -234,8 +239,10 @@ def run_gui(args: list[str]) -> int:
     if profile:
         os.environ["PIA_REVIEWER_HOME"] = str(Path(profile).resolve())
     exit_after_paint = os.environ.get(EXIT_AFTER_FIRST_PAINT_ENV, "") not in ("", "0")
+    exit_when_ready = not exit_after_paint and os.environ.get(EXIT_WHEN_READY_ENV, "") not in ("", "0")
+    batch = exit_after_paint or exit_when_ready
     early = _EarlyErrors()
-    early.console = exit_after_paint
+    early.console = batch
     early.install()
 
     from PySide6.QtCore import QTimer
@@ -271,9 +278,10 @@ def run_gui(args: list[str]) -> int:
     from ui.main_window import MainWindow, icon
 
     app.setWindowIcon(icon("app"))
-    window = MainWindow(settings, ask_member_name=not exit_after_paint, open_store=not exit_after_paint)
+    window = MainWindow(settings, ask_member_name=not batch, open_store=not batch)
     window.resize(1400, 900)
-    window.batch_mode = exit_after_paint
+    window.batch_mode = batch
+    window.after_paint.analysis_in_batch = exit_when_ready
     state: dict[str, Any] = {"instance": instance, "done": False}
 
     def on_second_start(received: list[str]) -> None:
@@ -313,13 +321,15 @@ def run_gui(args: list[str]) -> int:
             QTimer.singleShot(0, app.quit)
 
         window.first_page_painted.connect(report)
+    elif exit_when_ready:
+        _report_when_ready(app, window, started)
     # Queued before the window's own after-paint work: the claim precedes the store.
     window.first_page_painted.connect(lambda: QTimer.singleShot(0, deferred_start))
 
     window.show()
     target = path or _last_file(settings)
     if target is not None:
-        if not window.open_file(target) and exit_after_paint:
+        if not window.open_file(target) and batch:
             print("open_failed", flush=True)
             early.finish()
             return 2
@@ -338,6 +348,44 @@ def run_gui(args: list[str]) -> int:
     if state["instance"] is not None:
         state["instance"].close()
     return int(code)
+
+
+def _report_when_ready(app: Any, window: Any, started: float) -> None:
+    """The ready hook (``PIA_REVIEWER_EXIT_WHEN_READY``): one line with the moments the first page, the filled
+    structure tree and the search index were there, then quit."""
+    from PySide6.QtCore import QTimer
+
+    from ui.session import INDEX, OUTLINE
+
+    marks: dict[str, float] = {}
+
+    def now() -> float:
+        since_start = seconds_since_process_start()
+        return since_start if since_start is not None else time.perf_counter() - started
+
+    def mark(name: str) -> None:
+        if name in marks or "ready" in marks:
+            return
+        marks[name] = now()
+        if "first_paint" in marks and "outline" in marks and "index" in marks:
+            marks["ready"] = max(marks.values())
+            print(" ".join(f"{key}_seconds={marks[key]:.3f}" for key in ("ready", "first_paint", "outline", "index")),
+                  flush=True)
+            QTimer.singleShot(0, app.quit)
+
+    def on_change(change: Any) -> None:
+        session = window.session
+        failed = (OUTLINE in change and session.outline_error) or (INDEX in change and session.index_state == "failed")
+        if failed and "ready" not in marks:
+            marks["ready"] = now()
+            print(f"analysis_failed outline_error={session.outline_error!r} index_state={session.index_state}",
+                  flush=True)
+            QTimer.singleShot(0, lambda: app.exit(3))
+
+    window.first_page_painted.connect(lambda: mark("first_paint"))
+    window.outline_ready.connect(lambda _outline: mark("outline"))
+    window.index_ready.connect(lambda _sha256: mark("index"))
+    window.session.changed.connect(on_change)
 
 
 def _last_file(settings: object) -> Path | None:

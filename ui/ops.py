@@ -11,9 +11,10 @@ rendering) — and its result or error is delivered on the GUI thread::
         .failure(self._on_error) \
         .run_in_process()
 
-The function receives only plain values (and, if it accepts them, ``progress`` and ``cancelled`` keyword
-arguments); it must never touch a widget. Callbacks are dropped when the receiving QObject has been deleted in the
-meantime. Errors: :class:`ReviewerError` → its ``message_ja`` in a message box; anything else is logged and a short
+The function receives only plain values (and, if it accepts them, the keyword arguments ``progress``,
+``cancelled`` and ``partial_result`` — the last hands an early result over before the job ends, like Orange's
+``TaskState.set_partial_result``); it must never touch a widget. Callbacks are dropped when the receiving QObject has
+been deleted in the meantime. Errors: :class:`ReviewerError` → its ``message_ja`` in a message box; anything else is logged and a short
 message is shown — unless a ``failure`` callback handles it.
 
 Process jobs must be top-level functions of an importable module (the worker is started with the "spawn" context).
@@ -48,6 +49,7 @@ T = TypeVar("T")
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
+PartialFn = Callable[[Any], None]
 
 _PROGRESS_INTERVAL = 0.1  # seconds between progress reports from a worker
 CANCEL_ALL = -1  # cancel_value meaning "every job" (application exit)
@@ -112,6 +114,11 @@ def watch_parent(parent_pid: int, interval: float = PARENT_POLL_INTERVAL) -> thr
     return thread
 
 
+# Messages on the worker's queue: (kind, task id, payload). One queue for both kinds, so a partial result and the
+# progress after it reach the GUI in the order the job sent them (and both before the job's result).
+_PROGRESS, _PARTIAL = "progress", "partial"
+
+
 def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     last = [0.0]
 
@@ -120,17 +127,21 @@ def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], 
         if done >= total or now - last[0] >= _PROGRESS_INTERVAL:
             last[0] = now
             if _worker_progress is not None:
-                _worker_progress.put((task_id, int(done), int(total)))
+                _worker_progress.put((_PROGRESS, task_id, (int(done), int(total))))
 
     def cancelled() -> bool:
         return _worker_cancel is not None and int(_worker_cancel.value) in (task_id, CANCEL_ALL)
 
-    return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled))
+    def partial_result(value: Any) -> None:
+        if _worker_progress is not None:
+            _worker_progress.put((_PARTIAL, task_id, value))
+
+    return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled, partial_result))
 
 
 def _with_hooks(fn: Callable[..., Any], kwargs: dict[str, Any], progress: ProgressFn,
-                cancelled: CancelledFn) -> dict[str, Any]:
-    """Pass ``progress``/``cancelled`` only to functions that accept them."""
+                cancelled: CancelledFn, partial_result: PartialFn | None = None) -> dict[str, Any]:
+    """Pass ``progress``/``cancelled``/``partial_result`` only to functions that accept them."""
     import inspect
 
     try:
@@ -143,6 +154,8 @@ def _with_hooks(fn: Callable[..., Any], kwargs: dict[str, Any], progress: Progre
         extra["progress"] = progress
     if accepts_any or "cancelled" in params:
         extra["cancelled"] = cancelled
+    if partial_result is not None and (accepts_any or "partial_result" in params):
+        extra["partial_result"] = partial_result
     return {**extra, **kwargs}
 
 
@@ -174,6 +187,7 @@ class _Runtime:
         self.progress_queue: Any = None
         self.cancel_value: Any = None
         self.progress_handlers: dict[int, Callable[[int, int], None]] = {}
+        self.partial_handlers: dict[int, Callable[[Any], None]] = {}
         self.futures: set[Future[Any]] = set()  # process jobs not yet finished
         self.reader: threading.Thread | None = None
         self.launcher: ThreadPoolExecutor | None = None  # hands process jobs to the pool off the GUI thread
@@ -229,10 +243,15 @@ class _Runtime:
                 return
             if message is None:
                 return
-            task_id, done, total = message
+            kind, task_id, payload = message
+            if kind == _PARTIAL:
+                partial_handler = self.partial_handlers.get(task_id)
+                if partial_handler is not None:
+                    partial_handler(payload)
+                continue
             handler = self.progress_handlers.get(task_id)
             if handler is not None:
-                handler(done, total)
+                handler(*payload)
 
     def shutdown(self) -> None:
         """Stop the worker process and threads (called at application exit; safe to call twice)."""
@@ -347,6 +366,7 @@ class Op(Generic[T]):
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
         self._progress: Callable[[int, int], Any] | None = None
+        self._partial: Callable[[Any], Any] | None = None
         self._done: Callable[[], Any] | None = None
         self._future: Future[Any] | None = None
         self._real: Future[Any] | None = None  # process ops: the worker pool's future behind self._future
@@ -371,6 +391,12 @@ class Op(Generic[T]):
         self._progress = callback
         return self
 
+    def with_partial(self, callback: Callable[[Any], Any] | None) -> Op[T]:
+        """``callback(value)`` on the GUI thread for each ``partial_result(value)`` the job sends, in order and
+        before the job's result (e.g. the outline, delivered while the same job goes on to build the index)."""
+        self._partial = callback
+        return self
+
     def finally_(self, callback: Callable[[], Any] | None) -> Op[T]:
         """Called on the GUI thread after success, failure or cancellation."""
         self._done = callback
@@ -381,7 +407,8 @@ class Op(Generic[T]):
         """Run in the worker thread of ``lane`` (each lane runs its jobs one after the other)."""
         _runtime.get_bridge()
         executor: Executor = _runtime.lane(lane)
-        kwargs = _with_hooks(self._fn, self._kwargs, self._thread_progress, self._cancel_event.is_set)
+        kwargs = _with_hooks(self._fn, self._kwargs, self._thread_progress, self._cancel_event.is_set,
+                             self._post_partial)
         self._future = executor.submit(self._fn, *self._args, **kwargs)
         self._future.add_done_callback(self._on_done)
         return self
@@ -395,6 +422,8 @@ class Op(Generic[T]):
         self._in_process = True
         if self._progress is not None:
             _runtime.progress_handlers[self._task_id] = self._post_progress
+        if self._partial is not None:
+            _runtime.partial_handlers[self._task_id] = self._post_partial
         proxy: Future[Any] = Future()
         self._future = proxy
         _runtime.futures.add(proxy)
@@ -458,6 +487,17 @@ class Op(Generic[T]):
 
         _runtime.get_bridge().deliver.emit(call)
 
+    def _post_partial(self, value: Any) -> None:
+        if self._partial is None or self._cancel_event.is_set():
+            return
+        callback = self._partial
+
+        def call() -> None:
+            if not self._delivered and not self._cancel_event.is_set() and _alive(self._parent):
+                callback(value)
+
+        _runtime.get_bridge().deliver.emit(call)
+
     def _on_done(self, future: Future[Any]) -> None:
         bridge = _runtime.bridge
         if bridge is None:
@@ -470,6 +510,7 @@ class Op(Generic[T]):
     def _deliver(self, future: Future[Any]) -> None:
         self._delivered = True  # progress arriving late (from the worker process) is dropped from now on
         _runtime.progress_handlers.pop(self._task_id, None)
+        _runtime.partial_handlers.pop(self._task_id, None)
         try:
             if not _alive(self._parent) or self._cancel_event.is_set() or future.cancelled():
                 return

@@ -7,7 +7,9 @@ comments and review marks. Every change is announced once, on :attr:`PacketSessi
 
 Opening takes one path whatever the route (start-up, ファイル > 開く, recent files, drag and drop, a second
 instance): :meth:`PacketSession.open` opens the PDF once on the GUI thread (checks and page geometry), then
-:meth:`PacketSession.start_analysis` runs structure detection and indexing in the worker process.
+:meth:`PacketSession.start_analysis` takes the structure and search index of a packet seen before from the cache
+at once (the hash checked in the worker process afterwards), or detects and indexes in ONE worker job that opens and
+hashes the PDF once and hands the outline over before it builds the index.
 
 Signals:
     changed(SessionChange): something about the open packet changed.
@@ -79,6 +81,7 @@ class PacketSession(QObject):
         self.marks: dict[str, Any] = {}
         self.generation = 0  # bumped per opened/closed packet: late results of an earlier packet are dropped
         self._ops: list[Any] = []
+        self._from_cache = False  # the open packet's outline and index came from the cache (hash being checked)
         self._unsubscribe: Any = None
         self._store_event.connect(self._on_store_event, Qt.ConnectionType.QueuedConnection)
 
@@ -155,38 +158,136 @@ class PacketSession(QObject):
         self.index_progress = (0, 0)
         self.analysis_text = ""
         self.analysis_progress = None
+        self._from_cache = False
         self.annotations, self.marks = [], {}
         self._emit(CLOSED)
 
     def start_analysis(self) -> None:
-        """Structure detection, then the search index, in the worker process (results arrive as changes)."""
+        """The packet's structure and search index: from the cache at once when the packet was seen before (the
+        hash is then checked in the worker process), else detected and indexed there in one job (results arrive
+        as changes: the outline first, then the index)."""
         if self.path is None:
             return
-        from reviewer.analysis import detect_job, index_job
+        if self.use_cached_analysis() or self._from_cache:
+            self._start_confirm()
+        else:
+            self._start_full_analysis()
+
+    def remembered_sha256(self) -> str | None:
+        """The hash remembered for the open file's path, size and mtime (the file is not read), or None."""
+        if self.path is None:
+            return None
+        from reviewer import quick_identity
         from reviewer.paths import data_dir
+
+        return quick_identity.lookup(self.path, data_dir(self.profile))
+
+    def use_cached_analysis(self) -> bool:
+        """Take the outline and the built search index of a packet seen before, on the GUI thread without reading
+        the PDF (a few ms). True when taken for the open packet (now or earlier); :meth:`start_analysis` then only
+        checks the remembered hash in the background."""
+        if self.path is None or self._from_cache:
+            return self._from_cache
+        if self.sha256 or self.index_state != "none" or self.remembered_sha256() is None:
+            return False
+        from reviewer.analysis import cached_analysis
+
+        self.index_path = str(self._profile_dir() / "search-index.db")
+        cached = cached_analysis(self.path, self._profile_dir(), self.index_path)
+        if cached is None:
+            return False
+        self._from_cache = True
+        self._on_outline(self.generation, cached.outline)
+        self.index_state = "ready"
+        self.index_progress = (self.page_count, self.page_count)
+        self._emit(INDEX)
+        self._set_analysis("", None)
+        return True
+
+    def _profile_dir(self) -> Path:
+        # Resolved here: the worker process keeps the environment it was started with.
+        from reviewer.paths import data_dir
+
+        return data_dir(self.profile)
+
+    def _start_confirm(self) -> None:
+        """Hash the file in the worker; a hash other than the remembered one drops what the cache gave."""
+        from reviewer.analysis import confirm_job
         from ui.ops import Op
 
-        # Resolve the profile here: the worker process keeps the environment it was started with.
-        profile_dir = data_dir(self.profile)
+        assert self.path is not None
+        generation = self.generation
+        confirm = (
+            Op(self, confirm_job, str(self.path), str(self._profile_dir()))
+            .success(lambda sha: self._on_confirmed(generation, sha))
+            .failure(lambda exc: self._on_confirm_failed(generation, exc))
+            .run_in_process()
+        )
+        self._ops.append(confirm)
+
+    def _start_full_analysis(self) -> None:
+        """One worker job opens and hashes the packet once, detects (the outline arrives as a partial result),
+        then builds the index."""
+        from reviewer.analysis import analyze_job
+        from ui.ops import Op
+
+        assert self.path is not None
+        profile_dir = self._profile_dir()
         self.index_path = str(profile_dir / "search-index.db")
         path, password, generation = str(self.path), self.password, self.generation
         self.index_state = "building"
         self._set_analysis(self.tr("構造を解析中…"), (0, 0))
-        detect = (
-            Op(self, detect_job, path, password, str(profile_dir))
-            .with_progress(lambda done, total: self._on_detect_progress(generation, done, total))
-            .success(lambda outline: self._on_outline(generation, outline))
-            .failure(lambda exc: self._on_outline_failed(generation, exc))
-            .run_in_process()
-        )
-        index = (
-            Op(self, index_job, path, password, self.index_path)
-            .with_progress(lambda done, total: self._on_index_progress(generation, done, total))
+        detected = [False]  # progress counts detection's pages until the outline arrives, then indexing's
+
+        def on_partial(outcome: Any) -> None:
+            detected[0] = True
+            if isinstance(outcome, BaseException):
+                self._on_outline_failed(generation, outcome)
+            else:
+                self._on_outline(generation, outcome)
+
+        def on_progress(done: int, total: int) -> None:
+            if detected[0]:
+                self._on_index_progress(generation, done, total)
+            else:
+                self._on_detect_progress(generation, done, total)
+
+        def on_failure(exc: BaseException) -> None:
+            if not detected[0]:
+                self._on_outline_failed(generation, exc)
+            self._on_index_failed(generation, exc)
+
+        analysis = (
+            Op(self, analyze_job, path, password, str(profile_dir), self.index_path)
+            .with_progress(on_progress)
+            .with_partial(on_partial)
             .success(lambda sha: self._on_index_ready(generation, sha))
-            .failure(lambda exc: self._on_index_failed(generation, exc))
+            .failure(on_failure)
             .run_in_process()
         )
-        self._ops.extend([detect, index])
+        self._ops.append(analysis)
+
+    def _on_confirmed(self, generation: int, sha256: str) -> None:
+        if generation != self.generation or sha256 == self.sha256:
+            return
+        # Same path, size and mtime, other content: what the cache gave belongs to another file.
+        log.info("the remembered hash was wrong: analysing the packet again")
+        self._from_cache = False
+        self.sha256 = ""
+        self.outline = self.detected_outline = None
+        self.outline_error = ""
+        self.page_labels = [str(i + 1) for i in range(self.page_count)]
+        self.index_state = "none"
+        self.index_progress = (0, 0)
+        self._reload_from_store()
+        self._emit(PACKET, OUTLINE, INDEX, ANNOTATIONS, MARKS)
+        self._start_full_analysis()
+
+    def _on_confirm_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self.generation:
+            return
+        # The file cannot be read now (moved, unplugged): keep what the cache gave, the page view says the rest.
+        log.warning("could not check the packet's hash: %s", type(exc).__name__)
 
     def _set_analysis(self, text: str, progress: tuple[int, int] | None) -> None:
         self.analysis_text, self.analysis_progress = text, progress

@@ -1,0 +1,163 @@
+"""reviewer.analysis: one open and one hash of a packet for detection AND indexing, the outline handed over before
+the index is built, and a packet seen before ready from the caches without reading the PDF (no Qt)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reviewer import analysis, quick_identity
+from reviewer.analysis import analyze_job, cached_analysis, confirm_job, read_cached_outline
+from reviewer.document import file_sha256
+from reviewer.search import SearchIndex
+from reviewer.structure.detect import cache_path
+from reviewer.structure.model import Outline
+
+
+def _analysed(path: Path, profile: Path) -> tuple[str, list[Any], list[tuple[int, int]]]:
+    partials: list[Any] = []
+    progress: list[tuple[int, int]] = []
+    sha = analyze_job(str(path), None, str(profile), str(profile / "search-index.db"),
+                      progress=lambda done, total: progress.append((done, total)), partial_result=partials.append)
+    return sha, partials, progress
+
+
+def test_first_open_detects_then_indexes_on_one_open_and_one_hash(
+        small_packet: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.document as document
+
+    path, truth = small_packet
+    opens: list[str] = []
+    hashes: list[str] = []
+    real_open, real_hash = document.open_pdf, document.file_sha256
+    events: list[str] = []
+    index_path = tmp_path / "search-index.db"
+    real_build = SearchIndex.build
+
+    def counted_open(p: Any, pw: str | None = None) -> Any:
+        opens.append(str(p))
+        return real_open(p, pw)
+
+    def counted_hash(p: Any) -> str:
+        hashes.append(str(p))
+        return real_hash(p)
+
+    def noted_build(self: SearchIndex, *args: Any, **kwargs: Any) -> bool:
+        events.append("index")
+        return real_build(self, *args, **kwargs)
+
+    monkeypatch.setattr(document, "open_pdf", counted_open)
+    monkeypatch.setattr(document, "file_sha256", counted_hash)
+    monkeypatch.setattr(SearchIndex, "build", noted_build)
+
+    def partial(outcome: Any) -> None:
+        events.append("outline")
+        partials.append(outcome)
+
+    partials: list[Any] = []
+    progress: list[tuple[int, int]] = []
+    sha = analyze_job(str(path), None, str(tmp_path), str(index_path),
+                      progress=lambda done, total: progress.append((done, total)), partial_result=partial)
+
+    assert sha == real_hash(path)
+    assert len(opens) == 1 and len(hashes) == 1
+    assert events == ["outline", "index"]  # the outline is delivered before indexing starts
+    [outline] = partials
+    assert isinstance(outline, Outline) and outline.sha256 == sha and outline.pages == truth.pages
+    assert outline.found_report
+    # Progress counts detection's pages, then indexing's: two runs up to the page count.
+    finished = [i for i, (done, total) in enumerate(progress) if done == total == truth.pages]
+    assert len(finished) >= 2
+    with SearchIndex(index_path) as index:
+        assert index.is_built(sha)
+    assert cache_path(sha, tmp_path).is_file()
+    assert quick_identity.lookup(path, tmp_path) == sha  # remembered for the next open
+
+
+def test_a_detector_failure_still_builds_the_index(small_packet: tuple[Path, Any], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import reviewer.structure.detect as detect
+
+    def broken(*_args: Any, **_kwargs: Any) -> Outline:
+        raise ValueError("detector bug")
+
+    monkeypatch.setattr(detect, "detect_outline_cached", broken)
+    path, _truth = small_packet
+    sha, partials, _progress = _analysed(path, tmp_path)
+    [failure] = partials
+    assert isinstance(failure, RuntimeError) and "ValueError: detector bug" in str(failure)
+    with SearchIndex(tmp_path / "search-index.db") as index:
+        assert index.is_built(sha)
+
+
+def test_a_packet_seen_before_is_ready_from_the_caches_without_reading_it(
+        small_packet: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pymupdf
+
+    import reviewer.document as document
+
+    source, _truth = small_packet
+    path = tmp_path / "packet.pdf"
+    shutil.copyfile(source, path)
+    profile = tmp_path / "profile"
+    index_path = profile / "search-index.db"
+    assert cached_analysis(path, profile, index_path) is None  # never seen
+    sha, [outline], _progress = _analysed(path, profile)
+
+    def no_reading(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the PDF was read")
+
+    monkeypatch.setattr(pymupdf, "open", no_reading)
+    monkeypatch.setattr(document, "file_sha256", no_reading)
+    cached = cached_analysis(path, profile, index_path)
+    assert cached is not None and cached.sha256 == sha
+    assert cached.outline.to_json() == outline.to_json()
+    # Any of the three missing: the work is done again.
+    assert cached_analysis(path, profile, profile / "other-index.db") is None
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert cached_analysis(path, profile, index_path) is None
+
+
+def test_an_outline_cache_of_another_detector_version_is_not_taken(small_packet: tuple[Path, Any],
+                                                                   tmp_path: Path) -> None:
+    path, _truth = small_packet
+    sha, _partials, _progress = _analysed(path, tmp_path)
+    assert read_cached_outline(sha, tmp_path) is not None
+    cache = cache_path(sha, tmp_path)
+    cache.write_text(cache.read_text(encoding="utf-8").replace('"detector_version": ', '"detector_version": 9'),
+                     encoding="utf-8")
+    assert read_cached_outline(sha, tmp_path) is None
+    cache.write_text("{not json", encoding="utf-8")
+    assert read_cached_outline(sha, tmp_path) is None
+    assert cached_analysis(path, tmp_path, tmp_path / "search-index.db") is None
+
+
+def test_confirm_finds_a_file_rewritten_with_its_old_size_and_time(tmp_path: Path) -> None:
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"a" * 1000)
+    first = confirm_job(str(path), str(tmp_path))
+    assert first == file_sha256(path) and quick_identity.lookup(path, tmp_path) == first
+    stamp = path.stat()
+    path.write_bytes(b"%PDF-1.7\n" + b"b" * 1000)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert quick_identity.lookup(path, tmp_path) == first  # the shortcut cannot tell
+    second = confirm_job(str(path), str(tmp_path))
+    assert second == file_sha256(path) != first
+    assert quick_identity.lookup(path, tmp_path) == second
+
+
+def test_settle_drops_the_record_of_a_file_changed_while_hashed(tmp_path: Path) -> None:
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"a" * 1000)
+    before = quick_identity.FileKey.of(path)
+    sha = file_sha256(path)
+    assert quick_identity.settle(path, sha, before, tmp_path)
+    assert quick_identity.lookup(path, tmp_path) == sha
+    path.write_bytes(b"%PDF-1.7\n" + b"a" * 1001)  # changed after hashing began
+    assert not quick_identity.settle(path, sha, before, tmp_path)
+    assert quick_identity.lookup(path, tmp_path) is None
+    assert not analysis.read_cached_outline(sha, tmp_path)
