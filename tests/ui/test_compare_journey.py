@@ -215,3 +215,38 @@ def test_opening_a_revised_packet_offers_to_compare_once(
     open_through_menu(qtbot, window, new_path)
     assert offered_again == []
     assert compare.comparison is None and not compare.dock.isVisible()
+
+
+def test_the_compare_job_reports_progress_to_the_end(
+        isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
+    """The op's job (run in the worker process by the window) reports one bar over both versions."""
+    from ui.compare_actions import compare_job
+
+    old_path, new_path, _truth = revision
+    reported: list[tuple[int, int]] = []
+    comparison = compare_job(str(old_path), str(new_path), str(isolated_profile), None, None,
+                             progress=lambda done, total: reported.append((done, total)))
+    assert comparison.changes() and comparison.new.path == new_path
+    assert reported and {total for _, total in reported} == {4000}
+    assert reported[-1] == (4000, 4000)
+    assert max(done for done, _ in reported[: len(reported) // 2]) < 4000
+
+
+def test_cancel_stops_the_comparison_and_carries_nothing(
+        qtbot: Any, isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
+    old_path, new_path, _truth = revision
+    old = load_version(old_path, isolated_profile, cache=False)
+    window = new_window(qtbot)
+    open_through_menu(qtbot, window, new_path)
+    window.store.add_annotation(comment_on_row(old, *CHANGED_ROW, "本人確認の方法を具体的に記載してください"))
+    compare = window.compare
+    answer_file_dialog(old_path)
+    menu_action(window, "ファイル", "前の版と比較…").trigger()
+    qtbot.waitUntil(lambda: compare._op is not None and compare.progress_box.isVisible(), timeout=10_000)
+    assert compare.progress_label.text() == "前の版と比較中…"
+    qtbot.mouseClick(compare.cancel_button, Qt.MouseButton.LeftButton)
+    assert not compare.progress_box.isVisible()
+    # The op's outcome has come back to the GUI thread (and was dropped).
+    qtbot.waitUntil(lambda: not compare._op.is_running() and compare._op._delivered, timeout=60_000)
+    assert compare.comparison is None
+    assert window.store.carried_links(new_sha256=window.sha256) == []
