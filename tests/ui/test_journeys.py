@@ -403,3 +403,46 @@ def item_page(window: Any, key: str) -> int:
         if node.kind == "risk" and outline.locate(node.page, node.y + 1).node_key() == key:
             return int(node.page)
     raise AssertionError(key)
+
+
+def test_shortcuts_selection_highlight_and_unsaved_edit_on_quit(qtbot: Any, isolated_profile: Path,
+                                                               small_packet: tuple[Path, Any]) -> None:
+    """Friction items of issue #13: single-key tool shortcuts work wherever the focus is in the window (not only on
+    the page); ハイライト after selecting text highlights it at once; an edit typed in the comment pane is saved when
+    the window closes (Ctrl+Q) — never lost without a word."""
+    window = new_window(qtbot, isolated_profile, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    controller = window.annotations
+    activate(qtbot, window)
+    window.outline_panel.tree.setFocus()
+    qtbot.keyClick(window.outline_panel.tree, Qt.Key.Key_R)
+    assert controller.tool() == "area", "R chooses the area tool with the focus in the tree"
+    qtbot.keyClick(window.outline_panel.tree, Qt.Key.Key_Escape)
+    assert controller.tool() == "select"
+
+    # Select text with the select tool, then choose ハイライト: the selection is highlighted at once.
+    view = window.page_view
+    page = view.current_page()
+    qtbot.waitUntil(lambda: view.page_text(page) is not None, timeout=10_000)
+    _word, box = word_on_page(small_packet[0], page, ("リスク", "特定個人情報", "評価書", "事務"))
+    drag_over(qtbot, view, page, box)
+    assert view.selected_quote(), "the select tool selected text"
+    controller.tool_actions["highlight"].trigger()
+    write_comment(qtbot, window, "選択した語句への質問です。")
+    [made] = window.store.annotations(window.sha256)
+    assert made.kind == "highlight" and made.quote
+
+    # Type into the comment pane and quit without pressing 変更を保存: the edit is kept.
+    panel = controller.panel
+    panel.select_annotation(made.id)
+    type_text(panel.text_edit, "（追記）")
+    store_path = isolated_profile
+    assert store_path.exists()
+    window.close()
+    from reviewer.store import Store
+
+    reopened = Store.open(None)
+    try:
+        assert "（追記）" in reopened.get_annotation(made.id).text
+    finally:
+        reopened.close()

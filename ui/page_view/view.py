@@ -227,7 +227,8 @@ class PageView(QAbstractScrollArea):
         self._worker.start()
         self._update_scrollbars()
         self.verticalScrollBar().setValue(0)
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().maximum() // 2)
+        # A page wider than the view (large text) shows its left edge: the form's label column, where reading starts.
+        self.horizontalScrollBar().setValue(0)
         self._update_current_page()
         self._update_requests()
         self.viewport().update()
