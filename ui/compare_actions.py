@@ -132,6 +132,10 @@ class CompareActions(QObject):
         if controller is not None:
             controller.panel.annotation_activated.connect(self._show_carried)
         self._maybe_offer()
+        try:
+            self._load_links()
+        except ReviewerError as exc:
+            log.warning("store: %s", exc.message_en)
 
     # -------------------------------------------------------------------------------- the dock
     def ensure_dock(self) -> QDockWidget:
@@ -352,14 +356,20 @@ class CompareActions(QObject):
         self.window.ensure_annotations().undo.push(mark_change(comparison.new.sha256, change, reviewed))
 
     # -------------------------------------------------------------------------------- carried comments
+    def _load_links(self) -> None:
+        """The carried comments of the open packet (also those carried in an earlier run)."""
+        store, sha = self.session.store, self.session.sha256
+        self._links = {link.new_id: link for link in store.carried_links(new_sha256=sha)} \
+            if store is not None and sha else {}
+
     def _fill_carried(self) -> None:
-        tree, comparison, store = self.carried_tree, self.comparison, self.session.store
-        if tree is None or comparison is None or store is None:
+        self._load_links()
+        tree, store = self.carried_tree, self.session.store
+        if tree is None or store is None:
             return
         current = tree.currentItem()
         selected = str(current.data(0, ROLE_NEW_ID)) if current is not None else ""
-        links = store.carried_links(new_sha256=comparison.new.sha256)
-        self._links = {link.new_id: link for link in links}
+        links = list(self._links.values())
         order = {"removed": 0, "changed": 1, "unchanged": 2}
         tree.clear()
         for link in sorted(links, key=lambda k: (order.get(k.status, 3), k.created, k.new_id)):
@@ -398,11 +408,15 @@ class CompareActions(QObject):
         """Show the card of a carried comment (from the tab or the comments panel) and its passage."""
         link = self._links.get(new_id)
         store = self.session.store
-        if link is None or store is None or self.card is None:
+        if link is None or store is None:
             return
         annotation = store.get_annotation(new_id)
         if annotation is None:
             return
+        if self.card is None:  # carried in an earlier run: the dock is made when one is first chosen
+            self.ensure_dock()
+            self._fill_carried()
+        assert self.card is not None
         self.card.show_comment(annotation, link.status, link.old_quote or "", link.new_text or "",
                                link.check_result)
         if self.dock is not None:
@@ -432,6 +446,14 @@ class CompareActions(QObject):
             self._maybe_offer()
         if self.comparison is not None and (ANNOTATIONS in change or MARKS in change):
             self._refresh_marks()
+        elif OUTLINE in change or STORE in change or ANNOTATIONS in change:
+            try:
+                if self.dock is not None and self.dock.isVisible():
+                    self._fill_carried()
+                else:
+                    self._load_links()
+            except ReviewerError as exc:
+                log.warning("store: %s", exc.message_en)
 
     def _forget(self) -> None:
         """A new packet: the comparison shown belongs to the previous one."""

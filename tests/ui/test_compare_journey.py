@@ -180,6 +180,18 @@ def test_compare_through_the_menu_shows_changes_and_carries_comments(
         menu_action(window, "ファイル", "前の版と比較…").trigger()
     assert len(window.store.annotations(window.sha256)) == 2
 
+    # Another day: the packet opened again, a click on the carried comment in the comments panel shows its card
+    # with the check recorded, without comparing again.
+    open_through_menu(qtbot, window, old_path)
+    open_through_menu(qtbot, window, new_path)
+    assert compare.comparison is None and not compare.dock.isVisible()
+    qtbot.waitUntil(lambda: comments.item_for(changed_new) is not None, timeout=10_000)
+    tree_click(qtbot, comments.tree, comments.item_for(changed_new))
+    qtbot.waitUntil(lambda: compare.dock.isVisible() and compare.card.comment_id == changed_new, timeout=5000)
+    assert compare.card.again_button.isChecked() and not compare.card.confirm_button.isChecked()
+    assert compare.tabs.currentIndex() == 1
+    assert compare.carried_items()[changed_new] == ("記載が変更された", "再指摘")
+
 
 def test_opening_a_revised_packet_offers_to_compare_once(
         qtbot: Any, isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
