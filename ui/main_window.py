@@ -453,35 +453,6 @@ class MainWindow(QMainWindow):
                 except ReviewerError as exc:
                     log.warning("store: %s", exc.message_en)
 
-    def settings_dialog(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from ui.dialogs.settings import SettingsDialog
-        from ui.theme import apply_theme
-
-        dialog = SettingsDialog(self.settings, self)
-        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
-            return
-        language_changed = dialog.save()
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, self.settings.text_size, self.settings.high_contrast)
-        from ui.window_actions import apply_text_size
-
-        apply_text_size(self)
-        self.panels.refill_structure()  # badge colours follow the contrast setting; progress is kept
-        if self.annotations is not None:
-            self.annotations.refresh()
-        if language_changed:
-            notify.info(self, self.tr("設定"), self.tr("表示言語は次回の起動時に切り替わります。"))
-
-    def about(self) -> None:
-        from reviewer import __version__
-
-        notify.info(self, self.tr("PIA Reviewer について"), self.tr(
-            "PIA Reviewer {version}\n特定個人情報保護評価書（全項目評価書）の第三者点検を支援するアプリです。").format(
-            version=__version__))
-
     def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         files = self.settings.recent_files()

@@ -91,10 +91,10 @@ def build_actions(window: Any) -> None:
     w.act_prev_hit = _action(w, QCoreApplication.translate("MainWindow", "前の検索結果"), w._previous_hit, ("Shift+F3",))
     w.act_full_screen = _action(w, QCoreApplication.translate("MainWindow", "全画面表示"), w.toggle_full_screen, ("F11",))
     w.act_full_screen.setCheckable(True)
-    w.act_settings = _action(w, QCoreApplication.translate("MainWindow", "設定…"), w.settings_dialog, (QKeySequence.StandardKey.Preferences,),
+    w.act_settings = _action(w, QCoreApplication.translate("MainWindow", "設定…"), lambda: settings_dialog(w), (QKeySequence.StandardKey.Preferences,),
                              "settings", QCoreApplication.translate("MainWindow", "表示言語・文字の大きさ・コントラスト"))
     w.act_member = _action(w, QCoreApplication.translate("MainWindow", "委員のお名前…"), lambda: w.ask_member(force=True))
-    w.act_about = _action(w, QCoreApplication.translate("MainWindow", "PIA Reviewer について"), w.about)
+    w.act_about = _action(w, QCoreApplication.translate("MainWindow", "PIA Reviewer について"), lambda: about(w))
     w.act_help = _action(w, QCoreApplication.translate("MainWindow", "使い方（ヘルプ）"), lambda: show_help(w), (QKeySequence.StandardKey.HelpContents, "F1"),
                          None, QCoreApplication.translate("MainWindow", "使い方を表示 (F1)"))
     # The two steps of the review that leave the app, one click away (toolbar, with words).
@@ -180,3 +180,37 @@ def show_help(window: Any) -> None:
     from ui.dialogs.help import show_help as show
 
     show(window)
+
+
+def settings_dialog(window: Any) -> None:
+    """ツール > 設定…: language, text size, contrast; the window follows at once (the language at the next start)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import notify
+    from ui.dialogs.settings import SettingsDialog
+    from ui.theme import apply_theme
+
+    dialog = SettingsDialog(window.settings, window)
+    if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+        return
+    language_changed = dialog.save()
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, window.settings.text_size, window.settings.high_contrast)
+    apply_text_size(window)
+    window.panels.refill_structure()  # badge colours follow the contrast setting; progress is kept
+    if window.annotations is not None:
+        window.annotations.refresh()
+    if language_changed:
+        notify.info(window, QCoreApplication.translate("MainWindow", "設定"),
+                    QCoreApplication.translate("MainWindow", "表示言語は次回の起動時に切り替わります。"))
+
+
+def about(window: Any) -> None:
+    """ヘルプ > PIA Reviewer について."""
+    from reviewer import __version__
+    from ui import notify
+
+    notify.info(window, QCoreApplication.translate("MainWindow", "PIA Reviewer について"), QCoreApplication.translate(
+        "MainWindow", "PIA Reviewer {version}\n特定個人情報保護評価書（全項目評価書）の第三者点検を支援するアプリです。").format(
+        version=__version__))
