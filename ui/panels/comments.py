@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.annotations import DEFAULT_CATEGORIES, STATUSES, Annotation
-from reviewer.structure.model import Location, Node, Outline
+from reviewer.structure.model import Outline
 from ui.dialogs.comment_editor import color_icon
 from ui.display_words import category_label, status_label
 from ui.theme import secondary_text_color, style_secondary_text
@@ -61,12 +61,6 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _node_title(node: Node) -> str:
-    label = node.label()
-    title = node.title.strip()
-    return f"{label} {title}" if title else label
-
-
 @dataclass(slots=True)
 class CurrentNode:
     """The section or risk the reader is in, for the panel header's 確認済み mark."""
@@ -78,31 +72,10 @@ class CurrentNode:
 
 
 def group_path(annotation: Annotation, outline: Outline | None) -> list[str]:
-    """The report → section → risk groups of a comment (empty levels dropped)."""
-    report = annotation.document_title or ""
-    section = ""
-    leaf = ""
-    if outline is not None and annotation.node_key:
-        location: Location = outline.locate(annotation.page, annotation.top)
-        report = location.document_title or report
-        chapter = location.chapter
-        if chapter is not None:
-            head = chapter.number
-            file_name = (location.section.file if location.section else None) or chapter.file
-            if file_name:
-                head += f"（{file_name}）"
-            section = head
-            if location.section is not None:
-                section += " " + _node_title(location.section)
-            elif chapter.title:
-                section += " " + chapter.title
-        if location.leaf is not None:
-            leaf = _node_title(location.leaf)
-    elif annotation.item_label:
-        parts = annotation.item_label.split(" ")
-        section = " ".join(p for p in parts if not p.startswith(("リスク", "項目")))
-        leaf = " ".join(p for p in parts if p.startswith(("リスク", "項目")))
-    return [part for part in (report or QCoreApplication.translate("CommentsPanel", "（評価書の外）"), section, leaf) if part]
+    """The report → section → risk groups of a comment (the core's grouping, with the UI's words)."""
+    from reviewer.review import group_path as core_group_path
+
+    return core_group_path(annotation, outline, QCoreApplication.translate("CommentsPanel", "（評価書の外）"))
 
 
 class CommentsPanel(QWidget):
