@@ -231,8 +231,18 @@ class CompareActions(QObject):
             return
         if self._op is not None and self._op.is_running():
             self._op.cancel()
-        if old_password is None and session.password:
-            old_password = session.password  # the earlier packet is often protected by the same password
+        from ui.unlock import Cancelled, password_for
+
+        try:
+            # The earlier packet is often protected by the same password; else the member is asked (once, here:
+            # the worker cannot ask). A file that is no PDF at all is refused before any work starts.
+            old_password = password_for(self.window, Path(old_path), old_password or session.password,
+                                        ask=not getattr(self.window, "batch_mode", False))
+        except Cancelled:
+            return
+        except ReviewerError as exc:
+            self._warn(notify.error_text(exc))
+            return
         from reviewer.paths import data_dir
 
         self.old_path = Path(old_path)

@@ -262,3 +262,19 @@ def test_cancel_stops_the_comparison_and_carries_nothing(
     qtbot.waitUntil(lambda: not compare._op.is_running() and compare._op._delivered, timeout=60_000)
     assert compare.comparison is None
     assert window.store.carried_links(new_sha256=window.sha256) == []
+
+
+def test_a_file_that_is_no_pdf_is_refused_as_the_earlier_version(
+        qtbot: Any, isolated_profile: Path, tmp_path: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
+    _old_path, new_path, _truth = revision
+    broken = tmp_path / "前回の資料.pdf"
+    broken.write_bytes(b"PK\x03\x04 this is a spreadsheet, not a PDF" * 20)
+    window = new_window(qtbot)
+    open_through_menu(qtbot, window, new_path)
+    compare = window.compare
+    answer_file_dialog(broken)
+    with qtbot.waitSignal(compare.failed, timeout=10_000) as failed:
+        menu_action(window, "ファイル", "前の版と比較…").trigger()
+    assert failed.args[0] and take_box(qtbot, failed.args[0][:10]) == failed.args[0]
+    assert compare._op is None and compare.comparison is None
+    assert window.sha256 and window.current_path == new_path  # the open packet is untouched
