@@ -103,14 +103,26 @@ class _Span:
         self.yc = (y0 + y1) / 2
 
 
-def _spans_of(page: Any) -> list[_Span]:
+PageWords = list[tuple[Any, ...]]
+
+
+def page_words(page: Any) -> PageWords:
+    """The page's words exactly as MuPDF gives them (``get_text("words")``, the flags every reader here uses).
+
+    One extraction can serve both the structure detector and the comparison's rows (``reviewer.compare.rows``),
+    which read the same words: MuPDF's extraction is the largest single cost of either.
+    """
+    return list(page.get_text("words", flags=_TEXT_FLAGS, sort=False))
+
+
+def _spans_of(page: Any, words: PageWords | None = None) -> list[_Span]:
     """Words of the page (MuPDF splits at white space) with their boxes; the box height stands for the size.
 
     ``"words"`` is the cheapest extraction that keeps per-line boxes (≈20% faster than ``"dict"``); lines
     and cells are rebuilt from the boxes afterwards, so nothing depends on MuPDF's own block order.
     """
     spans: list[_Span] = []
-    for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=_TEXT_FLAGS, sort=False):
+    for x0, y0, x1, y1, text, *_ in (words if words is not None else page_words(page)):
         height = y1 - y0
         if not text or height <= 0 or x1 <= x0:
             continue
@@ -297,8 +309,11 @@ def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
     return lines
 
 
-def page_layout(doc: Any, index: int) -> PageLayout:
-    """The visual lines of page ``index``; an unreadable page gives no lines rather than an error."""
+def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = None) -> PageLayout:
+    """The visual lines of page ``index``; an unreadable page gives no lines rather than an error.
+
+    ``keep_words``, when given, receives the page's words (:func:`page_words`) for a later reader of the same page.
+    """
     try:
         page = doc[index]
         rect = page.rect
@@ -306,7 +321,10 @@ def page_layout(doc: Any, index: int) -> PageLayout:
     except Exception:
         return PageLayout(index, 0.0, 0.0, [])
     try:
-        spans = _spans_of(page)
+        words = page_words(page)
+        if keep_words is not None:
+            keep_words[index] = words
+        spans = _spans_of(page, words)
     except Exception:
         spans = []
     return PageLayout(index, width, height, build_lines(spans, index))
