@@ -14,13 +14,14 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import pymupdf
 
+from reviewer.structure.layout import PageWords
 from reviewer.structure.model import KIND_DEPTH, Document, Node, Outline
 from reviewer.text import normalize
 
@@ -175,12 +176,14 @@ class _Line:
         return self.y1 - self.y0
 
 
-def _page_lines(page: Any, limit: float) -> list[_Line]:
+def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) -> list[_Line]:
     """The page's words on visual lines (by vertical centre), cut into runs at wide gaps; fake-bold copies and
-    text below ``limit`` (footers, stamps) left out."""
+    text below ``limit`` (footers, stamps) left out. ``page_words``: the page's words already extracted."""
     words: list[tuple[float, float, float, float, str]] = []
     seen: dict[str, list[tuple[float, float]]] = {}
-    for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=_TEXT_FLAGS, sort=False):
+    if page_words is None:
+        page_words = page.get_text("words", flags=_TEXT_FLAGS, sort=False)
+    for x0, y0, x1, y1, text, *_ in page_words:
         height = y1 - y0
         if not text or height <= 0 or x1 <= x0 or y0 >= limit:
             continue
@@ -308,11 +311,12 @@ Cancelled = Callable[[], bool]
 
 
 def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None, progress: Progress | None = None,
-              cancelled: Cancelled | None = None) -> list[ReportRows]:
+              cancelled: Cancelled | None = None, words: Mapping[int, PageWords] | None = None) -> list[ReportRows]:
     """The rows of the packet's reports (``documents``: indexes into ``outline.documents``; default every report).
 
     ``doc`` is the PyMuPDF document; call from the thread that owns it. ``progress(done, total)`` is called per
-    page read; when ``cancelled()`` returns True reading stops with :class:`ComparisonCancelled`.
+    page read; when ``cancelled()`` returns True reading stops with :class:`ComparisonCancelled`. ``words``: pages'
+    words the structure detector already extracted (``detect_outline(keep_words=...)``); other pages are read.
     """
     wanted = documents if documents is not None else [
         i for i, d in enumerate(outline.documents) if d.is_report]
@@ -321,7 +325,7 @@ def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None, pr
     result: list[ReportRows] = []
     for index in wanted:
         document = outline.documents[index]
-        result.append(ReportRows(document, _document_rows(doc, document, ticker)))
+        result.append(ReportRows(document, _document_rows(doc, document, ticker, words)))
     return result
 
 
@@ -342,7 +346,8 @@ class _Ticker:
             self.progress(self.done, self.total)
 
 
-def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None) -> list[FormRow]:
+def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
+                   words: Mapping[int, PageWords] | None = None) -> list[FormRow]:
     pages: list[tuple[int, list[_Line]]] = []
     all_lines: list[_Line] = []
     for page in range(document.start_page, document.end_page + 1):
@@ -350,7 +355,8 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None) 
             ticker.tick()
         try:
             pdf_page = doc[page]
-            lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM)
+            lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM,
+                                words.get(page) if words is not None else None)
         except Exception:  # an unreadable page has no rows rather than failing the comparison
             log.warning("could not read page %d for comparison", page, exc_info=True)
             lines = []
@@ -533,7 +539,7 @@ def _rows_from_json(data: list[dict[str, Any]], documents: list[Document]) -> li
 
 def read_rows_cached(
     doc: Any, outline: Outline, profile: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: Cancelled | None = None, words: Mapping[int, PageWords] | None = None,
 ) -> list[ReportRows]:
     """:func:`read_rows` of every report, cached as JSON beside the outline cache (per file and version)."""
     from reviewer.atomic import atomic_write_text
@@ -546,7 +552,7 @@ def read_rows_cached(
             return _rows_from_json(json.loads(path.read_text(encoding="utf-8")), reports)
         except (ValueError, KeyError, TypeError, IndexError):
             log.warning("ignoring unreadable rows cache %s", path)
-    result = read_rows(doc, outline, progress=progress, cancelled=cancelled)
+    result = read_rows(doc, outline, progress=progress, cancelled=cancelled, words=words)
     try:
         atomic_write_text(path, json.dumps(_rows_to_json(result), ensure_ascii=False, separators=(",", ":")))
     except OSError:

@@ -92,18 +92,23 @@ def load_version(
     """
     from reviewer.document import Packet
     from reviewer.structure.detect import detect_outline, detect_outline_cached
+    from reviewer.structure.layout import PageWords
 
+    # Each page's words are extracted once, by the structure detector, and read again from here by the rows.
+    words: dict[int, PageWords] = {}
     with Packet.open(path, password=password) as packet:
         if cache:
-            outline = detect_outline_cached(packet, profile=profile, progress=progress, cancelled=cancelled)
-            reports = read_rows_cached(packet.doc, outline, profile, progress=progress, cancelled=cancelled)
+            outline = detect_outline_cached(packet, profile=profile, progress=progress, cancelled=cancelled,
+                                            keep_words=words)
+            reports = read_rows_cached(packet.doc, outline, profile, progress=progress, cancelled=cancelled,
+                                       words=words)
         else:
-            outline = detect_outline(packet, progress=progress, cancelled=cancelled)
-            reports = read_rows(packet.doc, outline, progress=progress, cancelled=cancelled)
+            outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=words)
+            reports = read_rows(packet.doc, outline, progress=progress, cancelled=cancelled, words=words)
         tables = [i for i, d in enumerate(outline.documents)
                   if not d.is_report and CORRECTION_TABLE in norm(d.title)]
         corrections: list[Declaration] = []
-        for table in read_rows(packet.doc, outline, tables) if tables else []:
+        for table in read_rows(packet.doc, outline, tables, words=words) if tables else []:
             corrections.extend(read_table(table.rows))
         return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
 
