@@ -76,7 +76,7 @@
         </message>
         <message>
             <location line="+44" />
-            <location filename="../../ui/window_actions.py" line="+114" />
+            <location filename="../../ui/window_actions.py" line="+123" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
@@ -183,7 +183,7 @@
     <context>
         <name>CommentsPanel</name>
         <message>
-            <location filename="../../ui/panels/comments.py" line="+105" />
+            <location filename="../../ui/panels/comments.py" line="+78" />
             <source>（評価書の外）</source>
             <translation>(outside any report)</translation>
         </message>
@@ -257,12 +257,12 @@
         </message>
         <message>
             <location line="+13" />
-            <location line="+452" />
+            <location line="+457" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-449" />
+            <location line="-454" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -273,20 +273,35 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+446" />
+            <location line="+451" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-251" />
-            <location line="+114" />
+            <location line="-256" />
+            <location line="+119" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
         </message>
         <message>
-            <location line="-108" />
+            <location line="-113" />
             <source>（意見一覧から除外）</source>
             <translation>(excluded from the comment sheet)</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>前の版から（記載変更なし）</source>
+            <translation>From the earlier version (text unchanged)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>前の版から（記載が変更された）</source>
+            <translation>From the earlier version (text changed)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>前の版から（削除された）</source>
+            <translation>From the earlier version (removed)</translation>
         </message>
         <message>
             <location line="+1" />
@@ -362,6 +377,128 @@
             <location line="+3" />
             <source>意見一覧に含める</source>
             <translation>Include in the comment sheet</translation>
+        </message>
+    </context>
+    <context>
+        <name>CompareActions</name>
+        <message>
+            <location filename="../../ui/compare_actions.py" line="+148" />
+            <location line="+29" />
+            <source>変更点</source>
+            <translation>Changes</translation>
+        </message>
+        <message>
+            <location line="-19" />
+            <source>中止</source>
+            <translation>Cancel</translation>
+        </message>
+        <message>
+            <location line="+27" />
+            <source>状態</source>
+            <translation>Status</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>頁</source>
+            <translation>Page</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>コメント</source>
+            <translation>Comments</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>確認結果</source>
+            <translation>Check</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>引き継いだコメント</source>
+            <translation>Carried comments</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <location line="+11" />
+            <source>PDFが開かれていません。</source>
+            <translation>No PDF is open.</translation>
+        </message>
+        <message>
+            <location line="-9" />
+            <source>前の版のPDFを選ぶ</source>
+            <translation>Choose the PDF of the earlier version</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>PDF ファイル (*.pdf)</source>
+            <translation>PDF files (*.pdf)</translation>
+        </message>
+        <message>
+            <location line="+28" />
+            <location line="+5" />
+            <source>前の版と比較中…</source>
+            <translation>Comparing with the earlier version…</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>比較を中止しました。</source>
+            <translation>The comparison was cancelled.</translation>
+        </message>
+        <message>
+            <location line="+12" />
+            <source>同じファイルです。前の会議の版を選んでください。</source>
+            <translation>This is the same file. Choose the version of the previous meeting.</translation>
+        </message>
+        <message>
+            <location line="+16" />
+            <source>コメントを引き継いでいます…</source>
+            <translation>Carrying the comments over…</translation>
+        </message>
+        <message>
+            <location line="+17" />
+            <source>変更 {changes} 件（未申告 {undeclared} 件）。前の版のコメント {carried} 件を引き継ぎました（新規 {created} 件）。</source>
+            <translation>{changes} changes ({undeclared} undeclared). {carried} comments of the earlier version carried over ({created} new).</translation>
+        </message>
+        <message>
+            <location line="+87" />
+            <source>記載変更なし</source>
+            <translation>Text unchanged</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>記載が変更された</source>
+            <translation>Text changed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>削除された</source>
+            <translation>Removed</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>対応確認済み</source>
+            <translation>Response confirmed</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>再指摘</source>
+            <translation>Raised again</translation>
+        </message>
+        <message>
+            <location line="+123" />
+            <source>この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。</source>
+            <translation>The reports of this packet ({reports}) are also in a packet you opened before, “{name}”.</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>前の版と比較して変更点を確認し、前の版へのコメントを引き継ぎますか？</source>
+            <translation>Compare with that earlier version to review the changes, and carry your comments on it over?</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <location line="+21" />
+            <source>前の版と比較</source>
+            <translation>Compare with the earlier version</translation>
         </message>
     </context>
     <context>
@@ -719,18 +856,18 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+319" />
+            <location filename="../../ui/main_window.py" line="+327" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-229" />
-            <location line="+104" />
+            <location line="-236" />
+            <location line="+107" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="-61" />
+            <location filename="../../ui/window_actions.py" line="-64" />
             <source>開く…</source>
             <translation>Open…</translation>
         </message>
@@ -816,7 +953,7 @@ Saved at:
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../ui/window_panels.py" line="+79" />
+            <location filename="../../ui/window_panels.py" line="+80" />
             <source>検索</source>
             <translation>Search</translation>
         </message>
@@ -886,18 +1023,28 @@ Saved at:
             <translation>Imports the comment files the members sent (for the chair)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location line="+1" />
+            <source>前の版と比較…</source>
+            <translation>Compare with the earlier version…</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>前の会議の版と比べて変更点を確認し、コメントを引き継ぎます</source>
+            <translation>Compare with the version of the previous meeting, review the changes and carry the comments over</translation>
+        </message>
+        <message>
+            <location line="+49" />
             <source>コメントの受け渡し</source>
             <translation>Exchanging comments</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="+272" />
-            <location filename="../../ui/window_actions.py" line="-55" />
+            <location line="-58" />
+            <location line="+117" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="+10" />
+            <location line="-105" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -907,7 +1054,7 @@ Saved at:
             <translation>Recent files</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+13" />
             <source>表示(&amp;V)</source>
             <translation>&amp;View</translation>
         </message>
@@ -932,7 +1079,7 @@ Saved at:
             <translation>Toolbar</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="-260" />
+            <location filename="../../ui/main_window.py" line="+12" />
             <source>資料</source>
             <translation>Packet</translation>
         </message>
@@ -947,12 +1094,12 @@ Saved at:
             <translation>Comments appear here.</translation>
         </message>
         <message>
-            <location filename="../../ui/window_panels.py" line="-27" />
+            <location filename="../../ui/window_panels.py" line="-28" />
             <source>目次</source>
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+15" />
             <source>サムネイル</source>
             <translation>Thumbnails</translation>
         </message>
@@ -968,14 +1115,14 @@ Saved at:
         </message>
         <message>
             <location line="+21" />
-            <location line="+25" />
-            <location line="+200" />
+            <location line="+26" />
+            <location line="+181" />
             <location filename="../../ui/unlock.py" line="+71" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-292" />
+            <location line="-274" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1046,7 +1193,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+145" />
+            <location line="+156" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1075,24 +1222,24 @@ Saved at:
 {url}</translation>
         </message>
         <message>
-            <location line="+39" />
+            <location filename="../../ui/window_actions.py" line="+62" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>
         <message>
-            <location line="+0" />
+            <location line="+1" />
             <source>表示言語は次回の起動時に切り替わります。</source>
             <translation>The language changes the next time the app starts.</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+8" />
             <source>PIA Reviewer {version}
 特定個人情報保護評価書（全項目評価書）の第三者点検を支援するアプリです。</source>
             <translation>PIA Reviewer {version}
 An app for the third-party check of specific personal information protection assessment reports (full assessments).</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location filename="../../ui/main_window.py" line="+23" />
             <source>（なし）</source>
             <translation>(none)</translation>
         </message>
@@ -1278,8 +1425,8 @@ and {count} more</translation>
     <context>
         <name>PacketSession</name>
         <message>
-            <location filename="../../ui/session.py" line="+174" />
-            <location line="+29" />
+            <location filename="../../ui/session.py" line="+239" />
+            <location line="+65" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
         </message>
@@ -1511,7 +1658,7 @@ and {count} more</translation>
     <context>
         <name>ThumbnailModel</name>
         <message>
-            <location filename="../../ui/panels/thumbnails.py" line="+152" />
+            <location filename="../../ui/panels/thumbnails.py" line="+81" />
             <source>資料 {label} ページ（PDF {page}）</source>
             <translation>Packet page {label} (PDF {page})</translation>
         </message>
@@ -1613,6 +1760,44 @@ and {count} more</translation>
         </message>
     </context>
     <context>
+        <name>changes</name>
+        <message>
+            <location filename="../../ui/panels/changes.py" line="+73" />
+            <source>記載変更なし</source>
+            <translation>Text unchanged</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>記載が変更された</source>
+            <translation>Text changed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>削除された</source>
+            <translation>Removed</translation>
+        </message>
+        <message>
+            <location line="+3" />
+            <source>記載の変更</source>
+            <translation>text changed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>行の追加</source>
+            <translation>row added</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>行の削除</source>
+            <translation>row removed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>判断の変更</source>
+            <translation>judgement changed</translation>
+        </message>
+    </context>
+    <context>
         <name>commands</name>
         <message>
             <location filename="../../ui/undo.py" line="-181" />
@@ -1709,11 +1894,36 @@ and {count} more</translation>
             <source>修正を取り消す</source>
             <translation>Remove the correction</translation>
         </message>
+        <message>
+            <location filename="../../ui/compare_actions.py" line="-487" />
+            <source>変更を確認済みにする</source>
+            <translation>Mark the change as reviewed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>変更の確認済みを取り消す</source>
+            <translation>Unmark the change as reviewed</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>「対応確認済み」にする</source>
+            <translation>Mark “Response confirmed”</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>「再指摘」にする</source>
+            <translation>Mark “Raised again”</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>確認結果を取り消す</source>
+            <translation>Clear the check</translation>
+        </message>
     </context>
     <context>
         <name>ops</name>
         <message>
-            <location filename="../../ui/ops.py" line="+327" />
+            <location filename="../../ui/ops.py" line="+346" />
             <source>エラー</source>
             <translation>Error</translation>
         </message>
