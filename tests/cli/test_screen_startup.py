@@ -97,6 +97,32 @@ def test_first_page_stays_still_after_the_first_frame(xvfb: str, small_packet: t
 
 
 @pytest.mark.slow
+def test_a_reopened_packet_stays_still_while_its_cached_panels_arrive(xvfb: str,
+                                                                   small_packet: tuple[Path, object]) -> None:
+    """A re-open (the same profile, caches filled by a first open): the tree and search come from the cache right
+    after the first paint, and the page still does not move or rescale."""
+    from ready_driver import parse_ready_line
+    from screen_bench import Program, fresh_env, marked_copy, screen_first_paint_once
+    from screen_probe import Screen
+
+    path, _truth = small_packet
+    with tempfile.TemporaryDirectory(prefix="pia-screen-") as folder, Screen(xvfb) as screen:
+        marked = marked_copy(path, Path(folder) / "marked.pdf")
+        env = fresh_env(Path(folder) / "home", xvfb, None)
+        env.pop("PYTHONPATH", None)
+        first_open = subprocess.run([sys.executable, "-m", "ui.app", str(marked)], cwd=REPO,
+                                    env=dict(env, PIA_REVIEWER_EXIT_WHEN_READY="1"), capture_output=True, text=True,
+                                    timeout=180, check=False)
+        moments = [parse_ready_line(line) for line in first_open.stdout.splitlines()]
+        assert any(moments), first_open.stdout + first_open.stderr[-2000:]  # the caches are filled
+        app = Program("source", (sys.executable, "-m", "ui.app"), REPO)
+        outcome = screen_first_paint_once(app, marked, screen, env, timeout=120.0, settle_s=2.0)
+    first, later = outcome["first_box"], outcome["later_box"]
+    assert first is not None and first.width > 100, first
+    assert later == first, f"the page moved or was rescaled after the first frame: {first} → {later}"
+
+
+@pytest.mark.slow
 def test_probe_sees_a_real_window(xvfb: str, tmp_path: Path) -> None:
     """A PySide6 window filled with magenta, in a subprocess: the probe sees it through the X server."""
     from screen_probe import Screen
