@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,18 @@ from reviewer.compare.declared import (
     read_table,
 )
 from reviewer.compare.diff import DocumentComparison, RowChange, compare_reports
-from reviewer.compare.rows import Cancelled, Progress, ReportRows, norm, read_rows, read_rows_cached
+from reviewer.compare.rows import (
+    Cancelled,
+    ComparisonCancelled,
+    Progress,
+    ReportRows,
+    norm,
+    pack_rows,
+    read_rows,
+    read_rows_cached,
+    rows_cache_path,
+    unpack_rows,
+)
 from reviewer.structure.model import Outline
 
 CORRECTION_TABLE = "修正対照表"
@@ -113,6 +125,96 @@ def load_version(
         return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
 
 
+def _packed_version(path: str, profile: str | None, password: str | None, cache: bool) -> tuple[Any, ...]:
+    """:func:`load_version` in a second process, the rows packed for a quick trip back (:func:`pack_rows`)."""
+    version = load_version(path, profile, password=password, cache=cache)
+    return (version.sha256, version.pages, version.outline, pack_rows(version.reports, version.outline),
+            version.corrections)
+
+
+def _child_main(conn: Any, path: str, profile: str | None, password: str | None, cache: bool) -> None:
+    try:
+        reply: tuple[str, Any] = ("ok", _packed_version(path, profile, password, cache))
+    except BaseException as error:  # handed to the parent, which raises it as if it had loaded the file itself
+        reply = ("error", error)
+    try:
+        conn.send(reply)
+    except Exception as error:  # an exception that does not pickle
+        conn.send(("error", RuntimeError(f"{type(error).__name__}: {error}; loading {path}: {reply[1]!r}")))
+    conn.close()
+
+
+def _cached(path: str | os.PathLike[str], profile: str | os.PathLike[str] | None) -> bool:
+    """Whether the rows of ``path`` are in the profile's cache (then reading it is quicker than a process start)."""
+    from reviewer.document import file_sha256
+    from reviewer.structure.detect import DETECTOR_VERSION
+
+    try:
+        return rows_cache_path(file_sha256(path), DETECTOR_VERSION, profile).is_file()
+    except OSError:
+        return False
+
+
+def load_versions(
+    old_path: str | os.PathLike[str], new_path: str | os.PathLike[str],
+    profile: str | os.PathLike[str] | None = None, old_password: str | None = None,
+    new_password: str | None = None, cache: bool = True, progress: Progress | None = None,
+    cancelled: Cancelled | None = None, parallel: bool | None = None,
+) -> tuple[Version, Version]:
+    """:func:`load_version` of both files, the new one in a second process while this one reads the old one.
+
+    Reading a packet is CPU work in one thread (MuPDF's text extraction, the structure walk, the rows), so on two
+    cores the two files take about the time of one. ``parallel=None``: in parallel unless the new file's rows are
+    cached already (or there is one core). ``progress`` and ``cancelled`` work as in :func:`load_version` for
+    the old file; a cancel while the other process still reads ends that process.
+    """
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) >= 2 and not (cache and _cached(new_path, profile))
+    if not parallel:
+        return (load_version(old_path, profile, old_password, cache, progress, cancelled),
+                load_version(new_path, profile, new_password, cache, progress, cancelled))
+    old, (sha256, pages, outline, packed, corrections) = _load_beside(
+        lambda: load_version(old_path, profile, old_password, cache, progress, cancelled),
+        (os.fspath(new_path), os.fspath(profile) if profile is not None else None, new_password, cache), cancelled)
+    new = Version(Path(new_path), sha256, pages, outline, unpack_rows(packed, outline), corrections)
+    return old, new
+
+
+def _load_beside(
+    here: Callable[[], Version], there: tuple[str, str | None, str | None, bool], cancelled: Cancelled | None,
+) -> tuple[Version, tuple[Any, ...]]:
+    """``here()`` in this process while a second process runs :func:`_packed_version` on ``there``."""
+    import multiprocessing
+    import sys
+    import threading
+
+    # fork starts at once; a process with other threads (the GUI's worker) must spawn a clean interpreter
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    context: Any = multiprocessing.get_context(method)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, name="pia-compare-load", daemon=True, args=(sender, *there))
+    child.start()
+    sender.close()
+    answered = False
+    try:
+        version = here()
+        while not receiver.poll(0.05):
+            if cancelled is not None and cancelled():
+                raise ComparisonCancelled
+            if not child.is_alive() and not receiver.poll(0):
+                raise RuntimeError(f"reading {there[0]} stopped (exit code {child.exitcode})")
+        status, payload = receiver.recv()
+        answered = True
+    finally:
+        if not answered and child.is_alive():
+            child.kill()  # cancelled or failed here: the other file's result is not wanted
+        child.join()
+        receiver.close()
+    if status != "ok":
+        raise payload
+    return version, payload
+
+
 def pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:
     """Reports of the two versions by title (評価書名), the nearest in packet order when a title repeats; a report
     whose title changed pairs with the unused report at its position."""
@@ -156,5 +258,5 @@ def compare_files(
     old_path: str | os.PathLike[str], new_path: str | os.PathLike[str],
     profile: str | os.PathLike[str] | None = None, cache: bool = True,
 ) -> Comparison:
-    """:func:`compare_versions` of two PDF files."""
-    return compare_versions(load_version(old_path, profile, cache=cache), load_version(new_path, profile, cache=cache))
+    """:func:`compare_versions` of two PDF files (read in parallel: :func:`load_versions`)."""
+    return compare_versions(*load_versions(old_path, new_path, profile, cache=cache))
