@@ -29,10 +29,10 @@ def _change_line(change: RowChange) -> str:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from reviewer.compare.service import compare_versions, load_version
+    from reviewer.compare.service import compare_versions, load_versions
 
-    comparison = compare_versions(load_version(args.old, args.profile, password=args.old_password),
-                                  load_version(args.new, args.profile, password=args.new_password))
+    comparison = compare_versions(*load_versions(args.old, args.new, args.profile, old_password=args.old_password,
+                                                 new_password=args.new_password))
     if args.json:
         _print_json(comparison.to_json())
         return 0
@@ -47,11 +47,11 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_carry(args: argparse.Namespace) -> int:
     from reviewer.compare.carry import STATUS_LABELS, carry_comments
-    from reviewer.compare.service import load_version
+    from reviewer.compare.service import load_versions
     from reviewer.exchange.cli import open_store
 
-    old = load_version(args.old, args.profile, password=args.old_password)
-    new = load_version(args.new, args.profile, password=args.new_password)
+    old, new = load_versions(args.old, args.new, args.profile, old_password=args.old_password,
+                             new_password=args.new_password)
     store = open_store(args.profile)
     try:
         carried = carry_comments(store, old, new)

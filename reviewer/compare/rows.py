@@ -184,43 +184,54 @@ def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) ->
     seen: dict[str, list[tuple[float, float]]] = {}
     if page_words is None:
         page_words = page.get_text("words", flags=_TEXT_FLAGS, sort=False)
-    for x0, y0, x1, y1, text, *_ in page_words:
+    for word in page_words:
+        x0, y0, x1, y1, text = word[0], word[1], word[2], word[3], word[4]
         height = y1 - y0
         if not text or height <= 0 or x1 <= x0 or y0 >= limit:
             continue
         if height > 3 * (x1 - x0) and len(text) > 2:  # vertical text: not part of the form grid
             continue
-        near = seen.setdefault(text, [])
-        if any(abs(a - x0) <= height * 0.7 and abs(b - y0) <= height * 0.35 for a, b in near):
-            continue  # drawn twice: fake bold
-        near.append((x0, y0))
+        near = seen.get(text)
+        if near is None:
+            seen[text] = [(x0, y0)]
+        else:
+            x_tolerance, y_tolerance = height * 0.7, height * 0.35
+            if any(abs(a - x0) <= x_tolerance and abs(b - y0) <= y_tolerance for a, b in near):
+                continue  # drawn twice: fake bold
+            near.append((x0, y0))
         words.append((float(x0), float(y0), float(x1), float(y1), text))
     words.sort(key=lambda w: ((w[1] + w[3]) / 2, w[0]))
     groups: list[list[tuple[float, float, float, float, str]]] = []
+    group: list[tuple[float, float, float, float, str]] = []
     centre = total = 0.0
     first_height = 0.0
     for word in words:
         yc = (word[1] + word[3]) / 2
-        if groups and abs(yc - centre) <= max(1.5, min(word[3] - word[1], first_height) * 0.4):
-            groups[-1].append(word)
+        if group and abs(yc - centre) <= max(1.5, min(word[3] - word[1], first_height) * 0.4):
+            group.append(word)
             total += yc
-            centre = total / len(groups[-1])
+            centre = total / len(group)
             continue
-        groups.append([word])
+        group = [word]
+        groups.append(group)
         centre = total = yc
         first_height = word[3] - word[1]
     lines: list[_Line] = []
     for group in groups:
         group.sort(key=lambda w: w[0])
         runs: list[_Run] = []
+        run_x1 = 0.0
         for x0, y0, x1, y1, text in group:
-            size = y1 - y0
-            if runs and x0 - runs[-1].x1 <= size * 1.2:
+            if runs and x0 - run_x1 <= (y1 - y0) * 1.2:
                 run = runs[-1]
                 run.words.append((x0, x1, text))
-                run.y0, run.y1 = min(run.y0, y0), max(run.y1, y1)
+                if y0 < run.y0:
+                    run.y0 = y0
+                if y1 > run.y1:
+                    run.y1 = y1
             else:
                 runs.append(_Run([(x0, x1, text)], y0, y1))
+            run_x1 = x1  # a run ends at its last word's right edge (_Run.x1)
         lines.append(_Line(runs, min(r.y0 for r in runs), max(r.y1 for r in runs)))
     lines.sort(key=lambda ln: (ln.y0, ln.runs[0].x0))
     return lines
