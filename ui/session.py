@@ -188,7 +188,7 @@ class PacketSession(QObject):
         checks the remembered hash in the background."""
         if self.path is None or self._from_cache:
             return self._from_cache
-        if self.sha256 or self.index_state != "none" or self.remembered_sha256() is None:
+        if self.sha256 or self.index_state != "none":
             return False
         from reviewer.analysis import cached_analysis
 
