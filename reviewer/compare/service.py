@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,16 +124,60 @@ def load_version(
         return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
 
 
-def _packed_version(path: str, profile: str | None, password: str | None, cache: bool) -> tuple[Any, ...]:
-    """:func:`load_version` in a second process, the rows packed for a quick trip back (:func:`pack_rows`)."""
-    version = load_version(path, profile, password=password, cache=cache)
-    return (version.sha256, version.pages, version.outline, pack_rows(version.reports, version.outline),
-            version.corrections)
+STEPS_PER_FILE = 2  # a file's structure, then its rows
+STEP = 1000  # progress units per step
 
 
-def _child_main(conn: Any, path: str, profile: str | None, password: str | None, cache: bool) -> None:
+class _Bar:
+    """One progress bar over reading both files: each file's structure, then its rows (``4 * STEP`` in all)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.parts = [0, 0]
+
+    def side(self, index: int) -> Progress | None:
+        """The ``progress`` for :func:`load_version` of the old (0) or the new (1) file."""
+        if self.progress is None:
+            return None
+        state = {"step": 0, "last": 0}
+
+        def report(done: int, total: int) -> None:
+            if total <= 0:
+                return
+            if done < state["last"]:  # the rows start counting again after the structure
+                state["step"] += 1
+            state["last"] = done
+            step = min(state["step"], STEPS_PER_FILE - 1)
+            self.parts[index] = step * STEP + STEP * min(done, total) // total
+            self.send()
+
+        return report
+
+    def finish(self, index: int) -> None:
+        self.parts[index] = STEPS_PER_FILE * STEP
+        self.send()
+
+    def send(self) -> None:
+        if self.progress is not None:
+            self.progress(sum(self.parts), 2 * STEPS_PER_FILE * STEP)
+
+
+def _child_main(conn: Any, path: str, profile: str | None, password: str | None, cache: bool,
+                report: bool) -> None:
+    """:func:`load_version` in the second process: progress, then the version (rows packed as tuples, which
+    pickle in a fraction of the time the row objects take) or the error, sent through ``conn``."""
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if total > 0 and done * 100 // total != last[0]:  # a message per percent at most
+            last[0] = done * 100 // total
+            conn.send(("progress", done, total))
+
     try:
-        reply: tuple[str, Any] = ("ok", _packed_version(path, profile, password, cache))
+        version = load_version(path, profile, password=password, cache=cache,
+                               progress=progress if report else None)
+        reply: tuple[str, Any] = ("ok", (version.sha256, version.pages, version.outline,
+                                         pack_rows(version.reports, version.outline), version.corrections))
     except BaseException as error:  # handed to the parent, which raises it as if it had loaded the file itself
         reply = ("error", error)
     try:
@@ -165,25 +208,19 @@ def load_versions(
 
     Reading a packet is CPU work in one thread (MuPDF's text extraction, the structure walk, the rows), so on two
     cores the two files take about the time of one. ``parallel=None``: in parallel unless the new file's rows are
-    cached already (or there is one core). ``progress`` and ``cancelled`` work as in :func:`load_version` for
-    the old file; a cancel while the other process still reads ends that process.
+    cached already (or there is one core). ``progress(done, total)`` is one bar over both files (each file's
+    structure, then its rows; ``total`` is 4000) ending at ``(4000, 4000)``; when ``cancelled()`` returns True
+    reading stops (DetectionCancelled or :class:`ComparisonCancelled`) and the second process is ended.
     """
     if parallel is None:
         parallel = (os.cpu_count() or 1) >= 2 and not (cache and _cached(new_path, profile))
+    bar = _Bar(progress)
     if not parallel:
-        return (load_version(old_path, profile, old_password, cache, progress, cancelled),
-                load_version(new_path, profile, new_password, cache, progress, cancelled))
-    old, (sha256, pages, outline, packed, corrections) = _load_beside(
-        lambda: load_version(old_path, profile, old_password, cache, progress, cancelled),
-        (os.fspath(new_path), os.fspath(profile) if profile is not None else None, new_password, cache), cancelled)
-    new = Version(Path(new_path), sha256, pages, outline, unpack_rows(packed, outline), corrections)
-    return old, new
-
-
-def _load_beside(
-    here: Callable[[], Version], there: tuple[str, str | None, str | None, bool], cancelled: Cancelled | None,
-) -> tuple[Version, tuple[Any, ...]]:
-    """``here()`` in this process while a second process runs :func:`_packed_version` on ``there``."""
+        old = load_version(old_path, profile, old_password, cache, bar.side(0), cancelled)
+        bar.finish(0)
+        new = load_version(new_path, profile, new_password, cache, bar.side(1), cancelled)
+        bar.finish(1)
+        return old, new
     import multiprocessing
     import sys
     import threading
@@ -192,27 +229,53 @@ def _load_beside(
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
     context: Any = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, name="pia-compare-load", daemon=True, args=(sender, *there))
+    child = context.Process(target=_child_main, name="pia-compare-load", daemon=True, args=(
+        sender, os.fspath(new_path), os.fspath(profile) if profile is not None else None, new_password, cache,
+        progress is not None))
     child.start()
     sender.close()
-    answered = False
+    new_progress = bar.side(1)
+    replies: list[tuple[str, Any]] = []
+
+    def take(timeout: float) -> None:
+        """The second process's messages that have arrived (within ``timeout``): progress, then its reply."""
+        while not replies and receiver.poll(timeout):
+            kind, *message = receiver.recv()
+            if kind == "progress":
+                if new_progress is not None:
+                    new_progress(*message)
+            else:
+                replies.append((kind, message[0]))
+            timeout = 0.0
+
+    old_progress = bar.side(0)
+
+    def progress_here(done: int, total: int) -> None:
+        take(0.0)  # the other file's progress moves the bar too
+        if old_progress is not None:
+            old_progress(done, total)
+
     try:
-        version = here()
-        while not receiver.poll(0.05):
+        old = load_version(old_path, profile, old_password, cache, progress_here, cancelled)
+        bar.finish(0)
+        while not replies:
             if cancelled is not None and cancelled():
                 raise ComparisonCancelled
-            if not child.is_alive() and not receiver.poll(0):
-                raise RuntimeError(f"reading {there[0]} stopped (exit code {child.exitcode})")
-        status, payload = receiver.recv()
-        answered = True
+            take(0.05)
+            if not replies and not child.is_alive() and not receiver.poll(0):
+                raise RuntimeError(f"reading {new_path} stopped (exit code {child.exitcode})")
     finally:
-        if not answered and child.is_alive():
+        if not replies and child.is_alive():
             child.kill()  # cancelled or failed here: the other file's result is not wanted
         child.join()
         receiver.close()
+    status, payload = replies[0]
     if status != "ok":
         raise payload
-    return version, payload
+    sha256, pages, outline, packed, corrections = payload
+    new = Version(Path(new_path), sha256, pages, outline, unpack_rows(packed, outline), corrections)
+    bar.finish(1)
+    return old, new
 
 
 def pair_reports(old: list[ReportRows], new: list[ReportRows]) -> list[tuple[ReportRows, ReportRows]]:

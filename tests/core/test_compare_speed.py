@@ -101,18 +101,18 @@ def test_a_cancel_while_the_other_file_is_read_stops_that_process(
 
     old, _ = pair
     bigger = sample_packet[0]  # ~250 pages: still being read when the small old file is done
-    finished = {"steps": 0}
+    old_rows = rows_cache_path(file_sha256(old), DETECTOR_VERSION, tmp_path)
+    asked: list[bool] = []
 
-    def progress(done: int, total: int) -> None:
-        if done == total:
-            finished["steps"] += 1  # the old file's structure, then its rows
+    def cancelled() -> bool:
+        asked.append(old_rows.is_file())
+        return asked[-1]  # as soon as this process has read (and cached) the old file
 
     with pytest.raises(ComparisonCancelled):
-        load_versions(old, bigger, tmp_path, progress=progress, cancelled=lambda: finished["steps"] >= 2,
-                      parallel=True)
-    assert finished["steps"] == 2
+        load_versions(old, bigger, tmp_path, cancelled=cancelled, parallel=True)
+    assert asked.count(True) == 1
     # The old file's rows were cached by this process; the other process was stopped before it wrote its rows.
-    assert rows_cache_path(file_sha256(old), DETECTOR_VERSION, tmp_path).is_file()
+    assert old_rows.is_file()
     assert not rows_cache_path(file_sha256(bigger), DETECTOR_VERSION, tmp_path).exists()
 
 
@@ -134,3 +134,16 @@ def test_cached_versions_are_not_read_again(
     again = compare_versions(*load_versions(old, new, tmp_path))
     assert word_extractions == Counter()  # structure and rows of both from the profile's cache
     assert again.to_json() == first.to_json()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_one_progress_bar_over_both_files(pair: tuple[Path, Path], parallel: bool) -> None:
+    old, new = pair
+    reported: list[tuple[int, int]] = []
+    load_versions(old, new, cache=False, parallel=parallel,
+                  progress=lambda done, total: reported.append((done, total)))
+    assert {total for _, total in reported} == {4000}
+    assert reported[-1] == (4000, 4000)
+    values = [done for done, _ in reported]
+    assert values == sorted(values)  # the bar never goes back
+    assert len(set(values)) > 20 and values[len(values) // 2] < 4000
