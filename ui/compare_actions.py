@@ -75,25 +75,12 @@ def compare_job(old_path: str, new_path: str, profile: str, old_password: str | 
                 progress: Any = None, cancelled: Any = None) -> Comparison:
     """Load both versions and compare them (worker process: plain values in, a picklable Comparison out).
 
-    Progress runs over four steps (each version's structure, then its rows), reported as one bar."""
-    from reviewer.compare.service import compare_versions, load_version
+    Progress is one bar over both versions (each one's structure, then its rows: ``load_versions``), which are
+    read at the same time in two processes."""
+    from reviewer.compare.service import compare_versions, load_versions
 
-    steps = 4
-    state = {"step": 0, "last": 0}
-
-    def step_progress(done: int, total: int) -> None:
-        if progress is None or total <= 0:
-            return
-        if done < state["last"]:  # the next step (rows after structure) starts counting again
-            state["step"] += 1
-        state["last"] = done
-        step = min(state["step"], steps - 1)
-        progress(step * 1000 + 1000 * min(done, total) // total, steps * 1000)
-
-    old = load_version(old_path, profile, password=old_password, progress=step_progress, cancelled=cancelled)
-    state.update(step=2, last=0)
-    new = load_version(new_path, profile, password=new_password, progress=step_progress, cancelled=cancelled)
-    return compare_versions(old, new)
+    return compare_versions(*load_versions(old_path, new_path, profile, old_password=old_password,
+                                           new_password=new_password, progress=progress, cancelled=cancelled))
 
 
 def carry_job(store: Any, comparison: Comparison) -> tuple[list[Any], list[Any]]:
