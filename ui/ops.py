@@ -114,9 +114,10 @@ def watch_parent(parent_pid: int, interval: float = PARENT_POLL_INTERVAL) -> thr
     return thread
 
 
-# Messages on the worker's queue: (kind, task id, payload). One queue for both kinds, so a partial result and the
-# progress after it reach the GUI in the order the job sent them (and both before the job's result).
-_PROGRESS, _PARTIAL = "progress", "partial"
+# Messages on the worker's queue: (kind, task id, payload). One queue for all kinds, so partial results and progress
+# reach the GUI in the order the job sent them. The job's result travels apart (the pool's own pipe) and may overtake
+# them: "end", sent last, tells that every partial result of the task has been read (see Op._arrive).
+_PROGRESS, _PARTIAL, _END = "progress", "partial", "end"
 
 
 def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -136,7 +137,14 @@ def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], 
         if _worker_progress is not None:
             _worker_progress.put((_PARTIAL, task_id, value))
 
-    return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled, partial_result))
+    try:
+        return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled, partial_result))
+    finally:
+        if _worker_progress is not None:
+            try:
+                _worker_progress.put((_END, task_id, None))
+            except (OSError, ValueError):  # the GUI side is gone: nobody waits for it
+                pass
 
 
 def _with_hooks(fn: Callable[..., Any], kwargs: dict[str, Any], progress: ProgressFn,
@@ -188,6 +196,7 @@ class _Runtime:
         self.cancel_value: Any = None
         self.progress_handlers: dict[int, Callable[[int, int], None]] = {}
         self.partial_handlers: dict[int, Callable[[Any], None]] = {}
+        self.end_handlers: dict[int, Callable[[], None]] = {}  # tasks whose result waits for their "end" message
         self.futures: set[Future[Any]] = set()  # process jobs not yet finished
         self.reader: threading.Thread | None = None
         self.launcher: ThreadPoolExecutor | None = None  # hands process jobs to the pool off the GUI thread
@@ -244,6 +253,11 @@ class _Runtime:
             if message is None:
                 return
             kind, task_id, payload = message
+            if kind == _END:
+                end_handler = self.end_handlers.pop(task_id, None)
+                if end_handler is not None:
+                    end_handler()
+                continue
             if kind == _PARTIAL:
                 partial_handler = self.partial_handlers.get(task_id)
                 if partial_handler is not None:
@@ -376,6 +390,8 @@ class Op(Generic[T]):
         self._last_progress = 0.0
         self._delivered = False
         self._generation = _runtime.generation
+        self._awaiting = 0  # process ops with partial results: arrivals (result, "end") still to come
+        self._arrival_lock = threading.Lock()
 
     # -- configuration
     def success(self, callback: Callable[[T], Any] | None) -> Op[T]:
@@ -424,6 +440,10 @@ class Op(Generic[T]):
             _runtime.progress_handlers[self._task_id] = self._post_progress
         if self._partial is not None:
             _runtime.partial_handlers[self._task_id] = self._post_partial
+            # The result is delivered once it is here AND the worker's "end" message has been read: never before
+            # a partial result the job sent earlier.
+            self._awaiting = 2
+            _runtime.end_handlers[self._task_id] = self._arrive
         proxy: Future[Any] = Future()
         self._future = proxy
         _runtime.futures.add(proxy)
@@ -499,6 +519,26 @@ class Op(Generic[T]):
         _runtime.get_bridge().deliver.emit(call)
 
     def _on_done(self, future: Future[Any]) -> None:
+        if self._awaiting:
+            from concurrent.futures.process import _RemoteTraceback
+
+            exc = None if future.cancelled() else future.exception()
+            ran = not future.cancelled() and (exc is None or isinstance(exc.__cause__, _RemoteTraceback))
+            if ran:  # the job ran in the worker (returned or raised there): its "end" message comes too
+                self._arrive()
+                return
+            _runtime.end_handlers.pop(self._task_id, None)  # never ran (cancelled, worker died): no "end" comes
+        self._emit_delivery(future)
+
+    def _arrive(self) -> None:
+        """The result or the worker's "end" message is here (from either thread); the second one delivers."""
+        with self._arrival_lock:
+            self._awaiting -= 1
+            complete = self._awaiting == 0
+        if complete and self._future is not None:
+            self._emit_delivery(self._future)
+
+    def _emit_delivery(self, future: Future[Any]) -> None:
         bridge = _runtime.bridge
         if bridge is None:
             return
@@ -511,6 +551,7 @@ class Op(Generic[T]):
         self._delivered = True  # progress arriving late (from the worker process) is dropped from now on
         _runtime.progress_handlers.pop(self._task_id, None)
         _runtime.partial_handlers.pop(self._task_id, None)
+        _runtime.end_handlers.pop(self._task_id, None)
         try:
             if not _alive(self._parent) or self._cancel_event.is_set() or future.cancelled():
                 return

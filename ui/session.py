@@ -178,9 +178,8 @@ class PacketSession(QObject):
         if self.path is None:
             return None
         from reviewer import quick_identity
-        from reviewer.paths import data_dir
 
-        return quick_identity.lookup(self.path, data_dir(self.profile))
+        return quick_identity.lookup(self.path, self._profile_dir())
 
     def use_cached_analysis(self) -> bool:
         """Take the outline and the built search index of a packet seen before, on the GUI thread without reading

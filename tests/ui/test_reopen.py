@@ -181,3 +181,24 @@ def test_ready_hook_reports_first_open_and_reopen(small_packet: tuple[Path, Any]
     # Ready from the caches: no detection or indexing waited for (generous bound for a loaded test machine; the
     # 0.3 s target is measured by benchmarks/run.py --startup-only).
     assert ready - first_paint < 1.5
+
+
+def _small_partial_then_result(number: int, partial_result: Any = None) -> int:
+    partial_result(number)
+    return number
+
+
+def test_partial_results_of_many_jobs_each_precede_their_result(qtbot: Any) -> None:
+    """The result travels on the pool's pipe, partial results on the progress queue: without the worker's "end"
+    message the result overtook (and so dropped) a partial result in most runs of this test."""
+    from ui.ops import Op
+
+    events: list[tuple[str, int]] = []
+    count = 200
+    for number in range(count):
+        Op(None, _small_partial_then_result, number) \
+            .with_partial(lambda value: events.append(("partial", value))) \
+            .success(lambda value: events.append(("result", value))).run_in_process()
+    qtbot.waitUntil(lambda: sum(1 for kind, _ in events if kind == "result") == count, timeout=120000)
+    for number in range(count):
+        assert events.index(("partial", number)) < events.index(("result", number)), number
