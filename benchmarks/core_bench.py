@@ -7,6 +7,7 @@ with its reason (``peer_missing: ...`` when an external tool is absent).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -379,7 +380,7 @@ def bench_compare(reports: int, reps: int) -> Results:
     compared cold (structure and rows read from the PDFs) and warm (from the profile's caches, as in the app once
     both packets were opened), and 2,000 comments on the old version carried to the new one (encrypted store)."""
     from reviewer.compare.carry import carry_comments
-    from reviewer.compare.service import compare_files, compare_versions, load_version
+    from reviewer.compare.service import compare_files, compare_versions, load_version, load_versions
     from reviewer.samples.revision import generate_revision_pair
     from reviewer.store import Store
 
@@ -388,7 +389,22 @@ def bench_compare(reports: int, reps: int) -> Results:
         base = Path(folder)
         old, new, truth = generate_revision_pair(base, "revised", reports=reports, pages_per_report=None)
         pages = truth.new_pages
-        cold = median([timed(lambda: compare_files(old, new, cache=False)).wall for _ in range(reps)])
+        cold_runs: list[float] = []
+        cpu_runs: list[float] = []
+        for _ in range(reps):
+            # CPU of this process and of the second one that reads the new file (load_versions)
+            before, wall0 = os.times(), time.perf_counter()
+            compare_files(old, new, cache=False)
+            cold_runs.append(time.perf_counter() - wall0)
+            after = os.times()
+            cpu_runs.append(after.user + after.system + after.children_user + after.children_system
+                            - before.user - before.system - before.children_user - before.children_system)
+        cold = median(cold_runs)
+        res.put("compare_cpu_s", median(cpu_runs))
+        res.put("compare_one_process_s", median([
+            timed(lambda: compare_versions(*load_versions(old, new, cache=False, parallel=False))).wall
+            for _ in range(reps)]))
+        res.values["compare_load_average"] = [round(x, 2) for x in os.getloadavg()]
         profile = base / "profile"
         compare_files(old, new, profile=profile)  # fills the caches
         warm = median([timed(lambda: compare_files(old, new, profile=profile)).wall for _ in range(reps)])
