@@ -112,3 +112,29 @@ def activate(qtbot: Any, window: QWidget) -> None:
     """Make ``window`` the active window (its shortcuts work only then, as for a member's keyboard)."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+
+def new_window(qtbot: Any, *, name: str | None, ask_member_name: bool = True, height: int = 900) -> Any:
+    """A window as ``pia-reviewer`` starts it on the test's profile (store opened; the member's name asked when
+    ``name`` is None and ``ask_member_name``)."""
+    from ui.dialogs.settings import AppSettings
+    from ui.main_window import MainWindow
+
+    settings = AppSettings()
+    if name is not None:
+        settings.member_name = name
+        settings.sync()
+    window = MainWindow(settings, ask_member_name=ask_member_name, open_store=True)
+    window.resize(1400, height)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def open_through_menu(qtbot: Any, window: Any, path: Path) -> None:
+    """ファイル > 開く… and the file dialog; waits until structure, comments and search are ready."""
+    answer_file_dialog(path)
+    with qtbot.waitSignals([window.outline_ready, window.index_ready], timeout=120_000):
+        menu_action(window, "ファイル", "開く…").trigger()
+    qtbot.waitUntil(lambda: window.store is not None and window.annotations is not None and window.sha256 != "",
+                    timeout=60_000)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from journeys import answer_file_dialog, menu_action, take_box, tree_click
+from journeys import answer_file_dialog, menu_action, open_through_menu, take_box, tree_click
+from journeys import new_window as journeys_window
 from PySide6.QtCore import Qt
 
 from reviewer.annotations import Annotation
@@ -30,25 +31,7 @@ def revision(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Revi
 
 
 def new_window(qtbot: Any) -> Any:
-    from ui.dialogs.settings import AppSettings
-    from ui.main_window import MainWindow
-
-    settings = AppSettings()
-    settings.member_name = "山田太郎"
-    settings.sync()
-    window = MainWindow(settings, ask_member_name=False, open_store=True)
-    window.resize(1400, 1000)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def open_through_menu(qtbot: Any, window: Any, path: Path) -> None:
-    answer_file_dialog(path)
-    with qtbot.waitSignals([window.outline_ready, window.index_ready], timeout=120_000):
-        menu_action(window, "ファイル", "開く…").trigger()
-    qtbot.waitUntil(lambda: window.store is not None and window.annotations is not None
-                    and window.sha256 != "", timeout=60_000)
+    return journeys_window(qtbot, name="山田太郎", ask_member_name=False, height=1000)
 
 
 def comment_on_row(version: Any, chapter: str, section: str, label: str, risk: str | None, text: str,

@@ -16,6 +16,8 @@ from journeys import (
     answer_file_dialog,
     button_with_text,
     menu_action,
+    new_window,
+    open_through_menu,
     take_box,
     tree_click,
     type_text,
@@ -25,30 +27,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
-
-
-def new_window(qtbot: Any, profile: Path, *, name: str | None) -> Any:
-    """A window as ``pia-reviewer`` starts it on ``profile`` (store opened, the member's name asked)."""
-    from ui.dialogs.settings import AppSettings
-    from ui.main_window import MainWindow
-
-    settings = AppSettings()
-    if name is not None:
-        settings.member_name = name
-        settings.sync()
-    window = MainWindow(settings, ask_member_name=True, open_store=True)
-    window.resize(1400, 900)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def open_through_menu(qtbot: Any, window: Any, path: Path) -> None:
-    """ファイル > 開く… and the file dialog; waits until structure, comments and search are ready."""
-    answer_file_dialog(path)
-    with qtbot.waitSignals([window.outline_ready, window.index_ready], timeout=120_000):
-        menu_action(window, "ファイル", "開く…").trigger()
-    qtbot.waitUntil(lambda: window.store is not None and window.annotations is not None, timeout=60_000)
 
 
 def first_report(outline: Any) -> int:
@@ -111,7 +89,7 @@ def test_a_members_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, sampl
     from ui.dialogs.member_name import MemberNameDialog
 
     packet, _truth = sample_packet
-    window = new_window(qtbot, isolated_profile, name=None)
+    window = new_window(qtbot, name=None)
     # First start: the welcome page, not a silently opened sample.
     window.show_welcome()
     assert window.central.currentWidget() is window.welcome
@@ -179,7 +157,7 @@ def test_a_members_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, sampl
 
     # Close and reopen: the comment and the reading position are there.
     window.close()
-    again = new_window(qtbot, isolated_profile, name="山田委員")
+    again = new_window(qtbot, name="山田委員")
     answer_file_dialog(packet)
     with qtbot.waitSignal(again.outline_ready, timeout=120_000):
         menu_action(again, "ファイル", "開く…").trigger()
@@ -217,7 +195,7 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
     import openpyxl
 
     packet, _truth = small_packet
-    window = new_window(qtbot, isolated_profile, name="委員長")
+    window = new_window(qtbot, name="委員長")
     open_through_menu(qtbot, window, packet)
     outline = window.outline
     first = _member_package(tmp_path, packet, outline, "佐藤委員", ["意見A", "意見B"])
@@ -271,7 +249,7 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
 def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile: Path,
                                                     small_packet: tuple[Path, Any]) -> None:
     """Ctrl+- and Ctrl++ zoom (bug 5); OK in the settings keeps the tree's 確認 progress (bug 6)."""
-    window = new_window(qtbot, isolated_profile, name="委員")
+    window = new_window(qtbot, name="委員")
     open_through_menu(qtbot, window, small_packet[0])
     view = window.page_view
     activate(qtbot, window)
@@ -307,7 +285,7 @@ def test_a_non_pdf_is_refused_and_not_remembered(qtbot: Any, isolated_profile: P
     book.active["A1"] = "意見一覧"
     xlsx = tmp_path / "意見一覧.xlsx"
     book.save(xlsx)
-    window = new_window(qtbot, isolated_profile, name="委員")
+    window = new_window(qtbot, name="委員")
     answer_file_dialog(xlsx)
     menu_action(window, "ファイル", "開く…").trigger()
     assert "PDFとして開けません" in take_box(qtbot, "PDF")
@@ -317,7 +295,7 @@ def test_a_non_pdf_is_refused_and_not_remembered(qtbot: Any, isolated_profile: P
 
 
 def test_help_opens_with_f1(qtbot: Any, isolated_profile: Path) -> None:
-    window = new_window(qtbot, isolated_profile, name="委員")
+    window = new_window(qtbot, name="委員")
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     from ui.dialogs.help import HelpDialog
@@ -342,7 +320,7 @@ def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path
     packet, _truth = small_packet
     member_profile = tmp_path / "member"
     monkeypatch.setenv("PIA_REVIEWER_HOME", str(member_profile))
-    window = new_window(qtbot, member_profile, name="田中委員")
+    window = new_window(qtbot, name="田中委員")
     open_through_menu(qtbot, window, packet)
     item, key = risk_item(window, "Ⅲ", "2", "1")
     detected = item.text(COL_JUDGEMENT)
@@ -388,7 +366,7 @@ def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path
 
     chair_profile = tmp_path / "chair"
     monkeypatch.setenv("PIA_REVIEWER_HOME", str(chair_profile))
-    chair = new_window(qtbot, chair_profile, name="委員長")
+    chair = new_window(qtbot, name="委員長")
     open_through_menu(qtbot, chair, packet)
     answer_file_dialog(package)
     chair.exchange_toolbar.widgetForAction(chair.act_import_members).click()
@@ -410,7 +388,7 @@ def test_shortcuts_selection_highlight_and_unsaved_edit_on_quit(qtbot: Any, isol
     """Friction items of issue #13: single-key tool shortcuts work wherever the focus is in the window (not only on
     the page); ハイライト after selecting text highlights it at once; an edit typed in the comment pane is saved when
     the window closes (Ctrl+Q) — never lost without a word."""
-    window = new_window(qtbot, isolated_profile, name="委員")
+    window = new_window(qtbot, name="委員")
     open_through_menu(qtbot, window, small_packet[0])
     controller = window.annotations
     activate(qtbot, window)
