@@ -139,20 +139,16 @@ def walk(outline: Outline) -> list[WalkNode]:
         chapter_key = section_key = ""
         for node in document.nodes:
             depth = KIND_DEPTH.get(node.kind, 2)
+            location.enter(node)
+            key = location.node_key()
             if depth == 0:
-                location.chapter, location.section, location.leaf = node, None, None
-                chapter_key, section_key = location.node_key(), ""
+                chapter_key, section_key = key, ""
                 ancestors: tuple[str, ...] = (doc_key,)
-                key = chapter_key
             elif depth == 1:
-                location.section, location.leaf = node, None
-                section_key = location.node_key()
+                section_key = key
                 ancestors = (doc_key, *([chapter_key] if chapter_key else []))
-                key = section_key
             else:
-                location.leaf = node
                 ancestors = (doc_key, *(k for k in (chapter_key, section_key) if k))
-                key = location.node_key()
             in_review_chapter = location.chapter is not None and roman(location.chapter.number) in REVIEW_CHAPTERS
             reviewable = document.is_report and (
                 node.kind == "risk" or (node.kind == "section" and in_review_chapter)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from reviewer.annotations import is_newer, new_id, now_iso
-from reviewer.structure.model import KIND_DEPTH, Document, Location, Node, Outline, StructureWarning
+from reviewer.structure.model import Document, Location, Node, Outline, StructureWarning
 
 if TYPE_CHECKING:
     from reviewer.store import Store
@@ -192,13 +192,7 @@ def document_node_keys(doc_index: int, document: Document) -> list[str]:
         if added is not None:
             keys.append(f"+{added}")
             continue
-        depth = KIND_DEPTH.get(node.kind, 2)
-        if depth == 0:
-            location.chapter, location.section, location.leaf = node, None, None
-        elif depth == 1:
-            location.section, location.leaf = node, None
-        else:
-            location.leaf = node
+        location.enter(node)
         keys.append(location.node_key())
     return keys
 

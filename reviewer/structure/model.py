@@ -82,6 +82,17 @@ class Location:
     section: Node | None = None
     leaf: Node | None = None  # the risk or item
 
+    def enter(self, node: Node) -> None:
+        """Move past the heading ``node`` in reading order: a chapter starts afresh, a section keeps its chapter,
+        a risk or item keeps both. (Every walk over a document's headings steps through them with this.)"""
+        depth = KIND_DEPTH.get(node.kind, 2)
+        if depth == 0:
+            self.chapter, self.section, self.leaf = node, None, None
+        elif depth == 1:
+            self.section, self.leaf = node, None
+        else:
+            self.leaf = node
+
     def item_label(self, with_file: bool = False) -> str:
         """The 項目 column of the comment sheet, e.g. 「Ⅲ 7. リスク1」; ``with_file`` names the 特定個人情報ファイル
         of a chapter that repeats per file: 「Ⅲ（住民基本台帳ファイル） 7. リスク1」."""
@@ -189,11 +200,5 @@ class Outline:
         for node in document.nodes:
             if (node.page, node.y) > (page, y + 0.5):
                 break
-            depth = KIND_DEPTH.get(node.kind, 2)
-            if depth == 0:
-                location.chapter, location.section, location.leaf = node, None, None
-            elif depth == 1:
-                location.section, location.leaf = node, None
-            else:
-                location.leaf = node
+            location.enter(node)
         return location

@@ -92,13 +92,7 @@ def node_keys(outline: Outline) -> list[list[str]]:
         location = Location(document_index=doc_index, document_title=document.title)
         doc_keys: list[str] = []
         for node in document.nodes:
-            depth = KIND_DEPTH.get(node.kind, 2)
-            if depth == 0:
-                location.chapter, location.section, location.leaf = node, None, None
-            elif depth == 1:
-                location.section, location.leaf = node, None
-            else:
-                location.leaf = node
+            location.enter(node)
             doc_keys.append(location.node_key())
         keys.append(doc_keys)
     return keys
