@@ -153,8 +153,17 @@ class ExchangeActions(QObject):
         op.run_in_thread(lane="exchange")
 
     def _default_name(self, suffix: str) -> str:
+        """Beside the packet — unless the packet is the app's own (the sample, read-only in an installed app) or its
+        folder cannot be written: then the member's Documents folder (or home)."""
+        import os
+
+        from reviewer.paths import resources_dir
+
         stem = Path(self.controller.file_name or "comments").stem
-        folder = Path(self.controller.path).parent if self.controller.path is not None else Path.home()
+        folder = Path(self.controller.path).parent if self.controller.path is not None else None
+        if folder is None or folder.resolve().is_relative_to(resources_dir().resolve()) or not os.access(folder, os.W_OK):
+            documents = Path.home() / "Documents"
+            folder = documents if documents.is_dir() else Path.home()
         return str(folder / f"{stem}{suffix}")
 
     def _save_path(self, title: str, default: str, pattern: str) -> str | None:

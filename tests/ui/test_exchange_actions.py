@@ -242,3 +242,15 @@ def test_refuses_to_overwrite_the_packet_and_needs_a_packet(qtbot: Any, rig: Any
     rig.controller.close_document()
     rig.exchange.export_package_action.trigger()
     assert dialogs.messages[-1] == ("warning", "PDFが開かれていません。")
+
+
+def test_exports_of_the_bundled_sample_are_proposed_in_the_members_folder(rig: Any) -> None:
+    """The sample lives inside the app (read-only once installed): its exports go to Documents (or home), while a
+    packet's own folder is proposed for real packets."""
+    from reviewer.paths import resource
+
+    assert Path(rig.exchange._default_name("-x.json")).parent == rig.path.parent
+    rig.controller.session.path = resource("sample", "sample-packet.pdf")
+    proposed = Path(rig.exchange._default_name("-x.json"))
+    assert proposed.parent in (Path.home() / "Documents", Path.home())
+    assert proposed.name == "sample-packet-x.json"
