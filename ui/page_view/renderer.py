@@ -88,20 +88,23 @@ def open_packet(path: Path, password: str | None) -> Packet:
 
 
 def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
-    """Displayed page sizes and the rotation matrices of rotated pages, from a short-lived document."""
-    packet = open_packet(path, password)
+    """Displayed page sizes and the rotation matrices of rotated pages, from a short-lived document.
+
+    Opened with the packet's checks but not as a :class:`Packet`: setting aside too complex pages (tens of ms on
+    the GUI thread before the first frame) changes their content, never their size or rotation."""
+    doc = open_pdf(path, password)
     try:
         sizes: list[tuple[float, float]] = []
         rotations: dict[int, Matrix] = {}
-        for index in range(packet.page_count):
-            page = packet.doc[index]
+        for index in range(int(doc.page_count)):
+            page = doc[index]
             rect = page.rect
             sizes.append((float(rect.width), float(rect.height)))
             if page.rotation:
                 rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
         return sizes, rotations
     finally:
-        packet.close()
+        doc.close()
 
 
 def _link_from(raw: dict[str, object], page_count: int) -> Link | None:
