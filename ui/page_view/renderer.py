@@ -15,18 +15,21 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPainter
 
-from reviewer.document import Packet, open_pdf
+from reviewer.document import Packet, open_pdf, page_work
 from reviewer.errors import ReviewerError
+from reviewer.limits import MAX_PAGE_WORK_BYTES
 from ui.page_view.text import Link, Matrix, PageText, drop_overprinted, reading_order
 
 log = logging.getLogger("ui.page_view.renderer")
 
 STRIP_PIXELS = 250_000  # pixels rasterised per GIL-holding call (a few ms even on dense tables)
+FIRST_TASK_WAIT_S = 0.2  # the view asks for its first pages right after starting the worker
 MAX_PAGE_PIXELS = 40_000_000  # beyond this a page renders at a lower scale (RGB32: 160 MB)
 
 
@@ -79,12 +82,6 @@ class ResultBridge(QObject):
     """Lives in the GUI thread; the worker emits on it, so delivery is queued onto the GUI thread."""
 
     delivered = Signal(object)
-
-
-def open_packet(path: Path, password: str | None) -> Packet:
-    """Open ``path`` like :meth:`Packet.open` (the same checks) but without hashing the file (the view needs no
-    identity)."""
-    return Packet(path, open_pdf(path, password), "")
 
 
 def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
@@ -204,7 +201,7 @@ class RenderWorker:
 
     def _run(self) -> None:
         try:
-            packet = open_packet(self.path, self._password)
+            doc = open_pdf(self.path, self._password)
         except ReviewerError as exc:
             self._emit(ErrorResult(self.generation, exc.message_ja))
             return
@@ -213,11 +210,48 @@ class RenderWorker:
             self._emit(ErrorResult(self.generation, str(exc)))
             return
         try:
+            if not self._render_first_page(doc):
+                doc.close()
+                return
+            packet = Packet(self.path, doc, "")
+        except Exception as exc:
+            log.exception("render worker could not read %s", self.path)
+            doc.close()
+            self._emit(ErrorResult(self.generation, str(exc)))
+            return
+        try:
             self._loop(packet)
         except Exception:
             log.exception("render worker failed")
         finally:
             packet.close()
+
+    def _render_first_page(self, doc: Any) -> bool:
+        """Render the first wanted page before the whole document is checked for too complex pages (a scan of
+        every page, tens of ms before the first frame); that page alone is checked first, and when it is too
+        complex it waits for the :class:`Packet`, which sets it aside. False when the view is gone."""
+        with self._cond:
+            if not self._pending and not self._stopping:
+                self._cond.wait(FIRST_TASK_WAIT_S)
+            if self._stopping or not self._pending or self._pending[0].kind != "render":
+                return not self._stopping
+            task = self._pending[0]
+        if page_work(doc, task.page) > MAX_PAGE_WORK_BYTES:
+            return True
+        with self._cond:
+            if self._stopping or not self._pending or self._pending[0] is not task:
+                return not self._stopping
+            self._pending.pop(0)
+            self._current = task.key
+            self._drop_current = False
+        try:
+            result = self._render(doc, task)
+        except Exception as exc:
+            log.warning("page %d: render failed: %s", task.page + 1, exc)
+            result = None
+        with self._cond:
+            self._current = None
+        return result is None or self._emit(result)
 
     def _loop(self, packet: Packet) -> None:
         rotations_sent = not self._send_rotations
@@ -246,7 +280,7 @@ class RenderWorker:
                 continue
             try:
                 if task.kind == "render":
-                    result: object = self._render(packet, task)
+                    result: object = self._render(packet.doc, task)
                 else:
                     result = self._text(packet, task.page)
             except Exception as exc:
@@ -280,10 +314,10 @@ class RenderWorker:
         self.longest_call = max(self.longest_call, now - started)
         return now
 
-    def _render(self, packet: Packet, task: RenderTask) -> ImageResult | None:
+    def _render(self, doc: Any, task: RenderTask) -> ImageResult | None:
         began = time.perf_counter()
         t0 = began
-        page = packet.doc[task.page]
+        page = doc[task.page]
         display_list = page.get_displaylist(annots=True)
         t0 = self._timed(t0)
         rect = display_list.rect
