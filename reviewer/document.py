@@ -366,11 +366,25 @@ class Packet:
         finally:
             self._text_seconds += time.monotonic() - started
 
+    def page_raw_blocks(self, index: int) -> list[dict[str, Any]]:
+        """The page's text blocks as MuPDF's ``rawdict`` gives them (what :meth:`page_lines` is built from), under
+        the same reading rules (none for a page that is not read). For a reader of every character that cannot
+        afford a Python object per character (the search index)."""
+        if not self._may_read(index):
+            return []
+        started = time.monotonic()
+        try:
+            return self._raw_blocks(index)
+        finally:
+            self._text_seconds += time.monotonic() - started
+
+    def _raw_blocks(self, index: int) -> list[dict[str, Any]]:
+        raw = self.doc[index].get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+        return list(raw.get("blocks", ()))
+
     def _page_lines(self, index: int) -> list[TextLine]:
-        page = self.doc[index]
-        raw = page.get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
         lines: list[TextLine] = []
-        for block in raw.get("blocks", ()):
+        for block in self._raw_blocks(index):
             for line in block.get("lines", ()):
                 chars: list[TextChar] = []
                 size = 0.0

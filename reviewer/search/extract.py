@@ -1,6 +1,6 @@
 """Page search text: each page's text layer read once, normalised, with per-character source offsets and boxes.
 
-Every page's text is read once (:meth:`Packet.page_lines`, text-layer order, so the wrapped lines of a
+Every page's text is read once (:meth:`Packet.page_raw_blocks`, text-layer order, so the wrapped lines of a
 table cell stay together), normalised with :mod:`reviewer.text` and kept with, per normalised character,
 its source offset and its box on the page. A hit ``[start, end)`` in the normalised text is therefore found
 whatever the PDF's width, case or line breaks, and maps back to exact rectangles for highlighting and to
@@ -13,10 +13,11 @@ import bisect
 import logging
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from reviewer.document import Packet, TextChar, TextLine
+from reviewer.document import Packet
 from reviewer.text import normalize, source_span
 
 log = logging.getLogger("reviewer.search")
@@ -107,84 +108,124 @@ def merge_boxes(boxes: Iterable[Rect]) -> list[Rect]:
     return merged
 
 
-def _near(a: Rect, b: Rect, tolerance: float) -> bool:
-    return all(abs(p - q) <= tolerance for p, q in zip(a, b, strict=True))
+_ZERO_BOX = (0.0, 0.0, 0.0, 0.0)
+_BAND = 16.0
 
 
-def _overprinted(previous: TextChar, ch: TextChar) -> bool:
-    """The same glyph drawn again almost on top of the last one (fake bold)."""
-    if ch.c != previous.c:
-        return False
-    width = previous.bbox[2] - previous.bbox[0]
-    return _near(previous.bbox, ch.bbox, max(0.3 * width, 0.2))
+def _drawn_before(drawn: dict[int, list[Rect]], bbox: Rect, tolerance: float) -> bool:
+    """Whether a line of the same text was kept within ``tolerance`` of ``bbox`` (every coordinate); else keep
+    ``bbox``. Boxes are kept in bands of their top so that a page of many equal short lines is not quadratic."""
+    x0, y0, x1, y1 = bbox
+    # One band more on each side than the tolerance needs: rounding never hides a neighbour.
+    for band in range(int((y0 - tolerance) // _BAND) - 1, int((y0 + tolerance) // _BAND) + 2):
+        for b in drawn.get(band, ()):
+            if (abs(b[1] - y0) <= tolerance and abs(b[0] - x0) <= tolerance
+                    and abs(b[2] - x1) <= tolerance and abs(b[3] - y1) <= tolerance):
+                return True
+    drawn.setdefault(int(y0 // _BAND), []).append(bbox)
+    return False
 
 
-def _distinct_lines(lines: Iterable[TextLine]) -> Iterator[TextLine]:
-    """The text lines minus repeats drawn over themselves.
+def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[float], list[int], array[float]]:
+    """The page's search source from MuPDF's raw blocks: the text lines joined by ``\n``, four floats per source
+    character (its box; zeros for a line break), each line's source offset and top.
 
-    Excel and some PDF printers make bold or shadowed text by drawing a line twice, offset by a
-    fraction of a point; counting both would double every hit in a heading.
+    Lines drawn again over themselves (Excel and some PDF printers make bold or shadowed text that way) and a
+    glyph drawn again almost on top of the last one (fake bold) are left out: counting both would double every
+    hit in a heading. Reads the raw dictionaries directly: a Python object per character was most of the cost.
     """
-    seen: dict[str, list[Rect]] = {}
-    for line in lines:
-        boxes = seen.setdefault(line.text, [])
-        tolerance = max(1.0, 0.3 * line.size)
-        if any(_near(box, line.bbox, tolerance) for box in boxes):
+    parts: list[str] = []
+    flat: list[float] = []
+    line_src: list[int] = []
+    line_tops = array("f")
+    seen: dict[str, dict[int, list[Rect]]] = {}
+    src_len = 0
+    for block in blocks:
+        for line in block.get("lines", ()):
+            spans = line.get("spans", ())
+            chars = [ch for span in spans for ch in span.get("chars", ())]
+            if not chars:
+                continue
+            text = "".join([ch["c"] for ch in chars])
+            bbox: Rect = tuple(line["bbox"])
+            size = max([0.0, *(float(span.get("size", 0.0)) for span in spans)])
+            tolerance = max(1.0, 0.3 * size)
+            if _drawn_before(seen.setdefault(text, {}), bbox, tolerance):
+                continue
+            if line_src:
+                parts.append("\n")
+                flat.extend(_ZERO_BOX)
+                src_len += 1
+            line_src.append(src_len)
+            line_tops.append(bbox[1])
+            last_c = ""
+            last_box: Rect = _ZERO_BOX
+            for ch in chars:
+                c = ch["c"]
+                box = ch["bbox"]
+                if c == last_c and last_c:
+                    tol = max(0.3 * (last_box[2] - last_box[0]), 0.2)
+                    if (abs(last_box[0] - box[0]) <= tol and abs(last_box[1] - box[1]) <= tol
+                            and abs(last_box[2] - box[2]) <= tol and abs(last_box[3] - box[3]) <= tol):
+                        continue
+                last_c, last_box = c, box
+                parts.append(c)
+                if len(c) == 1:
+                    flat.extend(box)
+                else:
+                    flat.extend(tuple(box) * len(c))
+                src_len += len(c)
+    return "".join(parts), flat, line_src, line_tops
+
+
+def _norm_boxes(source: str, flat: list[float], starts: list[int]) -> array[float]:
+    """Four floats per normalised character: its source character's box, or for a cluster (combining marks, an
+    expansion like ㈱, or dropped white space after it) the union of its visible source characters' boxes."""
+    n = len(starts)
+    total = len(source)
+    boxes = array("f")
+    extend = boxes.extend
+    k = 0
+    while k < n:
+        s = starts[k]
+        # A run of one-to-one characters is copied in one slice.
+        j = k + 1
+        while j < n and starts[j] == s + (j - k):
+            j += 1
+        # starts[k..j) are consecutive; the last one is one-to-one only if its successor starts right after it.
+        end_of_last = starts[j] if j < n else total
+        last = s + (j - 1 - k)
+        if end_of_last == last + 1:
+            extend(flat[4 * s:4 * (last + 1)])
+            k = j
             continue
-        boxes.append(line.bbox)
-        yield line
+        if j - 1 > k:
+            extend(flat[4 * s:4 * last])
+        # The cluster at normalised index j-1 (source ``last``): several normalised characters may share it.
+        c = j
+        while c < n and starts[c] == last:
+            c += 1
+        end = starts[c] if c < n else total
+        box: Rect = tuple(flat[4 * last:4 * last + 4])  # type: ignore[assignment]
+        for t in range(last + 1, end):
+            if not source[t].isspace():
+                box = _union(box, tuple(flat[4 * t:4 * t + 4]))  # type: ignore[arg-type]
+        for _ in range(j - 1, c):
+            extend(box)
+        k = c
+    return boxes
 
 
 def extract_page(packet: Packet, index: int) -> PageText:
     """Read page ``index`` of ``packet`` into a :class:`PageText`."""
-    parts: list[str] = []
-    char_boxes: list[Rect | None] = []
-    line_src: list[int] = []
-    line_tops = array("f")
-    src_len = 0
     try:
-        lines = packet.page_lines(index)
+        blocks = packet.page_raw_blocks(index)
     except Exception as exc:  # a damaged page (cycle in the page tree, missing object) indexes as empty
         log.warning("page %d of %s unreadable for search: %s", index, packet.name, type(exc).__name__)
-        lines = []
-    for line in _distinct_lines(lines):
-        if line_src:
-            parts.append("\n")
-            char_boxes.append(None)
-            src_len += 1
-        line_src.append(src_len)
-        line_tops.append(line.bbox[1])
-        previous: TextChar | None = None
-        for ch in line.chars:
-            if previous is not None and _overprinted(previous, ch):
-                continue
-            previous = ch
-            parts.append(ch.c)
-            char_boxes.extend([ch.bbox] * len(ch.c))
-            src_len += len(ch.c)
-    source = "".join(parts)
+        blocks = []
+    source, flat, line_src, line_tops = _page_source(blocks)
     result = normalize(source)
     starts = result.starts
-    n = len(starts)
-    boxes = array("f")
-    bounds = starts[1:] + [len(source)]
-    zero = (0.0, 0.0, 0.0, 0.0)
-    for k in range(n):
-        s, nxt = starts[k], bounds[k]
-        if nxt == s + 1:  # the common case: one source char, one normalised char
-            boxes.extend(char_boxes[s] or zero)
-            continue
-        # A cluster (combining marks, an expansion like ㈱, or dropped whitespace after it): the
-        # union of its visible source characters' boxes.
-        j = k
-        while j < n and starts[j] == s:
-            j += 1
-        end = starts[j] if j < n else len(source)
-        box = char_boxes[s] or zero
-        for t in range(s + 1, end):
-            other = char_boxes[t]
-            if other is not None and not source[t].isspace():
-                box = _union(box, other)
-        boxes.extend(box)
+    boxes = _norm_boxes(source, flat, starts)
     line_starts = array("I", (bisect.bisect_left(starts, offset) for offset in line_src))
     return PageText(index, source, result.text, array("I", starts), boxes, line_starts, line_tops)
