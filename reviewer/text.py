@@ -86,16 +86,13 @@ def normalize(s: str, kana: bool = False) -> Normalized:
     out: list[str] = []
     starts: list[int] = []
     n = len(s)
+    infos = list(map(_char_info, s))  # once per character: a page's text is long
     i = 0
     while i < n:
-        ch = s[i]
-        norm, _ = _char_info(ch)
+        norm = infos[i][0]
         j = i + 1
         # Gather the combining marks that follow (skipping none: a dropped char ends the cluster).
-        while j < n:
-            _, attaches = _char_info(s[j])
-            if not attaches:
-                break
+        while j < n and infos[j][1]:
             j += 1
         if j > i + 1:
             norm = _finish(unicodedata.normalize("NFKC", "".join(c for c in s[i:j] if not _is_dropped(c))))
