@@ -114,3 +114,56 @@ def test_a_too_complex_first_page_is_still_set_aside_before_it_renders(qapp, tmp
     assert isinstance(image, ImageResult) and image.page == 0
     assert _ink(image.image) == 0  # drawn empty, as the Packet sets the page aside
     assert time.perf_counter() - started < 20
+
+
+def test_geometry_read_from_page_objects_equals_loaded_pages_with_inherited_boxes(tmp_path: Path) -> None:
+    from ui.page_view.renderer import _geometry_from_loaded_pages, _geometry_from_page_objects
+
+    doc = pymupdf.open()
+    doc.new_page(width=595, height=842)
+    cropped = doc.new_page(width=600, height=800)
+    cropped.set_cropbox(pymupdf.Rect(50, 60, 350, 460))
+    doc.new_page(width=400, height=300)
+    pages_root = doc.pdf_catalog()
+    pages_xref = int(doc.xref_get_key(pages_root, "Pages")[1].split()[0])
+    doc.xref_set_key(pages_xref, "Rotate", "270")  # inherited by every page
+    for index in (0, 2):
+        doc.xref_set_key(doc.page_xref(index), "Rotate", "null")
+    doc.xref_set_key(doc.page_xref(1), "Rotate", "0")  # but not this one
+    doc.save(tmp_path / "inherited.pdf")
+    doc.close()
+    with pymupdf.open(tmp_path / "inherited.pdf") as reopened:
+        fast = _geometry_from_page_objects(reopened)
+        loaded = _geometry_from_loaded_pages(reopened)
+    assert fast == loaded
+    assert fast[0] == [(842.0, 595.0), (300.0, 400.0), (300.0, 400.0)]
+    assert sorted(fast[1]) == [0, 2]
+
+
+def test_geometry_equals_loaded_pages_on_every_corpus_file_damaged_ones_included() -> None:
+    # The page objects are read through MuPDF's low-level calls, which crash (not raise) on some damaged files
+    # unless guarded: every file of the corpus gives what loading each page gave, or the same error.
+    from reviewer.document import open_pdf
+    from ui.page_view.renderer import _geometry_from_loaded_pages
+
+    corpus = REPO.parent / "shared" / "corpus"
+    files = sorted(corpus.rglob("*.pdf"))
+    if not files:
+        pytest.skip("corpus not present")
+
+    def outcome(read: object) -> object:
+        try:
+            return read()  # type: ignore[operator]
+        except Exception as exc:  # noqa: BLE001 - the error's type is what is compared
+            return type(exc).__name__
+
+    def loaded(path: Path) -> object:
+        doc = open_pdf(path, None)
+        try:
+            return _geometry_from_loaded_pages(doc)
+        finally:
+            doc.close()
+
+    for path in files:
+        assert outcome(lambda p=path: read_page_geometry(p, None)) == outcome(lambda p=path: loaded(p)), path
+    assert len(files) >= 50

@@ -91,17 +91,47 @@ def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[flo
     the GUI thread before the first frame) changes their content, never their size or rotation."""
     doc = open_pdf(path, password)
     try:
-        sizes: list[tuple[float, float]] = []
-        rotations: dict[int, Matrix] = {}
-        for index in range(int(doc.page_count)):
-            page = doc[index]
-            rect = page.rect
-            sizes.append((float(rect.width), float(rect.height)))
-            if page.rotation:
-                rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
-        return sizes, rotations
+        try:
+            return _geometry_from_page_objects(doc)
+        except Exception:  # a damaged page tree: load each page as before, which fails or repairs the same way
+            return _geometry_from_loaded_pages(doc)
     finally:
         doc.close()
+
+
+def _geometry_from_page_objects(doc: Any) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
+    """Each page's box as MuPDF bounds a loaded page (media box ∩ crop box, rotated), read from the page
+    objects without loading the pages (a third of the time for 600 pages); only rotated pages are loaded, for
+    their rotation matrix."""
+    mupdf = pymupdf.mupdf
+    pdf = mupdf.pdf_document_from_fz_document(doc.this)
+    if not pdf.m_internal:  # not a PDF inside (a damaged file MuPDF opened another way): its calls would crash
+        raise ValueError("no PDF document")
+    box, ctm = mupdf.FzRect(), mupdf.FzMatrix()
+    sizes: list[tuple[float, float]] = []
+    rotations: dict[int, Matrix] = {}
+    for index in range(int(doc.page_count)):
+        page_object = mupdf.pdf_lookup_page_obj(pdf, index)
+        mupdf.pdf_page_obj_transform(page_object, box, ctm)
+        bounds = mupdf.fz_transform_rect(box, ctm)
+        sizes.append((float(bounds.x1 - bounds.x0), float(bounds.y1 - bounds.y0)))
+        if mupdf.pdf_to_int(mupdf.pdf_dict_get_inheritable(page_object, mupdf.PDF_ENUM_NAME_Rotate)) % 360:
+            page = doc[index]
+            if page.rotation:
+                rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
+    return sizes, rotations
+
+
+def _geometry_from_loaded_pages(doc: Any) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
+    sizes: list[tuple[float, float]] = []
+    rotations: dict[int, Matrix] = {}
+    for index in range(int(doc.page_count)):
+        page = doc[index]
+        rect = page.rect
+        sizes.append((float(rect.width), float(rect.height)))
+        if page.rotation:
+            rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
+    return sizes, rotations
 
 
 def _link_from(raw: dict[str, object], page_count: int) -> Link | None:
