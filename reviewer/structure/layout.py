@@ -17,6 +17,7 @@ import pymupdf
 
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _SPACES = re.compile(r"[\s\u00a0\u200b]+")
+_BAND = 16.0  # points: the height of the bands that spans are looked up by
 
 
 _CIRCLED = re.compile(r"([\u2460-\u2473])")
@@ -139,17 +140,25 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
     again as 「特定個人情報ファイルの取扱」 「い…」): a span is a copy when spans already kept on its line cover its
     box and their text, read left to right, contains its text.
     """
-    seen: dict[str, list[_Span]] = {}
+    # Kept spans by text, then by band of their top: a page of many equal words (「・」, 「○」, numbers) is not
+    # compared with every earlier one.
+    seen: dict[str, dict[int, list[_Span]]] = {}
     rest: list[_Span] = []
     for span in spans:
+        y0, x0 = span.y0, span.x0
         same = seen.get(span.text)
         if same is not None:
             tol = span.size * 0.35
-            if any(abs(o.y0 - span.y0) <= tol and abs(o.x0 - span.x0) <= tol * 2 for o in same):
+            # One band more on each side than the tolerance needs: rounding never hides a neighbour.
+            if any(
+                abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol * 2
+                for band in range(int((y0 - tol) // _BAND) - 1, int((y0 + tol) // _BAND) + 2)
+                for o in same.get(band, ())
+            ):
                 continue
-            same.append(span)
         else:
-            seen[span.text] = [span]
+            same = seen[span.text] = {}
+        same.setdefault(int(y0 // _BAND), []).append(span)
         rest.append(span)
     overlapping = _overlapping(rest)
     if not overlapping:
@@ -255,16 +264,17 @@ def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
     spans.sort(key=lambda s: (s.yc, s.x0))
     groups: list[list[_Span]] = []
     current: list[_Span] = []
-    centre = 0.0
+    centre = total = 0.0
     for span in spans:
         if current and abs(span.yc - centre) <= max(1.5, min(span.size, current[0].size) * 0.4):
             current.append(span)
-            centre = sum(s.yc for s in current) / len(current)
+            total += span.yc  # the same additions, in the same order, as summing the group again
+            centre = total / len(current)
             continue
         if current:
             groups.append(current)
         current = [span]
-        centre = span.yc
+        centre = total = span.yc
     if current:
         groups.append(current)
 
