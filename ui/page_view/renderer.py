@@ -30,6 +30,7 @@ log = logging.getLogger("ui.page_view.renderer")
 
 STRIP_PIXELS = 250_000  # pixels rasterised per GIL-holding call (a few ms even on dense tables)
 FIRST_TASK_WAIT_S = 0.2  # the view asks for its first pages right after starting the worker
+FIRST_PAINT_WAIT_S = 0.5  # the longest the document check waits for the first page to be painted
 MAX_PAGE_PIXELS = 40_000_000  # beyond this a page renders at a lower scale (RGB32: 160 MB)
 
 
@@ -185,6 +186,7 @@ class RenderWorker:
         self._stopping = False
         self._drop_current = False
         self._thread = threading.Thread(target=self._run, name=f"page-render-{generation}", daemon=True)
+        self._first_image_shown = threading.Event()
         self.pages_rendered = 0
         self.render_seconds = 0.0
         self.longest_call = 0.0
@@ -197,8 +199,13 @@ class RenderWorker:
             self._stopping = True
             self._pending.clear()
             self._cond.notify_all()
+        self._first_image_shown.set()
         if wait > 0 and self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(wait)
+
+    def first_image_shown(self) -> None:
+        """The view painted the first image: the document check may take the GIL now."""
+        self._first_image_shown.set()
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()
@@ -240,9 +247,13 @@ class RenderWorker:
             self._emit(ErrorResult(self.generation, str(exc)))
             return
         try:
-            if not self._render_first_page(doc):
+            sent = self._render_first_page(doc)
+            if sent is None:
                 doc.close()
                 return
+            if sent:
+                # The check below holds the GIL for tens of ms: let the GUI thread paint that page first.
+                self._first_image_shown.wait(FIRST_PAINT_WAIT_S)
             packet = Packet(self.path, doc, "")
         except Exception as exc:
             log.exception("render worker could not read %s", self.path)
@@ -256,21 +267,22 @@ class RenderWorker:
         finally:
             packet.close()
 
-    def _render_first_page(self, doc: Any) -> bool:
+    def _render_first_page(self, doc: Any) -> bool | None:
         """Render the first wanted page before the whole document is checked for too complex pages (a scan of
         every page, tens of ms before the first frame); that page alone is checked first, and when it is too
-        complex it waits for the :class:`Packet`, which sets it aside. False when the view is gone."""
+        complex it waits for the :class:`Packet`, which sets it aside. True when an image was sent, None when
+        the view is gone."""
         with self._cond:
             if not self._pending and not self._stopping:
                 self._cond.wait(FIRST_TASK_WAIT_S)
             if self._stopping or not self._pending or self._pending[0].kind != "render":
-                return not self._stopping
+                return None if self._stopping else False
             task = self._pending[0]
         if page_work(doc, task.page) > MAX_PAGE_WORK_BYTES:
-            return True
+            return False
         with self._cond:
             if self._stopping or not self._pending or self._pending[0] is not task:
-                return not self._stopping
+                return None if self._stopping else False
             self._pending.pop(0)
             self._current = task.key
             self._drop_current = False
@@ -281,7 +293,9 @@ class RenderWorker:
             result = None
         with self._cond:
             self._current = None
-        return result is None or self._emit(result)
+        if result is None:
+            return False
+        return True if self._emit(result) else None
 
     def _loop(self, packet: Packet) -> None:
         rotations_sent = not self._send_rotations

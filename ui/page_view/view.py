@@ -809,6 +809,8 @@ class PageView(QAbstractScrollArea):
             painter.end()
         if painted_image and self._first_paint_pending:
             self._first_paint_pending = False
+            if self._worker is not None:
+                self._worker.first_image_shown()
             self.first_paint_seconds = time.perf_counter() - self._opened_at
             QTimer.singleShot(0, self, lambda: emit(self.first_page_painted))
 
