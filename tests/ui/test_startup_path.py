@@ -167,3 +167,47 @@ def test_geometry_equals_loaded_pages_on_every_corpus_file_damaged_ones_included
     for path in files:
         assert outcome(lambda p=path: read_page_geometry(p, None)) == outcome(lambda p=path: loaded(p)), path
     assert len(files) >= 50
+
+
+def test_the_document_check_waits_until_the_first_page_is_painted(qapp, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The check of every page holds the GIL; it must not run between the first image's arrival and its paint.
+    from ui.page_view import renderer
+
+    pdf = _mixed_packet(tmp_path / "mixed.pdf")
+    moments: list[tuple[str, float]] = []
+    done = threading.Event()
+    workers: list[RenderWorker] = []
+    shown_at: list[float] = []
+
+    def deliver(result: object) -> None:
+        moments.append((type(result).__name__, time.perf_counter()))
+        if isinstance(result, ImageResult):
+            # The view paints 0.3 s later (a busy GUI thread); only then may the check run.
+            def paint_later() -> None:
+                time.sleep(0.3)
+                shown_at.append(time.perf_counter())
+                workers[0].first_image_shown()
+
+            threading.Thread(target=paint_later, daemon=True).start()
+        if isinstance(result, TextResult):
+            done.set()
+
+    worker = RenderWorker(pdf, None, 1, deliver)
+    workers.append(worker)
+    checked: list[float] = []
+    real_packet = renderer.Packet
+
+    def packet_after_check(*args: object) -> object:
+        checked.append(time.perf_counter())
+        return real_packet(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(renderer, "Packet", packet_after_check)
+    worker.start()
+    worker.set_wanted([RenderTask("render", 0, 1.0), RenderTask("text", 0)])
+    try:
+        assert done.wait(30), moments
+    finally:
+        worker.stop()
+    assert [name for name, _ in moments] == ["ImageResult", "TextResult"]
+    assert shown_at and checked and checked[0] >= shown_at[0]
