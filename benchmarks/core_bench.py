@@ -126,8 +126,8 @@ def bench_render(pdf: Path, pages: Sequence[int], reps: int, password: str | Non
 
 def bench_text(pdf: Path, reps: int, password: str | None = None, boxes: bool = True) -> Results:
     """Plain text of every page: ours ``page.get_text("text")`` (open included) vs ``pdftotext FILE -``
-    (stdout discarded). Also our text with per-character boxes (``Packet.page_lines``), which search and
-    structure detection read, for information."""
+    (stdout discarded). Also, for information, the search index's page text with per-character boxes
+    (``reviewer.search.extract.extract_page``: MuPDF's raw blocks, normalisation, a box per normalised character)."""
     import pymupdf
 
     from reviewer.document import Packet
@@ -143,9 +143,11 @@ def bench_text(pdf: Path, reps: int, password: str | None = None, boxes: bool = 
         doc.close()
 
     def with_boxes() -> None:
+        from reviewer.search.extract import extract_page
+
         with Packet.open(pdf, password) as packet:
             for index in range(packet.page_count):
-                packet.page_lines(index)
+                extract_page(packet, index)
 
     ours()
     ours_s = median([timed(ours).wall for _ in range(reps)])

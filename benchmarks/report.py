@@ -230,7 +230,7 @@ def core_rows(v: dict[str, Any], reasons: dict[str, Any]) -> list[tuple[str, str
         ("Text extraction, whole packet (plain text)", _fmt(v.get("text_s"), " s"),
          f"pdftotext: {_fmt(v.get('text_pdftotext_s'), ' s')}" + _reason(r, "text_pdftotext_s"),
          _ratio(v.get("text_ratio_vs_pdftotext"))),
-        ("Text with per-character boxes, whole packet (`Packet.page_lines`, what the search index reads)",
+        ("Search text with per-character boxes, whole packet (`search.extract.extract_page`, what the index reads)",
          _fmt(v.get("text_with_boxes_s"), " s"), "—", "—"),
         ("Structure detection, whole packet", f"{_fmt(v.get('structure_s'), ' s')} = "
          f"{_fmt(v.get('structure_s_per_100_pages'), ' s')} per 100 pages ({_fmt(v.get('structure_reports_found'))}"
