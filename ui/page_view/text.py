@@ -8,7 +8,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from reviewer.annotations import CONTEXT_CHARS
 from reviewer.document import TextChar, TextLine
 
 Rect = tuple[float, float, float, float]
@@ -222,6 +221,9 @@ def describe_selection(text: PageText, pieces: list[Piece]) -> SelectionResult:
             max(ch.bbox[2] for ch in chars), line.bbox[3],
         ))
         texts.append("".join(ch.c for ch in chars))
+    # Imported here, not before the first frame: reviewer.annotations pulls in uuid and datetime.
+    from reviewer.annotations import CONTEXT_CHARS
+
     stream = text.stream()
     begin = text.char_offset(pieces[0].line, pieces[0].start)
     finish = text.char_offset(pieces[-1].line, pieces[-1].end)

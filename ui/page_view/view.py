@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -30,7 +31,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QToolTip, QWidget
 
-from reviewer.annotations import Annotation, category_color
+if TYPE_CHECKING:
+    from reviewer.annotations import Annotation
+
 from ui.page_view.layout import GAP, PageLayout, clamp_zoom, next_zoom_step
 from ui.page_view.renderer import (
     ErrorResult,
@@ -836,6 +839,9 @@ class PageView(QAbstractScrollArea):
                 painter.fillRect(self._page_rect_to_viewport(page, rect), SELECTION)
 
     def _paint_annotation(self, painter: QPainter, page: int, annotation: Annotation) -> None:
+        # Imported here, not before the first frame: reviewer.annotations pulls in uuid and datetime.
+        from reviewer.annotations import category_color
+
         colour = QColor(category_color(annotation.category))
         selected = annotation.id == self._selected_annotation
         if annotation.kind == "note":
