@@ -196,7 +196,7 @@ def test_the_document_check_waits_until_the_first_page_is_painted(qapp, tmp_path
     worker = RenderWorker(pdf, None, 1, deliver)
     workers.append(worker)
     checked: list[float] = []
-    real_packet = renderer.Packet
+    real_packet = Packet
 
     def packet_after_check(*args: object) -> object:
         checked.append(time.perf_counter())
