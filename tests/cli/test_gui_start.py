@@ -102,7 +102,9 @@ def test_first_paint_comes_before_the_modules_it_does_not_need(small_packet: tup
     modules = set(json.loads(result.stdout.split("MODULES ", 1)[1].splitlines()[0]))
     assert {"ui.page_view", "ui.main_window", "pymupdf"} <= modules  # the page really was shown by the app
     late = {"ui.annotate", "PySide6.QtNetwork", "ui.single_instance", "ui.crash", "reviewer.logs", "reviewer.cli",
-            "ui.exchange_actions", "ui.panels.comments", "ui.ops", "multiprocessing"}
+            "ui.exchange_actions", "ui.panels.comments", "ui.ops", "multiprocessing",
+            # the comment model (and the uuid/platform it pulls in) waits until a comment is painted (issue 16)
+            "reviewer.annotations", "uuid"}
     assert not late & modules, sorted(late & modules)
 
 

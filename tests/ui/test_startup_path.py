@@ -211,38 +211,3 @@ def test_the_document_check_waits_until_the_first_page_is_painted(qapp, tmp_path
         worker.stop()
     assert [name for name, _ in moments] == ["ImageResult", "TextResult"]
     assert shown_at and checked and checked[0] >= shown_at[0]
-
-
-MODULES_AT_FIRST_PAINT = """
-import json, sys
-import ui.gui
-seen = ui.gui.seconds_since_process_start  # called inside the first-paint callback
-
-
-def at_first_paint():
-    print("MODULES " + json.dumps(sorted(sys.modules)), flush=True)
-    return seen()
-
-
-ui.gui.seconds_since_process_start = at_first_paint
-from ui.app import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-def test_the_comment_model_is_not_imported_before_the_first_page(small_packet: tuple[Path, object],
-                                                                 isolated_profile: Path) -> None:
-    import json
-    import os
-    import subprocess
-
-    path, _truth = small_packet
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", PIA_REVIEWER_HOME=str(isolated_profile),
-                       PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT="1")
-    result = subprocess.run([sys.executable, "-c", MODULES_AT_FIRST_PAINT, str(path)], cwd=REPO, env=environment,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "first_paint_seconds=" in result.stdout, result.stdout + result.stderr
-    modules = set(json.loads(result.stdout.split("MODULES ", 1)[1].splitlines()[0]))
-    assert {"ui.page_view.view", "pymupdf"} <= modules  # the page really was painted by the app
-    assert not {"reviewer.annotations", "uuid"} & modules
