@@ -643,7 +643,7 @@ class AnnotationController(QObject):
         self._with_page_text(page, ask)
 
     def _location_text(self, page: int, y: float) -> str:
-        label = self._page_label(page)
+        label = self.session.page_label(page)
         where = self.tr("資料{label}頁").format(label=label)
         if self.outline is not None:
             location = self.outline.locate(page, y)
@@ -651,11 +651,6 @@ class AnnotationController(QObject):
             if parts:
                 return f"{' '.join(parts)}（{where}）"
         return where
-
-    def _page_label(self, page: int) -> str:
-        if 0 <= page < len(self.page_labels):
-            return self.page_labels[page]
-        return str(page + 1)
 
     def _ask(self, pending: _Pending) -> None:
         if not self.sha256:
@@ -702,7 +697,7 @@ class AnnotationController(QObject):
         top = min((r[1] for r in rects), default=0.0)
         location = self.outline.locate(page, top) if self.outline is not None else Location()
         return Annotation(
-            file_sha256=self.sha256, file_name=self.file_name, page=page, page_label=self._page_label(page),
+            file_sha256=self.sha256, file_name=self.file_name, page=page, page_label=self.session.page_label(page),
             kind=kind, rects=[tuple(round(float(v), 3) for v in r) for r in rects],  # type: ignore[misc]
             category=category, text=text, author=self.author(), quote=quote, prefix=prefix, suffix=suffix,
             document_title=location.document_title, item_label=location.item_label(),
@@ -729,7 +724,7 @@ class AnnotationController(QObject):
     def delete_annotation(self, annotation_id: str) -> bool:
         from reviewer.commands import DeleteAnnotation
 
-        annotation = next((a for a in self.annotations if a.id == annotation_id), None)
+        annotation = self.session.annotation(annotation_id)
         if annotation is None:
             return False
         ok = self.undo.push(DeleteAnnotation(annotation.id))
@@ -767,7 +762,7 @@ class AnnotationController(QObject):
     # -------------------------------------------------------------------------------- navigation
     def jump_to(self, annotation_id: str) -> None:
         """Show the comment's passage (from a panel click) and select its overlay."""
-        annotation = next((a for a in self.annotations if a.id == annotation_id), None)
+        annotation = self.session.annotation(annotation_id)
         if annotation is None or self.page_view is None:
             return
         self.page_view.go_to(annotation.page, annotation.top)

@@ -87,10 +87,6 @@ class PacketSession(QObject):
 
     # ---------------------------------------------------------------------------------------------- queries
     @property
-    def is_open(self) -> bool:
-        return self.path is not None
-
-    @property
     def file_name(self) -> str:
         return self.path.name if self.path is not None else ""
 
