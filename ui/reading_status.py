@@ -7,6 +7,7 @@ one "where am I"); nothing here keeps its own copy of the packet's state.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 
 from reviewer.errors import ReviewerError
 from ui.session import ANALYSIS, CLOSED, OUTLINE, SessionChange
+
+log = logging.getLogger("ui.reading_status")
 
 
 class ReadingStatus(QObject):
@@ -157,9 +160,7 @@ class ReadingStatus(QObject):
             try:
                 session.store.set_reading_position(session.sha256, page, zoom if mode == "custom" else None)
             except ReviewerError as exc:
-                import logging
-
-                logging.getLogger("ui.reading_status").warning("store: %s", exc.message_en)
+                log.warning("store: %s", exc.message_en)
 
     def restore_position(self, path: Path) -> None:
         saved = self.window.settings.reading_position(path)

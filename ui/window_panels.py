@@ -107,8 +107,7 @@ class WindowPanels:
             if self.thumbnails is not None and session.path is not None:
                 self.thumbnails.set_labels(session.page_labels)
             if self.search is not None:
-                self.search.set_outline(session.outline)
-                self._search_packet()
+                self._search_packet()  # takes the outline too
         if INDEX in change and self.search is not None:
             self._search_index_state()
 
