@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import pymupdf
@@ -18,16 +20,21 @@ import pymupdf
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _SPACES = re.compile(r"[\s\u00a0\u200b]+")
 _BAND = 16.0  # points: the height of the bands that spans are looked up by
+_LOOK_THROUGH = 8  # copies of one text looked through one by one before they are put in bands
 
 
 _CIRCLED = re.compile(r"([\u2460-\u2473])")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """NFKC with every kind of white space removed: the form used for matching (never for display).
 
     Circled numbers (①…⑳) are kept: NFKC would turn 「⑧事故発生時…」 into a numbered heading 「8事故…」.
+    Cached: a packet repeats the same few thousand cell texts (labels, marks, choices) on every report.
     """
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return _SPACES.sub("", text)
     if _CIRCLED.search(text):
         parts = _CIRCLED.split(text)
         text = "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
@@ -36,9 +43,21 @@ def norm(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+
+
 def clean(text: str) -> str:
     """Text as printed, with non-breaking spaces made plain and runs of spaces collapsed."""
-    return re.sub(r"[ \t\u00a0]+", " ", text.replace("\u200b", "")).strip()
+    if "  " not in text and "\t" not in text and "\u00a0" not in text and "\u200b" not in text:
+        return text.strip()  # nothing to collapse (most cells)
+    return _BLANKS.sub(" ", text.replace("\u200b", "")).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_text(raw: str) -> tuple[str, str]:
+    """A cell's text as printed and its key (:func:`norm`), from its spans' text joined (cached, as :func:`norm`)."""
+    text = clean(_undouble(raw))
+    return text, norm(text)
 
 
 @dataclass(slots=True)
@@ -140,24 +159,40 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
     again as 「特定個人情報ファイルの取扱」 「い…」): a span is a copy when spans already kept on its line cover its
     box and their text, read left to right, contains its text.
     """
-    # Kept spans by text, then by band of their top: a page of many equal words (「・」, 「○」, numbers) is not
-    # compared with every earlier one.
-    seen: dict[str, dict[int, list[_Span]]] = {}
+    # Kept spans by text: a short list, looked through; once a text repeats often (「・」, 「○」, numbers on a
+    # page of marks) by band of their top, so that a page of many equal words is not quadratic.
+    seen: dict[str, list[_Span] | dict[int, list[_Span]]] = {}
     rest: list[_Span] = []
     for span in spans:
-        y0, x0 = span.y0, span.x0
         same = seen.get(span.text)
-        if same is not None:
-            tol = span.size * 0.35
-            # One band more on each side than the tolerance needs: rounding never hides a neighbour.
-            if any(
-                abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol * 2
-                for band in range(int((y0 - tol) // _BAND) - 1, int((y0 + tol) // _BAND) + 2)
-                for o in same.get(band, ())
-            ):
-                continue
-        else:
-            same = seen[span.text] = {}
+        if same is None:
+            seen[span.text] = [span]
+            rest.append(span)
+            continue
+        y0, x0 = span.y0, span.x0
+        tol = span.size * 0.35
+        tol2 = tol * 2
+        if type(same) is list:
+            for o in same:
+                if abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol2:
+                    break
+            else:
+                same.append(span)
+                rest.append(span)
+                if len(same) > _LOOK_THROUGH:
+                    bands: dict[int, list[_Span]] = {}
+                    for o in same:
+                        bands.setdefault(int(o.y0 // _BAND), []).append(o)
+                    seen[span.text] = bands
+            continue
+        assert isinstance(same, dict)
+        # One band more on each side than the tolerance needs: rounding never hides a neighbour.
+        if any(
+            abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol2
+            for band in range(int((y0 - tol) // _BAND) - 1, int((y0 + tol) // _BAND) + 2)
+            for o in same.get(band, ())
+        ):
+            continue
         same.setdefault(int(y0 // _BAND), []).append(span)
         rest.append(span)
     overlapping = _overlapping(rest)
@@ -259,61 +294,77 @@ def _merge_distributed(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+_BY_CENTRE = attrgetter("yc", "x0")
+_BY_LEFT = attrgetter("x0")
+_BY_TOP = attrgetter("y0", "x0")
+
+
 def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
     spans = _dedupe(spans)
-    spans.sort(key=lambda s: (s.yc, s.x0))
+    spans.sort(key=_BY_CENTRE)
     groups: list[list[_Span]] = []
     current: list[_Span] = []
-    centre = total = 0.0
+    centre = total = first_size = 0.0
     for span in spans:
-        if current and abs(span.yc - centre) <= max(1.5, min(span.size, current[0].size) * 0.4):
-            current.append(span)
-            total += span.yc  # the same additions, in the same order, as summing the group again
-            centre = total / len(current)
-            continue
         if current:
+            size = span.size if span.size < first_size else first_size
+            limit = size * 0.4
+            if abs(span.yc - centre) <= (limit if limit > 1.5 else 1.5):
+                current.append(span)
+                total += span.yc  # the same additions, in the same order, as summing the group again
+                centre = total / len(current)
+                continue
             groups.append(current)
         current = [span]
         centre = total = span.yc
+        first_size = span.size
     if current:
         groups.append(current)
 
     lines: list[Line] = []
     for group in groups:
-        group.sort(key=lambda s: s.x0)
+        group.sort(key=_BY_LEFT)
         cells: list[Cell] = []
-        parts: list[str] = []
         first = group[0]
+        parts = [first.text]
         x0, y0, x1, y1, size = first.x0, first.y0, first.x1, first.y1, first.size
-        parts.append(first.text)
         for span in group[1:]:
             gap = span.x0 - x1
-            limit = max(size, span.size) * 1.2
-            if gap <= limit:
-                if gap > max(size, span.size) * 0.12 and not parts[-1].endswith((" ", "\u00a0", "\u3000")):
+            larger = span.size if span.size > size else size
+            if gap <= larger * 1.2:
+                if gap > larger * 0.12 and not parts[-1].endswith((" ", "\u00a0", "\u3000")):
                     parts.append(" ")
                 parts.append(span.text)
-                x1 = max(x1, span.x1)
-                y0, y1 = min(y0, span.y0), max(y1, span.y1)
-                size = max(size, span.size)
+                if span.x1 > x1:
+                    x1 = span.x1
+                if span.y0 < y0:
+                    y0 = span.y0
+                if span.y1 > y1:
+                    y1 = span.y1
+                size = larger
             else:
-                cells.append(Cell(clean(_undouble("".join(parts))), x0, y0, x1, y1, size))
+                text, key = _cell_text("".join(parts))
+                if key:
+                    cells.append(Cell(text, x0, y0, x1, y1, size, key))
                 parts = [span.text]
                 x0, y0, x1, y1, size = span.x0, span.y0, span.x1, span.y1, span.size
-        cells.append(Cell(clean(_undouble("".join(parts))), x0, y0, x1, y1, size))
-        cells = _merge_distributed([c for c in cells if c.key])
+        text, key = _cell_text("".join(parts))
+        if key:
+            cells.append(Cell(text, x0, y0, x1, y1, size, key))
         if not cells:
             continue
-        line = Line(
-            cells=cells,
-            y0=min(c.y0 for c in cells),
-            y1=max(c.y1 for c in cells),
-            size=max(c.size for c in cells),
-            page=page_index,
-        )
-        line.key = "".join(c.key for c in cells)
-        lines.append(line)
-    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+        if len(cells) > 1:
+            cells = _merge_distributed(cells)
+        top, bottom, tallest = cells[0].y0, cells[0].y1, cells[0].size
+        for cell in cells:
+            if cell.y0 < top:
+                top = cell.y0
+            if cell.y1 > bottom:
+                bottom = cell.y1
+            if cell.size > tallest:
+                tallest = cell.size
+        lines.append(Line(cells, top, bottom, tallest, page_index, 0, "".join([c.key for c in cells])))
+    lines.sort(key=_BY_TOP)
     for i, line in enumerate(lines):
         line.index = i
     return lines
