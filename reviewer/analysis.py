@@ -5,7 +5,8 @@ not shared between threads or processes, so a job opens its own :class:`~reviewe
 the ``progress(done, total)``, ``cancelled()`` and ``partial_result(value)`` hooks the worker passes in.
 
 * :func:`analyze_job` — a packet opened for the first time: ONE open and ONE hash for both steps; the outline is
-  handed over (``partial_result``) as soon as it is detected, then the search index is built.
+  handed over (``partial_result``) as soon as it is detected; on two cores a helper process builds the search index
+  from the back of the packet meanwhile, and this process joins it once the outline is out.
 * :func:`cached_analysis` — a packet seen before: its hash from :mod:`reviewer.quick_identity` (path, size, mtime;
   the file is not read), its outline from the detector's JSON cache and its index state, cheap enough for the GUI
   thread right after the first paint; :func:`confirm_job` then hashes the file in the worker to check the guess.
@@ -61,19 +62,21 @@ def index_job(path: str, password: str | None, index_path: str | None = None, pr
 
 def analyze_job(path: str, password: str | None, profile: str | None = None, index_path: str | None = None,
                 progress: Progress | None = None, cancelled: Cancelled | None = None,
-                partial_result: PartialResult | None = None) -> str:
+                partial_result: PartialResult | None = None, helper: bool | None = None) -> str:
     """Detect the structure, then build the search index, on one open of the packet; returns its sha256.
 
     ``partial_result`` receives the :class:`Outline` as soon as it is known — or, when detection failed, the
     error (a ReviewerError, or a RuntimeError naming the bug: the worker logs its traceback) — and the index is
     built all the same. ``progress`` counts the pages of detection first, then those of indexing. The file's hash
     is remembered for the next open (:mod:`reviewer.quick_identity`). Raises ReviewerError when the packet cannot
-    be opened; a cancelled job returns early (detection raises DetectionCancelled).
+    be opened; a cancelled job returns early (detection raises DetectionCancelled). On two cores a helper process
+    indexes from the end of the packet meanwhile (``helper``: see :func:`reviewer.search.build.index_packet`).
     """
     from reviewer import quick_identity
+    from reviewer.bulk import fewer_collections
     from reviewer.document import Packet
     from reviewer.errors import ReviewerError
-    from reviewer.search import SearchIndex
+    from reviewer.search.build import index_packet
     from reviewer.structure.detect import DetectionCancelled, detect_outline_cached
 
     before = quick_identity.FileKey.of(path)
@@ -82,20 +85,25 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
             quick_identity.settle(path, packet.sha256, before, profile, quick_identity.lookup(path, profile))
         except OSError as exc:  # the record is a shortcut: the next open just hashes again
             log.warning("could not remember the identity of %s: %s", packet.name, exc)
-        outcome: Any
-        try:
-            outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled)
-        except DetectionCancelled:
-            raise
-        except ReviewerError as exc:
-            outcome = exc
-        except Exception as exc:  # noqa: BLE001 - a detector bug must not cost the member the search
-            log.exception("structure detection failed on %s", packet.name)
-            outcome = RuntimeError(f"{type(exc).__name__}: {exc}")
-        if partial_result is not None:
-            partial_result(outcome)
-        with SearchIndex(index_path) as index:
-            index.build(packet, progress=progress, cancelled=cancelled)
+
+        def detect() -> None:
+            outcome: Any
+            try:
+                with fewer_collections():
+                    outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled)
+            except DetectionCancelled:
+                raise
+            except ReviewerError as exc:
+                outcome = exc
+            except Exception as exc:  # noqa: BLE001 - a detector bug must not cost the member the search
+                log.exception("structure detection failed on %s", packet.name)
+                outcome = RuntimeError(f"{type(exc).__name__}: {exc}")
+            if partial_result is not None:
+                partial_result(outcome)
+
+        # The index's helper process starts first and indexes from the back while this one detects.
+        index_packet(packet, index_path, password, progress=progress, cancelled=cancelled, meanwhile=detect,
+                     helper=helper)
         return packet.sha256
 
 

@@ -23,7 +23,7 @@ import statistics
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import apsw
 
+from reviewer.bulk import fewer_collections
 from reviewer.document import Packet
 from reviewer.errors import ReviewerError
 from reviewer.search.extract import PageText, extract_page
@@ -318,6 +319,7 @@ class SearchIndex:
 
         ``progress(done, total)`` is called after each page; ``cancelled()`` is polled between pages.
         Returns True when the index is complete, False when cancelled (nothing partial is kept).
+        (:func:`reviewer.search.build.index_packet` does the same on two cores.)
         """
         sha = packet.sha256
         total = packet.page_count
@@ -327,28 +329,55 @@ class SearchIndex:
             return True
         self.forget(sha)
         started = time.perf_counter()
-        batch: list[PageText] = []
-        for index in range(total):
-            if cancelled is not None and cancelled():
-                self.forget(sha)
-                log.info("indexing %s cancelled at page %d", packet.name, index)
-                return False
-            batch.append(extract_page(packet, index))
-            if len(batch) >= _CHUNK_PAGES:
-                self._write_pages(sha, batch)
-                batch = []
+        done = [0]
+
+        def after_page() -> None:
+            done[0] += 1
             if progress:
-                progress(index + 1, total)
-        self._write_pages(sha, batch)
+                progress(done[0], total)
+
+        if not self.index_pages(packet, range(total), after_page, cancelled):
+            self.forget(sha)
+            log.info("indexing %s cancelled at page %d", packet.name, done[0])
+            return False
+        self.finish_build(packet)
+        log.info("indexed %s: %d pages in %.2f s", packet.name, total, time.perf_counter() - started)
+        return True
+
+    def index_pages(self, packet: Packet, pages: Iterable[int], after_page: Callable[[], None] | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> bool:
+        """Extract ``pages`` and write them, ``_CHUNK_PAGES`` per transaction; False when ``cancelled()`` said so
+        between two pages (what was written stays: the caller forgets the packet). The packet is not marked built:
+        :meth:`finish_build` does that once every page is in."""
+        batch: list[PageText] = []
+        with fewer_collections():
+            for index in pages:
+                if cancelled is not None and cancelled():
+                    self._write_pages(packet.sha256, batch)
+                    return False
+                batch.append(extract_page(packet, index))
+                if len(batch) >= _CHUNK_PAGES:
+                    self._write_pages(packet.sha256, batch)
+                    batch = []
+                if after_page is not None:
+                    after_page()
+            self._write_pages(packet.sha256, batch)
+        return True
+
+    def indexed_pages(self, sha256: str) -> set[int]:
+        """The pages of ``sha256`` written so far (complete or not)."""
+        return {_int(row[0]) for row in self._rows("SELECT page FROM pages WHERE sha256=?", (sha256,))}
+
+    def finish_build(self, packet: Packet) -> None:
+        """Mark ``packet`` built: every one of its pages is written."""
         with self._transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO packets(sha256, file_name, page_count, page_labels, built_at, version)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (sha, packet.name, total, json.dumps(list(packet.page_labels), ensure_ascii=False),
+                (packet.sha256, packet.name, packet.page_count,
+                 json.dumps(list(packet.page_labels), ensure_ascii=False),
                  datetime.now(UTC).isoformat(timespec="seconds"), INDEX_VERSION),
             )
-        log.info("indexed %s: %d pages in %.2f s", packet.name, total, time.perf_counter() - started)
-        return True
 
     def _write_pages(self, sha: str, pages: Sequence[PageText]) -> None:
         if not pages:

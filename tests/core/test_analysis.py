@@ -60,8 +60,10 @@ def test_first_open_detects_then_indexes_on_one_open_and_one_hash(
 
     partials: list[Any] = []
     progress: list[tuple[int, int]] = []
+    # Alone (the two-core build opens the PDF once more in its helper process: tests/core/test_search_build.py).
     sha = analyze_job(str(path), None, str(tmp_path), str(index_path),
-                      progress=lambda done, total: progress.append((done, total)), partial_result=partial)
+                      progress=lambda done, total: progress.append((done, total)), partial_result=partial,
+                      helper=False)
 
     assert sha == real_hash(path)
     assert len(opens) == 1 and len(hashes) == 1
