@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 # Characters that carry no searchable content. Whitespace is handled by str.isspace().
 _INVISIBLE = frozenset(
@@ -83,10 +85,33 @@ class Normalized:
 
 def normalize(s: str, kana: bool = False) -> Normalized:
     """Normalise ``s`` and keep the offset map (see the module docstring)."""
+    n = len(s)
+    infos = list(map(_char_info, s))  # once per character: a page's text is long
+    simple = _one_to_one(infos)
+    if simple is not None:  # the usual page: every character maps to at most one, nothing composes
+        text = "".join(simple)
+        return Normalized(text.translate(KANA_FOLD) if kana else text, list(compress(range(n), simple)), n)
+    return _normalize_clusters(s, infos, kana)
+
+
+def _one_to_one(infos: list[tuple[str, bool]]) -> list[str] | None:
+    """Each character's normalised form when none attaches to its neighbour, expands, or starts with a mark (then
+    the text is their concatenation and each kept character its own start); None otherwise. C-speed checks: this
+    decides for every page of a packet."""
+    if any(map(itemgetter(1), infos)):
+        return None
+    forms = list(map(itemgetter(0), infos))
+    for form in set(forms):
+        if len(form) > 1 or (form and unicodedata.combining(form)):
+            return None
+    return forms
+
+
+def _normalize_clusters(s: str, infos: list[tuple[str, bool]], kana: bool) -> Normalized:
+    """:func:`normalize` character by character: clusters of combining marks, expansions, marks cut off."""
     out: list[str] = []
     starts: list[int] = []
     n = len(s)
-    infos = list(map(_char_info, s))  # once per character: a page's text is long
     i = 0
     while i < n:
         norm = infos[i][0]

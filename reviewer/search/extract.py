@@ -15,6 +15,8 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from reviewer.document import Packet
@@ -109,6 +111,8 @@ def merge_boxes(boxes: Iterable[Rect]) -> list[Rect]:
 
 
 _ZERO_BOX = (0.0, 0.0, 0.0, 0.0)
+_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+_BBOX = itemgetter("bbox")
 _BAND = 16.0
 
 
@@ -158,6 +162,12 @@ def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[float], list[i
                 src_len += 1
             line_src.append(src_len)
             line_tops.append(bbox[1])
+            if len(text) == len(chars) and not _DOUBLED.search(text):
+                # The usual line: one character per glyph and no glyph repeated, so none is a fake-bold copy.
+                parts.append(text)
+                flat.extend(chain.from_iterable(map(_BBOX, chars)))
+                src_len += len(text)
+                continue
             last_c = ""
             last_box: Rect = _ZERO_BOX
             for ch in chars:

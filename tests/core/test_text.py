@@ -126,3 +126,15 @@ def test_query_found_in_text_that_contains_it(prefix: str, needle: str) -> None:
     page = normalize_query(prefix + needle + "ですます")
     if q and not unicodedata.combining(q[0]):
         assert q in page
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.booleans())
+@example("ＡＷＳ の\u3000クラウド\n委託先", False)
+@example("か\u3099ｶﾞ㈱Straße", True)
+def test_the_one_to_one_fast_path_agrees_with_the_cluster_walk(source: str, kana: bool) -> None:
+    from reviewer.text import _char_info, _normalize_clusters
+
+    fast = normalize(source, kana)
+    slow = _normalize_clusters(source, list(map(_char_info, source)), kana)
+    assert (fast.text, fast.starts, fast.source_length) == (slow.text, slow.starts, slow.source_length)
