@@ -13,10 +13,12 @@ import logging
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -130,17 +132,24 @@ class ReportRows:
 def _column_order(cells: list[Piece], left: float, boundary: float | None) -> list[Piece]:
     """The cells of one row read column by column: columns start at the label column, the content column and
     wherever two or more lines of the row start at the same x."""
-    counts = Counter(round(c.x0) for c in cells)
-    starts = sorted({left, *(x for x, n in counts.items() if n >= 2), *([boundary] if boundary else [])})
+    if len(cells) < 2:
+        return list(cells)
+    once: set[int] = set()
+    twice: set[float] = set()
+    for cell in cells:
+        x = round(cell.x0)
+        if x in once:
+            twice.add(x)
+        else:
+            once.add(x)
+    starts = sorted({left, *twice, *([boundary] if boundary else [])})
 
-    def column(piece: Piece) -> float:
-        best = starts[0]
-        for start in starts:
-            if start <= piece.x0 + 2.0:
-                best = start
-        return best
+    def order(piece: Piece) -> tuple[float, int, float, float]:
+        # the column: the last start at or left of the piece (+2 pt), else the first
+        at = bisect_right(starts, piece.x0 + 2.0) - 1
+        return (starts[at] if at >= 0 else starts[0]), piece.page, piece.y0, piece.x0
 
-    return sorted(cells, key=lambda c: (column(c), c.page, c.y0, c.x0))
+    return sorted(cells, key=order)
 
 
 @dataclass(slots=True)
@@ -160,10 +169,18 @@ class _Run:
         return self.words[-1][1]
 
     def text(self) -> str:
-        out = self.words[0][2]
-        for (_, x1, _), (x0, _, text) in zip(self.words, self.words[1:], strict=False):
-            out += (" " if x0 - x1 > (self.y1 - self.y0) * 0.12 else "") + text
-        return out
+        words = self.words
+        if len(words) == 1:
+            return words[0][2]
+        gap = (self.y1 - self.y0) * 0.12
+        parts = [words[0][2]]
+        previous = words[0][1]
+        for x0, x1, text in words[1:]:
+            if x0 - previous > gap:
+                parts.append(" ")
+            parts.append(text)
+            previous = x1
+        return "".join(parts)
 
 
 @dataclass(slots=True)
@@ -177,10 +194,15 @@ class _Line:
         return self.y1 - self.y0
 
 
+_BY_CENTRE = itemgetter(0, 1)  # (centre, left): ties keep the page's order
+_BY_LEFT = itemgetter(1)
+
+
 def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) -> list[_Line]:
     """The page's words on visual lines (by vertical centre), cut into runs at wide gaps; fake-bold copies and
     text below ``limit`` (footers, stamps) left out. ``page_words``: the page's words already extracted."""
-    words: list[tuple[float, float, float, float, str]] = []
+    # (centre, x0, y0, x1, y1, text)
+    words: list[tuple[float, float, float, float, float, str]] = []
     seen: dict[str, list[tuple[float, float]]] = {}
     if page_words is None:
         page_words = page.get_text("words", flags=_TEXT_FLAGS, sort=False)
@@ -199,42 +221,56 @@ def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) ->
             if any(abs(a - x0) <= x_tolerance and abs(b - y0) <= y_tolerance for a, b in near):
                 continue  # drawn twice: fake bold
             near.append((x0, y0))
-        words.append((float(x0), float(y0), float(x1), float(y1), text))
-    words.sort(key=lambda w: ((w[1] + w[3]) / 2, w[0]))
-    groups: list[list[tuple[float, float, float, float, str]]] = []
-    group: list[tuple[float, float, float, float, str]] = []
+        y0, y1 = float(y0), float(y1)
+        words.append(((y0 + y1) / 2, float(x0), y0, float(x1), y1, text))
+    words.sort(key=_BY_CENTRE)
+    groups: list[list[tuple[float, float, float, float, float, str]]] = []
+    group: list[tuple[float, float, float, float, float, str]] = []
     centre = total = 0.0
     first_height = 0.0
     for word in words:
-        yc = (word[1] + word[3]) / 2
-        if group and abs(yc - centre) <= max(1.5, min(word[3] - word[1], first_height) * 0.4):
-            group.append(word)
-            total += yc
-            centre = total / len(group)
-            continue
+        yc = word[0]
+        if group:
+            height = word[4] - word[2]
+            tolerance = (height if height < first_height else first_height) * 0.4
+            if abs(yc - centre) <= (tolerance if tolerance > 1.5 else 1.5):
+                group.append(word)
+                total += yc
+                centre = total / len(group)
+                continue
         group = [word]
         groups.append(group)
         centre = total = yc
-        first_height = word[3] - word[1]
+        first_height = word[4] - word[2]
     lines: list[_Line] = []
     for group in groups:
-        group.sort(key=lambda w: w[0])
+        group.sort(key=_BY_LEFT)
         runs: list[_Run] = []
+        run: _Run | None = None
         run_x1 = 0.0
-        for x0, y0, x1, y1, text in group:
-            if runs and x0 - run_x1 <= (y1 - y0) * 1.2:
-                run = runs[-1]
+        top, bottom = group[0][2], group[0][4]
+        for _, x0, y0, x1, y1, text in group:
+            if run is not None and x0 - run_x1 <= (y1 - y0) * 1.2:
                 run.words.append((x0, x1, text))
                 if y0 < run.y0:
                     run.y0 = y0
                 if y1 > run.y1:
                     run.y1 = y1
             else:
-                runs.append(_Run([(x0, x1, text)], y0, y1))
+                run = _Run([(x0, x1, text)], y0, y1)
+                runs.append(run)
             run_x1 = x1  # a run ends at its last word's right edge (_Run.x1)
-        lines.append(_Line(runs, min(r.y0 for r in runs), max(r.y1 for r in runs)))
-    lines.sort(key=lambda ln: (ln.y0, ln.runs[0].x0))
+            if y0 < top:
+                top = y0
+            if y1 > bottom:
+                bottom = y1
+        lines.append(_Line(runs, top, bottom))
+    lines.sort(key=_line_order)
     return lines
+
+
+def _line_order(line: _Line) -> tuple[float, float]:
+    return line.y0, line.runs[0].words[0][0]
 
 
 _DIGITS = re.compile(r"[0-9０-９]+")
@@ -382,7 +418,8 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
     left = xs[len(xs) // 20]  # the label column's left edge, robust to a few stray lines further left
     boundary = _boundary(all_lines, left)
     paths = _paths(document)
-    heading_at = {(n.page, round(n.y)) for _, _, n in paths}
+    # a block starts a heading when its top is within 3 pt (rounded) of a node's
+    heading_near = {(n.page, round(n.y) - d) for _, _, n in paths for d in range(-3, 4)}
     rows: list[FormRow] = []
     node_index = -1
     current = NodePath()
@@ -402,7 +439,7 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
             while node_index + 1 < len(paths) and paths[node_index + 1][0] <= (page, top.y0 + 3.0):
                 node_index += 1
                 current = paths[node_index][1]
-            heading = any((page, round(top.y0) + d) in heading_at for d in range(-3, 4))
+            heading = (page, round(top.y0)) in heading_near
             if current.chapter != table_chapter:
                 table_starts, table_chapter = set(), current.chapter
             if _is_table_header(block):
@@ -431,7 +468,7 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
 
 def _is_table_header(block: list[_Line]) -> bool:
     """Whether the block is the header of a 変更前/変更後 (or 修正前/修正後) table."""
-    words = "".join(w[2] for line in block for run in line.runs for w in run.words)
+    words = "".join([w[2] for line in block for run in line.runs for w in run.words])
     return ("変更前" in words and "変更後" in words) or ("修正前" in words and "修正後" in words)
 
 
@@ -472,18 +509,26 @@ def _split_runs(runs: list[_Run], starts: list[float]) -> list[_Run]:
     「＜選択肢＞」) come out as one run; read column by column they must be apart, or the same row reads
     differently when printed at another scale.
     """
+    ordered = sorted(starts)
+    count = len(ordered)
     out: list[_Run] = []
     for run in runs:
-        current = _Run([run.words[0]], run.y0, run.y1)
-        for word in run.words[1:]:
+        words = run.words
+        if len(words) == 1:
+            out.append(run)  # nothing to cut (runs are not changed afterwards)
+            continue
+        current = _Run([words[0]], run.y0, run.y1)
+        previous_start = words[0][0]
+        for word in words[1:]:
             # A word that starts at or after a column start the previous word had not reached yet begins a new
             # cell, even when the previous word runs over its cell's border (kinsoku makes lines a little long).
-            previous_start = current.words[-1][0]
-            if any(previous_start + 2.0 < x <= word[0] + 1.0 for x in starts):
+            at = bisect_right(ordered, previous_start + 2.0)
+            if at < count and ordered[at] <= word[0] + 1.0:
                 out.append(current)
                 current = _Run([word], run.y0, run.y1)
             else:
                 current.words.append(word)
+            previous_start = word[0]
         out.append(current)
     return out
 
@@ -523,11 +568,14 @@ def split_at(cells: list[Piece], starts: list[float]) -> list[Piece]:
 def _pieces(block: list[_Line], page: int, left: float, boundary: float | None,
             table_starts: set[int] | None = None) -> list[Piece]:
     runs = [run for line in block for run in line.runs]
-    starts = {round(line.runs[0].x0) for line in block} | {round(r.x0) for r in runs} | (table_starts or set())
-    if boundary is not None and any(r.x0 >= boundary - 4.0 for r in runs):
+    # (every line's first run is among the runs)
+    starts = {round(r.words[0][0]) for r in runs}
+    if table_starts:
+        starts |= table_starts
+    if boundary is not None and any(r.words[0][0] >= boundary - 4.0 for r in runs):
         starts.add(round(boundary))
     runs = _split_runs(runs, [float(x) for x in starts])
-    cells = [Piece(page, r.x0, r.y0, r.x1, r.y1, r.text()) for r in runs]
+    cells = [Piece(page, r.words[0][0], r.y0, r.words[-1][1], r.y1, r.text()) for r in runs]
     if boundary is not None:
         full_width = any(c.x0 < boundary - 10.0 and c.x1 > boundary + 10.0 for c in cells)
         if not full_width:
