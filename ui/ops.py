@@ -39,6 +39,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from reviewer.errors import ReviewerError
+from ui.worker import (
+    _END,
+    _PARTIAL,
+    CANCEL_ALL,
+    PROGRESS_INTERVAL,
+    SHUTDOWN_GRACE,
+    init_worker,
+    run_in_worker,
+    with_hooks,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -47,124 +57,9 @@ log = logging.getLogger("ui.ops")
 
 T = TypeVar("T")
 
-ProgressFn = Callable[[int, int], None]
-CancelledFn = Callable[[], bool]
-PartialFn = Callable[[Any], None]
-
-_PROGRESS_INTERVAL = 0.1  # seconds between progress reports from a worker
-CANCEL_ALL = -1  # cancel_value meaning "every job" (application exit)
-SHUTDOWN_GRACE = 0.3  # seconds a running process job gets to notice cancellation at exit
-PARENT_POLL_INTERVAL = 0.25  # seconds between the worker's checks that the GUI process is still alive
-
 
 class OpCancelled(Exception):
     """Raised inside a job when it notices it was cancelled (delivered to nobody)."""
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Worker-process side (no Qt use here: these run in the spawned worker)
-
-_worker_progress: Any = None  # multiprocessing queue, set by _init_worker
-_worker_cancel: Any = None  # multiprocessing Value('q'): id of the task to cancel
-
-
-def _init_worker(progress_queue: Any, cancel_value: Any, parent_pid: int | None = None) -> None:
-    global _worker_progress, _worker_cancel
-    _worker_progress = progress_queue
-    _worker_cancel = cancel_value
-    logging.basicConfig(level=logging.WARNING)
-    if parent_pid is not None:
-        watch_parent(parent_pid)
-
-
-def _parent_alive(parent_pid: int) -> bool:
-    """Whether the process that started us still runs (POSIX: we were re-parented when it died)."""
-    if os.name == "posix":
-        return os.getppid() == parent_pid
-    try:  # Windows: a process handle of the parent; it stays valid until it exits
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-        synchronize, wait_timeout = 0x00100000, 0x00000102
-        handle = kernel32.OpenProcess(synchronize, False, parent_pid)
-        if not handle:
-            return False
-        try:
-            return bool(kernel32.WaitForSingleObject(handle, 0) == wait_timeout)
-        finally:
-            kernel32.CloseHandle(handle)
-    except Exception:  # pragma: no cover - no way to tell: keep running
-        return True
-
-
-def watch_parent(parent_pid: int, interval: float = PARENT_POLL_INTERVAL) -> threading.Thread:
-    """Exit this (worker) process as soon as ``parent_pid`` is gone: a daemon thread polls the parent, so a GUI
-    killed with SIGKILL does not leave its worker running. (Not prctl(PR_SET_PDEATHSIG): it fires when the *thread*
-    that started the worker ends, and the worker is started from a launcher thread.)"""
-    def run() -> None:
-        while True:
-            if not _parent_alive(parent_pid):
-                os._exit(0)  # no clean-up: the parent that would receive results is gone
-            time.sleep(interval)
-
-    if not _parent_alive(parent_pid):
-        os._exit(0)
-    thread = threading.Thread(target=run, name="parent-watch", daemon=True)
-    thread.start()
-    return thread
-
-
-# Messages on the worker's queue: (kind, task id, payload). One queue for all kinds, so partial results and progress
-# reach the GUI in the order the job sent them. The job's result travels apart (the pool's own pipe) and may overtake
-# them: "end", sent last, tells that every partial result of the task has been read (see Op._arrive).
-_PROGRESS, _PARTIAL, _END = "progress", "partial", "end"
-
-
-def _run_in_worker(task_id: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= _PROGRESS_INTERVAL:
-            last[0] = now
-            if _worker_progress is not None:
-                _worker_progress.put((_PROGRESS, task_id, (int(done), int(total))))
-
-    def cancelled() -> bool:
-        return _worker_cancel is not None and int(_worker_cancel.value) in (task_id, CANCEL_ALL)
-
-    def partial_result(value: Any) -> None:
-        if _worker_progress is not None:
-            _worker_progress.put((_PARTIAL, task_id, value))
-
-    try:
-        return fn(*args, **_with_hooks(fn, kwargs, progress, cancelled, partial_result))
-    finally:
-        if _worker_progress is not None:
-            try:
-                _worker_progress.put((_END, task_id, None))
-            except (OSError, ValueError):  # the GUI side is gone: nobody waits for it
-                pass
-
-
-def _with_hooks(fn: Callable[..., Any], kwargs: dict[str, Any], progress: ProgressFn,
-                cancelled: CancelledFn, partial_result: PartialFn | None = None) -> dict[str, Any]:
-    """Pass ``progress``/``cancelled``/``partial_result`` only to functions that accept them."""
-    import inspect
-
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return kwargs
-    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    extra: dict[str, Any] = {}
-    if accepts_any or "progress" in params:
-        extra["progress"] = progress
-    if accepts_any or "cancelled" in params:
-        extra["cancelled"] = cancelled
-    if partial_result is not None and (accepts_any or "partial_result" in params):
-        extra["partial_result"] = partial_result
-    return {**extra, **kwargs}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -230,7 +125,7 @@ class _Runtime:
                 self.progress_queue = context.SimpleQueue()  # put() writes at once: progress precedes the result
                 self.cancel_value = context.Value("q", 0)
                 self.process = ProcessPoolExecutor(
-                    max_workers=1, mp_context=context, initializer=_init_worker,
+                    max_workers=1, mp_context=context, initializer=init_worker,
                     initargs=(self.progress_queue, self.cancel_value, os.getpid()),
                 )
                 self.reader = threading.Thread(target=self._read_progress, name="op-progress", daemon=True)
@@ -423,7 +318,7 @@ class Op(Generic[T]):
         """Run in the worker thread of ``lane`` (each lane runs its jobs one after the other)."""
         _runtime.get_bridge()
         executor: Executor = _runtime.lane(lane)
-        kwargs = _with_hooks(self._fn, self._kwargs, self._thread_progress, self._cancel_event.is_set,
+        kwargs = with_hooks(self._fn, self._kwargs, self._thread_progress, self._cancel_event.is_set,
                              self._post_partial)
         self._future = executor.submit(self._fn, *self._args, **kwargs)
         self._future.add_done_callback(self._on_done)
@@ -461,7 +356,7 @@ class Op(Generic[T]):
         if not proxy.set_running_or_notify_cancel():
             return  # cancelled before it was handed over
         try:
-            real = _runtime.process_pool().submit(_run_in_worker, self._task_id, self._fn, self._args, self._kwargs)
+            real = _runtime.process_pool().submit(run_in_worker, self._task_id, self._fn, self._args, self._kwargs)
         except BaseException as exc:  # noqa: BLE001 - delivered to the failure callback
             proxy.set_exception(exc)
             return
@@ -492,7 +387,7 @@ class Op(Generic[T]):
     # -- delivery (worker side → GUI thread)
     def _thread_progress(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if done >= total or now - self._last_progress >= _PROGRESS_INTERVAL:
+        if done >= total or now - self._last_progress >= PROGRESS_INTERVAL:
             self._last_progress = now
             self._post_progress(done, total)
 

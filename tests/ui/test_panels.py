@@ -331,6 +331,18 @@ def test_op_runs_in_the_worker_process(qtbot: Any) -> None:
     assert progress and progress[-1] == (3, 3)
 
 
+def test_the_worker_process_side_imports_no_qt() -> None:
+    """The worker is spawned for the first packet's analysis: what it imports before the job must not pull in Qt."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, ui.worker, reviewer.analysis, reviewer.search.build\n"
+             "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
+
+
 def _until_cancelled(cancelled: Any = None) -> str:
     import time
 
