@@ -650,12 +650,19 @@ def search_file(
     ``{"query": ..., "hits": [{"page", "page_label", "section", "document", "rects", "snippet"}],
     "count": n}``
     """
+    from reviewer.search.build import index_packet
+
+    index_path = default_index_path(profile)
+    found = [outline]
+
+    def detect() -> None:
+        if found[0] is None:
+            found[0] = _detect_outline(packet, profile)
+
     with Packet.open(path, password=password) as packet:
-        with SearchIndex(default_index_path(profile)) as index:
-            index.build(packet)
-            if outline is None:
-                outline = _detect_outline(packet, profile)
-            hits = [hit.to_json() for hit in index.search(packet.sha256, query, kana=kana, outline=outline)]
+        index_packet(packet, index_path, password, meanwhile=detect)  # on two cores: detection alongside
+        with SearchIndex(index_path) as index:
+            hits = [hit.to_json() for hit in index.search(packet.sha256, query, kana=kana, outline=found[0])]
     return {"query": query, "hits": hits, "count": len(hits)}
 
 
