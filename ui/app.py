@@ -9,6 +9,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--first-page-helper"]:  # the built app as the start-up helper (ui.first_page)
+        from reviewer.first_page import main as helper_main
+
+        return helper_main(args[1:])
     headless = False
     if args and not _surely_gui(args[0]):
         from reviewer.cli import subcommand_names

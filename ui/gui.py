@@ -244,6 +244,14 @@ def run_gui(args: list[str]) -> int:
     early = _EarlyErrors()
     early.console = batch
     early.install()
+    from reviewer.paths import data_dir
+    from ui import first_page
+
+    profile_dir = data_dir()
+    other_may_run = _other_instance_may_run(profile_dir)
+    if path is not None and not other_may_run:
+        # The first page is opened and drawn in a helper process on the other core while Qt loads here.
+        first_page.start(path)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -254,12 +262,9 @@ def run_gui(args: list[str]) -> int:
     app.setOrganizationName("pia-reviewer")
     app.setApplicationDisplayName(APP_NAME)
 
-    from reviewer.paths import data_dir
-
-    profile_dir = data_dir()
     handover_args = [str(path.resolve())] if path else []
     instance: Any = None
-    if _other_instance_may_run(profile_dir):
+    if other_may_run:
         # Another window is (probably) open on this profile: hand the file over before showing anything.
         from ui.single_instance import claim
 
@@ -272,6 +277,9 @@ def run_gui(args: list[str]) -> int:
     from ui.i18n import install_translators
 
     settings = AppSettings()
+    target = path or _last_file(settings)
+    if path is None and target is not None:
+        first_page.start(target)  # the last packet: its helper still overlaps the window's making
     install_translators(app, settings.language)
     font_later = _apply_theme_for_start(app, settings.text_size, settings.high_contrast)
 
@@ -297,6 +305,7 @@ def run_gui(args: list[str]) -> int:
         if state["done"]:
             return
         state["done"] = True
+        first_page.discard()  # a helper no open took (the file failed, or another was opened first)
         early.finish()
         if state["instance"] is None:
             from ui.single_instance import claim
@@ -327,7 +336,6 @@ def run_gui(args: list[str]) -> int:
     window.first_page_painted.connect(lambda: QTimer.singleShot(0, deferred_start))
 
     window.show()
-    target = path or _last_file(settings)
     if target is not None:
         if not window.open_file(target) and batch:
             print("open_failed", flush=True)

@@ -253,8 +253,11 @@ class MainWindow(QMainWindow):
             path = path.resolve()
         except OSError:
             pass
+        from ui import first_page
+
         try:
-            password = password_for(self, path, password, ask=not self.batch_mode)
+            if password is not None or first_page.geometry_for(path, None) is None:  # else the helper opened it
+                password = password_for(self, path, password, ask=not self.batch_mode)
             self.save_reading_position()
             self.session.open(path, password)
         except Cancelled:
@@ -266,6 +269,7 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.page_view)
         self.page_view.open_document(path, password, session.page_sizes, session.rotations)
         self.status.restore_position(path)
+        self.page_view.opening_settled()
         self.settings.add_recent_file(path)
         self.settings.set_last_file(path)
         self.settings.sync()

@@ -117,7 +117,7 @@ def test_a_too_complex_first_page_is_still_set_aside_before_it_renders(qapp, tmp
 
 
 def test_geometry_read_from_page_objects_equals_loaded_pages_with_inherited_boxes(tmp_path: Path) -> None:
-    from ui.page_view.renderer import _geometry_from_loaded_pages, _geometry_from_page_objects
+    from reviewer.first_page import _geometry_from_loaded_pages, _geometry_from_page_objects
 
     doc = pymupdf.open()
     doc.new_page(width=595, height=842)
@@ -144,7 +144,7 @@ def test_geometry_equals_loaded_pages_on_every_corpus_file_damaged_ones_included
     # The page objects are read through MuPDF's low-level calls, which crash (not raise) on some damaged files
     # unless guarded: every file of the corpus gives what loading each page gave, or the same error.
     from reviewer.document import open_pdf
-    from ui.page_view.renderer import _geometry_from_loaded_pages
+    from reviewer.first_page import _geometry_from_loaded_pages
 
     corpus = REPO.parent / "shared" / "corpus"
     files = sorted(corpus.rglob("*.pdf"))
@@ -172,7 +172,7 @@ def test_geometry_equals_loaded_pages_on_every_corpus_file_damaged_ones_included
 def test_the_document_check_waits_until_the_first_page_is_painted(qapp, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # The check of every page holds the GIL; it must not run between the first image's arrival and its paint.
-    from ui.page_view import renderer
+    from reviewer import document
 
     pdf = _mixed_packet(tmp_path / "mixed.pdf")
     moments: list[tuple[str, float]] = []
@@ -202,7 +202,7 @@ def test_the_document_check_waits_until_the_first_page_is_painted(qapp, tmp_path
         checked.append(time.perf_counter())
         return real_packet(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(renderer, "Packet", packet_after_check)
+    monkeypatch.setattr(document, "Packet", packet_after_check)  # the worker imports it when it opens the file
     worker.start()
     worker.set_wanted([RenderTask("render", 0, 1.0), RenderTask("text", 0)])
     try:

@@ -15,23 +15,28 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pymupdf
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPainter
 
-from reviewer.document import Packet, open_pdf, page_work
 from reviewer.errors import ReviewerError
+from reviewer.first_page import page_geometry, render_scale
 from reviewer.limits import MAX_PAGE_WORK_BYTES
 from ui.page_view.text import Link, Matrix, PageText, drop_overprinted, reading_order
+
+if TYPE_CHECKING:
+    from reviewer.document import Packet
+    from ui.first_page import EarlyPage
+
+# PyMuPDF (with reviewer.document) is imported where a document is first opened: at start-up that is after the
+# first page is painted, when the helper process drew it (ui.first_page).
 
 log = logging.getLogger("ui.page_view.renderer")
 
 STRIP_PIXELS = 250_000  # pixels rasterised per GIL-holding call (a few ms even on dense tables)
 FIRST_TASK_WAIT_S = 0.2  # the view asks for its first pages right after starting the worker
 FIRST_PAINT_WAIT_S = 0.5  # the longest the document check waits for the first page to be painted
-MAX_PAGE_PIXELS = 40_000_000  # beyond this a page renders at a lower scale (RGB32: 160 MB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,56 +91,28 @@ class ResultBridge(QObject):
 
 
 def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
-    """Displayed page sizes and the rotation matrices of rotated pages, from a short-lived document.
+    """Displayed page sizes and the rotation matrices of rotated pages: from the start-up helper process when it
+    opened this file (:mod:`ui.first_page`), else from a short-lived document.
 
     Opened with the packet's checks but not as a :class:`Packet`: setting aside too complex pages (tens of ms on
     the GUI thread before the first frame) changes their content, never their size or rotation."""
+    from ui import first_page
+
+    early = first_page.geometry_for(path, password)
+    if early is not None:
+        return early
+    from reviewer.document import open_pdf
+
     doc = open_pdf(path, password)
     try:
-        try:
-            return _geometry_from_page_objects(doc)
-        except Exception:  # a damaged page tree: load each page as before, which fails or repairs the same way
-            return _geometry_from_loaded_pages(doc)
+        return page_geometry(doc)
     finally:
         doc.close()
 
 
-def _geometry_from_page_objects(doc: Any) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
-    """Each page's box as MuPDF bounds a loaded page (media box ∩ crop box, rotated), read from the page
-    objects without loading the pages (a third of the time for 600 pages); only rotated pages are loaded, for
-    their rotation matrix."""
-    mupdf = pymupdf.mupdf
-    pdf = mupdf.pdf_document_from_fz_document(doc.this)
-    if not pdf.m_internal:  # not a PDF inside (a damaged file MuPDF opened another way): its calls would crash
-        raise ValueError("no PDF document")
-    box, ctm = mupdf.FzRect(), mupdf.FzMatrix()
-    sizes: list[tuple[float, float]] = []
-    rotations: dict[int, Matrix] = {}
-    for index in range(int(doc.page_count)):
-        page_object = mupdf.pdf_lookup_page_obj(pdf, index)
-        mupdf.pdf_page_obj_transform(page_object, box, ctm)
-        bounds = mupdf.fz_transform_rect(box, ctm)
-        sizes.append((float(bounds.x1 - bounds.x0), float(bounds.y1 - bounds.y0)))
-        if mupdf.pdf_to_int(mupdf.pdf_dict_get_inheritable(page_object, mupdf.PDF_ENUM_NAME_Rotate)) % 360:
-            page = doc[index]
-            if page.rotation:
-                rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
-    return sizes, rotations
-
-
-def _geometry_from_loaded_pages(doc: Any) -> tuple[list[tuple[float, float]], dict[int, Matrix]]:
-    sizes: list[tuple[float, float]] = []
-    rotations: dict[int, Matrix] = {}
-    for index in range(int(doc.page_count)):
-        page = doc[index]
-        rect = page.rect
-        sizes.append((float(rect.width), float(rect.height)))
-        if page.rotation:
-            rotations[index] = tuple(float(v) for v in page.rotation_matrix)  # type: ignore[assignment]
-    return sizes, rotations
-
-
 def _link_from(raw: dict[str, object], page_count: int) -> Link | None:
+    import pymupdf
+
     rect_obj = raw.get("from")
     if rect_obj is None:
         return None
@@ -172,6 +149,7 @@ class RenderWorker:
         generation: int,
         deliver: Callable[[object], None],
         send_rotations: bool = False,
+        early: EarlyPage | None = None,
     ) -> None:
         self.path = path
         self.generation = generation
@@ -187,6 +165,8 @@ class RenderWorker:
         self._drop_current = False
         self._thread = threading.Thread(target=self._run, name=f"page-render-{generation}", daemon=True)
         self._first_image_shown = threading.Event()
+        self._early = early  # the start-up helper process that opened this file (ui.first_page)
+        self._early_released = threading.Event()
         self.pages_rendered = 0
         self.render_seconds = 0.0
         self.longest_call = 0.0
@@ -200,12 +180,18 @@ class RenderWorker:
             self._pending.clear()
             self._cond.notify_all()
         self._first_image_shown.set()
+        self._early_released.set()
         if wait > 0 and self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(wait)
 
     def first_image_shown(self) -> None:
         """The view painted the first image: the document check may take the GIL now."""
         self._first_image_shown.set()
+
+    def release_early(self) -> None:
+        """The view's pages and scale are settled (the opening, with its restored reading position, is done):
+        the start-up helper may be asked for the pages on screen now."""
+        self._early_released.set()
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()
@@ -237,6 +223,14 @@ class RenderWorker:
                 self._cond.notify_all()
 
     def _run(self) -> None:
+        early_sent = self._serve_early(self._early) if self._early is not None else False
+        if early_sent is None:
+            return
+        if early_sent:
+            # Importing PyMuPDF holds the GIL for 0.1-0.2 s: let the GUI thread paint the helper's page first.
+            self._first_image_shown.wait(FIRST_PAINT_WAIT_S)
+        from reviewer.document import Packet, open_pdf
+
         try:
             doc = open_pdf(self.path, self._password)
         except ReviewerError as exc:
@@ -247,11 +241,11 @@ class RenderWorker:
             self._emit(ErrorResult(self.generation, str(exc)))
             return
         try:
-            sent = self._render_first_page(doc)
+            sent = True if early_sent else self._render_first_page(doc)
             if sent is None:
                 doc.close()
                 return
-            if sent:
+            if sent and not early_sent:
                 # The check below holds the GIL for tens of ms: let the GUI thread paint that page first.
                 self._first_image_shown.wait(FIRST_PAINT_WAIT_S)
             packet = Packet(self.path, doc, "")
@@ -267,6 +261,61 @@ class RenderWorker:
         finally:
             packet.close()
 
+    def _serve_early(self, early: EarlyPage) -> bool | None:
+        """The pages on screen from the start-up helper process, before this thread imports PyMuPDF: waits until
+        the view has settled what it wants, asks the helper for the leading render tasks and delivers their
+        images. True when an image was sent, False when the helper served none (the usual path follows), None
+        when the view is gone."""
+        from ui.first_page import MAX_PAGES, WAIT_S
+
+        try:
+            self._early_released.wait(WAIT_S)
+            deadline = time.monotonic() + WAIT_S
+            with self._cond:
+                # A restored reading position first scrolls; the view asks for its pages when that settles.
+                while not self._stopping and not any(t.kind == "render" for t in self._pending):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._cond.wait(remaining)
+                if self._stopping:
+                    return None
+                tasks: list[RenderTask] = []
+                for task in self._pending:
+                    if task.kind != "render" or (tasks and task.scale != tasks[0].scale):
+                        if tasks:
+                            break
+                        continue
+                    tasks.append(task)
+                    if len(tasks) == MAX_PAGES:
+                        break
+            if not tasks or not early.request(tasks[0].scale, [task.page for task in tasks]):
+                return False
+            sent = False
+            for task in tasks:
+                began = time.perf_counter()
+                raw = early.read_page()
+                if raw is None:
+                    if early.failed:
+                        break
+                    continue
+                page, width, height, stride, data = raw
+                if page != task.page:
+                    break
+                image = QImage(data, width, height, stride, QImage.Format.Format_RGB888).convertToFormat(
+                    QImage.Format.Format_RGB32)
+                del data
+                with self._cond:
+                    if self._stopping:
+                        return None
+                    self._pending = [t for t in self._pending if t.key != task.key]
+                if not self._emit(ImageResult(self.generation, page, task.scale, image, time.perf_counter() - began)):
+                    return None
+                sent = True
+            return sent
+        finally:
+            early.close()
+
     def _render_first_page(self, doc: Any) -> bool | None:
         """Render the first wanted page before the whole document is checked for too complex pages (a scan of
         every page, tens of ms before the first frame); that page alone is checked first, and when it is too
@@ -278,6 +327,8 @@ class RenderWorker:
             if self._stopping or not self._pending or self._pending[0].kind != "render":
                 return None if self._stopping else False
             task = self._pending[0]
+        from reviewer.document import page_work
+
         if page_work(doc, task.page) > MAX_PAGE_WORK_BYTES:
             return False
         with self._cond:
@@ -359,6 +410,8 @@ class RenderWorker:
         return now
 
     def _render(self, doc: Any, task: RenderTask) -> ImageResult | None:
+        import pymupdf
+
         began = time.perf_counter()
         t0 = began
         page = doc[task.page]
@@ -366,9 +419,7 @@ class RenderWorker:
         t0 = self._timed(t0)
         rect = display_list.rect
         scale = task.scale
-        pixels = rect.width * rect.height * scale * scale
-        if pixels > MAX_PAGE_PIXELS:
-            scale = scale * (MAX_PAGE_PIXELS / pixels) ** 0.5
+        scale = render_scale(rect.width, rect.height, scale)
         matrix = pymupdf.Matrix(scale, scale)
         full = (rect * matrix).irect
         width, height = max(1, full.width), max(1, full.height)
@@ -398,6 +449,8 @@ class RenderWorker:
         return ImageResult(self.generation, task.page, task.scale, image, seconds)
 
     def _thumbnail(self, packet: Packet, page_index: int) -> QImage | None:
+        import pymupdf
+
         if not 0 <= page_index < packet.page_count:
             return None
         try:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reviewer.document import TextChar, TextLine
+if TYPE_CHECKING:  # reviewer.document imports PyMuPDF, which the first frame does without (issue 16)
+    from reviewer.document import TextLine
 
 Rect = tuple[float, float, float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -266,6 +268,8 @@ def rect_apply(m: Matrix, rect: Rect) -> Rect:
 def transformed(text: PageText, m: Matrix) -> PageText:
     """``text`` with every box mapped by ``m`` (e.g. into the displayed frame of a rotated page), lines
     re-sorted into reading order in that frame. Used to select text on rotated pages."""
+    from reviewer.document import TextChar, TextLine
+
     lines: list[TextLine] = []
     for line in text.lines:
         chars = tuple(TextChar(ch.c, rect_apply(m, ch.bbox)) for ch in line.chars)

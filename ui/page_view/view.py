@@ -223,11 +223,17 @@ class PageView(QAbstractScrollArea):
         self._render_scale = self._layout.scale
         self._first_paint_pending = True
         self.first_paint_seconds = None
+        from ui import first_page
+
+        early = first_page.take_for(path, password)  # the start-up helper that opened this file, if any
         self._worker = RenderWorker(
-            path, password, self._generation, partial(emit, self._bridge.delivered), send_rotations=sizes_given
+            path, password, self._generation, partial(emit, self._bridge.delivered), send_rotations=sizes_given,
+            early=early,
         )
         self._worker_box[0] = self._worker
         self._worker.start()
+        if early is not None:  # asked once the opening (a restored reading position too) is done
+            QTimer.singleShot(0, self, self._worker.release_early)
         self._update_scrollbars()
         self.verticalScrollBar().setValue(0)
         # A page wider than the view (large text) shows its left edge: the form's label column, where reading starts.
@@ -236,6 +242,13 @@ class PageView(QAbstractScrollArea):
         self._update_requests()
         self.viewport().update()
         emit(self.zoom_changed, self._layout.zoom)
+
+    def opening_settled(self) -> None:
+        """The opener has placed the view (a restored reading position): the pages on screen are asked for now,
+        from the start-up helper when it drew this file."""
+        self._update_requests()
+        if self._worker is not None:
+            self._worker.release_early()
 
     def close_document(self) -> None:
         """Stop rendering and forget the document (the view shows an empty grey area)."""
@@ -634,7 +647,8 @@ class PageView(QAbstractScrollArea):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt override)
         self._scroll_idle.start()
-        self._scroll_settle.start()
+        if not self._first_paint_pending:  # placing a just opened packet (its reading position) is no fling
+            self._scroll_settle.start()
         self.viewport().update()
         self._update_current_page()
         self._schedule_requests()

@@ -1,0 +1,290 @@
+"""The first page from the start-up helper process (issue 16): the same pixels and geometry as the in-process
+path, and every case the helper does not serve (a password, a damaged or non-PDF file, a too complex page, a helper
+that dies) ends exactly as without it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+from PySide6.QtGui import QImage
+
+from reviewer.errors import PasswordRequired, PdfOpenError
+from ui import first_page
+from ui.first_page import EarlyPage
+from ui.page_view.renderer import ImageResult, RenderTask, RenderWorker, read_page_geometry
+
+REPO = Path(__file__).resolve().parents[2]
+SCALE = 1.4137  # an uneven fit-width scale, as the window computes one
+
+
+@pytest.fixture(autouse=True)
+def _no_helper_left() -> Iterator[None]:
+    first_page.discard()
+    yield
+    first_page.discard()
+
+
+def _drawn_packet(path: Path) -> Path:
+    """Text, vector shapes, a small image and a rotated page: what a render can get wrong."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 90), "特定個人情報保護評価書 page one", fontname="japan", fontsize=14)
+    page.draw_rect(pymupdf.Rect(60, 120, 400, 260), color=(0.1, 0.2, 0.7), fill=(0.9, 0.3, 0.3), width=2)
+    page.draw_circle((300, 500), 80, color=(0, 0.5, 0), fill=(0.8, 0.8, 0.1))
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 16, 16), False)
+    pix.set_rect(pix.irect, (20, 180, 220))
+    page.insert_image(pymupdf.Rect(420, 600, 520, 700), pixmap=pix)
+    second = doc.new_page(width=595, height=842)
+    second.insert_text((72, 90), "page two", fontsize=20)
+    second.set_rotation(90)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def _in_process(path: Path, task: RenderTask) -> QImage:
+    """The render worker's own image of ``task`` (its strips, its document)."""
+    from reviewer.document import open_pdf
+
+    worker = RenderWorker(path, None, 1, lambda _result: None)
+    doc = open_pdf(path, None)
+    try:
+        result = worker._render(doc, task)
+    finally:
+        doc.close()
+    assert result is not None
+    return result.image
+
+
+def _helper_image(raw: tuple[int, int, int, int, bytes]) -> QImage:
+    _page, width, height, stride, data = raw
+    return QImage(data, width, height, stride, QImage.Format.Format_RGB888).convertToFormat(
+        QImage.Format.Format_RGB32)
+
+
+def _same_pixels(left: QImage, right: QImage) -> bool:
+    if left.size() != right.size() or left.format() != right.format():
+        return False
+    return all(left.constScanLine(y).tobytes()[:left.width() * 4] == right.constScanLine(y).tobytes()[:right.width() * 4]
+               for y in range(left.height()))
+
+
+def test_the_helpers_pages_are_the_in_process_pixels_and_geometry(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    expected_geometry = read_page_geometry(pdf, None)  # no helper started: in-process
+    early = EarlyPage.spawn(pdf)
+    assert early is not None
+    try:
+        assert early.geometry() == expected_geometry
+        assert early.request(SCALE, [0, 1])
+        first, second = early.read_page(), early.read_page()
+    finally:
+        early.close()
+    assert first is not None and second is not None and (first[0], second[0]) == (0, 1)
+    for raw in (first, second):
+        expected = _in_process(pdf, RenderTask("render", raw[0], SCALE))
+        image = _helper_image(raw)
+        assert image.width() > 500 and _same_pixels(image, expected), raw[0]
+    # not a white page: the comparison compared drawn pixels
+    assert any(image.pixel(x, 150) & 0xFFFFFF != 0xFFFFFF for x in range(0, image.width(), 7))
+
+
+def test_the_render_worker_shows_the_helpers_page_before_it_opens_the_file(qapp, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewer import document
+
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    first_page.start(pdf)
+    assert read_page_geometry(pdf, None) == ([(595.0, 842.0), (842.0, 595.0)], {1: (0.0, 1.0, -1.0, 0.0, 842.0, 0.0)})
+    early = first_page.take_for(pdf, None)
+    assert early is not None and first_page.take_for(pdf, None) is None  # taken once
+    opened_at: list[int] = []
+    real_open = document.open_pdf
+
+    def counting_open(*args: Any) -> Any:
+        opened_at.append(len(results))
+        return real_open(*args)
+
+    monkeypatch.setattr(document, "open_pdf", counting_open)
+    results: list[object] = []
+    arrived = threading.Event()
+
+    def deliver(result: object) -> None:
+        results.append(result)
+        if isinstance(result, ImageResult) and result.page == 1:
+            arrived.set()
+
+    worker = RenderWorker(pdf, None, 1, deliver, early=early)
+    worker.start()
+    worker.set_wanted([RenderTask("render", 0, SCALE), RenderTask("render", 1, SCALE)])
+    worker.release_early()
+    try:
+        assert arrived.wait(30), results
+        worker.first_image_shown()
+    finally:
+        worker.stop()
+    images = [r for r in results if isinstance(r, ImageResult)]
+    assert [r.page for r in images] == [0, 1]  # each once: the helper's pages are not rendered again
+    assert opened_at in ([], [2])  # the worker opened its own document only after both pages were delivered
+    assert early.closed
+    for result in images:
+        assert _same_pixels(result.image, _in_process(pdf, RenderTask("render", result.page, SCALE)))
+
+
+def test_a_helper_that_dies_leaves_the_page_to_the_worker(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    first_page.start(pdf)
+    assert read_page_geometry(pdf, None)[0][0] == (595.0, 842.0)
+    early = first_page.take_for(pdf, None)
+    assert early is not None
+    os.kill(early.pid, signal.SIGKILL)
+    results: list[object] = []
+    arrived = threading.Event()
+
+    def deliver(result: object) -> None:
+        results.append(result)
+        arrived.set()
+
+    worker = RenderWorker(pdf, None, 1, deliver, early=early)
+    worker.start()
+    worker.set_wanted([RenderTask("render", 0, SCALE)])
+    worker.release_early()
+    try:
+        assert arrived.wait(30), results
+    finally:
+        worker.stop()
+    assert early.failed
+    (image,) = results
+    assert isinstance(image, ImageResult) and image.page == 0
+    assert _same_pixels(image.image, _in_process(pdf, RenderTask("render", 0, SCALE)))
+
+
+def test_a_helper_killed_before_its_geometry_leaves_the_open_to_this_process(tmp_path: Path) -> None:
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    expected = read_page_geometry(pdf, None)
+    first_page.start(pdf)
+    early = first_page._started
+    assert early is not None
+    os.kill(early.pid, signal.SIGKILL)
+    assert read_page_geometry(pdf, None) == expected
+    assert early.failed and first_page.take_for(pdf, None) is None
+
+
+def _locked(path: Path) -> Path:
+    doc = pymupdf.open()
+    doc.new_page(width=300, height=400)
+    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="owner")
+    doc.close()
+    return path
+
+
+def test_an_encrypted_file_is_left_to_the_password_path(tmp_path: Path) -> None:
+    pdf = _locked(tmp_path / "locked.pdf")
+    first_page.start(pdf)
+    with pytest.raises(PasswordRequired):
+        read_page_geometry(pdf, None)
+    assert first_page._started is None  # the helper said it cannot serve, and is gone
+    assert read_page_geometry(pdf, "pw") == ([(300.0, 400.0)], {})
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4 garbage", b"\x89PNG\r\n\x1a\n not a pdf", b""])
+def test_damaged_and_non_pdf_files_give_the_in_process_error(tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(content)
+    with pytest.raises(PdfOpenError) as without:
+        read_page_geometry(bad, None)
+    first_page.start(bad)
+    with pytest.raises(PdfOpenError) as with_helper:
+        read_page_geometry(bad, None)
+    assert with_helper.value.message_ja == without.value.message_ja
+    assert first_page._started is None
+
+
+def test_a_too_complex_first_page_is_left_to_the_worker(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("reliability_input", REPO / "tests" / "core" /
+                                                  "test_reliability_input.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(module.nested_forms_pdf(40, text_page=False))
+    early = EarlyPage.spawn(bomb)
+    assert early is not None
+    try:
+        assert early.geometry() is not None
+        assert early.request(1.0, [0])
+        assert early.read_page() is None and not early.failed  # "not rendered here": the worker sets it aside
+    finally:
+        early.close()
+
+
+def test_the_built_apps_flag_runs_the_helper(tmp_path: Path) -> None:
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    done = subprocess.run([sys.executable, "-m", "ui.app", "--first-page-helper", str(pdf)], cwd=REPO,
+                          input=b'{"scale": 1.0, "pages": [0]}\n', capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    geometry, rest = done.stdout.split(b"\n", 1)
+    assert json.loads(geometry)["sizes"] == [[595.0, 842.0], [842.0, 595.0]]
+    header, pixels = rest.split(b"\n", 1)
+    fields = json.loads(header)
+    assert (fields["page"], fields["width"], fields["height"]) == (0, 595, 842)
+    assert len(pixels) == fields["stride"] * fields["height"]
+
+
+FIRST_IMAGE_PROBE = """
+import json, sys
+from ui.page_view.renderer import RenderWorker
+
+shown = RenderWorker.first_image_shown
+
+
+def probe(self):
+    print("AT_FIRST_IMAGE " + json.dumps({"pymupdf": "pymupdf" in sys.modules, "early": self._early is not None}),
+          flush=True)
+    shown(self)
+
+
+RenderWorker.first_image_shown = probe
+from ui.app import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _run_app(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", PIA_REVIEWER_HOME=str(profile),
+                       PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT="1")
+    return subprocess.run([sys.executable, "-c", FIRST_IMAGE_PROBE, *args], cwd=REPO, env=environment,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_app_paints_the_helpers_page_before_importing_pymupdf(small_packet: tuple[Path, Any],
+                                                                   isolated_profile: Path) -> None:
+    path, truth = small_packet
+    result = _run_app([str(path)], isolated_profile)
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"first_paint_seconds=[\d.]+ run_gui_seconds=[\d.]+ page=0 pages={truth.pages}",
+                     result.stdout), result.stdout + result.stderr
+    seen = json.loads(result.stdout.split("AT_FIRST_IMAGE ", 1)[1].splitlines()[0])
+    assert seen == {"pymupdf": False, "early": True}
+    # Re-opening the last file without an argument takes a helper too.
+    again = _run_app([], isolated_profile)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout.split("AT_FIRST_IMAGE ", 1)[1].splitlines()[0]) == seen
+
+
+def test_the_app_reports_an_encrypted_file_as_without_the_helper(tmp_path: Path, isolated_profile: Path) -> None:
+    result = _run_app([str(_locked(tmp_path / "locked.pdf"))], isolated_profile)
+    assert result.returncode == 2 and "open_failed" in result.stdout, result.stdout + result.stderr
+    assert "パスワード" in result.stderr

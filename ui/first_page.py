@@ -1,0 +1,245 @@
+"""The first page from a helper process (issue 16): started before Qt is imported, used by the first open.
+
+``start(path)`` runs first thing in ``run_gui`` when a packet is given: a helper process
+(:mod:`reviewer.first_page`) imports PyMuPDF and opens the PDF on the other core while this process imports Qt and
+builds the window. The first :meth:`MainWindow.open_file` of that same path then takes the page geometry from the
+helper (``geometry_for``: no PyMuPDF here, and no password check: the helper opened it without one) and the page
+view's render worker takes the helper (``take_for``): it asks for the pages on screen at the view's scale, shows
+them, and only after they are painted imports PyMuPDF and opens its own document.
+
+Whatever the helper does not serve — a password, a damaged or non-PDF file, a too complex page, a helper that
+dies, answers nonsense or takes longer than ``WAIT_S`` — is left to the in-process path, which then runs exactly as
+without a helper. This module imports neither Qt nor PyMuPDF. POSIX only (``posix_spawn`` and ``select`` on
+pipes); elsewhere ``start`` does nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+WAIT_S = 3.0  # the longest the GUI waits for the helper's geometry, and the worker for one page, before falling back
+MAX_PAGES = 2  # the pages on screen at start: the view's top page and the next one's top
+PIPE_BYTES = 1 << 20  # a larger pipe: a page (a few MB) crosses in fewer turns
+
+Matrix = tuple[float, float, float, float, float, float]
+Geometry = tuple[list[tuple[float, float]], dict[int, Matrix]]
+RawPage = tuple[int, int, int, int, bytes]  # page, width, height, stride, RGB bytes
+
+_started: EarlyPage | None = None
+
+
+def helper_argv(path: Path) -> list[str]:
+    """The helper's command line: the built app runs itself with a flag, a source run the core module."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--first-page-helper", str(path)]
+    return [sys.executable, "-m", "reviewer.first_page", str(path)]
+
+
+class EarlyPage:
+    """One helper process: its pipes, its answers, and its end."""
+
+    def __init__(self, path: Path, pid: int, to_helper: int, from_helper: int) -> None:
+        self.path = path
+        self.pid = pid
+        self._to_helper = to_helper
+        self._from_helper = from_helper
+        self._buffer = bytearray()
+        self._geometry: Geometry | None = None
+        self.failed = False
+        self.closed = False
+
+    @classmethod
+    def spawn(cls, path: Path) -> EarlyPage | None:
+        if os.name != "posix" or not hasattr(os, "posix_spawn"):
+            return None
+        argv = helper_argv(path)
+        requests_read, requests_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        for fd in (answers_read, requests_read):
+            _enlarge_pipe(fd)
+        try:
+            # dup2 onto 0 and 1 clears close-on-exec there; the pipes' own descriptors are close-on-exec.
+            pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+                (os.POSIX_SPAWN_DUP2, requests_read, 0), (os.POSIX_SPAWN_DUP2, answers_write, 1)])
+        except OSError:
+            for fd in (requests_read, requests_write, answers_read, answers_write):
+                os.close(fd)
+            return None
+        os.close(requests_read)
+        os.close(answers_write)
+        return cls(path, pid, requests_write, answers_read)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def _fill(self, deadline: float) -> bool:
+        """Read what the helper sent so far (at least one byte) into the buffer; False on end, error or time."""
+        import select
+
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or self.closed:
+            return False
+        try:
+            ready, _, _ = select.select([self._from_helper], [], [], remaining)
+            if not ready:
+                return False
+            chunk = os.read(self._from_helper, PIPE_BYTES)
+        except (OSError, ValueError):
+            return False
+        self._buffer += chunk
+        return bool(chunk)
+
+    def _line(self, deadline: float) -> dict[str, Any] | None:
+        while b"\n" not in self._buffer:
+            if not self._fill(deadline):
+                return None
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _bytes(self, count: int, deadline: float) -> bytes | None:
+        while len(self._buffer) < count:
+            if not self._fill(deadline):
+                return None
+        data = bytes(self._buffer[:count])
+        del self._buffer[:count]
+        return data
+
+    # -- the protocol ----------------------------------------------------------------------------------------
+    def geometry(self, wait: float = WAIT_S) -> Geometry | None:
+        """The page sizes and rotations the helper read; None (and the helper closed) when it cannot serve."""
+        if self._geometry is not None or self.failed:
+            return self._geometry
+        answer = self._line(time.monotonic() + wait)
+        try:
+            if answer is None or answer.get("status") != "ok":
+                raise ValueError(answer)
+            sizes = [(float(w), float(h)) for w, h in answer["sizes"]]
+            rotations: dict[int, Matrix] = {}
+            for key, values in answer["rotations"].items():
+                a, b, c, d, e, f = (float(v) for v in values)
+                rotations[int(key)] = (a, b, c, d, e, f)
+            if not sizes:
+                raise ValueError("no pages")
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self.fail()
+            return None
+        self._geometry = (sizes, rotations)
+        return self._geometry
+
+    def request(self, scale: float, pages: list[int]) -> bool:
+        """Ask for ``pages`` at ``scale`` (one request per helper)."""
+        line = json.dumps({"scale": scale, "pages": pages[:MAX_PAGES]}).encode("utf-8") + b"\n"
+        try:
+            os.write(self._to_helper, line)
+        except OSError:
+            self.fail()
+            return False
+        return True
+
+    def read_page(self, wait: float = WAIT_S) -> RawPage | None:
+        """The next requested page: (page, width, height, stride, RGB bytes); None when the helper left that page
+        to the worker, or failed (then ``failed`` is set)."""
+        deadline = time.monotonic() + wait
+        header = self._line(deadline)
+        if header is None:
+            self.fail()
+            return None
+        if "fallback" in header:
+            return None
+        try:
+            page, width, height, stride = (int(header[key]) for key in ("page", "width", "height", "stride"))
+        except (KeyError, TypeError, ValueError):
+            self.fail()
+            return None
+        if width <= 0 or height <= 0 or stride < width * 3:
+            self.fail()
+            return None
+        data = self._bytes(stride * height, deadline)
+        if data is None:
+            self.fail()
+            return None
+        return page, width, height, stride, data
+
+    def fail(self) -> None:
+        self.failed = True
+        self.close()
+
+    def close(self) -> None:
+        """End the helper (it has nothing left to do once its answers are read) and reap it."""
+        if self.closed:
+            return
+        self.closed = True
+        for fd in (self._to_helper, self._from_helper):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, 9)
+        except OSError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def _enlarge_pipe(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _same(path: Path, early: EarlyPage) -> bool:
+    return Path(path).expanduser().resolve() == early.path
+
+
+def start(path: Path) -> None:
+    """Start the helper for ``path`` (the file the window will open first). Cheap: a spawn, no imports."""
+    global _started
+    discard()
+    try:
+        resolved = path.expanduser().resolve()
+    except OSError:
+        return
+    _started = EarlyPage.spawn(resolved)
+
+
+def geometry_for(path: Path, password: str | None) -> Geometry | None:
+    """The geometry of ``path`` from its helper (opened without a password), or None: read it in-process."""
+    early = _started
+    if early is None or password is not None or not _same(path, early):
+        return None
+    geometry = early.geometry()
+    if geometry is None:
+        discard()
+    return geometry
+
+
+def take_for(path: Path, password: str | None) -> EarlyPage | None:
+    """The helper of ``path``, once its geometry was used, for the page view's render worker (once)."""
+    global _started
+    early = _started
+    if early is None or password is not None or early.failed or early._geometry is None or not _same(path, early):
+        return None
+    _started = None
+    return early
+
+
+def discard() -> None:
+    """End a helper nobody took (another file was opened first, or nothing)."""
+    global _started
+    early, _started = _started, None
+    if early is not None:
+        early.close()
