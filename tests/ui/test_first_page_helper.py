@@ -77,7 +77,8 @@ def _helper_image(raw: tuple[int, int, int, int, bytes]) -> QImage:
 def _same_pixels(left: QImage, right: QImage) -> bool:
     if left.size() != right.size() or left.format() != right.format():
         return False
-    return all(left.constScanLine(y).tobytes()[:left.width() * 4] == right.constScanLine(y).tobytes()[:right.width() * 4]
+    row = left.width() * 4
+    return all(bytes(left.constScanLine(y))[:row] == bytes(right.constScanLine(y))[:row]  # type: ignore[call-overload]
                for y in range(left.height()))
 
 
