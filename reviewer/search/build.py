@@ -28,6 +28,7 @@ log = logging.getLogger("reviewer.search")
 HELPER_MIN_PAGES = 48  # below this a process start (about 0.3 s) costs more than half the pages
 _CLAIM_PAGES = 8  # pages taken per claim: little contention on the bounds, little imbalance at the end
 _STOP_WAIT = 2.0  # seconds a helper gets to finish its page after being told to stop
+HELPER_STALL = 20.0  # seconds without an indexed page after which a helper still running is ended
 
 
 def _take(bounds: Any, count: int, from_back: bool) -> range:
@@ -53,18 +54,21 @@ def _claims(bounds: Any, from_back: bool, stop: Callable[[], bool]) -> Iterator[
 
 
 def _helper_main(path: str, password: str | None, sha256: str, index_path: str | None, bounds: Any,
-                 stop: Any, done: Any) -> None:
-    """The helper process: index pages from the back until none are left or this process is told to stop."""
+                 stop: Any, done: Any, parent_pid: int) -> None:
+    """The helper process: index pages from the back until none are left, it is told to stop, or the process that
+    started it is gone (killed: nobody would mark the index built)."""
     from reviewer.document import open_pdf
 
     def count_page() -> None:
         with done.get_lock():
             done.value += 1
 
+    def stopped() -> bool:
+        return bool(stop.value) or os.getppid() != parent_pid
+
     with fewer_collections(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
             SearchIndex(index_path) as index:
-        index.index_pages(packet, _claims(bounds, True, lambda: bool(stop.value)), count_page,
-                          lambda: bool(stop.value))
+        index.index_pages(packet, _claims(bounds, True, stopped), count_page, stopped)
 
 
 def _context() -> Any:
@@ -128,7 +132,7 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
     process = context.Process(
         target=_helper_main, name="pia-index-helper", daemon=True,
         args=(os.fspath(packet.path), password, sha,
-              os.fspath(index_path) if index_path is not None else None, bounds, stop, done))
+              os.fspath(index_path) if index_path is not None else None, bounds, stop, done, os.getpid()))
     process.start()
     finished = False
     try:
@@ -148,13 +152,21 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
             return cancelled is not None and cancelled()
 
         complete = index.index_pages(packet, _claims(bounds, False, stopped), after_page, stopped)
-        # No page is left to claim: the helper ends once its last claim is written (or has died).
+        # No page is left to claim: the helper ends once its last claim is written (or has died). One that makes no
+        # progress for HELPER_STALL seconds (stuck starting up, say) is ended; its pages are indexed here.
+        last_done, last_change = int(done.value), time.monotonic()
         while complete and process.is_alive():
             if stopped():
                 complete = False
                 break
             process.join(0.05)
             report()
+            if int(done.value) != last_done:
+                last_done, last_change = int(done.value), time.monotonic()
+            elif time.monotonic() - last_change > HELPER_STALL:
+                log.warning("index helper for %s made no progress for %.0f s; ending it", packet.name, HELPER_STALL)
+                process.kill()
+                process.join()
         if not complete:
             log.info("indexing %s cancelled", packet.name)
             return False

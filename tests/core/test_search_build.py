@@ -64,7 +64,7 @@ def test_two_cores_give_the_same_index_as_one(small_packet: tuple[Path, Any], tm
 
 
 def _helper_dies_after_claiming(path: str, password: str | None, sha256: str, index_path: str | None,
-                                bounds: Any, stop: Any, done: Any) -> None:
+                                bounds: Any, stop: Any, done: Any, parent_pid: int) -> None:
     """A helper that claims two chunks of pages from the back, writes nothing and dies."""
     search_build._take(bounds, 8, True)
     search_build._take(bounds, 8, True)
@@ -83,6 +83,27 @@ def test_a_helper_that_dies_costs_no_page(small_packet: tuple[Path, Any], tmp_pa
     with SearchIndex(index_path) as index:
         assert index.is_built(sha)
         assert index.indexed_pages(sha) == set(range(truth.pages))
+
+
+def _helper_hangs_after_claiming(path: str, password: str | None, sha256: str, index_path: str | None,
+                                 bounds: Any, stop: Any, done: Any, parent_pid: int) -> None:
+    """A helper that claims a chunk and then hangs (as one stuck in its start-up would)."""
+    search_build._take(bounds, 8, True)
+    time.sleep(3600)
+
+
+def test_a_helper_that_hangs_is_ended_and_its_pages_indexed_here(small_packet: tuple[Path, Any], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_build, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(search_build, "_helper_main", _helper_hangs_after_claiming)
+    monkeypatch.setattr(search_build, "HELPER_STALL", 0.5)
+    path, truth = small_packet
+    index_path = tmp_path / "index.db"
+    with Packet.open(path) as packet:
+        assert index_packet(packet, index_path, helper=True)
+        sha = packet.sha256
+    with SearchIndex(index_path) as index:
+        assert index.is_built(sha) and index.indexed_pages(sha) == set(range(truth.pages))
 
 
 def test_a_cancel_or_a_failure_meanwhile_keeps_nothing(small_packet: tuple[Path, Any], tmp_path: Path) -> None:
@@ -122,3 +143,51 @@ def test_first_open_on_two_cores_hands_the_outline_over_before_the_index_is_buil
     assert built_when_outline_arrived == [False]
     with SearchIndex(index_path) as index:
         assert index.is_built(sha) and index.indexed_pages(sha) == set(range(truth.pages))
+
+
+ORPHAN_SCRIPT = """
+import multiprocessing, sys, time
+from reviewer.document import Packet
+from reviewer.search.build import index_packet
+
+def meanwhile():
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    time.sleep(3600)
+
+with Packet.open(sys.argv[1]) as packet:
+    index_packet(packet, sys.argv[2], helper=True, meanwhile=meanwhile)
+"""
+
+
+def test_a_helper_whose_parent_is_killed_stops(small_packet: tuple[Path, Any], tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    path, truth = small_packet
+    with subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT, str(path), str(tmp_path / "index.db")],
+                          stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2]) as parent:
+        try:
+            assert parent.stdout is not None
+            [helper_pid] = [int(pid) for pid in parent.stdout.readline().split()]
+        finally:
+            parent.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(helper_pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(helper_pid, signal.SIGKILL)
+        raise AssertionError("the helper kept running after its parent was killed")
+    # It stopped early: the packet was not indexed to the end by an orphan.
+    with SearchIndex(tmp_path / "index.db") as index:
+        assert len(index.indexed_pages(_sha(path))) < truth.pages
+
+
+def _sha(path: Path) -> str:
+    from reviewer.document import file_sha256
+
+    return file_sha256(path)
