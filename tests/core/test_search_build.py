@@ -71,10 +71,20 @@ def _helper_dies_after_claiming(path: str, password: str | None, sha256: str, in
     os._exit(3)
 
 
-def test_a_helper_that_dies_costs_no_page(small_packet: tuple[Path, Any], tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def _helper_hangs_after_claiming(path: str, password: str | None, sha256: str, index_path: str | None,
+                                 bounds: Any, stop: Any, done: Any, parent_pid: int) -> None:
+    """A helper that claims a chunk and then hangs (as one stuck in its start-up would)."""
+    search_build._take(bounds, 8, True)
+    time.sleep(3600)
+
+
+@pytest.mark.parametrize("helper_main", [_helper_dies_after_claiming, _helper_hangs_after_claiming],
+                         ids=["dies", "hangs"])
+def test_a_helper_that_dies_or_hangs_costs_no_page(small_packet: tuple[Path, Any], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, helper_main: Any) -> None:
     monkeypatch.setattr(search_build, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(search_build, "_helper_main", _helper_dies_after_claiming)
+    monkeypatch.setattr(search_build, "_helper_main", helper_main)
+    monkeypatch.setattr(search_build, "HELPER_STALL", 0.5)  # a hung helper is ended, its pages indexed here
     path, truth = small_packet
     index_path = tmp_path / "index.db"
     with Packet.open(path) as packet:
@@ -83,27 +93,6 @@ def test_a_helper_that_dies_costs_no_page(small_packet: tuple[Path, Any], tmp_pa
     with SearchIndex(index_path) as index:
         assert index.is_built(sha)
         assert index.indexed_pages(sha) == set(range(truth.pages))
-
-
-def _helper_hangs_after_claiming(path: str, password: str | None, sha256: str, index_path: str | None,
-                                 bounds: Any, stop: Any, done: Any, parent_pid: int) -> None:
-    """A helper that claims a chunk and then hangs (as one stuck in its start-up would)."""
-    search_build._take(bounds, 8, True)
-    time.sleep(3600)
-
-
-def test_a_helper_that_hangs_is_ended_and_its_pages_indexed_here(small_packet: tuple[Path, Any], tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_build, "_context", lambda: multiprocessing.get_context("fork"))
-    monkeypatch.setattr(search_build, "_helper_main", _helper_hangs_after_claiming)
-    monkeypatch.setattr(search_build, "HELPER_STALL", 0.5)
-    path, truth = small_packet
-    index_path = tmp_path / "index.db"
-    with Packet.open(path) as packet:
-        assert index_packet(packet, index_path, helper=True)
-        sha = packet.sha256
-    with SearchIndex(index_path) as index:
-        assert index.is_built(sha) and index.indexed_pages(sha) == set(range(truth.pages))
 
 
 def test_a_cancel_or_a_failure_meanwhile_keeps_nothing(small_packet: tuple[Path, Any], tmp_path: Path) -> None:
