@@ -15,8 +15,8 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, islice
+from operator import itemgetter, lt
 from typing import Any
 
 from reviewer.document import Packet
@@ -130,16 +130,16 @@ def _drawn_before(drawn: dict[int, list[Rect]], bbox: Rect, tolerance: float) ->
     return False
 
 
-def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[float], list[int], array[float]]:
-    """The page's search source from MuPDF's raw blocks: the text lines joined by ``\n``, four floats per source
-    character (its box; zeros for a line break), each line's source offset and top.
+def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[Rect], list[int], array[float]]:
+    """The page's search source from MuPDF's raw blocks: the text lines joined by ``\n``, the box of each source
+    character (zeros for a line break), each line's source offset and top.
 
     Lines drawn again over themselves (Excel and some PDF printers make bold or shadowed text that way) and a
     glyph drawn again almost on top of the last one (fake bold) are left out: counting both would double every
     hit in a heading. Reads the raw dictionaries directly: a Python object per character was most of the cost.
     """
     parts: list[str] = []
-    flat: list[float] = []
+    char_boxes: list[Rect] = []
     line_src: list[int] = []
     line_tops = array("f")
     seen: dict[str, dict[int, list[Rect]]] = {}
@@ -158,14 +158,14 @@ def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[float], list[i
                 continue
             if line_src:
                 parts.append("\n")
-                flat.extend(_ZERO_BOX)
+                char_boxes.append(_ZERO_BOX)
                 src_len += 1
             line_src.append(src_len)
             line_tops.append(bbox[1])
             if len(text) == len(chars) and not _DOUBLED.search(text):
                 # The usual line: one character per glyph and no glyph repeated, so none is a fake-bold copy.
                 parts.append(text)
-                flat.extend(chain.from_iterable(map(_BBOX, chars)))
+                char_boxes.extend(map(_BBOX, chars))
                 src_len += len(text)
                 continue
             last_c = ""
@@ -180,19 +180,19 @@ def _page_source(blocks: list[dict[str, Any]]) -> tuple[str, list[float], list[i
                         continue
                 last_c, last_box = c, box
                 parts.append(c)
-                if len(c) == 1:
-                    flat.extend(box)
-                else:
-                    flat.extend(tuple(box) * len(c))
+                char_boxes.extend([box] * len(c))
                 src_len += len(c)
-    return "".join(parts), flat, line_src, line_tops
+    return "".join(parts), char_boxes, line_src, line_tops
 
 
-def _norm_boxes(source: str, flat: list[float], starts: list[int]) -> array[float]:
+def _norm_boxes(source: str, char_boxes: list[Rect], starts: list[int]) -> array[float]:
     """Four floats per normalised character: its source character's box, or for a cluster (combining marks, an
     expansion like ㈱, or dropped white space after it) the union of its visible source characters' boxes."""
     n = len(starts)
     total = len(source)
+    if n == total - sum(map(str.isspace, source)) and all(map(lt, starts, islice(starts, 1, None))):
+        # The usual page: every visible source character is one normalised character (only white space dropped).
+        return array("f", chain.from_iterable(map(char_boxes.__getitem__, starts)))
     boxes = array("f")
     extend = boxes.extend
     k = 0
@@ -206,20 +206,20 @@ def _norm_boxes(source: str, flat: list[float], starts: list[int]) -> array[floa
         end_of_last = starts[j] if j < n else total
         last = s + (j - 1 - k)
         if end_of_last == last + 1:
-            extend(flat[4 * s:4 * (last + 1)])
+            extend(chain.from_iterable(char_boxes[s:last + 1]))
             k = j
             continue
         if j - 1 > k:
-            extend(flat[4 * s:4 * last])
+            extend(chain.from_iterable(char_boxes[s:last]))
         # The cluster at normalised index j-1 (source ``last``): several normalised characters may share it.
         c = j
         while c < n and starts[c] == last:
             c += 1
         end = starts[c] if c < n else total
-        box: Rect = tuple(flat[4 * last:4 * last + 4])  # type: ignore[assignment]
+        box = char_boxes[last]
         for t in range(last + 1, end):
             if not source[t].isspace():
-                box = _union(box, tuple(flat[4 * t:4 * t + 4]))  # type: ignore[arg-type]
+                box = _union(box, char_boxes[t])
         for _ in range(j - 1, c):
             extend(box)
         k = c
@@ -233,9 +233,9 @@ def extract_page(packet: Packet, index: int) -> PageText:
     except Exception as exc:  # a damaged page (cycle in the page tree, missing object) indexes as empty
         log.warning("page %d of %s unreadable for search: %s", index, packet.name, type(exc).__name__)
         blocks = []
-    source, flat, line_src, line_tops = _page_source(blocks)
+    source, char_boxes, line_src, line_tops = _page_source(blocks)
     result = normalize(source)
     starts = result.starts
-    boxes = _norm_boxes(source, flat, starts)
+    boxes = _norm_boxes(source, char_boxes, starts)
     line_starts = array("I", (bisect.bisect_left(starts, offset) for offset in line_src))
     return PageText(index, source, result.text, array("I", starts), boxes, line_starts, line_tops)
