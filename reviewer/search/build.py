@@ -28,6 +28,7 @@ log = logging.getLogger("reviewer.search")
 HELPER_MIN_PAGES = 48  # below this a process start (about 0.3 s) costs more than half the pages
 _CLAIM_PAGES = 8  # pages taken per claim: little contention on the bounds, little imbalance at the end
 _STOP_WAIT = 2.0  # seconds a helper gets to finish its page after being told to stop
+HELPER_NICENESS = 5  # the helper yields to the GUI process (and the detection) when the cores are busy
 HELPER_STALL = 20.0  # seconds without an indexed page after which a helper still running is ended
 
 
@@ -66,6 +67,9 @@ def _helper_main(path: str, password: str | None, sha256: str, index_path: str |
     def stopped() -> bool:
         return bool(stop.value) or os.getppid() != parent_pid
 
+    if hasattr(os, "nice"):
+        # Three busy processes on two cores during a first open: the window (scrolling the pages) goes first.
+        os.nice(HELPER_NICENESS)
     with fewer_collections(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
             SearchIndex(index_path) as index:
         index.index_pages(packet, _claims(bounds, True, stopped), count_page, stopped)
