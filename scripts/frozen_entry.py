@@ -1,9 +1,15 @@
 """Entry point of the frozen (PyInstaller) build."""
 
-import multiprocessing
 import sys
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--first-page-helper"]:
+        # The start-up helper (reviewer.first_page) needs neither multiprocessing nor the GUI's modules.
+        from reviewer.first_page import main as first_page_helper
+
+        sys.exit(first_page_helper(sys.argv[2:]))
+    import multiprocessing
+
     # Background work runs in spawned processes; a frozen child must not start the GUI again.
     multiprocessing.freeze_support()
     from ui.app import main

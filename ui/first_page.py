@@ -28,7 +28,7 @@ PIPE_BYTES = 1 << 20  # a larger pipe: a page (a few MB) crosses in fewer turns
 
 Matrix = tuple[float, float, float, float, float, float]
 Geometry = tuple[list[tuple[float, float]], dict[int, Matrix]]
-RawPage = tuple[int, int, int, int, bytes]  # page, width, height, stride, RGB bytes
+RawPage = tuple[int, int, int, int, bytearray]  # page, width, height, stride, RGB bytes
 
 _started: EarlyPage | None = None
 
@@ -93,23 +93,37 @@ class EarlyPage:
         return bool(chunk)
 
     def _line(self, deadline: float) -> dict[str, Any] | None:
-        while b"\n" not in self._buffer:
+        while (end := self._buffer.find(b"\n")) < 0:
             if not self._fill(deadline):
                 return None
-        line, _, rest = bytes(self._buffer).partition(b"\n")
-        self._buffer = bytearray(rest)
+        line = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
         try:
             value = json.loads(line)
         except ValueError:
             return None
         return value if isinstance(value, dict) else None
 
-    def _bytes(self, count: int, deadline: float) -> bytes | None:
-        while len(self._buffer) < count:
-            if not self._fill(deadline):
+    def _bytes(self, count: int, deadline: float) -> bytearray | None:
+        """``count`` bytes, read straight into one buffer (a page is a few MB)."""
+        import select
+
+        data = bytearray(count)
+        view = memoryview(data)
+        filled = min(count, len(self._buffer))
+        view[:filled] = self._buffer[:filled]
+        del self._buffer[:filled]
+        while filled < count:
+            remaining = deadline - time.monotonic()
+            try:
+                if remaining <= 0 or not select.select([self._from_helper], [], [], remaining)[0]:
+                    return None
+                got = os.readv(self._from_helper, [view[filled:]])
+            except (OSError, ValueError):
                 return None
-        data = bytes(self._buffer[:count])
-        del self._buffer[:count]
+            if not got:
+                return None
+            filled += got
         return data
 
     # -- the protocol ----------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from PySide6.QtGui import QImage
 
 from reviewer.errors import PasswordRequired, PdfOpenError
 from ui import first_page
-from ui.first_page import EarlyPage
+from ui.first_page import EarlyPage, RawPage
 from ui.page_view.renderer import ImageResult, RenderTask, RenderWorker, read_page_geometry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -68,7 +68,7 @@ def _in_process(path: Path, task: RenderTask) -> QImage:
     return result.image
 
 
-def _helper_image(raw: tuple[int, int, int, int, bytes]) -> QImage:
+def _helper_image(raw: RawPage) -> QImage:
     _page, width, height, stride, data = raw
     return QImage(data, width, height, stride, QImage.Format.Format_RGB888).convertToFormat(
         QImage.Format.Format_RGB32)

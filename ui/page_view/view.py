@@ -827,7 +827,9 @@ class PageView(QAbstractScrollArea):
         if painted_image and self._first_paint_pending:
             self._first_paint_pending = False
             if self._worker is not None:
-                self._worker.first_image_shown()
+                # Once this frame has gone to the screen (the flush follows this handler): the worker then takes
+                # the GIL (PyMuPDF's import, the document check) and would hold the flush back.
+                QTimer.singleShot(0, self, self._worker.first_image_shown)
             self.first_paint_seconds = time.perf_counter() - self._opened_at
             QTimer.singleShot(0, self, lambda: emit(self.first_page_painted))
 
