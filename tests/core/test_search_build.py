@@ -180,3 +180,22 @@ def _sha(path: Path) -> str:
     from reviewer.document import file_sha256
 
     return file_sha256(path)
+
+
+def test_the_helper_opens_a_password_protected_packet(small_packet: tuple[Path, Any], tmp_path: Path) -> None:
+    import pymupdf
+
+    path, truth = small_packet
+    locked = tmp_path / "locked.pdf"
+    with pymupdf.open(path) as doc:
+        doc.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="委員会2026", owner_pw="owner-pw")
+    index_path = tmp_path / "index.db"
+    helper_pages: set[int] = set()
+    with Packet.open(locked, password="委員会2026") as packet:
+        sha = packet.sha256
+        assert index_packet(packet, index_path, password="委員会2026", helper=True,
+                            meanwhile=lambda: helper_pages.update(_wait_for_helper_pages(index_path, sha)))
+    assert helper_pages  # written by the helper, which had to open the file with the password
+    with SearchIndex(index_path) as index:
+        assert index.indexed_pages(sha) == set(range(truth.pages))
+        assert index.search(sha, "特定個人情報ファイル")
