@@ -323,15 +323,16 @@ class ExchangeActions(QObject):
             parts.append(self.tr("回答 {count} 件を反映しました。").format(count=answers))
         if unknown:
             parts.append(self.tr("該当するコメントがない回答が {count} 件ありました。").format(count=unknown))
-        warnings = report.warnings if report is not None else plan.warnings
+        from ui.i18n import current_language
+
+        language = current_language()
+        warnings = report.warning_lines(language) if report is not None else plan.warning_lines(language)
         if warnings:
             parts.append(self.tr("確認してください:"))
             parts.extend(f"・{line}" for line in warnings)
         if plan.refused:
             parts.append(self.tr("取り込めなかったファイル（そのファイルからは何も取り込んでいません）:"))
-            from ui.i18n import current_language
-
-            parts.extend(f"・{Path(f.path).name}: {f.reason(current_language())}" for f in plan.refused)
+            parts.extend(f"・{Path(f.path).name}: {f.reason(language)}" for f in plan.refused)
         return "\n".join(parts)
 
 

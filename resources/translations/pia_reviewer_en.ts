@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+239" />
-            <location line="+581" />
+            <location line="+576" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-565" />
+            <location line="-560" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -107,7 +107,7 @@
             <translation>p. {label}</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+10" />
             <source>PDFが開かれていません。</source>
             <translation>No PDF is open.</translation>
         </message>
@@ -382,7 +382,7 @@
     <context>
         <name>CompareActions</name>
         <message>
-            <location filename="../../ui/compare_actions.py" line="+148" />
+            <location filename="../../ui/compare_actions.py" line="+135" />
             <location line="+29" />
             <source>変更点</source>
             <translation>Changes</translation>
@@ -676,7 +676,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+46" />
+            <location line="+55" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -792,7 +792,7 @@ Saved at:
             <translation>{count} answer(s) matched no comment.</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+6" />
             <source>確認してください:</source>
             <translation>Please check:</translation>
         </message>
@@ -856,12 +856,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+327" />
+            <location filename="../../ui/main_window.py" line="+331" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-236" />
+            <location line="-240" />
             <location line="+107" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1114,15 +1114,15 @@ Saved at:
             <translation>PDF files (*.pdf);;All files (*)</translation>
         </message>
         <message>
-            <location line="+21" />
-            <location line="+26" />
+            <location line="+24" />
+            <location line="+27" />
             <location line="+181" />
             <location filename="../../ui/unlock.py" line="+71" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-274" />
+            <location line="-278" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1132,7 +1132,7 @@ Saved at:
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location filename="../../ui/window_panels.py" line="+95" />
+            <location filename="../../ui/window_panels.py" line="+94" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
@@ -1158,7 +1158,7 @@ Saved at:
             <translation>No usable backup was found.</translation>
         </message>
         <message>
-            <location filename="../../ui/reading_status.py" line="+102" />
+            <location filename="../../ui/reading_status.py" line="+105" />
             <source>{label}（PDF {page} / {total}）</source>
             <translation>{label} (PDF {page} / {total})</translation>
         </message>
@@ -1193,7 +1193,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+156" />
+            <location line="+160" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1295,7 +1295,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Sufficient</translation>
         </message>
         <message>
-            <location line="+34" />
+            <location line="+28" />
             <location line="+49" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
@@ -1343,7 +1343,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>(untitled document)</translation>
         </message>
         <message>
-            <location line="+106" />
+            <location line="+110" />
             <source>リスクへの対策は十分か: {judgement}</source>
             <translation>Are the measures sufficient: {judgement}</translation>
         </message>
@@ -1363,7 +1363,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Has comments</translation>
         </message>
         <message>
-            <location line="-305" />
+            <location line="-309" />
             <source>
 ほか {count} 件</source>
             <translation>
@@ -1387,7 +1387,7 @@ and {count} more</translation>
             <translation>Structure warnings: {count}</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+16" />
             <source>判断を手で修正しました</source>
             <translation>Judgement corrected by hand</translation>
         </message>
@@ -1425,7 +1425,7 @@ and {count} more</translation>
     <context>
         <name>PacketSession</name>
         <message>
-            <location filename="../../ui/session.py" line="+239" />
+            <location filename="../../ui/session.py" line="+234" />
             <location line="+65" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
@@ -1895,7 +1895,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-487" />
+            <location filename="../../ui/compare_actions.py" line="-474" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>
@@ -1923,7 +1923,7 @@ and {count} more</translation>
     <context>
         <name>ops</name>
         <message>
-            <location filename="../../ui/ops.py" line="+346" />
+            <location filename="../../ui/ops.py" line="+255" />
             <source>エラー</source>
             <translation>Error</translation>
         </message>

@@ -162,17 +162,32 @@ class SignerCheck:
         return self.status in ("other-key", "unsigned-after-signed")
 
     def message_ja(self) -> str:
+        return self.message("ja")
+
+    def message(self, language: str) -> str:
+        """The check in words, in ``language`` ("ja" or "en")."""
         name = Path(self.path).name
+        en = language == "en"
         if self.status == "other-key":
+            if en:
+                return (f"Warning: the comments of “{self.author}” ({name}) are signed with a different key "
+                        f"than before (key {self.fingerprint}). Check that the member really sent them.")
             return (f"警告: 「{self.author}」のコメント（{name}）は、以前とは別の鍵で署名されています"
                     f"（鍵 {self.fingerprint}）。本人が送ったものか確認してください。")
         if self.status == "unsigned-after-signed":
+            if en:
+                return (f"Warning: the comments of “{self.author}” ({name}) are not signed, although "
+                        "earlier ones were. Check that the member really sent them.")
             return (f"警告: 「{self.author}」のコメント（{name}）には署名がありません。以前は署名付きでした。"
                     "本人が送ったものか確認してください。")
         if self.status == "first-use":
+            if en:
+                return f"The signing key of “{self.author}” ({self.fingerprint}) is remembered from now on."
             return f"「{self.author}」の署名の鍵（{self.fingerprint}）を記憶しました。"
         if self.status == "verified":
-            return f"「{self.author}」の署名を確認しました。"
+            return f"The signature of “{self.author}” is verified." if en else f"「{self.author}」の署名を確認しました。"
+        if en:
+            return f"The comments of “{self.author}” ({name}) are not signed."
         return f"「{self.author}」のコメント（{name}）には署名がありません。"
 
 
@@ -196,14 +211,28 @@ class ImportReport:
     @property
     def warnings(self) -> list[str]:
         """One line per thing the chair should look at: id conflicts, clamped times, signature warnings."""
+        return self.warning_lines("ja")
+
+    def warning_lines(self, language: str) -> list[str]:
+        """:attr:`warnings` in ``language`` ("ja" or "en")."""
+        en = language == "en"
         lines: list[str] = []
         for c in self.conflicts:
+            if en:
+                whose = "the chair's own" if c.reason == "own" else f"“{c.owner}”'s"
+                what = "imported it as a separate comment" if c.new_id else "did not import it"
+                lines.append(f"A comment of “{c.author}” used the same id as {whose} comment: {what}.")
+                continue
             whose = "この委員長自身" if c.reason == "own" else f"「{c.owner}」"
             what = "別のコメントとして取り込みました" if c.new_id else "取り込みませんでした"
             lines.append(f"「{c.author}」のコメントが{whose}のコメントと同じIDを使っていたため、{what}。")
         for k in self.clamped:
+            if en:
+                lines.append(f"A comment of “{k.author}” was dated in the future ({k.claimed[:25]}): "
+                             "it carries the time of the import instead.")
+                continue
             lines.append(f"「{k.author}」のコメントの更新日時（{k.claimed[:25]}）が未来のため、取り込んだ時刻にしました。")
-        lines.extend(s.message_ja() for s in self.signers if s.warning)
+        lines.extend(s.message(language) for s in self.signers if s.warning)
         return lines
 
     def to_json(self) -> dict[str, Any]:

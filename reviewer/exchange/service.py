@@ -86,8 +86,12 @@ class ImportPlan:
 
     @property
     def warnings(self) -> list[str]:
+        return self.warning_lines("ja")
+
+    def warning_lines(self, language: str) -> list[str]:
+        """What the chair should look at before applying, in ``language`` ("ja" or "en")."""
         report = ImportReport(conflicts=self.conflicts, clamped=self.clamped, signers=self.signers)
-        return report.warnings
+        return report.warning_lines(language)
 
     def summary_lines(self) -> list[str]:
         """The preview in words (Japanese), one line each: files, counts, refusals, warnings."""

@@ -161,3 +161,51 @@ def test_english_ui_shows_core_errors_in_english(app_translators: Any, qtbot: An
     assert "notes.pdf" in box.text() and not japanese.search(box.text()), box.text()
     box.close()
     assert status_label("未処理") and not japanese.search(status_label("未処理"))
+
+
+def test_english_ui_shows_import_warnings_and_structure_warnings_in_english() -> None:
+    """The chair's import result lists the core's warnings (id conflicts, future dates, signatures) in the UI's
+    language; the Japanese stays for the Japanese UI."""
+    import re
+
+    from reviewer.exchange.importer import ImportReport, SignerCheck
+    from reviewer.store.models import Clamped, IdConflict
+
+    report = ImportReport(
+        conflicts=[IdConflict("a1", "b1", "山田", "佐藤", "own"), IdConflict("a2", "", "山田", "佐藤", "author")],
+        clamped=[Clamped("a3", "山田", "2099-01-01T00:00:00+09:00")],
+        signers=[SignerCheck("山田", "other-key", "/tmp/山田.piarev", "ab:cd"),
+                 SignerCheck("佐藤", "unsigned-after-signed", "/tmp/佐藤.piarev"),
+                 SignerCheck("鈴木", "verified")])
+    english = report.warning_lines("en")
+    japanese = report.warning_lines("ja")
+    assert len(english) == len(japanese) == 5  # the verified signer is no warning
+    assert japanese == report.warnings
+    # Only the members' names and file names stay Japanese in the English lines.
+    words = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
+    for line in english:
+        assert set(words.findall(line)) <= {"山田", "佐藤", "鈴木"}, line
+    assert "imported it as a separate comment" in english[0] and "did not import it" in english[1]
+    assert "2099-01-01" in english[2] and "ab:cd" in english[3]
+    assert all(words.search(line.replace("山田", "").replace("佐藤", "")) for line in japanese)
+
+
+def test_english_ui_lists_structure_warnings_in_english(app_translators: Any, qtbot: Any,
+                                                        small_packet: tuple[Path, Any]) -> None:
+    from reviewer.document import Packet
+    from reviewer.structure.detect import detect_outline
+    from reviewer.structure.model import StructureWarning
+    from ui.i18n import install_translators
+    from ui.panels.outline import COL_TITLE, OutlinePanel
+
+    with Packet.open(small_packet[0]) as packet:
+        outline = detect_outline(packet)
+    warning = StructureWarning("section_gap", 3, "項番 3 の後に 5 が続いています。", "Section 3 is followed by 5.")
+    report = next(i for i, document in enumerate(outline.documents) if document.is_report)
+    outline.documents[report].warnings.append(warning)
+    install_translators(app_translators, "en")
+    panel = OutlinePanel()
+    qtbot.addWidget(panel)
+    panel.set_outline(outline)
+    tip = panel.tree.topLevelItem(report).toolTip(COL_TITLE)
+    assert "・Section 3 is followed by 5." in tip and warning.message_ja not in tip

@@ -350,7 +350,11 @@ class OutlinePanel(QWidget):
             notes.append(self.tr("構造の警告 {count} 件").format(count=others))
         doc_item.setText(COL_TITLE, f"{doc_item.text(COL_TITLE)}　⚠ {'、'.join(notes)}")
         doc_item.setForeground(COL_TITLE, QBrush(QColor(UNREAD_COLORS[0])))
-        details = "\n".join(f"・{w.message_ja}" for w in document.warnings)
+        from ui.i18n import current_language
+
+        english = current_language() == "en"
+        details = "\n".join(f"・{w.message_en if english and w.message_en else w.message_ja}"
+                            for w in document.warnings)
         doc_item.setToolTip(COL_TITLE, f"{document.title} — {document.form}\n{details}")
 
     def _mark_corrected(self, item: QTreeWidgetItem, node: Node) -> None:
