@@ -24,7 +24,7 @@ from typing import Any
 
 import pymupdf
 
-from reviewer.structure.layout import PageWords
+from reviewer.structure.layout import PageWords, WordLines
 from reviewer.structure.model import KIND_DEPTH, Document, Node, Outline
 from reviewer.text import normalize
 
@@ -198,9 +198,15 @@ _BY_CENTRE = itemgetter(0, 1)  # (centre, left): ties keep the page's order
 _BY_LEFT = itemgetter(1)
 
 
-def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) -> list[_Line]:
+def _page_lines(page: Any, limit: float, page_words: PageWords | None = None,
+                word_lines: WordLines | None = None) -> list[_Line]:
     """The page's words on visual lines (by vertical centre), cut into runs at wide gaps; fake-bold copies and
-    text below ``limit`` (footers, stamps) left out. ``page_words``: the page's words already extracted."""
+    text below ``limit`` (footers, stamps) left out. ``page_words``: the page's words already extracted;
+    ``word_lines``: the structure detector's lines of them, used where they are the same as these."""
+    if word_lines is not None:
+        shared = _shared_lines(word_lines, limit)
+        if shared is not None:
+            return shared
     # (centre, x0, y0, x1, y1, text)
     words: list[tuple[float, float, float, float, float, str]] = []
     seen: dict[str, list[tuple[float, float]]] = {}
@@ -271,6 +277,67 @@ def _page_lines(page: Any, limit: float, page_words: PageWords | None = None) ->
 
 def _line_order(line: _Line) -> tuple[float, float]:
     return line.y0, line.runs[0].words[0][0]
+
+
+def _runs_line(words: list[Any]) -> _Line:
+    """One visual line of words (each with ``x0, y0, x1, y1, text``, left to right) cut into runs at wide gaps."""
+    runs: list[_Run] = []
+    run: _Run | None = None
+    run_x1 = 0.0
+    top, bottom = words[0].y0, words[0].y1
+    for word in words:
+        x0, y0, x1, y1 = word.x0, word.y0, word.x1, word.y1
+        if run is not None and x0 - run_x1 <= (y1 - y0) * 1.2:
+            run.words.append((x0, x1, word.text))
+            if y0 < run.y0:
+                run.y0 = y0
+            if y1 > run.y1:
+                run.y1 = y1
+        else:
+            run = _Run([(x0, x1, word.text)], y0, y1)
+            runs.append(run)
+        run_x1 = x1  # a run ends at its last word's right edge (_Run.x1)
+        if y0 < top:
+            top = y0
+        if y1 > bottom:
+            bottom = y1
+    return _Line(runs, top, bottom)
+
+
+def _shared_lines(shared: WordLines, limit: float) -> list[_Line] | None:
+    """:func:`_page_lines` from the structure detector's lines of the same words, or None where they could differ.
+
+    Both drop a word drawn again at (almost) the place of a kept word of the same text (the same tolerances) and
+    group words by centre the same way; the rows leave the words below ``limit`` out first. The outcome is the same
+    unless a word above the limit was dropped as a copy of a word below it (only a word within the tolerance of
+    the limit can be), or a word below the limit comes before one above it in the order of centres (it would have
+    moved a line's running centre).
+    """
+    for word in shared.dropped:
+        if limit - word.size * 0.35 <= word.y0 < limit:
+            return None
+    lines: list[_Line] = []
+    below = False  # a line with words below the limit was seen
+    for group in shared.lines:
+        if below:
+            for word in group:
+                if word.y0 < limit:
+                    return None
+            continue
+        for word in group:
+            if word.y0 >= limit:
+                break
+        else:
+            lines.append(_runs_line(group))
+            continue
+        below = True
+        above = [w for w in group if w.y0 < limit]
+        if above:
+            if max((w.yc, w.x0) for w in above) >= min((w.yc, w.x0) for w in group if w.y0 >= limit):
+                return None
+            lines.append(_runs_line(above))
+    lines.sort(key=_line_order)
+    return lines
 
 
 _DIGITS = re.compile(r"[0-9０-９]+")
@@ -359,12 +426,14 @@ Cancelled = Callable[[], bool]
 
 
 def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None, progress: Progress | None = None,
-              cancelled: Cancelled | None = None, words: Mapping[int, PageWords] | None = None) -> list[ReportRows]:
+              cancelled: Cancelled | None = None, words: Mapping[int, PageWords] | None = None,
+              lines: Mapping[int, WordLines] | None = None) -> list[ReportRows]:
     """The rows of the packet's reports (``documents``: indexes into ``outline.documents``; default every report).
 
     ``doc`` is the PyMuPDF document; call from the thread that owns it. ``progress(done, total)`` is called per
     page read; when ``cancelled()`` returns True reading stops with :class:`ComparisonCancelled`. ``words``: pages'
     words the structure detector already extracted (``detect_outline(keep_words=...)``); other pages are read.
+    ``lines``: the detector's lines of those words (``detect_outline(keep_lines=...)``), where it kept them.
     """
     wanted = documents if documents is not None else [
         i for i, d in enumerate(outline.documents) if d.is_report]
@@ -373,7 +442,7 @@ def read_rows(doc: Any, outline: Outline, documents: list[int] | None = None, pr
     result: list[ReportRows] = []
     for index in wanted:
         document = outline.documents[index]
-        result.append(ReportRows(document, _document_rows(doc, document, ticker, words)))
+        result.append(ReportRows(document, _document_rows(doc, document, ticker, words, lines)))
     return result
 
 
@@ -395,7 +464,8 @@ class _Ticker:
 
 
 def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
-                   words: Mapping[int, PageWords] | None = None) -> list[FormRow]:
+                   words: Mapping[int, PageWords] | None = None,
+                   word_lines: Mapping[int, WordLines] | None = None) -> list[FormRow]:
     pages: list[tuple[int, list[_Line]]] = []
     all_lines: list[_Line] = []
     for page in range(document.start_page, document.end_page + 1):
@@ -404,7 +474,8 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
         try:
             pdf_page = doc[page]
             lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM,
-                                words.get(page) if words is not None else None)
+                                words.get(page) if words is not None else None,
+                                word_lines.get(page) if word_lines is not None else None)
         except Exception:  # an unreadable page has no rows rather than failing the comparison
             log.warning("could not read page %d for comparison", page, exc_info=True)
             lines = []
@@ -628,6 +699,7 @@ def rows_cache_path(sha256: str, detector_version: int, profile: str | os.PathLi
 def read_rows_cached(
     doc: Any, outline: Outline, profile: str | os.PathLike[str] | None = None, progress: Progress | None = None,
     cancelled: Cancelled | None = None, words: Mapping[int, PageWords] | None = None,
+    lines: Mapping[int, WordLines] | None = None,
 ) -> list[ReportRows]:
     """:func:`read_rows` of every report, cached as JSON beside the outline cache (per file and version)."""
     from reviewer.atomic import atomic_write_text
@@ -639,7 +711,7 @@ def read_rows_cached(
             return _rows_from_json(json.loads(path.read_text(encoding="utf-8")), reports)
         except (ValueError, KeyError, TypeError, IndexError):
             log.warning("ignoring unreadable rows cache %s", path)
-    result = read_rows(doc, outline, progress=progress, cancelled=cancelled, words=words)
+    result = read_rows(doc, outline, progress=progress, cancelled=cancelled, words=words, lines=lines)
     try:
         atomic_write_text(path, json.dumps(_rows_to_json(result), ensure_ascii=False, separators=(",", ":")))
     except OSError:

@@ -103,23 +103,27 @@ def load_version(
     """
     from reviewer.document import Packet
     from reviewer.structure.detect import detect_outline, detect_outline_cached
-    from reviewer.structure.layout import PageWords
+    from reviewer.structure.layout import PageWords, WordLines
 
-    # Each page's words are extracted once, by the structure detector, and read again from here by the rows.
+    # Each page's words are extracted once, by the structure detector, and read again from here by the rows, which
+    # start from the detector's lines of them where those are the same.
     words: dict[int, PageWords] = {}
+    lines: dict[int, WordLines] = {}
     with Packet.open(path, password=password) as packet:
         if cache:
             outline = detect_outline_cached(packet, profile=profile, progress=progress, cancelled=cancelled,
-                                            keep_words=words)
+                                            keep_words=words, keep_lines=lines)
             reports = read_rows_cached(packet.doc, outline, profile, progress=progress, cancelled=cancelled,
-                                       words=words)
+                                       words=words, lines=lines)
         else:
-            outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=words)
-            reports = read_rows(packet.doc, outline, progress=progress, cancelled=cancelled, words=words)
+            outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=words,
+                                     keep_lines=lines)
+            reports = read_rows(packet.doc, outline, progress=progress, cancelled=cancelled, words=words,
+                                lines=lines)
         tables = [i for i, d in enumerate(outline.documents)
                   if not d.is_report and CORRECTION_TABLE in norm(d.title)]
         corrections: list[Declaration] = []
-        for table in read_rows(packet.doc, outline, tables, words=words) if tables else []:
+        for table in read_rows(packet.doc, outline, tables, words=words, lines=lines) if tables else []:
             corrections.extend(read_table(table.rows))
         return Version(Path(path), packet.sha256, packet.page_count, outline, reports, corrections)
 

@@ -27,7 +27,7 @@ from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_
 from reviewer.paths import data_dir
 from reviewer.structure import grammar as g
 from reviewer.structure.check import check_document
-from reviewer.structure.layout import Cell, Line, PageLayout, PageWords, clean, norm, page_layout
+from reviewer.structure.layout import Cell, Line, PageLayout, PageWords, WordLines, clean, norm, page_layout
 from reviewer.structure.model import FORMS, Document, Node, Outline
 
 log = logging.getLogger("reviewer.structure")
@@ -926,7 +926,7 @@ def _business_title(pages: list[PageLayout], form: str) -> str | None:
 
 def _read_pages(
     doc: Any, progress: Progress | None, cancelled: Cancelled | None,
-    keep_words: dict[int, PageWords] | None = None,
+    keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
 ) -> list[PageLayout]:
     total = int(doc.page_count)
     pages: list[PageLayout] = []
@@ -934,7 +934,7 @@ def _read_pages(
     for index in range(total):
         if cancelled is not None and cancelled():
             raise DetectionCancelled()
-        pages.append(page_layout(doc, index, keep_words))
+        pages.append(page_layout(doc, index, keep_words, keep_lines))
         if progress is not None and (index % step == 0 or index == total - 1):
             progress(index + 1, total)
     return pages
@@ -1058,16 +1058,17 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
 
 def detect_outline(
     packet: Packet, progress: Progress | None = None, cancelled: Cancelled | None = None,
-    keep_words: dict[int, PageWords] | None = None,
+    keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
 ) -> Outline:
     """The structure of ``packet``. Never raises on a readable PDF, report or not (except when cancelled).
 
     ``progress(done, total)`` is called as pages are read; when ``cancelled()`` returns True the detection
     stops with :class:`DetectionCancelled`. ``keep_words``, when given, receives every page's words
-    (:func:`reviewer.structure.layout.page_words`) so that a later reader need not extract them again.
+    (:func:`reviewer.structure.layout.page_words`) so that a later reader need not extract them again;
+    ``keep_lines`` the pages' words on lines where they can be shared (:class:`~reviewer.structure.layout.WordLines`).
     """
     doc = packet.doc
-    pages = _read_pages(doc, progress, cancelled, keep_words)
+    pages = _read_pages(doc, progress, cancelled, keep_words, keep_lines)
     labels = _page_labels(doc, pages)
     bookmarks = packet.toc()
     try:
@@ -1099,10 +1100,10 @@ def cache_path(sha256: str, profile: str | os.PathLike[str] | None = None) -> Pa
 def detect_outline_cached(
     packet: Packet, profile: str | os.PathLike[str] | None = None,
     progress: Progress | None = None, cancelled: Cancelled | None = None,
-    keep_words: dict[int, PageWords] | None = None,
+    keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
 ) -> Outline:
-    """:func:`detect_outline`, cached as JSON per file (SHA-256) and detector version (``keep_words`` is filled
-    only when the pages are read, not from the cache)."""
+    """:func:`detect_outline`, cached as JSON per file (SHA-256) and detector version (``keep_words`` and
+    ``keep_lines`` are filled only when the pages are read, not from the cache)."""
     path = cache_path(packet.sha256, profile)
     if path.is_file():
         try:
@@ -1112,7 +1113,8 @@ def detect_outline_cached(
                 return outline
         except Exception:
             log.warning("ignoring unreadable outline cache %s", path)
-    outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=keep_words)
+    outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=keep_words,
+                             keep_lines=keep_lines)
     try:
         atomic_write_text(path, json.dumps(outline.to_json(), ensure_ascii=False))
     except OSError:

@@ -119,7 +119,12 @@ class _Span:
     __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "yc")
 
     def __init__(self, text: str, x0: float, y0: float, x1: float, y1: float, size: float) -> None:
-        self.text, self.x0, self.y0, self.x1, self.y1, self.size = text, x0, y0, x1, y1, size
+        self.text = text
+        self.x0 = x0
+        self.y0 = y0
+        self.x1 = x1
+        self.y1 = y1
+        self.size = size
         self.yc = (y0 + y1) / 2
 
 
@@ -142,7 +147,8 @@ def _spans_of(page: Any, words: PageWords | None = None) -> list[_Span]:
     and cells are rebuilt from the boxes afterwards, so nothing depends on MuPDF's own block order.
     """
     spans: list[_Span] = []
-    for x0, y0, x1, y1, text, *_ in (words if words is not None else page_words(page)):
+    for word in (words if words is not None else page_words(page)):
+        x0, y0, x1, y1, text = word[0], word[1], word[2], word[3], word[4]
         height = y1 - y0
         if not text or height <= 0 or x1 <= x0:
             continue
@@ -159,6 +165,13 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
     again as 「特定個人情報ファイルの取扱」 「い…」): a span is a copy when spans already kept on its line cover its
     box and their text, read left to right, contains its text.
     """
+    rest = _first_copies(spans)
+    overlapping = _overlapping(rest)
+    return _drop_covered(rest, overlapping) if overlapping else rest
+
+
+def _first_copies(spans: list[_Span], dropped: list[_Span] | None = None) -> list[_Span]:
+    """The spans without the copies of the same text at (almost) the same place (``dropped`` receives those)."""
     # Kept spans by text: a short list, looked through; once a text repeats often (「・」, 「○」, numbers on a
     # page of marks) by band of their top, so that a page of many equal words is not quadratic.
     seen: dict[str, list[_Span] | dict[int, list[_Span]]] = {}
@@ -175,6 +188,8 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
         if type(same) is list:
             for o in same:
                 if abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol2:
+                    if dropped is not None:
+                        dropped.append(span)
                     break
             else:
                 same.append(span)
@@ -192,12 +207,16 @@ def _dedupe(spans: list[_Span]) -> list[_Span]:
             for band in range(int((y0 - tol) // _BAND) - 1, int((y0 + tol) // _BAND) + 2)
             for o in same.get(band, ())
         ):
+            if dropped is not None:
+                dropped.append(span)
             continue
         same.setdefault(int(y0 // _BAND), []).append(span)
         rest.append(span)
-    overlapping = _overlapping(rest)
-    if not overlapping:
-        return rest
+    return rest
+
+
+def _drop_covered(rest: list[_Span], overlapping: list[int]) -> list[_Span]:
+    """``rest`` without the spans (of ``overlapping``) that kept spans on their line already cover."""
     # widest first, so that pieces are compared with the whole copy they repeat
     order = sorted(overlapping, key=lambda i: rest[i].x0 - rest[i].x1)
     buckets: dict[int, list[_Span]] = {}
@@ -239,21 +258,31 @@ def _trim_overlaps(spans: list[_Span]) -> None:
 
 def _overlapping(spans: list[_Span]) -> list[int]:
     """Indexes of spans whose box overlaps another span's on the same line (rare outside fake bold)."""
+    centres = [span.yc for span in spans]
+    lefts = [span.x0 for span in spans]
+    rights = [span.x1 for span in spans]
+    tolerances = [span.size * 0.35 for span in spans]
     bands: dict[int, list[int]] = {}
-    for i, span in enumerate(spans):
-        bands.setdefault(int(span.yc // 4), []).append(i)
+    for i, yc in enumerate(centres):
+        bands.setdefault(int(yc // 4), []).append(i)
     marked: set[int] = set()
+    by_left = lefts.__getitem__
     for band, members in bands.items():
-        pool = sorted(members + bands.get(band + 1, []), key=lambda i: spans[i].x0)
+        below = bands.get(band + 1)
+        if below is None and len(members) < 2:
+            continue  # a span alone in its band and the next overlaps nothing
+        pool = sorted(members + below if below is not None else members, key=by_left)
         active: list[int] = []
         for i in pool:
-            span = spans[i]
-            tol = span.size * 0.35
-            active = [j for j in active if spans[j].x1 > span.x0 + tol]
-            for j in active:
-                if abs(spans[j].yc - span.yc) <= tol:
-                    marked.add(i)
-                    marked.add(j)
+            tol = tolerances[i]
+            if active:
+                start = lefts[i] + tol
+                active = [j for j in active if rights[j] > start]
+                yc = centres[i]
+                for j in active:
+                    if abs(centres[j] - yc) <= tol:
+                        marked.add(i)
+                        marked.add(j)
             active.append(i)
     return sorted(marked)
 
@@ -299,8 +328,28 @@ _BY_LEFT = attrgetter("x0")
 _BY_TOP = attrgetter("y0", "x0")
 
 
-def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
-    spans = _dedupe(spans)
+@dataclass(slots=True)
+class WordLines:
+    """A page's words on visual lines, before the lines are cut into cells: what another reader of the same words
+    (the comparison's rows) can start from instead of placing every word again.
+
+    Kept only where fake-bold copies were all found by text and place: ``lines`` (top to bottom by centre, each
+    left to right) are then the words without ``dropped`` (the copies), grouped by centre as :func:`build_lines`
+    groups them.
+    """
+
+    lines: list[list[_Span]]
+    dropped: list[_Span]
+
+
+def build_lines(spans: list[_Span], page_index: int, word_lines: dict[int, WordLines] | None = None) -> list[Line]:
+    """The visual lines of a page from its spans; ``word_lines``, when given, receives the page's
+    :class:`WordLines` where they can be shared."""
+    dropped: list[_Span] | None = [] if word_lines is not None else None
+    spans = _first_copies(spans, dropped)
+    overlapping = _overlapping(spans)
+    if overlapping:
+        spans = _drop_covered(spans, overlapping)
     spans.sort(key=_BY_CENTRE)
     groups: list[list[_Span]] = []
     current: list[_Span] = []
@@ -320,6 +369,8 @@ def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
         first_size = span.size
     if current:
         groups.append(current)
+    if word_lines is not None and dropped is not None and not overlapping:
+        word_lines[page_index] = WordLines(groups, dropped)  # each group is sorted left to right below
 
     lines: list[Line] = []
     for group in groups:
@@ -370,10 +421,12 @@ def build_lines(spans: list[_Span], page_index: int) -> list[Line]:
     return lines
 
 
-def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = None) -> PageLayout:
+def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = None,
+                keep_lines: dict[int, WordLines] | None = None) -> PageLayout:
     """The visual lines of page ``index``; an unreadable page gives no lines rather than an error.
 
-    ``keep_words``, when given, receives the page's words (:func:`page_words`) for a later reader of the same page.
+    ``keep_words``, when given, receives the page's words (:func:`page_words`) for a later reader of the same page;
+    ``keep_lines`` its words on lines (:class:`WordLines`) where they can be shared.
     """
     try:
         page = doc[index]
@@ -388,4 +441,4 @@ def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = 
         spans = _spans_of(page, words)
     except Exception:
         spans = []
-    return PageLayout(index, width, height, build_lines(spans, index))
+    return PageLayout(index, width, height, build_lines(spans, index, keep_lines))
