@@ -34,10 +34,22 @@ _started: EarlyPage | None = None
 
 
 def helper_argv(path: Path) -> list[str]:
-    """The helper's command line: the built app runs itself with a flag, a source run the core module."""
+    """The helper's command line: the built app runs itself with a flag, a source run the core module (without
+    ``site``, a fifth of the helper's own start: the import path is handed over, see ``helper_env``)."""
     if getattr(sys, "frozen", False):
         return [sys.executable, "--first-page-helper", str(path)]
-    return [sys.executable, "-m", "reviewer.first_page", str(path)]
+    return [sys.executable, "-S", "-m", "reviewer.first_page", str(path)]
+
+
+def helper_env() -> dict[str, str]:
+    """This process's environment with its import path (site-packages, this checkout) as ``PYTHONPATH``."""
+    env = dict(os.environ)
+    if not getattr(sys, "frozen", False):
+        import reviewer
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(reviewer.__file__)))
+        env["PYTHONPATH"] = os.pathsep.join([root, *(p for p in sys.path if p and p != root)])
+    return env
 
 
 class EarlyPage:
@@ -64,7 +76,7 @@ class EarlyPage:
             _enlarge_pipe(fd)
         try:
             # dup2 onto 0 and 1 clears close-on-exec there; the pipes' own descriptors are close-on-exec.
-            pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+            pid = os.posix_spawn(argv[0], argv, helper_env(), file_actions=[
                 (os.POSIX_SPAWN_DUP2, requests_read, 0), (os.POSIX_SPAWN_DUP2, answers_write, 1)])
         except OSError:
             for fd in (requests_read, requests_write, answers_read, answers_write):
