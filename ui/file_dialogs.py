@@ -6,14 +6,38 @@ the same and a test can answer the real dialog (``QApplication.activeModalWidget
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QSplitter, QTreeView, QWidget
+
+# Qt's own dialog opens small (about 550 × 350): sizes cut to 「473...KiB」 and types to 「PD...ント」.
+DIALOG_WIDTH, DIALOG_HEIGHT = 900, 560
+SIDEBAR_WIDTH = 190
 
 
 def _dialog(parent: QWidget | None, title: str, folder: str, filters: str) -> QFileDialog:
     dialog = QFileDialog(parent, title, folder, filters)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setObjectName("fileDialog")
+    _roomy(dialog, parent)
     return dialog
+
+
+def _roomy(dialog: QFileDialog, parent: QWidget | None) -> None:
+    """A size where names, sizes, types and dates read in full (within the parent's screen), the detail view."""
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    scale = max(1.0, dialog.fontMetrics().height() / 16)  # the large-text setting makes everything larger
+    dialog.resize(min(int(DIALOG_WIDTH * scale), screen.width() - 40),
+                  min(int(DIALOG_HEIGHT * scale), screen.height() - 80))
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    tree = dialog.findChild(QTreeView, "treeView")
+    if tree is not None:
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    splitter = dialog.findChild(QSplitter, "splitter")
+    if splitter is not None and splitter.count() == 2:
+        splitter.setSizes([int(SIDEBAR_WIDTH * scale), dialog.width()])
 
 
 def open_file(parent: QWidget | None, title: str, folder: str, filters: str) -> str:

@@ -40,6 +40,29 @@ def test_file_dialog_labels_are_japanese(app_translators: Any, qtbot: Any) -> No
     assert not any("Look in" in text or "Files of" in text for text in labels.values())
 
 
+def test_the_apps_file_dialog_shows_sizes_types_and_dates_in_full(app_translators: Any, qtbot: Any,
+                                                                   tmp_path: Path) -> None:
+    """Qt's own dialog opens about 550 px wide: 「473...KiB」 「PD...ント」. The app's is wide enough to read them."""
+    from PySide6.QtWidgets import QFileDialog, QHeaderView, QTreeView
+
+    from ui.file_dialogs import _dialog
+    from ui.i18n import install_translators
+
+    install_translators(app_translators, "ja")
+    (tmp_path / "new-revised.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 484_000)
+    dialog = _dialog(None, "開く", str(tmp_path), "PDF ファイル (*.pdf)")
+    qtbot.addWidget(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.width() >= min(800, screen.width() - 40)
+    assert dialog.viewMode() == QFileDialog.ViewMode.Detail
+    tree = dialog.findChild(QTreeView, "treeView")
+    assert tree is not None
+    header = tree.header()
+    assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch
+    assert all(header.sectionResizeMode(c) == QHeaderView.ResizeMode.ResizeToContents
+               for c in range(1, header.count()))
+
+
 def test_english_ui_keeps_qt_dialogs_english(app_translators: Any, qtbot: Any) -> None:
     from PySide6.QtWidgets import QFileDialog, QLabel
 
