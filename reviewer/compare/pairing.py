@@ -3,15 +3,22 @@
 Reports are matched by what the department does not change between meetings — the report's title (評価書名, which
 holds the 事務の名称) — never by file hash. The outlines come from the profile's
 structure cache, so nothing is re-read; a packet whose outline is not cached (or whose file is gone) is skipped.
+
+Only a packet that came before is an earlier version. The outline does not carry the reports' dates (公表日 is
+often blank in a packet under review, and a revision keeps the first version's), so "before" is what the profile
+knows: when each packet was first seen here — when its structure was first cached (the cache is written once per
+file and detector version) or, without a cache file, when it was last opened.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewer.annotations import parse_time
 from reviewer.compare.rows import norm
 from reviewer.store.store import Store
 from reviewer.structure.detect import cache_path
@@ -36,15 +43,23 @@ def report_keys(outline: Outline) -> set[str]:
 
 def earlier_versions(store: Store, outline: Outline, profile: str | os.PathLike[str] | None = None,
                      limit: int = 50) -> list[EarlierVersion]:
-    """Packets opened before whose reports match reports of ``outline`` (most shared reports first, then the most
-    recently opened); the packet itself is never its own earlier version."""
+    """Packets first seen before ``outline``'s whose reports match reports of ``outline`` (most shared reports
+    first, then the most recently opened); the packet itself, or one that came after it, is never its earlier
+    version."""
     keys = report_keys(outline)
     if not keys:
         return []
+    this = store.known_packet(outline.sha256)
+    seen = first_seen(outline.sha256, profile, this.last_opened if this is not None else "")
+    if seen is None:
+        seen = time.time()  # not in the profile yet: it is being opened now
     found: list[EarlierVersion] = []
     for known in store.recent_packets(limit):
         if known.file_sha256 == outline.sha256 or not Path(known.path).is_file():
             continue
+        before = first_seen(known.file_sha256, profile, known.last_opened)
+        if before is None or before >= seen:
+            continue  # a later packet (or one of unknown age) is not an earlier version
         cached = _cached_outline(known.file_sha256, profile)
         if cached is None:
             continue
@@ -53,6 +68,20 @@ def earlier_versions(store: Store, outline: Outline, profile: str | os.PathLike[
             found.append(EarlierVersion(known.file_sha256, known.path, known.name, known.last_opened, shared))
     found.sort(key=lambda v: (-len(v.reports), _negated(v.last_opened)))
     return found
+
+
+def first_seen(sha256: str, profile: str | os.PathLike[str] | None, last_opened: str = "") -> float | None:
+    """When the profile first saw the file ``sha256`` (POSIX seconds): when its structure was first cached, else
+    ``last_opened`` (the store's time of its last opening); None when neither is known."""
+    folder = cache_path(sha256, profile).parent
+    try:
+        times = [p.stat().st_mtime for p in folder.glob(f"outline-{sha256}-v*.json")] if folder.is_dir() else []
+    except OSError:
+        times = []
+    if times:
+        return min(times)
+    opened = parse_time(last_opened) if last_opened else None
+    return opened.timestamp() if opened is not None else None
 
 
 def _negated(text: str) -> tuple[int, ...]:
