@@ -66,18 +66,28 @@ class EarlyPage:
         self.closed = False
 
     @classmethod
-    def spawn(cls, path: Path) -> EarlyPage | None:
+    def spawn(cls, path: Path, fork: bool | None = None) -> EarlyPage | None:
+        """Start the helper for ``path``. On Linux, while this process is still one thread without Qt (the start of
+        ``run_gui``), it is a fork: no interpreter start, no second start of the built app (0.1 s of CPU there);
+        otherwise a new process runs :mod:`reviewer.first_page`. ``fork`` forces either way (tests)."""
         if os.name != "posix" or not hasattr(os, "posix_spawn"):
             return None
-        argv = helper_argv(path)
+        if fork is None:
+            fork = sys.platform.startswith("linux") and _single_threaded_without_qt()
         requests_read, requests_write = os.pipe()
         answers_read, answers_write = os.pipe()
         for fd in (answers_read, requests_read):
             _enlarge_pipe(fd)
         try:
-            # dup2 onto 0 and 1 clears close-on-exec there; the pipes' own descriptors are close-on-exec.
-            pid = os.posix_spawn(argv[0], argv, helper_env(), file_actions=[
-                (os.POSIX_SPAWN_DUP2, requests_read, 0), (os.POSIX_SPAWN_DUP2, answers_write, 1)])
+            if fork:
+                pid = os.fork()
+                if pid == 0:  # the helper: it never returns from here
+                    _serve_in_fork(path, (requests_write, answers_read), requests_read, answers_write)
+            else:
+                argv = helper_argv(path)
+                # dup2 onto 0 and 1 clears close-on-exec there; the pipes' own descriptors are close-on-exec.
+                pid = os.posix_spawn(argv[0], argv, helper_env(), file_actions=[
+                    (os.POSIX_SPAWN_DUP2, requests_read, 0), (os.POSIX_SPAWN_DUP2, answers_write, 1)])
         except OSError:
             for fd in (requests_read, requests_write, answers_read, answers_write):
                 os.close(fd)
@@ -216,6 +226,32 @@ class EarlyPage:
             os.waitpid(self.pid, 0)
         except OSError:
             pass
+
+
+def _single_threaded_without_qt() -> bool:
+    import threading
+
+    return threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
+
+
+def _serve_in_fork(path: Path, parents: tuple[int, int], requests: int, answers: int) -> None:
+    """The forked helper's whole life: serve, then leave without running anything of the GUI's (no exit handlers,
+    no flush of buffers copied from it)."""
+    code = 1
+    try:
+        import logging
+
+        for fd in parents:
+            os.close(fd)
+        logging.disable(logging.CRITICAL)  # the GUI's own open logs what matters, once
+        from reviewer.first_page import serve
+
+        with os.fdopen(requests, "rb") as requests_in, os.fdopen(answers, "wb") as answers_out:
+            code = serve(str(path), requests_in, answers_out)
+    except BaseException:  # noqa: BLE001 - whatever happens, this process must not go on as the GUI
+        pass
+    finally:
+        os._exit(code)
 
 
 def _enlarge_pipe(fd: int) -> None:
