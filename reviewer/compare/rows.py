@@ -496,7 +496,10 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
     current = NodePath()
     table_starts: set[int] = set()  # the columns of a 変更前/変更後 table's header, while in its chapter
     table_chapter = ""
+    follower: list[Piece] = []  # the pieces of a page's second block, read to decide about its first
+    follower_starts: set[int] | None = None  # the table columns they were read with
     for page, lines in pages:
+        follower_starts = None
         blocks: list[list[_Line]] = []
         previous: _Line | None = None
         for line in lines:
@@ -516,11 +519,17 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
             if _is_table_header(block):
                 # A cell printed close to the one before it (「－」, 「事前」) must still be cut at the table's columns.
                 table_starts = {round(run.x0) for line in block for run in line.runs}
-            pieces = _pieces(block, page, left, boundary, table_starts)
+            if number == 1 and follower_starts is table_starts:
+                pieces = follower  # read already, with the same table columns
+            else:
+                pieces = _pieces(block, page, left, boundary, table_starts)
             if not pieces:
                 continue
-            follower = _pieces(blocks[1], page, left, boundary, table_starts) if number == 0 and len(blocks) > 1 \
-                else []
+            if number == 0 and rows and not heading and not rows[-1].heading and len(blocks) > 1:
+                follower = _pieces(blocks[1], page, left, boundary, table_starts)
+                follower_starts = table_starts
+            else:
+                follower, follower_starts = [], None
             if (number == 0 and rows and not heading and not rows[-1].heading
                     and not (follower and all(p.label for p in follower) and _label_beside(follower, pieces))
                     and not any(p.label for p in pieces) and rows[-1].path == current
@@ -548,12 +557,14 @@ def _label_beside(pieces: list[Piece], previous: list[Piece]) -> bool:
     if not pieces or not previous:
         return False
     only_label = all(p.label for p in pieces)
-    only_content = not any(p.label for p in pieces)
-    before_label = all(p.label for p in previous)
-    before_content = not any(p.label for p in previous)
+    if only_label:
+        if any(p.label for p in previous):  # a label beside content only
+            return False
+    elif any(p.label for p in pieces) or not all(p.label for p in previous):  # content beside a label only
+        return False
     content_column = min(p.x0 for p in (previous if only_label else pieces))
     label_column = max(p.x1 for p in (pieces if only_label else previous))
-    return ((only_label and before_content) or (only_content and before_label)) and content_column > label_column
+    return content_column > label_column
 
 
 def _starts_like(pieces: list[Piece], row: FormRow, left: float, boundary: float | None) -> bool:

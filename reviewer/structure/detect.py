@@ -137,12 +137,18 @@ def _is_toc_page(page: PageLayout) -> bool:
         return True
     hits = 0
     for line in page.lines:
-        found = g.match_chapter(line.cells[0].key)
+        first = line.cells[0].key
+        if first[:1] not in _TOC_LINE_STARTS:
+            continue  # neither a chapter (第, I, V) nor an annex (別添, bracketed) starts with anything else
+        found = g.match_chapter(first)
         if found and g.best_title(found[1], g.ALL_CHAPTER_TITLES)[1] >= 0.7:
             hits += 1
-        elif g.match_annex(line.cells[0].key) and "別添" in line.key[:4]:
+        elif g.match_annex(first) and "別添" in line.key[:4]:
             hits += 1
     return hits >= 6
+
+
+_TOC_LINE_STARTS = frozenset("第IV(（〔[別")
 
 
 def _body_lines(page: PageLayout) -> list[Line]:
