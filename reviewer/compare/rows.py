@@ -695,8 +695,17 @@ def pack_rows(reports: list[ReportRows], outline: Outline) -> PackedRows:
 
 def unpack_rows(packed: PackedRows, outline: Outline) -> list[ReportRows]:
     """:func:`pack_rows` undone, on ``outline`` (the same outline, e.g. unpickled beside the rows)."""
+    paths: dict[tuple[str, str | None, str | None, str | None, str | None], NodePath] = {}
+
+    def path_of(fields: tuple[str, str | None, str | None, str | None, str | None]) -> NodePath:
+        # one (immutable) NodePath per place: many rows share it, and a frozen dataclass is slow to build
+        found = paths.get(fields)
+        if found is None:
+            found = paths[fields] = NodePath(*fields)
+        return found
+
     return [ReportRows(outline.documents[index], [
-        FormRow(NodePath(*path), [Piece(*p) for p in pieces], heading) for path, heading, pieces in rows])
+        FormRow(path_of(path), [Piece(*p) for p in pieces], heading) for path, heading, pieces in rows])
         for index, rows in packed]
 
 
