@@ -268,14 +268,40 @@ def _same(path: Path, early: EarlyPage) -> bool:
 
 
 def start(path: Path) -> None:
-    """Start the helper for ``path`` (the file the window will open first). Cheap: a spawn, no imports."""
+    """Start the helper for ``path`` (the file the window will open first), unless one runs for it already.
+    Cheap: a fork or a spawn, no imports."""
     global _started
-    discard()
     try:
         resolved = path.expanduser().resolve()
     except OSError:
         return
+    if _started is not None and _started.path == resolved and not _started.failed:
+        return
+    discard()
     _started = EarlyPage.spawn(resolved)
+
+
+def last_file_before_qt(settings_ini: Path) -> Path | None:
+    """``files/last`` of the profile's ``settings.ini`` (what ``AppSettings.last_file`` reads through QSettings),
+    read without Qt so that a start without a file can fork its helper too. Only plain values (Qt writes UTF-8,
+    quoted when they hold a comma or semicolon); anything escaped is left to QSettings (None)."""
+    try:
+        text = settings_ini.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    section = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif section == "files" and line.startswith("last="):
+            value = line[len("last="):]
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            if not value or value.startswith("@") or any(ch in value for ch in '\\"') or not Path(value).is_file():
+                return None
+            return Path(value)
+    return None
 
 
 def geometry_for(path: Path, password: str | None) -> Geometry | None:

@@ -249,9 +249,10 @@ def run_gui(args: list[str]) -> int:
 
     profile_dir = data_dir()
     other_may_run = _other_instance_may_run(profile_dir)
-    if path is not None and not other_may_run:
+    first_target = path or first_page.last_file_before_qt(profile_dir / "settings.ini")
+    if first_target is not None and not other_may_run:
         # The first page is opened and drawn in a helper process on the other core while Qt loads here.
-        first_page.start(path)
+        first_page.start(first_target)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -279,7 +280,7 @@ def run_gui(args: list[str]) -> int:
     settings = AppSettings()
     target = path or _last_file(settings)
     if path is None and target is not None:
-        first_page.start(target)  # the last packet: its helper still overlaps the window's making
+        first_page.start(target)  # the last packet, when settings.ini needed QSettings to read it
     install_translators(app, settings.language)
     font_later = _apply_theme_for_start(app, settings.text_size, settings.high_contrast)
 

@@ -320,3 +320,24 @@ def test_the_app_reports_an_encrypted_file_as_without_the_helper(tmp_path: Path,
     result = _run_app([str(_locked(tmp_path / "locked.pdf"))], isolated_profile)
     assert result.returncode == 2 and "open_failed" in result.stdout, result.stdout + result.stderr
     assert "パスワード" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["plain.pdf", "評価書 2024.pdf", "with,comma;and semicolon.pdf", "back\\slash.pdf",
+                                  'quote".pdf', "@at.pdf", "user@host.pdf"])
+def test_the_last_file_read_without_qt_is_what_qsettings_reads_or_none(qapp, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    pdf = tmp_path / name
+    pdf.write_bytes(b"%PDF-1.4\n")
+    ini = tmp_path / "settings.ini"
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    settings.setValue("ui/language", "ja")
+    settings.setValue("files/last", str(pdf))
+    settings.setValue("files/recent", [str(pdf)])
+    settings.sync()
+    early = first_page.last_file_before_qt(ini)
+    assert early is None or early == Path(str(settings.value("files/last")))
+    if "\\" not in name and '"' not in name and not name.startswith("@"):
+        assert early == pdf  # the usual names are read before Qt
+    pdf.unlink()
+    assert first_page.last_file_before_qt(ini) is None  # a file gone is for QSettings' path to report
