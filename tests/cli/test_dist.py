@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,6 +66,17 @@ def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
     version = subprocess.run([str(binary), "--version"], check=False, capture_output=True, text=True, timeout=60,
                              env=env)
     assert version.returncode == 0 and "pia-reviewer" in version.stdout
+    # Issue 16: the built app paints a packet's first page (drawn by its first-page helper), and runs as that
+    # helper itself where it cannot fork.
+    sample = resources / "sample" / "sample-packet.pdf"
+    start = subprocess.run([str(binary), str(sample)], check=False, capture_output=True, text=True, timeout=120,
+                           env={**env, "PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT": "1"}, cwd=tmp_path)
+    assert start.returncode == 0, start.stdout + start.stderr
+    assert re.search(r"first_paint_seconds=[\d.]+ run_gui_seconds=[\d.]+ page=0 pages=\d{3}", start.stdout), start.stdout
+    helper = subprocess.run([str(binary), "--first-page-helper", str(sample)], check=False, capture_output=True,
+                            input=b'{"scale": 1.0, "pages": [0]}\n', timeout=120, env=env, cwd=tmp_path)
+    geometry, page = helper.stdout.split(b"\n")[:2]
+    assert json.loads(geometry)["status"] == "ok" and json.loads(page)["page"] == 0, helper.stderr[-2000:]
     size_mb = _folder_size(app_dir) / 1e6
     print(f"frozen app folder: {size_mb:.0f} MB")
     assert size_mb < 400
