@@ -343,6 +343,21 @@ def test_the_worker_process_side_imports_no_qt() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet: tuple[Path, Any],
+                                                       tmp_path: Path) -> None:
+    """A first open indexes on two cores from inside the worker (itself a spawned process with a thread)."""
+    from index_probe import index_from_the_worker
+
+    from ui.ops import Op
+
+    got: list[tuple[bool, int, int]] = []
+    Op(None, index_from_the_worker, str(small_packet[0]), str(tmp_path / "index.db")).success(got.append) \
+        .run_in_process()
+    qtbot.waitUntil(lambda: bool(got), timeout=90000)
+    complete, by_helper, indexed = got[0]
+    assert complete and by_helper > 0 and indexed == small_packet[1].pages
+
+
 def _until_cancelled(cancelled: Any = None) -> str:
     import time
 
