@@ -282,25 +282,28 @@ def _line_order(line: _Line) -> tuple[float, float]:
 def _runs_line(words: list[Any]) -> _Line:
     """One visual line of words (each with ``x0, y0, x1, y1, text``, left to right) cut into runs at wide gaps."""
     runs: list[_Run] = []
-    run: _Run | None = None
-    run_x1 = 0.0
-    top, bottom = words[0].y0, words[0].y1
-    for word in words:
+    first = words[0]
+    top, bottom, run_x1 = first.y0, first.y1, first.x1
+    run_words = [(first.x0, run_x1, first.text)]
+    run_top, run_bottom = top, bottom
+    for word in words[1:]:
         x0, y0, x1, y1 = word.x0, word.y0, word.x1, word.y1
-        if run is not None and x0 - run_x1 <= (y1 - y0) * 1.2:
-            run.words.append((x0, x1, word.text))
-            if y0 < run.y0:
-                run.y0 = y0
-            if y1 > run.y1:
-                run.y1 = y1
+        if x0 - run_x1 <= (y1 - y0) * 1.2:
+            run_words.append((x0, x1, word.text))
+            if y0 < run_top:
+                run_top = y0
+            if y1 > run_bottom:
+                run_bottom = y1
         else:
-            run = _Run([(x0, x1, word.text)], y0, y1)
-            runs.append(run)
+            runs.append(_Run(run_words, run_top, run_bottom))
+            run_words = [(x0, x1, word.text)]
+            run_top, run_bottom = y0, y1
         run_x1 = x1  # a run ends at its last word's right edge (_Run.x1)
         if y0 < top:
             top = y0
         if y1 > bottom:
             bottom = y1
+    runs.append(_Run(run_words, run_top, run_bottom))
     return _Line(runs, top, bottom)
 
 
