@@ -9,8 +9,9 @@ them, and only after they are painted imports PyMuPDF and opens its own document
 
 Whatever the helper does not serve — a password, a damaged or non-PDF file, a too complex page, a helper that
 dies, answers nonsense or takes longer than ``WAIT_S`` — is left to the in-process path, which then runs exactly as
-without a helper. This module imports neither Qt nor PyMuPDF. POSIX only (``posix_spawn`` and ``select`` on
-pipes); elsewhere ``start`` does nothing.
+without a helper. This module imports neither Qt nor PyMuPDF. POSIX only: on Linux the helper is a fork of this
+process taken before Qt is loaded (no second interpreter or bootloader start), else a new process; elsewhere
+``start`` does nothing.
 """
 
 from __future__ import annotations
@@ -97,16 +98,21 @@ class EarlyPage:
         return cls(path, pid, requests_write, answers_read)
 
     # -- reading ---------------------------------------------------------------------------------------------
-    def _fill(self, deadline: float) -> bool:
-        """Read what the helper sent so far (at least one byte) into the buffer; False on end, error or time."""
+    def _readable(self, deadline: float) -> bool:
+        """Whether the helper's pipe has data (or was closed) before ``deadline``."""
         import select
 
         remaining = deadline - time.monotonic()
         if remaining <= 0 or self.closed:
             return False
+        poller = select.poll()
+        poller.register(self._from_helper, select.POLLIN)
+        return bool(poller.poll(remaining * 1000.0))
+
+    def _fill(self, deadline: float) -> bool:
+        """Read what the helper sent so far (at least one byte) into the buffer; False on end, error or time."""
         try:
-            ready, _, _ = select.select([self._from_helper], [], [], remaining)
-            if not ready:
+            if not self._readable(deadline):
                 return False
             chunk = os.read(self._from_helper, PIPE_BYTES)
         except (OSError, ValueError):
@@ -128,17 +134,14 @@ class EarlyPage:
 
     def _bytes(self, count: int, deadline: float) -> bytearray | None:
         """``count`` bytes, read straight into one buffer (a page is a few MB)."""
-        import select
-
         data = bytearray(count)
         view = memoryview(data)
         filled = min(count, len(self._buffer))
         view[:filled] = self._buffer[:filled]
         del self._buffer[:filled]
         while filled < count:
-            remaining = deadline - time.monotonic()
             try:
-                if remaining <= 0 or not select.select([self._from_helper], [], [], remaining)[0]:
+                if not self._readable(deadline):
                     return None
                 got = os.readv(self._from_helper, [view[filled:]])
             except (OSError, ValueError):
@@ -149,11 +152,11 @@ class EarlyPage:
         return data
 
     # -- the protocol ----------------------------------------------------------------------------------------
-    def geometry(self, wait: float = WAIT_S) -> Geometry | None:
+    def geometry(self, wait: float | None = None) -> Geometry | None:
         """The page sizes and rotations the helper read; None (and the helper closed) when it cannot serve."""
         if self._geometry is not None or self.failed:
             return self._geometry
-        answer = self._line(time.monotonic() + wait)
+        answer = self._line(time.monotonic() + (WAIT_S if wait is None else wait))
         try:
             if answer is None or answer.get("status") != "ok":
                 raise ValueError(answer)
@@ -180,10 +183,10 @@ class EarlyPage:
             return False
         return True
 
-    def read_page(self, wait: float = WAIT_S) -> RawPage | None:
+    def read_page(self, wait: float | None = None) -> RawPage | None:
         """The next requested page: (page, width, height, stride, RGB bytes); None when the helper left that page
         to the worker, or failed (then ``failed`` is set)."""
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + (WAIT_S if wait is None else wait)
         header = self._line(deadline)
         if header is None:
             self.fail()

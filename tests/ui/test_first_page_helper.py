@@ -341,3 +341,55 @@ def test_the_last_file_read_without_qt_is_what_qsettings_reads_or_none(qapp, tmp
         assert early == pdf  # the usual names are read before Qt
     pdf.unlink()
     assert first_page.last_file_before_qt(ini) is None  # a file gone is for QSettings' path to report
+
+
+def _silent_helper(path: Path) -> EarlyPage:
+    """A "helper" that never answers (a stalled process): what a helper slower than ``WAIT_S`` looks like."""
+    requests_read, requests_write = os.pipe()
+    answers_read, answers_write = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdin=requests_read,
+                            stdout=answers_write)
+    os.close(requests_read)
+    os.close(answers_write)
+    early = EarlyPage(path.resolve(), proc.pid, requests_write, answers_read)
+    proc.returncode = 0  # reaped by EarlyPage.close(); keep Popen from waiting on it again
+    return early
+
+
+def test_a_helper_slower_than_its_limit_leaves_the_open_to_this_process(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    expected = read_page_geometry(pdf, None)
+    monkeypatch.setattr(first_page, "WAIT_S", 0.3)
+    early = _silent_helper(pdf)
+    monkeypatch.setattr(first_page, "_started", early)
+    assert read_page_geometry(pdf, None) == expected  # after 0.3 s, read here
+    assert early.failed and early.closed and first_page._started is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(early.pid, os.WNOHANG)  # the stalled helper was ended and reaped
+
+
+def test_a_page_slower_than_its_limit_is_rendered_by_the_worker(qapp, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = _drawn_packet(tmp_path / "drawn.pdf")
+    monkeypatch.setattr(first_page, "WAIT_S", 0.3)
+    early = _silent_helper(pdf)
+    results: list[object] = []
+    arrived = threading.Event()
+
+    def deliver(result: object) -> None:
+        results.append(result)
+        arrived.set()
+
+    worker = RenderWorker(pdf, None, 1, deliver, early=early)
+    worker.start()
+    worker.set_wanted([RenderTask("render", 0, SCALE)])
+    worker.release_early()
+    try:
+        assert arrived.wait(30), results
+    finally:
+        worker.stop()
+    assert early.failed
+    (image,) = results
+    assert isinstance(image, ImageResult) and image.page == 0
+    assert _same_pixels(image.image, _in_process(pdf, RenderTask("render", 0, SCALE)))

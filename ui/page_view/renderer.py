@@ -260,11 +260,11 @@ class RenderWorker:
         the view has settled what it wants, asks the helper for the leading render tasks and delivers their
         images. True when an image was sent, False when the helper served none (the usual path follows), None
         when the view is gone."""
-        from ui.first_page import MAX_PAGES, WAIT_S
+        from ui import first_page
 
         try:
-            self._early_released.wait(WAIT_S)
-            deadline = time.monotonic() + WAIT_S
+            self._early_released.wait(first_page.WAIT_S)
+            deadline = time.monotonic() + first_page.WAIT_S
             with self._cond:
                 # A restored reading position first scrolls; the view asks for its pages when that settles.
                 while not self._stopping and not any(t.kind == "render" for t in self._pending):
@@ -281,7 +281,7 @@ class RenderWorker:
                             break
                         continue
                     tasks.append(task)
-                    if len(tasks) == MAX_PAGES:
+                    if len(tasks) == first_page.MAX_PAGES:
                         break
             if not tasks or not early.request(tasks[0].scale, [task.page for task in tasks]):
                 return False
