@@ -120,3 +120,37 @@ def test_rows_of_a_packet_equal_with_and_without_shared_lines(tmp_path: Path,
     assert sum(used) > 50
     assert sum(len(report[1]) for report in alone) > 100
     assert with_lines == alone
+
+
+def test_the_collector_is_paused_while_a_packet_is_read_and_resumed_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from reviewer.compare import service
+
+    path = tmp_path / "packet.pdf"
+    generate_packet(path, reports=1, pages_per_report=12)
+    seen: list[bool] = []
+    original = rows.read_rows
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(service, "read_rows", recording)
+    assert gc.isenabled()
+    version = service.load_version(path, cache=False)
+    assert sum(len(r.rows) for r in version.reports) > 20
+    assert seen and not any(seen)  # paused while the rows were read
+    assert gc.isenabled()  # and running again after
+    gc.disable()
+    try:
+        service.load_version(path, cache=False)
+        assert not gc.isenabled()  # a collector paused by the caller stays paused
+    finally:
+        gc.enable()
+    with service.collector_paused():
+        with service.collector_paused():  # nested (another reader at the same time)
+            pass
+        assert not gc.isenabled()  # the outer reader is still reading
+    assert gc.isenabled()
