@@ -109,7 +109,7 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
 
 def read_cached_outline(sha256: str, profile: PathLike | None = None) -> Outline | None:
     """The detector's cached outline of the file ``sha256`` (this detector version), or None."""
-    from reviewer.structure.detect import DETECTOR_VERSION, cache_path
+    from reviewer.structure.cache import DETECTOR_VERSION, cache_path
 
     path = cache_path(sha256, profile)
     try:

@@ -27,7 +27,7 @@ WORKER_MODULES = ("concurrent.futures", "ui.ops", "multiprocessing.context", "co
                   "multiprocessing.queues", "multiprocessing.sharedctypes",
                   "multiprocessing.popen_spawn_posix" if sys.platform != "win32" else "multiprocessing")
 TREE_WAIT_MS = 1000  # a cached packet's tree is filled before the other steps start, but they wait no longer
-CACHE_MODULES = ("reviewer.structure.detect", "reviewer.search")  # what reading the outline and index caches needs
+CACHE_MODULES = ("reviewer.structure.cache", "reviewer.search.index")  # reading the caches: no PyMuPDF needed
 ANNOTATION_MODULES = ("PySide6.QtSvg", "ui.undo", "reviewer.annotations", "ui.dialogs.comment_editor",
                       "ui.panels.comments", "ui.exchange_actions", "ui.annotate")
 

@@ -17,10 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter, lt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewer.document import Packet
 from reviewer.text import normalize, source_span
+
+if TYPE_CHECKING:  # PyMuPDF is not imported with the search: a packet seen before searches its cache without it
+    from reviewer.document import Packet
 
 log = logging.getLogger("reviewer.search")
 

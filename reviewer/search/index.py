@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 import apsw
 
 from reviewer.bulk import fewer_collections
-from reviewer.document import Packet
 from reviewer.errors import ReviewerError
 from reviewer.search.extract import PageText, extract_page
 from reviewer.search.hits import HitList, PageHit, _Placer
 from reviewer.search.panel_rows import prepare_panel
 from reviewer.text import find_all, fold_kana, normalize_query
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # PyMuPDF (reviewer.document) is imported only where a PDF is read
+    from reviewer.document import Packet
     from reviewer.structure.model import Outline
 
 log = logging.getLogger("reviewer.search")
@@ -650,6 +650,7 @@ def search_file(
     ``{"query": ..., "hits": [{"page", "page_label", "section", "document", "rects", "snippet"}],
     "count": n}``
     """
+    from reviewer.document import Packet
     from reviewer.search.build import index_packet
 
     index_path = default_index_path(profile)

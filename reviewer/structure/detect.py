@@ -18,21 +18,20 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reviewer.atomic import atomic_write_text
 from reviewer.document import Packet
 from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_ranges
-from reviewer.paths import data_dir
 from reviewer.structure import grammar as g
+from reviewer.structure.cache import DETECTOR_VERSION as DETECTOR_VERSION  # re-exported: the cache key
+from reviewer.structure.cache import cache_path as cache_path
 from reviewer.structure.check import check_document
 from reviewer.structure.layout import Cell, Line, PageLayout, PageWords, WordLines, clean, norm, page_layout
 from reviewer.structure.model import FORMS, Document, Node, Outline
 
 log = logging.getLogger("reviewer.structure")
 
-DETECTOR_VERSION = 4
 NO_REPORT_MESSAGE = "評価書が見つかりませんでした"
 
 Progress = Callable[[int, int], None]
@@ -1097,10 +1096,6 @@ def detect_outline(
         message="" if found else NO_REPORT_MESSAGE,
         detector_version=DETECTOR_VERSION,
     )
-
-
-def cache_path(sha256: str, profile: str | os.PathLike[str] | None = None) -> Path:
-    return data_dir(profile) / "cache" / f"outline-{sha256}-v{DETECTOR_VERSION}.json"
 
 
 def detect_outline_cached(

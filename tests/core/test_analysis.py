@@ -124,6 +124,27 @@ def test_a_packet_seen_before_is_ready_from_the_caches_without_reading_it(
     assert cached_analysis(path, profile, index_path) is None
 
 
+def test_a_packet_seen_before_is_ready_without_importing_pymupdf(small_packet: tuple[Path, Any],
+                                                                tmp_path: Path) -> None:
+    """The window imports PyMuPDF only after the first page is on screen; a re-open's outline and index state must
+    not wait for that import (0.1-0.2 s)."""
+    import subprocess
+    import sys
+
+    path, _truth = small_packet
+    profile = tmp_path / "profile"
+    sha, _partials, _progress = _analysed(path, profile)
+    probe = ("import sys\nfrom reviewer.analysis import cached_analysis\n"
+             f"cached = cached_analysis({str(path)!r}, {str(profile)!r}, {str(profile / 'search-index.db')!r})\n"
+             "print(cached.sha256 if cached else None, len(cached.outline.documents) if cached else 0,"
+             " 'pymupdf' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    found, documents, pymupdf_imported = out.stdout.split()
+    assert found == sha and int(documents) > 0
+    assert pymupdf_imported == "False"
+
+
 def test_an_outline_cache_of_another_detector_version_is_not_taken(small_packet: tuple[Path, Any],
                                                                    tmp_path: Path) -> None:
     path, _truth = small_packet
