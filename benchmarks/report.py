@@ -117,48 +117,49 @@ def _why_carry(v: dict[str, Any]) -> str:
 def _why_screen(v: dict[str, Any]) -> str:
     return (f"On the screen the page appears {_n(v, 'first_paint_screen_s', 2)} s after the process starts from "
             f"source; evince shows it after {_n(v, 'first_paint_evince_s', 2)} s, mupdf after "
-            f"{_n(v, 'first_paint_mupdf_s', 2)} s (same run, same screen). Where a start's time goes (timestamps "
-            "in the GUI thread, quiet machine, page on the screen after about 0.70 s): Python and site 0.06 s, "
-            "PySide6 0.12 s (shiboken compiles its embedded signature modules at every start, about 0.08 s), "
-            "PyMuPDF with the page view 0.22-0.25 s, QApplication, settings, translations and palette 0.03 s, the "
-            "main window 0.05 s, show 0.02 s, the PDF's open and page geometry 0.03 s, page 1 rendered and painted "
-            "0.05 s. More than half is importing Qt and PyMuPDF, one after the other; importing PyMuPDF in a "
-            "thread meanwhile gained nothing (the GIL). What would meet it: page 1 rendered by a helper process "
-            "started first (PyMuPDF imported there while this process imports Qt and builds the window, on the "
-            "other core), with the page sizes, and PyMuPDF imported here only after the first frame.")
-
+            f"{_n(v, 'first_paint_mupdf_s', 2)} s (same run, same screen). Page 1 already comes from a helper "
+            "process forked before Qt is imported (`reviewer.first_page`: PyMuPDF, the open and the render on the "
+            "other core), and the GUI process imports PyMuPDF only after that frame. What is left is the GUI "
+            "process's own start: about 0.3 s of CPU before its first frame, most of it PySide6 itself (its import, "
+            "the signature set-up, some 270 Qt enums made Python enums, about 50 ms), then QApplication, the "
+            "window and the theme's first palette (35 ms) — about what evince needs in all. On two cores shared "
+            "with other work the helper and the GUI process compete for one core, and the wall time follows the "
+            "load more than the code (medians move by ±0.1 s between runs). What would meet it: fewer PySide6 "
+            "modules and enums before the first frame (a plain QWidget window whose menus, docks and panels are "
+            "made after it), or a first frame drawn before QApplication's full set-up.")
 
 def _why_frozen(v: dict[str, Any]) -> str:
     return (f"The built app shows the page after {_n(v, 'first_paint_frozen_s', 2)} s (source "
-            f"{_n(v, 'first_paint_screen_s', 2)} s): it skips the editable install's import hook and site, but "
-            "PyInstaller's runtime hooks import multiprocessing, inspect and pkgutil before the app's code runs, "
+            f"{_n(v, 'first_paint_screen_s', 2)} s): its first-page helper is a fork (no second bootloader or "
+            "run-time hooks) and its bytecode is precompiled, but PyInstaller's Linux launcher restarts itself and "
+            "its run-time hooks import multiprocessing, inspect and pkgutil before the app's code runs (10-25 ms), "
             "and every module comes out of the compressed archive. It follows the source start: what makes that "
             "faster makes this faster.")
 
-
 def _why_ready(v: dict[str, Any]) -> str:
     return (f"First open: the outline is ready {_n(v, 'ready_outline_s', 2)} s and the search index "
-            f"{_n(v, 'ready_index_s', 2)} s after the process starts. Both run after the first paint in ONE job "
-            "of the background worker process (`reviewer.analysis.analyze_job`: one open, one hash; the outline "
-            "is handed over as soon as it is detected, then the index is built). What dominates (cProfile of the "
-            "job, 607 pages): the index's per-character text extraction — MuPDF's `rawdict` builds a dict per "
-            "character (about 5× the cost of `dict`, 3× `get_texttrace()`), then a Python object per character "
-            "and the normalisation — about 70 % of the job; detection (`words`) about 30 %. What would meet it: a "
-            "cheaper per-character source for the index (`get_texttrace()` or spans with widths), one text page "
-            "shared by the detector's `words` and the index (a `textpage` argument for `page_layout` and "
-            "`Packet.page_lines`; the text page is about 15 % of both extractions). Detection and indexing in two "
-            "processes at once did not help on this shared 2-core machine (load 2–3: both done after 9.7 s either "
-            "way, the outline 6.2 s instead of 2.8 s), so they stay one after the other, the outline first.")
-
+            f"{_n(v, 'ready_index_s', 2)} s after the process starts (first paint "
+            f"{_n(v, 'ready_first_paint_s', 2)} s). After the first paint ONE job of the background worker process "
+            "opens and hashes the packet once (`reviewer.analysis.analyze_job`) and detects the structure, handing "
+            "the outline over as soon as it is known; meanwhile a helper process it starts indexes the search text "
+            "from the END of the packet (`reviewer.search.build.index_packet`), and once the outline is out the job "
+            "indexes from the front until the two meet. The work itself is about 4.5 s of CPU for 600 pages "
+            "(structure about 1.5 s: MuPDF's words and the line building; the index about 2.8 s: MuPDF's "
+            "per-character `rawdict` and its Python side about two thirds of it), so on two cores it cannot end "
+            "much before 2.3 s after the worker starts, and when the cores are shared with other work it takes "
+            "the time of one core. What would meet it: an index read from the text the structure detector "
+            "already extracts (`words`: no per-character extraction; the boxes of a hit computed from the page "
+            "only when it is shown), and the analysis started in the first-page helper right after page 1 (it has "
+            "PyMuPDF loaded and the file open 0.3 s after the start).")
 
 def _why_reopen(v: dict[str, Any]) -> str:
     return (f"Re-open: ready {_n(v, 'ready_reopen_s', 2)} s after the process starts, "
             f"{_n(v, 'ready_reopen_after_first_paint_s', 2)} s after its first paint. The cached outline and the "
             "index state are taken on the GUI thread right after the first paint (`reviewer.quick_identity.lookup`: "
-            "the sha256 by path, size and mtime; `reviewer.analysis.cached_analysis`), the hash is checked in the "
-            "worker afterwards; what is left is importing the modules that read the caches (about 0.1 s) and "
-            "filling the tree (about 0.1 s, in slices); both stretch when the machine is busy.")
-
+            "the sha256 by path, size and mtime; `reviewer.analysis.cached_analysis`, which needs neither PyMuPDF "
+            "nor the detector), the hash is checked in the worker afterwards; what is left is importing the modules "
+            "that read the caches and filling the tree (in slices), while the render worker imports PyMuPDF after "
+            "the first frame on the same interpreter lock; both stretch when the machine is busy.")
 
 def _why_layout(v: dict[str, Any]) -> str:
     return (f"The page's marker moved {_n(v, 'first_paint_layout_shift_px')} px between the first frame and 2 s "
