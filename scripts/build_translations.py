@@ -213,6 +213,8 @@ EN: dict[str, str] = {
     "コメント {count} 件": "{count} comments",
     "コメント {shown} 件を表示（全 {total} 件）": "Showing {shown} of {total} comments",
     "コメントを選ぶと、ここで編集できます。": "Select a comment to edit it here.",
+    "変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。":
+        "Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).",
     "（氏名なし）": "(no name)",
     "取り込み": "Imported",
     "自分": "Mine",

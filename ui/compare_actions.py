@@ -158,8 +158,9 @@ class CompareActions(QObject):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.panel)
         splitter.addWidget(self.view)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        # The list first: its rows name the form row and the change, cut short when it is narrow.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         self.changes_splitter = splitter
         self.tabs.addTab(splitter, self.tr("変更点"))
         self.panel.change_activated.connect(self.show_change)

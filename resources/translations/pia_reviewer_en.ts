@@ -153,6 +153,14 @@
         </message>
     </context>
     <context>
+        <name>ChangeView</name>
+        <message>
+            <location filename="../../ui/panels/changes.py" line="+412" />
+            <source>変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。</source>
+            <translation>Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).</translation>
+        </message>
+    </context>
+    <context>
         <name>CommentEditor</name>
         <message>
             <location filename="../../ui/dialogs/comment_editor.py" line="+60" />
@@ -383,17 +391,17 @@
         <name>CompareActions</name>
         <message>
             <location filename="../../ui/compare_actions.py" line="+135" />
-            <location line="+29" />
+            <location line="+30" />
             <source>変更点</source>
             <translation>Changes</translation>
         </message>
         <message>
-            <location line="-19" />
+            <location line="-20" />
             <source>中止</source>
             <translation>Cancel</translation>
         </message>
         <message>
-            <location line="+27" />
+            <location line="+28" />
             <source>状態</source>
             <translation>Status</translation>
         </message>
@@ -1762,7 +1770,7 @@ and {count} more</translation>
     <context>
         <name>changes</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="+73" />
+            <location filename="../../ui/panels/changes.py" line="-339" />
             <source>記載変更なし</source>
             <translation>Text unchanged</translation>
         </message>
@@ -1895,7 +1903,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-474" />
+            <location filename="../../ui/compare_actions.py" line="-475" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>

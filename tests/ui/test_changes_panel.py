@@ -140,7 +140,11 @@ def test_change_view_highlights_the_added_text(qtbot: QtBot, compared: dict[str,
     assert norm(words) and norm(words) in norm(UNDECLARED_SENTENCE) + norm("している。")
     view = ChangeView()
     qtbot.addWidget(view)
+    view.show()
+    # Before a change is chosen: a line saying what will show, not an empty grey page box.
+    assert not view.page_scroll.isVisible() and "変更を選ぶと" in view.strip.text()
     view.show_change(compared["new"].path, change, zoom=1.0)
+    assert view.page_scroll.isVisible()
     pixmap = view.page_label.pixmap()
     image = pixmap.toImage()
     x0, y0, x1, y1 = (int(v) for v in marks[-1].rect)

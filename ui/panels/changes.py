@@ -409,6 +409,9 @@ class ChangeView(QWidget):
         self.strip.setTextFormat(Qt.TextFormat.RichText)
         self.strip.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.strip.setMinimumWidth(240)
+        self.strip.setText(self.tr("変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）で"
+                                   "ここに表示されます。"))
+        self.page_scroll.hide()  # until a change is chosen: an empty grey box says nothing
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(old_scroll, 3)
@@ -418,6 +421,7 @@ class ChangeView(QWidget):
     def show_change(self, pdf: Path, change: RowChange, zoom: float = 1.5, old_pdf: Path | None = None) -> None:
         """Show ``change`` in the new file ``pdf`` (and, with ``old_pdf``, its row in the old file beside it)."""
         self.page_label.setPixmap(render_change(pdf, change, zoom))
+        self.page_scroll.show()
         self._bring_into_view(self.page_scroll, change_marks(change), zoom)
         side_by_side = old_pdf is not None and change.old_row is not None
         self.old_scroll.setVisible(side_by_side)
