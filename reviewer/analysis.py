@@ -73,7 +73,7 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
     indexes from the end of the packet meanwhile (``helper``: see :func:`reviewer.search.build.index_packet`).
     """
     from reviewer import quick_identity
-    from reviewer.bulk import fewer_collections
+    from reviewer.bulk import collector_paused
     from reviewer.document import Packet
     from reviewer.errors import ReviewerError
     from reviewer.search.build import index_packet
@@ -89,7 +89,7 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
         def detect() -> None:
             outcome: Any
             try:
-                with fewer_collections():
+                with collector_paused():
                     outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled)
             except DetectionCancelled:
                 raise

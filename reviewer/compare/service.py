@@ -5,12 +5,11 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewer.bulk import collector_paused
 from reviewer.compare.declared import (
     Declaration,
     mark_declared,
@@ -93,34 +92,6 @@ def change_json(c: RowChange) -> dict[str, Any]:
         "new_judgement": c.new_judgement,
         "declared": c.declared,
     }
-
-
-_collector_lock = threading.Lock()
-_collector_pauses = 0  # readers in progress (threads) that paused the collector
-_collector_was_enabled = False
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a packet is read (and resumed as it was after).
-
-    Reading a 600-page packet makes some 300,000 small objects (words, spans, lines, runs, pieces) that hold no
-    cycles and that the collector would otherwise walk again and again as they pile up: about 15% of the reading's
-    CPU. Process-wide, so nested and concurrent readers share one pause.
-    """
-    global _collector_pauses, _collector_was_enabled
-    with _collector_lock:
-        if _collector_pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _collector_pauses += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_pauses -= 1
-            if _collector_pauses == 0 and _collector_was_enabled:
-                gc.enable()
 
 
 def load_version(
@@ -217,7 +188,7 @@ def _child_main(conn: Any, path: str, profile: str | None, password: str | None,
             last[0] = done * 100 // total
             conn.send(("progress", done, total))
 
-    gc.disable()  # this process only reads the file and sends it (see collector_paused)
+    gc.disable()  # this process only reads the file and sends it (see reviewer.bulk.collector_paused)
     try:
         version = load_version(path, profile, password=password, cache=cache,
                                progress=progress if report else None)
@@ -279,7 +250,6 @@ def _load_versions(
         return old, new
     import multiprocessing
     import sys
-    import threading
 
     # fork starts at once; a process with other threads (the GUI's worker) must spawn a clean interpreter
     method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reviewer.bulk import fewer_collections
+from reviewer.bulk import collector_paused
 from reviewer.document import Packet
 from reviewer.search.index import DAMAGE_ERRORS, ProgressCallback, SearchIndex
 
@@ -70,7 +70,7 @@ def _helper_main(path: str, password: str | None, sha256: str, index_path: str |
     if hasattr(os, "nice"):
         # Three busy processes on two cores during a first open: the window (scrolling the pages) goes first.
         os.nice(HELPER_NICENESS)
-    with fewer_collections(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
+    with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
             SearchIndex(index_path) as index:
         index.index_pages(packet, _claims(bounds, True, stopped), count_page, stopped)
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import apsw
 
-from reviewer.bulk import fewer_collections
+from reviewer.bulk import collector_paused
 from reviewer.errors import ReviewerError
 from reviewer.search.extract import PageText, extract_page
 from reviewer.search.hits import HitList, PageHit, _Placer
@@ -350,7 +350,7 @@ class SearchIndex:
         between two pages (what was written stays: the caller forgets the packet). The packet is not marked built:
         :meth:`finish_build` does that once every page is in."""
         batch: list[PageText] = []
-        with fewer_collections():
+        with collector_paused():
             for index in pages:
                 if cancelled is not None and cancelled():
                     self._write_pages(packet.sha256, batch)

@@ -10,6 +10,7 @@ from typing import Any
 import pymupdf
 import pytest
 
+from reviewer.bulk import collector_paused
 from reviewer.compare import rows
 from reviewer.compare.rows import FOOTER_FROM, _page_lines, _shared_lines, pack_rows, read_rows
 from reviewer.document import Packet
@@ -149,8 +150,8 @@ def test_the_collector_is_paused_while_a_packet_is_read_and_resumed_as_it_was(
         assert not gc.isenabled()  # a collector paused by the caller stays paused
     finally:
         gc.enable()
-    with service.collector_paused():
-        with service.collector_paused():  # nested (another reader at the same time)
+    with collector_paused():
+        with collector_paused():  # nested (another reader at the same time)
             pass
         assert not gc.isenabled()  # the outer reader is still reading
     assert gc.isenabled()
