@@ -22,15 +22,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-
-from reviewer.structure.layout import PageWords, WordLines
+from reviewer.structure.layout import PageWords, WordLines, text_flags
 from reviewer.structure.model import KIND_DEPTH, Document, Node, Outline
 from reviewer.text import normalize
 
 log = logging.getLogger("reviewer.compare")
-
-_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
 ROWS_VERSION = 5
 # Below this share of the page height are footers and packet stamps, not the form.
@@ -211,7 +207,7 @@ def _page_lines(page: Any, limit: float, page_words: PageWords | None = None,
     words: list[tuple[float, float, float, float, float, str]] = []
     seen: dict[str, list[tuple[float, float]]] = {}
     if page_words is None:
-        page_words = page.get_text("words", flags=_TEXT_FLAGS, sort=False)
+        page_words = page.get_text("words", flags=text_flags(), sort=False)
     for word in page_words:
         x0, y0, x1, y1, text = word[0], word[1], word[2], word[3], word[4]
         height = y1 - y0

@@ -15,9 +15,6 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-import pymupdf
-
-_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _SPACES = re.compile(r"[\s\u00a0\u200b]+")
 _BAND = 16.0  # points: the height of the bands that spans are looked up by
 _LOOK_THROUGH = 8  # copies of one text looked through one by one before they are put in bands
@@ -137,7 +134,16 @@ def page_words(page: Any) -> PageWords:
     One extraction can serve both the structure detector and the comparison's rows (``reviewer.compare.rows``),
     which read the same words: MuPDF's extraction is the largest single cost of either.
     """
-    return list(page.get_text("words", flags=_TEXT_FLAGS, sort=False))
+    return list(page.get_text("words", flags=text_flags(), sort=False))
+
+
+@lru_cache(maxsize=1)
+def text_flags() -> int:
+    """The extraction flags of every reader here. PyMuPDF is imported here, not with the module: the outline panel
+    of a packet seen before uses this module's text helpers before the window has loaded PyMuPDF."""
+    import pymupdf
+
+    return int(pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
 
 
 def _spans_of(page: Any, words: PageWords | None = None) -> list[_Span]:

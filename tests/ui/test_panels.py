@@ -343,6 +343,19 @@ def test_the_worker_process_side_imports_no_qt() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_a_packet_seen_before_fills_its_tree_without_pymupdf() -> None:
+    """The window imports PyMuPDF after the first page is on screen; the outline panel and the cache readers that a
+    re-open uses right after it must not import it themselves (0.15 s on the interpreter lock)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, ui.panels.outline, ui.panels.search, reviewer.analysis, reviewer.search.index\n"
+             "print('pymupdf' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "False"
+
+
 def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet: tuple[Path, Any],
                                                        tmp_path: Path) -> None:
     """A first open indexes on two cores from inside the worker (itself a spawned process with a thread)."""

@@ -37,6 +37,10 @@ log = logging.getLogger("ui.page_view.renderer")
 STRIP_PIXELS = 250_000  # pixels rasterised per GIL-holding call (a few ms even on dense tables)
 FIRST_TASK_WAIT_S = 0.2  # the view asks for its first pages right after starting the worker
 FIRST_PAINT_WAIT_S = 0.5  # the longest the document check waits for the first page to be painted
+# After the helper's page is painted, how long PyMuPDF's import (0.1-0.2 s holding the GIL) waits for the view to ask
+# for something new: meanwhile the steps after the first paint (a packet seen before shows its cached outline)
+# run without it. Scrolling, thumbnails or a text request end the wait at once.
+IMPORT_GRACE_S = 0.6
 
 
 class RenderTask(NamedTuple):
@@ -159,6 +163,7 @@ class RenderWorker:
         self._drop_current = False
         self._thread = threading.Thread(target=self._run, name=f"page-render-{generation}", daemon=True)
         self._first_image_shown = threading.Event()
+        self._asked_after_first_image = threading.Event()
         self._early = early  # the start-up helper process that opened this file (ui.first_page)
         self._early_released = threading.Event()
         self.pages_rendered = 0
@@ -174,6 +179,7 @@ class RenderWorker:
             self._pending.clear()
             self._cond.notify_all()
         self._first_image_shown.set()
+        self._asked_after_first_image.set()
         self._early_released.set()
         if wait > 0 and self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(wait)
@@ -195,6 +201,8 @@ class RenderWorker:
         a render in progress."""
         with self._cond:
             keys = {task.key for task in tasks}
+            if self._first_image_shown.is_set() and keys - {task.key for task in self._pending}:
+                self._asked_after_first_image.set()  # something new (scrolling, a text request): PyMuPDF now
             self._drop_current = self._current is not None and self._current not in keys
             seen: set[tuple[str, int, float]] = set()
             queue: list[RenderTask] = []
@@ -214,6 +222,7 @@ class RenderWorker:
             self._thumbs = list(dict.fromkeys(pages))
             self._thumb_width = max(16, int(width_px))
             if self._thumbs:
+                self._asked_after_first_image.set()
                 self._cond.notify_all()
 
     def _run(self) -> None:
@@ -221,8 +230,10 @@ class RenderWorker:
         if early_sent is None:
             return
         if early_sent:
-            # Importing PyMuPDF holds the GIL for 0.1-0.2 s: let the GUI thread paint the helper's page first.
+            # Importing PyMuPDF holds the GIL for 0.1-0.2 s: let the GUI thread paint the helper's page first, and
+            # do its next steps, until the view wants more (IMPORT_GRACE_S).
             self._first_image_shown.wait(FIRST_PAINT_WAIT_S)
+            self._asked_after_first_image.wait(IMPORT_GRACE_S)
         from reviewer.document import Packet, open_pdf
 
         try:
