@@ -182,25 +182,7 @@ def test_a_helper_that_dies_leaves_the_page_to_the_worker(qapp, tmp_path: Path) 
     early = first_page.take_for(pdf, None)
     assert early is not None
     os.kill(early.pid, signal.SIGKILL)
-    results: list[object] = []
-    arrived = threading.Event()
-
-    def deliver(result: object) -> None:
-        results.append(result)
-        arrived.set()
-
-    worker = RenderWorker(pdf, None, 1, deliver, early=early)
-    worker.start()
-    worker.set_wanted([RenderTask("render", 0, SCALE)])
-    worker.release_early()
-    try:
-        assert arrived.wait(30), results
-    finally:
-        worker.stop()
-    assert early.failed
-    (image,) = results
-    assert isinstance(image, ImageResult) and image.page == 0
-    assert _same_pixels(image.image, _in_process(pdf, RenderTask("render", 0, SCALE)))
+    _worker_renders_the_page_itself(pdf, early)
 
 
 def test_a_helper_killed_before_its_geometry_leaves_the_open_to_this_process(tmp_path: Path) -> None:
@@ -374,6 +356,11 @@ def test_a_page_slower_than_its_limit_is_rendered_by_the_worker(qapp, tmp_path: 
     pdf = _drawn_packet(tmp_path / "drawn.pdf")
     monkeypatch.setattr(first_page, "WAIT_S", 0.3)
     early = _silent_helper(pdf)
+    _worker_renders_the_page_itself(pdf, early)
+
+
+def _worker_renders_the_page_itself(pdf: Path, early: Any) -> None:
+    """The render worker, given a helper that failed, delivers page 1 drawn by itself (the in-process pixels)."""
     results: list[object] = []
     arrived = threading.Event()
 
