@@ -31,17 +31,18 @@ def _word(x0: float, y0: float, x1: float, y1: float, text: str) -> tuple[Any, .
     return (x0, y0, x1, y1, text, 0, 0, 0)
 
 
-def _same_on_every_page(path: Path, limits: tuple[float, ...]) -> tuple[int, int]:
-    """Asserts the rows' lines from shared lines equal their own on every page of ``path``; (pages, shared)."""
+def _same_on_every_page(path: Path, limits: tuple[float, ...], step: int = 1) -> tuple[int, int]:
+    """Asserts the rows' lines from shared lines equal their own on every ``step``-th page of ``path``;
+    (pages × limits, shared)."""
     pages = shared = 0
     with pymupdf.open(path) as doc:
-        for index in range(doc.page_count):
+        for index in range(0, doc.page_count, step):
             page = doc[index]
             words = page_words(page)
+            kept = _word_lines(words, index)
             for share in limits:
                 limit = float(page.rect.height) * share
                 own = _page_lines(None, limit, words)
-                kept = _word_lines(words, index)
                 pages += 1
                 if kept is None:
                     continue
@@ -66,7 +67,9 @@ def test_corpus_pages_share_the_lines_with_the_same_outcome(corpus_dir: Path, na
     path = corpus_dir / name
     if not path.exists():
         pytest.skip(f"{name} not in the corpus")
-    pages, shared = _same_on_every_page(path, (FOOTER_FROM, 0.5))
+    # Every third page: the whole corpus at four limits was compared when the sharing was written (none differed);
+    # this keeps a varied sample in the suite's time.
+    pages, shared = _same_on_every_page(path, (FOOTER_FROM, 0.5), step=3)
     assert shared >= pages * 0.5
 
 
