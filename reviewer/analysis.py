@@ -63,11 +63,11 @@ def index_job(path: str, password: str | None, index_path: str | None = None, pr
 def analyze_job(path: str, password: str | None, profile: str | None = None, index_path: str | None = None,
                 progress: Progress | None = None, cancelled: Cancelled | None = None,
                 partial_result: PartialResult | None = None, helper: bool | None = None) -> str:
-    """Detect the structure, then build the search index, on one open of the packet; returns its sha256.
+    """Detect the structure and build the search index on one open of the packet; returns its sha256.
 
     ``partial_result`` receives the :class:`Outline` as soon as it is known — or, when detection failed, the
     error (a ReviewerError, or a RuntimeError naming the bug: the worker logs its traceback) — and the index is
-    built all the same. ``progress`` counts the pages of detection first, then those of indexing. The file's hash
+    built all the same. ``progress`` counts the pages of detection first, then the indexed pages. The file's hash
     is remembered for the next open (:mod:`reviewer.quick_identity`). Raises ReviewerError when the packet cannot
     be opened; a cancelled job returns early (detection raises DetectionCancelled). On two cores a helper process
     indexes from the end of the packet meanwhile (``helper``: see :func:`reviewer.search.build.index_packet`).
