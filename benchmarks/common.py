@@ -10,6 +10,7 @@ import platform
 import resource
 import select
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -209,9 +210,25 @@ def xvfb_display(width: int = 1600, height: int = 1000) -> Iterator[str | None]:
         yield display
     finally:
         os.close(read_fd)
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 10)
+
+
+def stop_process(proc: subprocess.Popen[Any], timeout: float) -> None:
+    """Terminate ``proc``; kill it when it has not ended after ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def kill_group(proc: subprocess.Popen[Any]) -> None:
+    """Kill what is left of the process group we created for ``proc`` (the app's background worker
+    process outlives an app that crashed and would hold our pipes open)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if proc.poll() is None:
+        proc.wait()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import REPO, Results, log, median, ratio
+from common import REPO, Results, kill_group, log, median, ratio
 
 DRIVER = Path(__file__).resolve().parent / "gui_driver.py"
 BARE_WINDOW = Path(__file__).resolve().parent / "bare_window.py"
@@ -31,17 +30,6 @@ def _env(profile: Path, display: str | None) -> dict[str, str]:
     return env
 
 
-def _kill_group(proc: subprocess.Popen[Any]) -> None:
-    """Kill what is left of the process group we created for ``proc`` (the app's background worker
-    process outlives an app that crashed and would hold our pipes open)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.wait()
-
-
 def first_paint_once(pdf: Path, profile: Path, display: str | None, timeout: float = 120.0,
                      program: list[str] | None = None) -> dict[str, float]:
     """Spawn ``python -m ui.app PDF`` (PIA_REVIEWER_EXIT_AFTER_FIRST_PAINT=1). ``first_paint_s`` is measured by
@@ -53,7 +41,7 @@ def first_paint_once(pdf: Path, profile: Path, display: str | None, timeout: flo
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, *(program or ["-m", "ui.app"]), str(pdf)], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=errors, text=True, start_new_session=True)
-        watchdog = threading.Timer(timeout, lambda: _kill_group(proc))
+        watchdog = threading.Timer(timeout, lambda: kill_group(proc))
         watchdog.start()
         try:
             assert proc.stdout is not None
@@ -70,7 +58,7 @@ def first_paint_once(pdf: Path, profile: Path, display: str | None, timeout: flo
             raise RuntimeError(f"app exited with {proc.returncode} before painting: {' | '.join(tail[-4:])[-300:]}")
         finally:
             watchdog.cancel()
-            _kill_group(proc)
+            kill_group(proc)
             if proc.stdout:
                 proc.stdout.close()
 
@@ -138,7 +126,7 @@ def scroll_once(pdf: Path, display: str | None, timeout: float = 300.0) -> dict[
         except subprocess.TimeoutExpired:
             pass
         finally:
-            _kill_group(proc)
+            kill_group(proc)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()

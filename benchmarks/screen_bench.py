@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO, Results, log, median, peer, ratio
+from common import REPO, Results, kill_group, log, median, peer, ratio, stop_process
 from ready_driver import parse_ready_line
 from screen_probe import MARKER_RGB, Box, Screen, marker_box, marker_visible
 
@@ -130,15 +129,6 @@ def fresh_env(home: Path, display: str, bus: str | None) -> dict[str, str]:
     return env
 
 
-def _kill_group(proc: subprocess.Popen[Any]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.wait()
-
-
 def _wait_screen_clear(screen: Screen, timeout: float = 3.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -183,7 +173,7 @@ def screen_first_paint_once(program: Program, pdf: Path, screen: Screen, env: di
                 later, stride = screen.grab()
                 later_box = marker_box(later, stride)
         finally:
-            _kill_group(proc)
+            kill_group(proc)
     return {"first_paint_s": seen, "polls": polls, "first_box": first_box, "later_box": later_box}
 
 
@@ -214,12 +204,7 @@ def session_bus(home: Path) -> Iterator[str | None]:
         address = proc.stdout.readline().strip() or None
         yield address
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 5)
 
 
 def _load() -> list[float] | None:
@@ -322,7 +307,7 @@ def ready_once(pdf: Path, profile_home: Path, display: str | None, bus: str | No
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, str(READY_DRIVER), str(pdf)], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=errors, text=True, start_new_session=True)
-        watchdog = threading.Timer(timeout, lambda: _kill_group(proc))
+        watchdog = threading.Timer(timeout, lambda: kill_group(proc))
         watchdog.start()
         try:
             assert proc.stdout is not None
@@ -338,7 +323,7 @@ def ready_once(pdf: Path, profile_home: Path, display: str | None, bus: str | No
             raise RuntimeError(f"ready driver exited with {proc.returncode}: {' | '.join(tail)}"[-300:])
         finally:
             watchdog.cancel()
-            _kill_group(proc)
+            kill_group(proc)
             if proc.stdout:
                 proc.stdout.close()
 
