@@ -42,29 +42,28 @@ def _roomy(dialog: QFileDialog, parent: QWidget | None) -> None:
 
 def open_file(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
     """One existing file, or "" when cancelled."""
-    dialog = _dialog(parent, title, folder, filters)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-        return ""
-    return str(dialog.selectedFiles()[0])
+    chosen = _ask(_dialog(parent, title, folder, filters), QFileDialog.FileMode.ExistingFile,
+                  QFileDialog.AcceptMode.AcceptOpen)
+    return chosen[0] if chosen else ""
 
 
 def open_files(parent: QWidget | None, title: str, folder: str, filters: str) -> list[str]:
     """Several existing files (empty when cancelled)."""
-    dialog = _dialog(parent, title, folder, filters)
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    if dialog.exec() != QFileDialog.DialogCode.Accepted:
-        return []
-    return [str(path) for path in dialog.selectedFiles()]
+    return _ask(_dialog(parent, title, folder, filters), QFileDialog.FileMode.ExistingFiles,
+                QFileDialog.AcceptMode.AcceptOpen)
 
 
 def save_file(parent: QWidget | None, title: str, default: str, filters: str) -> str:
     """Where to save (the default name proposed), or "" when cancelled. The dialog asks before overwriting."""
-    dialog = _dialog(parent, title, default, filters)
-    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
-        return ""
-    return str(dialog.selectedFiles()[0])
+    chosen = _ask(_dialog(parent, title, default, filters), QFileDialog.FileMode.AnyFile,
+                  QFileDialog.AcceptMode.AcceptSave)
+    return chosen[0] if chosen else ""
+
+
+def _ask(dialog: QFileDialog, mode: QFileDialog.FileMode, accept: QFileDialog.AcceptMode) -> list[str]:
+    """Run ``dialog`` modally; the chosen paths, empty when cancelled."""
+    dialog.setFileMode(mode)
+    dialog.setAcceptMode(accept)
+    if dialog.exec() != QFileDialog.DialogCode.Accepted:
+        return []
+    return [str(path) for path in dialog.selectedFiles()]
