@@ -1,11 +1,14 @@
-"""Settings for work over every page of a packet (text extraction, structure, rows, the search index)."""
+"""Settings for work over every page of a packet (text extraction, structure, rows, the search index), and the
+second process that shares such work."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _collector_lock = threading.Lock()
 _collector_pauses = 0  # readers in progress (threads) that paused the collector
@@ -34,3 +37,12 @@ def collector_paused() -> Iterator[None]:
             _collector_pauses -= 1
             if _collector_pauses == 0 and _collector_was_enabled:
                 gc.enable()
+
+
+def second_process_context() -> Any:
+    """The multiprocessing context for a second process that reads a packet: fork starts at once, but a process
+    with other threads (the GUI's worker has a watcher thread) must spawn a clean interpreter."""
+    import multiprocessing
+
+    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+    return multiprocessing.get_context(method)

@@ -39,7 +39,7 @@ def run_steps(workdir: Path) -> list[dict[str, Any]]:
     from reviewer.export.xlsx import write_xlsx
     from reviewer.samples import generate_packet
     from reviewer.search import SearchIndex
-    from reviewer.search.build import index_packet
+    from reviewer.search.build import index_watching_the_helper
     from reviewer.store import Store
     from reviewer.structure.detect import detect_outline
 
@@ -77,26 +77,16 @@ def run_steps(workdir: Path) -> list[dict[str, Any]]:
         return f"{pix.width}x{pix.height}, {dark} dark samples"
 
     def search() -> str:
-        # On two cores, as a first open does: the helper process is what a frozen build may fail to start, so
-        # this process waits (as if detecting) until the helper has written pages.
+        # On two cores, as a first open does: the helper process is what a frozen build may fail to start.
         index_path = workdir / "search-index.db"
         packet = state["packet"]
-        by_helper: list[int] = []
-
-        def wait_for_helper() -> None:
-            deadline = time.monotonic() + 60
-            with SearchIndex(index_path) as index:
-                while not by_helper and time.monotonic() < deadline:
-                    by_helper.extend(index.indexed_pages(packet.sha256))
-                    time.sleep(0.02)
-
-        _check(index_packet(packet, index_path, helper=True, meanwhile=wait_for_helper),
-               "the search index was not built")
-        _check(bool(by_helper), "the index helper process indexed nothing")
+        complete, by_helper = index_watching_the_helper(packet, index_path)
+        _check(complete, "the search index was not built")
+        _check(by_helper > 0, "the index helper process indexed nothing")
         with SearchIndex(index_path) as index:
             hits = index.search(packet.sha256, "ISMAP", outline=state["outline"])
         _check(len(hits) > 0, "ISMAP (written ＩＳＭＡＰ) not found")
-        return f"{len(hits)} hits (helper process: {len(by_helper)} pages while this one waited)"
+        return f"{len(hits)} hits (helper process: {by_helper} pages while this one waited)"
 
     def store() -> str:
         packet, outline = state["packet"], state["outline"]

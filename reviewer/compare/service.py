@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reviewer.bulk import collector_paused
+from reviewer.bulk import collector_paused, second_process_context
 from reviewer.compare.declared import (
     Declaration,
     mark_declared,
@@ -248,12 +247,7 @@ def _load_versions(
         new = load_version(new_path, profile, new_password, cache, bar.side(1), cancelled)
         bar.finish(1)
         return old, new
-    import multiprocessing
-    import sys
-
-    # fork starts at once; a process with other threads (the GUI's worker) must spawn a clean interpreter
-    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-    context: Any = multiprocessing.get_context(method)
+    context = second_process_context()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, name="pia-compare-load", daemon=True, args=(
         sender, os.fspath(new_path), os.fspath(profile) if profile is not None else None, new_password, cache,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reviewer.bulk import collector_paused
+from reviewer.bulk import collector_paused, second_process_context
 from reviewer.document import Packet
 from reviewer.search.index import DAMAGE_ERRORS, ProgressCallback, SearchIndex
 
@@ -75,16 +75,6 @@ def _helper_main(path: str, password: str | None, sha256: str, index_path: str |
         index.index_pages(packet, _claims(bounds, True, stopped), count_page, stopped)
 
 
-def _context() -> Any:
-    import multiprocessing
-    import sys
-    import threading
-
-    # fork starts at once; a process with other threads (the GUI's worker has a parent watch) must spawn
-    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-    return multiprocessing.get_context(method)
-
-
 def index_packet(
     packet: Packet,
     index_path: str | os.PathLike[str] | None = None,
@@ -128,7 +118,7 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
                   meanwhile: Callable[[], None] | None) -> bool:
     sha, total = packet.sha256, packet.page_count
     index.forget(sha)  # before the helper writes its first page
-    context = _context()
+    context = second_process_context()
     bounds = context.Array("i", [0, total])
     stop = context.Value("b", 0)
     done = context.Value("i", 0)
@@ -196,3 +186,21 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
                 process.join()
         if not finished:  # cancelled or failed: nothing partial is kept
             index.forget(sha)
+
+
+def index_watching_the_helper(packet: Packet, index_path: str | os.PathLike[str], password: str | None = None,
+                              timeout: float = 60.0) -> tuple[bool, int]:
+    """:func:`index_packet` with its helper, while this process waits (as a detection would) until the helper has
+    written pages: (index complete, pages the helper wrote meanwhile; 0 when it wrote none within ``timeout``). The
+    self-test's proof that this build can start the helper at all."""
+    by_helper: list[int] = []
+
+    def wait_for_helper() -> None:
+        deadline = time.monotonic() + timeout
+        with SearchIndex(index_path) as index:
+            while not by_helper and time.monotonic() < deadline:
+                by_helper.extend(index.indexed_pages(packet.sha256))
+                time.sleep(0.02)
+
+    complete = index_packet(packet, index_path, password, helper=True, meanwhile=wait_for_helper)
+    return complete, len(by_helper)

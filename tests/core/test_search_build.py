@@ -82,7 +82,7 @@ def _helper_hangs_after_claiming(path: str, password: str | None, sha256: str, i
                          ids=["dies", "hangs"])
 def test_a_helper_that_dies_or_hangs_costs_no_page(small_packet: tuple[Path, Any], tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch, helper_main: Any) -> None:
-    monkeypatch.setattr(search_build, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(search_build, "second_process_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setattr(search_build, "_helper_main", helper_main)
     monkeypatch.setattr(search_build, "HELPER_STALL", 0.5)  # a hung helper is ended, its pages indexed here
     path, truth = small_packet
