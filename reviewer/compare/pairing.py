@@ -21,7 +21,7 @@ from pathlib import Path
 from reviewer.annotations import parse_time
 from reviewer.compare.rows import norm
 from reviewer.store.store import Store
-from reviewer.structure.detect import cache_path
+from reviewer.structure.cache import cache_path
 from reviewer.structure.model import Outline
 
 

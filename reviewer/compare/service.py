@@ -205,7 +205,7 @@ def _child_main(conn: Any, path: str, profile: str | None, password: str | None,
 def _cached(path: str | os.PathLike[str], profile: str | os.PathLike[str] | None) -> bool:
     """Whether the rows of ``path`` are in the profile's cache (then reading it is quicker than a process start)."""
     from reviewer.document import file_sha256
-    from reviewer.structure.detect import DETECTOR_VERSION
+    from reviewer.structure.cache import DETECTOR_VERSION
 
     try:
         return rows_cache_path(file_sha256(path), DETECTOR_VERSION, profile).is_file()

@@ -24,8 +24,7 @@ from reviewer.atomic import atomic_write_text
 from reviewer.document import Packet
 from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_ranges
 from reviewer.structure import grammar as g
-from reviewer.structure.cache import DETECTOR_VERSION as DETECTOR_VERSION  # re-exported: the cache key
-from reviewer.structure.cache import cache_path as cache_path
+from reviewer.structure.cache import DETECTOR_VERSION, cache_path
 from reviewer.structure.check import check_document
 from reviewer.structure.layout import Cell, Line, PageLayout, PageWords, WordLines, clean, norm, page_layout
 from reviewer.structure.model import FORMS, Document, Node, Outline

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from reviewer.document import file_sha256
-from reviewer.structure.detect import DETECTOR_VERSION
+from reviewer.structure.cache import DETECTOR_VERSION
 from reviewer.structure.model import Outline
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from reviewer import analysis, quick_identity
 from reviewer.analysis import analyze_job, cached_analysis, confirm_job, read_cached_outline
 from reviewer.document import file_sha256
 from reviewer.search import SearchIndex
-from reviewer.structure.detect import cache_path
+from reviewer.structure.cache import cache_path
 from reviewer.structure.model import Outline
 
 

@@ -16,7 +16,7 @@ import pytest
 from reviewer.compare.rows import pack_rows, rows_cache_path, unpack_rows
 from reviewer.compare.service import compare_versions, load_version, load_versions
 from reviewer.samples.revision import generate_revision_pair
-from reviewer.structure.detect import DETECTOR_VERSION
+from reviewer.structure.cache import DETECTOR_VERSION
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,10 @@ from reviewer.document import Packet
 from reviewer.errors import PdfOpenError
 from reviewer.paths import bundled_font
 from reviewer.structure import grammar
+from reviewer.structure.cache import DETECTOR_VERSION, cache_path
 from reviewer.structure.detect import (
-    DETECTOR_VERSION,
     NO_REPORT_MESSAGE,
     DetectionCancelled,
-    cache_path,
     detect_outline,
     detect_outline_cached,
 )
