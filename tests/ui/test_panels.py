@@ -331,29 +331,29 @@ def test_op_runs_in_the_worker_process(qtbot: Any) -> None:
     assert progress and progress[-1] == (3, 3)
 
 
-def test_the_worker_process_side_imports_no_qt() -> None:
-    """The worker is spawned for the first packet's analysis: what it imports before the job must not pull in Qt."""
+def _imported_by(modules: str, prefix: str) -> list[str]:
+    """The modules starting with ``prefix`` that importing ``modules`` (comma-separated) loads in a fresh
+    interpreter."""
     import subprocess
     import sys
 
-    probe = ("import sys, ui.worker, reviewer.analysis, reviewer.search.build\n"
-             "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
+    probe = f"import sys, {modules}\nprint(*sorted(m for m in sys.modules if m.startswith({prefix!r})))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
-    assert out.stdout.strip() == "[]"
+    return out.stdout.split()
+
+
+def test_the_worker_process_side_imports_no_qt() -> None:
+    """The worker is spawned for the first packet's analysis: what it imports before the job must not pull in Qt."""
+    assert _imported_by("ui.worker, reviewer.analysis, reviewer.search.build", "PySide6") == []
 
 
 def test_a_packet_seen_before_fills_its_tree_without_pymupdf() -> None:
     """The window imports PyMuPDF after the first page is on screen; the outline panel and the cache readers that a
     re-open uses right after it must not import it themselves (0.15 s on the interpreter lock)."""
-    import subprocess
-    import sys
-
-    probe = ("import sys, ui.panels.outline, ui.panels.search, reviewer.analysis, reviewer.search.index\n"
-             "print('pymupdf' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
-    assert out.stdout.strip() == "False"
+    modules = "ui.panels.outline, ui.panels.search, reviewer.analysis, reviewer.search.index"
+    assert _imported_by(modules, "pymupdf") == []
+    assert _imported_by(modules + ", reviewer.document", "pymupdf")  # the probe sees an import when there is one
 
 
 def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet: tuple[Path, Any],
