@@ -347,13 +347,12 @@ class SearchIndex:
     def index_pages(self, packet: Packet, pages: Iterable[int], after_page: Callable[[], None] | None = None,
                     cancelled: Callable[[], bool] | None = None) -> bool:
         """Extract ``pages`` and write them, ``_CHUNK_PAGES`` per transaction; False when ``cancelled()`` said so
-        between two pages (what was written stays: the caller forgets the packet). The packet is not marked built:
-        :meth:`finish_build` does that once every page is in."""
+        between two pages (the pages not yet written are dropped, and the caller forgets the packet). The packet is
+        not marked built: :meth:`finish_build` does that once every page is in."""
         batch: list[PageText] = []
         with collector_paused():
             for index in pages:
                 if cancelled is not None and cancelled():
-                    self._write_pages(packet.sha256, batch)
                     return False
                 batch.append(extract_page(packet, index))
                 if len(batch) >= _CHUNK_PAGES:
