@@ -35,6 +35,7 @@ NO_REPORT_MESSAGE = "評価書が見つかりませんでした"
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+WordsOf = Callable[[int], PageWords]  # a page's words, supplied by the caller
 
 
 class DetectionCancelled(Exception):
@@ -931,6 +932,7 @@ def _business_title(pages: list[PageLayout], form: str) -> str | None:
 def _read_pages(
     doc: Any, progress: Progress | None, cancelled: Cancelled | None,
     keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
+    words_of: WordsOf | None = None,
 ) -> list[PageLayout]:
     total = int(doc.page_count)
     pages: list[PageLayout] = []
@@ -938,7 +940,8 @@ def _read_pages(
     for index in range(total):
         if cancelled is not None and cancelled():
             raise DetectionCancelled()
-        pages.append(page_layout(doc, index, keep_words, keep_lines))
+        words = words_of(index) if words_of is not None else None
+        pages.append(page_layout(doc, index, keep_words, keep_lines, words))
         if progress is not None and (index % step == 0 or index == total - 1):
             progress(index + 1, total)
     return pages
@@ -1063,6 +1066,7 @@ def _documents(pages: list[PageLayout], name: str, cancelled: Cancelled | None) 
 def detect_outline(
     packet: Packet, progress: Progress | None = None, cancelled: Cancelled | None = None,
     keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
+    words_of: WordsOf | None = None,
 ) -> Outline:
     """The structure of ``packet``. Never raises on a readable PDF, report or not (except when cancelled).
 
@@ -1070,9 +1074,11 @@ def detect_outline(
     stops with :class:`DetectionCancelled`. ``keep_words``, when given, receives every page's words
     (:func:`reviewer.structure.layout.page_words`) so that a later reader need not extract them again;
     ``keep_lines`` the pages' words on lines where they can be shared (:class:`~reviewer.structure.layout.WordLines`).
+    ``words_of(page)``, when given, supplies each page's words, in page order, instead of extracting them here (a
+    first open extracts them in a second process, which indexes them for search meanwhile).
     """
     doc = packet.doc
-    pages = _read_pages(doc, progress, cancelled, keep_words, keep_lines)
+    pages = _read_pages(doc, progress, cancelled, keep_words, keep_lines, words_of)
     labels = _page_labels(doc, pages)
     bookmarks = packet.toc()
     try:
@@ -1101,9 +1107,10 @@ def detect_outline_cached(
     packet: Packet, profile: str | os.PathLike[str] | None = None,
     progress: Progress | None = None, cancelled: Cancelled | None = None,
     keep_words: dict[int, PageWords] | None = None, keep_lines: dict[int, WordLines] | None = None,
+    words_of: WordsOf | None = None,
 ) -> Outline:
     """:func:`detect_outline`, cached as JSON per file (SHA-256) and detector version (``keep_words`` and
-    ``keep_lines`` are filled only when the pages are read, not from the cache)."""
+    ``keep_lines`` are filled, and ``words_of`` called, only when the pages are read, not from the cache)."""
     path = cache_path(packet.sha256, profile)
     if path.is_file():
         try:
@@ -1114,7 +1121,7 @@ def detect_outline_cached(
         except Exception:
             log.warning("ignoring unreadable outline cache %s", path)
     outline = detect_outline(packet, progress=progress, cancelled=cancelled, keep_words=keep_words,
-                             keep_lines=keep_lines)
+                             keep_lines=keep_lines, words_of=words_of)
     try:
         atomic_write_text(path, json.dumps(outline.to_json(), ensure_ascii=False))
     except OSError:

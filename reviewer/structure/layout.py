@@ -428,11 +428,12 @@ def build_lines(spans: list[_Span], page_index: int, word_lines: dict[int, WordL
 
 
 def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = None,
-                keep_lines: dict[int, WordLines] | None = None) -> PageLayout:
+                keep_lines: dict[int, WordLines] | None = None, words: PageWords | None = None) -> PageLayout:
     """The visual lines of page ``index``; an unreadable page gives no lines rather than an error.
 
     ``keep_words``, when given, receives the page's words (:func:`page_words`) for a later reader of the same page;
-    ``keep_lines`` its words on lines (:class:`WordLines`) where they can be shared.
+    ``keep_lines`` its words on lines (:class:`WordLines`) where they can be shared. ``words``: the page's words
+    already extracted (by another process), instead of extracting them here.
     """
     try:
         page = doc[index]
@@ -441,7 +442,8 @@ def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = 
     except Exception:
         return PageLayout(index, 0.0, 0.0, [])
     try:
-        words = page_words(page)
+        if words is None:
+            words = page_words(page)
         if keep_words is not None:
             keep_words[index] = words
         spans = _spans_of(page, words)
