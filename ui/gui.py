@@ -21,6 +21,7 @@ Environment:
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -224,8 +225,39 @@ def _load_bundled_font_later() -> None:
     threading.Thread(target=theme.load_bundled_font, name="bundled-font", daemon=True).start()
 
 
+_start_pause = {"paused": False}
+
+
+def pause_collector_for_start() -> None:
+    """Pause Python's cyclic collector until the first paint.
+
+    Start-up makes some 100,000 objects that live as long as the process (modules, classes, PySide6's enums and
+    type wrappers) and hardly any garbage; the collector walked them ~55 times before the first frame (13 ms of
+    the GUI thread's CPU)."""
+    if gc.isenabled():
+        gc.disable()
+        _start_pause["paused"] = True
+
+
+def resume_collector_after_start() -> None:
+    """Resume the collector paused by :func:`pause_collector_for_start` (idempotent). What lives at this point
+    lives as long as the process, so it is frozen out of later collections: none of them walks it again."""
+    if _start_pause["paused"]:
+        _start_pause["paused"] = False
+        gc.freeze()
+        gc.enable()
+
+
 def run_gui(args: list[str]) -> int:
     """Start the GUI; returns the exit code."""
+    pause_collector_for_start()
+    try:
+        return _run_gui(args)
+    finally:
+        resume_collector_after_start()
+
+
+def _run_gui(args: list[str]) -> int:
     started = time.perf_counter()
     if getattr(sys, "frozen", False):  # PyInstaller: the spawned worker re-enters here
         import multiprocessing
@@ -306,6 +338,7 @@ def run_gui(args: list[str]) -> int:
         if state["done"]:
             return
         state["done"] = True
+        resume_collector_after_start()
         first_page.discard()  # a helper no open took (the file failed, or another was opened first)
         early.finish()
         if state["instance"] is None:
