@@ -293,6 +293,28 @@ def _overlapping(spans: list[_Span]) -> list[int]:
     return sorted(marked)
 
 
+def _may_overlap(by_centre: list[_Span]) -> bool:
+    """Whether two spans could overlap as :func:`_overlapping` finds them: boxes that share some width, centres
+    within 0.35 of the larger size. False proves that function would find none (a cheap pass over the spans in
+    the order of centres, which the lines need anyway); True leaves the decision to it."""
+    if len(by_centre) < 2:
+        return False
+    reach = 0.35 * max([span.size for span in by_centre])
+    count = len(by_centre)
+    for a in range(count - 1):
+        span = by_centre[a]
+        yc, x0, x1, size = span.yc, span.x0, span.x1, span.size
+        last = yc + reach
+        for b in range(a + 1, count):
+            other = by_centre[b]
+            if other.yc > last:
+                break
+            if other.x0 < x1 and x0 < other.x1 and other.yc - yc <= 0.35 * (
+                    size if size > other.size else other.size):
+                return True
+    return False
+
+
 def _undouble(text: str) -> str:
     """「目目的的」 -> 「目的」 when every character is doubled (fake bold merged into one span)."""
     if len(text) >= 4 and len(text) % 2 == 0 and text[0::2] == text[1::2]:
@@ -305,6 +327,9 @@ def _merge_distributed(cells: list[Cell]) -> list[Cell]:
     single-character cells spaced evenly is one cell."""
     if len(cells) < 2:
         return cells
+    singles = [len(cell.key) == 1 for cell in cells]
+    if not any(a and b for a, b in zip(singles, singles[1:], strict=False)):
+        return cells  # no two single-character cells side by side: nothing to join (most lines)
     out: list[Cell] = []
     i = 0
     while i < len(cells):
@@ -353,10 +378,13 @@ def build_lines(spans: list[_Span], page_index: int, word_lines: dict[int, WordL
     :class:`WordLines` where they can be shared."""
     dropped: list[_Span] | None = [] if word_lines is not None else None
     spans = _first_copies(spans, dropped)
-    overlapping = _overlapping(spans)
+    by_centre = sorted(spans, key=_BY_CENTRE)
+    overlapping = _overlapping(spans) if _may_overlap(by_centre) else []
     if overlapping:
         spans = _drop_covered(spans, overlapping)
-    spans.sort(key=_BY_CENTRE)
+        spans.sort(key=_BY_CENTRE)
+    else:
+        spans = by_centre
     groups: list[list[_Span]] = []
     current: list[_Span] = []
     centre = total = first_size = 0.0
@@ -380,9 +408,16 @@ def build_lines(spans: list[_Span], page_index: int, word_lines: dict[int, WordL
 
     lines: list[Line] = []
     for group in groups:
-        group.sort(key=_BY_LEFT)
-        cells: list[Cell] = []
         first = group[0]
+        if len(group) == 1:  # one word on the line (half the lines): one cell, as the loop below would make it
+            text, key = _cell_text(first.text)
+            if key:
+                lines.append(Line([Cell(text, first.x0, first.y0, first.x1, first.y1, first.size, key)],
+                                  first.y0, first.y1, first.size, page_index, 0, key))
+            continue
+        group.sort(key=_BY_LEFT)
+        first = group[0]
+        cells: list[Cell] = []
         parts = [first.text]
         x0, y0, x1, y1, size = first.x0, first.y0, first.x1, first.y1, first.size
         for span in group[1:]:
