@@ -37,6 +37,17 @@ def _assert_only_used_qt_plugins(internal: Path) -> None:
     assert not list(internal.glob("libgtk-3.so*")) and not list(internal.glob("libgdk-3.so*"))
 
 
+def _assert_shiboken_support_precompiled(binary: Path, internal: Path) -> None:
+    """Issue #16: shiboken6's signature support is in the archive, compiled, and the folder that makes shiboken6
+    import it from there (instead of compiling its embedded copy at every start) is shipped."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    assert (internal / "shiboken6" / "files.dir").is_dir()
+    pyz = CArchiveReader(str(binary)).open_embedded_archive("PYZ.pyz")
+    assert {"shibokensupport", "shibokensupport.signature.loader", "shibokensupport.signature.mapping",
+            "shibokensupport.signature.lib.pyi_generator"} <= set(pyz.toc), sorted(pyz.toc)[:20]
+
+
 @pytest.mark.slow
 def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
     if importlib.util.find_spec("PyInstaller") is None:
@@ -57,6 +68,7 @@ def test_frozen_build_passes_self_test(tmp_path: Path) -> None:
     assert (resources / "sample" / "sample-packet.pdf").is_file()
     if sys.platform.startswith("linux"):
         _assert_only_used_qt_plugins(app_dir / "_internal")
+    _assert_shiboken_support_precompiled(binary, app_dir / "_internal")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIA_REVIEWER_HOME": str(tmp_path / "home")}
     env.pop("PYTHONPATH", None)
     run = subprocess.run([str(binary), "--self-test"], check=False, capture_output=True, text=True,
