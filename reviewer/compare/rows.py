@@ -471,10 +471,14 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
         if ticker is not None:
             ticker.tick()
         try:
-            pdf_page = doc[page]
-            lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM,
-                                words.get(page) if words is not None else None,
-                                word_lines.get(page) if word_lines is not None else None)
+            page_words = words.get(page) if words is not None else None
+            shared = word_lines.get(page) if word_lines is not None else None
+            if page_words is not None and shared is not None and shared.height > 0:
+                # the detector's lines carry the page's height: the page need not be loaded again
+                lines = _page_lines(None, shared.height * FOOTER_FROM, page_words, shared)
+            else:
+                pdf_page = doc[page]
+                lines = _page_lines(pdf_page, float(pdf_page.rect.height) * FOOTER_FROM, page_words, shared)
         except Exception:  # an unreadable page has no rows rather than failing the comparison
             log.warning("could not read page %d for comparison", page, exc_info=True)
             lines = []
@@ -597,6 +601,12 @@ def _split_runs(runs: list[_Run], starts: list[float]) -> list[_Run]:
         words = run.words
         if len(words) == 1:
             out.append(run)  # nothing to cut (runs are not changed afterwards)
+            continue
+        # A cut needs a start after the first word's start (+2 pt) and at or before the last word's (+1 pt): the
+        # words are left to right, so with none there the loop below would cut nothing.
+        at = bisect_right(ordered, words[0][0] + 2.0)
+        if at == count or ordered[at] > words[-1][0] + 1.0:
+            out.append(run)
             continue
         current = _Run([words[0]], run.y0, run.y1)
         previous_start = words[0][0]

@@ -371,6 +371,7 @@ class WordLines:
 
     lines: list[list[_Span]]
     dropped: list[_Span]
+    height: float = 0.0  # the page's height (``page.rect.height``), where the page was read for these lines
 
 
 def build_lines(spans: list[_Span], page_index: int, word_lines: dict[int, WordLines] | None = None) -> list[Line]:
@@ -484,4 +485,7 @@ def page_layout(doc: Any, index: int, keep_words: dict[int, PageWords] | None = 
         spans = _spans_of(page, words)
     except Exception:
         spans = []
-    return PageLayout(index, width, height, build_lines(spans, index, keep_lines))
+    lines = build_lines(spans, index, keep_lines)
+    if keep_lines is not None and index in keep_lines:
+        keep_lines[index].height = height
+    return PageLayout(index, width, height, lines)
