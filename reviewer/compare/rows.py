@@ -277,8 +277,10 @@ def _line_order(line: _Line) -> tuple[float, float]:
 
 def _runs_line(words: list[Any]) -> _Line:
     """One visual line of words (each with ``x0, y0, x1, y1, text``, left to right) cut into runs at wide gaps."""
-    runs: list[_Run] = []
     first = words[0]
+    if len(words) == 1:  # (half the lines)
+        return _Line([_Run([(first.x0, first.x1, first.text)], first.y0, first.y1)], first.y0, first.y1)
+    runs: list[_Run] = []
     top, bottom, run_x1 = first.y0, first.y1, first.x1
     run_words = [(first.x0, run_x1, first.text)]
     run_top, run_bottom = top, bottom
@@ -381,13 +383,15 @@ def _boundary(lines: list[_Line], left: float) -> float | None:
     starts right of the left edge — the second cell of a line that starts at the left edge, or the first cell of a
     line with nothing in the label column (content beside a label centred lower in its row)."""
     counts: Counter[int] = Counter()
+    label_edge, indent = left + 6.0, left + 20.0
     for line in lines:
-        first = line.runs[0]
-        if first.x0 <= left + 6.0:
-            if len(line.runs) >= 2:
-                counts[round(line.runs[1].x0)] += 1
-        elif first.x0 > left + 20.0:
-            counts[round(first.x0)] += 1
+        runs = line.runs
+        x0 = runs[0].words[0][0]  # (_Run.x0)
+        if x0 <= label_edge:
+            if len(runs) >= 2:
+                counts[round(runs[1].words[0][0])] += 1
+        elif x0 > indent:
+            counts[round(x0)] += 1
     if not counts:
         return None
     value, hits = counts.most_common(1)[0]
@@ -488,7 +492,7 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
         all_lines.extend(lines)
     if not all_lines:
         return []
-    xs = sorted(ln.runs[0].x0 for ln in all_lines)
+    xs = sorted([ln.runs[0].words[0][0] for ln in all_lines])  # (_Run.x0)
     left = xs[len(xs) // 20]  # the label column's left edge, robust to a few stray lines further left
     boundary = _boundary(all_lines, left)
     paths = _paths(document)
@@ -506,10 +510,14 @@ def _document_rows(doc: Any, document: Document, ticker: _Ticker | None = None,
         blocks: list[list[_Line]] = []
         previous: _Line | None = None
         for line in lines:
-            if previous is None or line.y0 - previous.y1 > ROW_GAP * min(line.size, previous.size):
+            if previous is None:
                 blocks.append([line])
             else:
-                blocks[-1].append(line)
+                size, previous_size = line.y1 - line.y0, previous.y1 - previous.y0  # (_Line.size)
+                if line.y0 - previous.y1 > ROW_GAP * (previous_size if previous_size < size else size):
+                    blocks.append([line])
+                else:
+                    blocks[-1].append(line)
             previous = line
         for number, block in enumerate(blocks):
             top = block[0]
