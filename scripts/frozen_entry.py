@@ -8,10 +8,16 @@ if __name__ == "__main__":
         from reviewer.first_page import main as first_page_helper
 
         sys.exit(first_page_helper(sys.argv[2:]))
-    import multiprocessing
-
     # Background work runs in spawned processes; a frozen child must not start the GUI again.
-    multiprocessing.freeze_support()
+    if sys.platform.startswith("linux"):  # build.spec leaves PyInstaller's hook out (~20 ms before the first frame)
+        import frozen_multiprocessing
+
+        frozen_multiprocessing.serve_multiprocessing_child()
+        frozen_multiprocessing.set_up_when_imported()
+    else:
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from ui.app import main
 
     sys.exit(main())

@@ -259,7 +259,9 @@ def run_gui(args: list[str]) -> int:
 
 def _run_gui(args: list[str]) -> int:
     started = time.perf_counter()
-    if getattr(sys, "frozen", False):  # PyInstaller: the spawned worker re-enters here
+    if getattr(sys, "frozen", False) and not getattr(sys, "pia_multiprocessing_served", False):
+        # PyInstaller: the spawned worker re-enters here (unless the entry served it already, without importing
+        # multiprocessing here: scripts/frozen_multiprocessing.py)
         import multiprocessing
 
         multiprocessing.freeze_support()
