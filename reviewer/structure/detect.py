@@ -54,6 +54,7 @@ _BARE_NUMERAL_RE = re.compile(r"第?(?:I|II|III|IV|V|VI)[.．、:：]?|[(（]?�
 _BRACKET_TAIL_RE = re.compile(r"[\[【［〔][^\[\]【】［］〔〕]{1,30}[\]】］〕].*$")
 _RISK_FRAGMENT_RE = re.compile(r"[【\[〔(<＜]?(?:リス|リスク|リスク\d|ﾘｽｸ)")
 _TRIVIAL_RE = re.compile(r"^[\d\s.,:/()\-－‐年月日令和平成第号頁ページ]+$")
+_NUMBER_ONLY_RE = re.compile(r"\d{1,2}[.．、]?")  # a section number in a cell of its own: 「2.」
 
 
 def _before_choices(key: str) -> str:
@@ -465,12 +466,13 @@ class _ReportParser:
     # -- the walk -----------------------------------------------------------------------------------------
     def run(self) -> list[Node]:
         # The table's left edge: a page holding only content-column text must not move it to the right.
-        lefts = sorted(page.left for page in self.pages if page.lines)
+        page_lefts = [page.left if page.lines else 0.0 for page in self.pages]  # (each a pass over the lines)
+        lefts = sorted(x for x, page in zip(page_lefts, self.pages, strict=True) if page.lines)
         margin = lefts[len(lefts) // 2] if lefts else 0.0
         for pos, page in enumerate(self.pages):
             if _is_toc_page(page):
                 continue
-            left = min(page.left, margin) if page.lines else margin
+            left = min(page_lefts[pos], margin) if page.lines else margin
             width = page.width or 595.0
             for li, line in enumerate(page.lines):
                 if (line.page, li) in self.consumed:
@@ -623,7 +625,7 @@ class _ReportParser:
         heading_cells = 1
         far = False
         found = g.match_section(cell.text)
-        if not found and len(line.cells) > 1 and re.fullmatch(r"\d{1,2}[.．、]?", cell.key):
+        if not found and len(line.cells) > 1 and _NUMBER_ONLY_RE.fullmatch(cell.key):
             # the number and the title in separate cells: 「2.」 | 「特定個人情報の入手…」; a title far from its
             # number (in the value column) must then read as the expected title
             nxt = line.cells[1]
@@ -817,7 +819,7 @@ class _ReportParser:
                 break
             if (
                 self._is_heading_key(first.text) or first.key.startswith(g.ROW_LABELS)
-                or re.fullmatch(r"\d{1,2}[.．、]?", first.key)  # 「２．」 | 「従業者に…」: the next heading
+                or _NUMBER_ONLY_RE.fullmatch(first.key)  # 「２．」 | 「従業者に…」: the next heading
             ):
                 break
             found.append(k)

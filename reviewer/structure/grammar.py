@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 FULL = "全項目評価書"
 FOCUSED = "重点項目評価書"
@@ -104,7 +105,10 @@ def title_score(key: str, expected: str) -> float:
     return score
 
 
+@lru_cache(maxsize=1 << 14)
 def similarity(a: str, b: str) -> float:
+    """The share of matching characters (difflib's ratio); cached, since every report of a packet compares the
+    same headings with the same titles."""
     if not a or not b:
         return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
