@@ -308,7 +308,7 @@ def _run_gui(args: list[str]) -> int:
             early.finish()
             return 0
 
-    from ui.dialogs.settings import AppSettings
+    from ui.app_settings import AppSettings
     from ui.i18n import install_translators
 
     settings = AppSettings()

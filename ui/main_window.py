@@ -3,7 +3,7 @@
 The page view is in the centre, 目次/サムネイル/検索 on the left (``ui.window_panels``), comments on the right
 (``ui.annotate``). Start-up order matters for speed: the window and the page view exist first and the packet is
 opened at once (one open of the PDF); the panels, the annotation tools, the background work and the store follow
-the first paint in small slices (``ui.startup``).
+the first paint in small slices (``ui.startup``). Message boxes (``ui.notify``) are imported where one is shown.
 
 Signals (kept for scripts and tests; they follow the session's changes):
     first_page_painted(): the first page image of the current packet is on screen.
@@ -33,8 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.errors import ReviewerError
-from ui import notify
-from ui.dialogs.settings import AppSettings
+from ui.app_settings import AppSettings
 from ui.reading_status import ReadingStatus
 from ui.session import CLOSED, INDEX, OUTLINE, PACKET, STORE, PacketSession, SessionChange
 from ui.window_actions import build_actions, icon
@@ -180,6 +179,8 @@ class MainWindow(QMainWindow):
     def correct_structure(self, request: Any) -> bool:
         """A hand correction of the structure from the tree (undoable; stored with the comments)."""
         if self.store is None or self.outline is None:
+            from ui import notify
+
             notify.error(self, self.tr("構造の修正"), self.tr("コメントの保存先が開いていないため、修正を保存できません。"))
             return False
         from ui.corrections import run_correction
@@ -284,12 +285,16 @@ class MainWindow(QMainWindow):
         if self.batch_mode:
             print(f"{title}: {exc.message_ja}", file=sys.stderr, flush=True)
             return
+        from ui import notify
+
         notify.error(self, title, notify.error_text(exc))
 
     def _on_document_error(self, message: str) -> None:
         if self.batch_mode:
             print(message, file=sys.stderr, flush=True)
             return
+        from ui import notify
+
         notify.error(self, self.tr("ファイルを開けません"), message)
 
     def close_document(self) -> None:
@@ -438,6 +443,8 @@ class MainWindow(QMainWindow):
             if yes:
                 QDesktopServices.openUrl(QUrl(url))
 
+        from ui import notify
+
         notify.ask(self, self.tr("外部リンク"), self.tr("次のリンクを既定のアプリで開きますか？\n\n{url}").format(
             url=url), answered)
 
@@ -471,6 +478,8 @@ class MainWindow(QMainWindow):
 
     def open_recent(self, path: str) -> None:
         if not Path(path).is_file():
+            from ui import notify
+
             notify.error(self, self.tr("ファイルを開けません"),
                          self.tr("ファイルが見つかりません: {path}").format(path=path))
             self.settings.remove_recent_file(path)

@@ -356,6 +356,14 @@ def test_a_packet_seen_before_fills_its_tree_without_pymupdf() -> None:
     assert _imported_by(modules + ", reviewer.document", "pymupdf")  # the probe sees an import when there is one
 
 
+def test_the_window_module_imports_no_dialog_before_the_first_frame() -> None:
+    """The start builds the window before its first frame: the settings it reads come without the 設定 dialog's
+    widgets, and message boxes are imported where one is shown."""
+    loaded = _imported_by("ui.main_window", "ui.")
+    assert "ui.app_settings" in loaded  # the probe sees the settings module the window reads
+    assert "ui.dialogs.settings" not in loaded and "ui.notify" not in loaded
+
+
 def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet: tuple[Path, Any],
                                                        tmp_path: Path) -> None:
     """A first open indexes on two cores from inside the worker (itself a spawned process with a thread)."""
