@@ -668,13 +668,16 @@ def _pieces(block: list[_Line], page: int, left: float, boundary: float | None,
             table_starts: set[int] | None = None) -> list[Piece]:
     runs = [run for line in block for run in line.runs]
     # (every line's first run is among the runs)
-    starts = {round(r.words[0][0]) for r in runs}
+    firsts = [r.words[0][0] for r in runs]
+    starts = {round(x) for x in firsts}
     if table_starts:
         starts |= table_starts
-    if boundary is not None and any(r.words[0][0] >= boundary - 4.0 for r in runs):
+    if boundary is not None and any(x >= boundary - 4.0 for x in firsts):
         starts.add(round(boundary))
-    runs = _split_runs(runs, [float(x) for x in starts])
-    cells = [Piece(page, r.words[0][0], r.y0, r.words[-1][1], r.y1, r.text()) for r in runs]
+    if len(runs) > 1 or len(runs[0].words) > 1:
+        runs = _split_runs(runs, [float(x) for x in starts])  # (one run of one word has nothing to cut)
+    cells = [Piece(page, r.words[0][0], r.y0, r.words[-1][1], r.y1,
+                   r.words[0][2] if len(r.words) == 1 else r.text()) for r in runs]
     if boundary is not None:
         full_width = any(c.x0 < boundary - 10.0 and c.x1 > boundary + 10.0 for c in cells)
         if not full_width:

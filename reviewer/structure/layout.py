@@ -193,7 +193,7 @@ def _first_copies(spans: list[_Span], dropped: list[_Span] | None = None) -> lis
         tol2 = tol * 2
         if type(same) is list:
             for o in same:
-                if abs(o.y0 - y0) <= tol and abs(o.x0 - x0) <= tol2:
+                if -tol <= o.y0 - y0 <= tol and -tol2 <= o.x0 - x0 <= tol2:
                     if dropped is not None:
                         dropped.append(span)
                     break
