@@ -4,9 +4,11 @@ Plain functions for the GUI's worker process (``ui.ops.Op.run_in_process``) and 
 not shared between threads or processes, so a job opens its own :class:`~reviewer.document.Packet`; the jobs accept
 the ``progress(done, total)``, ``cancelled()`` and ``partial_result(value)`` hooks the worker passes in.
 
-* :func:`analyze_job` — a packet opened for the first time: ONE open and ONE hash for both steps; the outline is
-  handed over (``partial_result``) as soon as it is detected; on two cores a helper process builds the search index
-  from the back of the packet meanwhile, and this process joins it once the outline is out.
+* :func:`analyze_job` — a packet opened for the first time: ONE open, ONE hash and ONE extraction of the words for
+  both steps; on two cores a helper process extracts the words, hands them to the detection here and indexes them
+  for search meanwhile. The outline, then :class:`IndexReady`, are handed over (``partial_result``) as soon as each is
+  known; the job then makes the index's character boxes exact (:meth:`SearchIndex.refine`), the search usable
+  throughout.
 * :func:`cached_analysis` — a packet seen before: its hash from :mod:`reviewer.quick_identity` (path, size, mtime;
   the file is not read), its outline from the detector's JSON cache and its index state, cheap enough for the GUI
   thread right after the first paint; :func:`confirm_job` then hashes the file in the worker to check the guess.
@@ -19,6 +21,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from reviewer.structure.model import Outline
@@ -29,6 +32,13 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 PartialResult = Callable[[Any], None]
 PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReady:
+    """:func:`analyze_job`'s partial result once the search index answers (its character boxes are refined after)."""
+
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +77,17 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
 
     ``partial_result`` receives the :class:`Outline` as soon as it is known — or, when detection failed, the
     error (a ReviewerError, or a RuntimeError naming the bug: the worker logs its traceback) — and the index is
-    built all the same. ``progress`` counts the pages of detection first, then the indexed pages. The file's hash
-    is remembered for the next open (:mod:`reviewer.quick_identity`). Raises ReviewerError when the packet cannot
-    be opened; a cancelled job returns early (detection raises DetectionCancelled). On two cores a helper process
-    indexes from the end of the packet meanwhile (``helper``: see :func:`reviewer.search.build.index_packet`).
+    built all the same; then :class:`IndexReady` once the index answers, after which the job refines the index's
+    character boxes (returning when they are exact, or when cancelled). ``progress`` counts the pages of detection
+    first, then the indexed pages. The file's hash is remembered for the next open (:mod:`reviewer.quick_identity`).
+    Raises ReviewerError when the packet cannot be opened; a cancelled job returns early (detection raises
+    DetectionCancelled). On two cores a helper process extracts the words (``helper``: see
+    :func:`reviewer.search.build.index_while_detecting`).
     """
     from reviewer import quick_identity
-    from reviewer.bulk import collector_paused
     from reviewer.document import Packet
     from reviewer.errors import ReviewerError
-    from reviewer.search.build import index_packet
+    from reviewer.search.build import WordsOf, index_while_detecting
     from reviewer.structure.detect import DetectionCancelled, detect_outline_cached
 
     before = quick_identity.FileKey.of(path)
@@ -86,11 +97,11 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
         except OSError as exc:  # the record is a shortcut: the next open just hashes again
             log.warning("could not remember the identity of %s: %s", packet.name, exc)
 
-        def detect() -> None:
+        def detect(words_of: WordsOf) -> None:
             outcome: Any
             try:
-                with collector_paused():
-                    outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled)
+                outcome = detect_outline_cached(packet, profile, progress=progress, cancelled=cancelled,
+                                                words_of=words_of)
             except DetectionCancelled:
                 raise
             except ReviewerError as exc:
@@ -101,9 +112,11 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
             if partial_result is not None:
                 partial_result(outcome)
 
-        # The index's helper process starts first and indexes from the back while this one detects.
-        index_packet(packet, index_path, password, progress=progress, cancelled=cancelled, meanwhile=detect,
-                     helper=helper)
+        def ready() -> None:
+            if partial_result is not None:
+                partial_result(IndexReady(packet.sha256))
+
+        index_while_detecting(packet, detect, index_path, password, progress, cancelled, helper, on_ready=ready)
         return packet.sha256
 
 
@@ -149,9 +162,30 @@ def cached_analysis(path: PathLike, profile: PathLike | None = None,
     return CachedAnalysis(sha256, outline) if built else None
 
 
-def confirm_job(path: str, profile: str | None = None) -> str:
-    """Hash the file for real (the remembered hash is brought up to date); returns the real sha256."""
+def confirm_job(path: str, profile: str | None = None, password: str | None = None, index_path: str | None = None,
+                cancelled: Cancelled | None = None) -> str:
+    """Hash the file for real (the remembered hash is brought up to date); returns the real sha256. With
+    ``index_path``, a packet whose hash is confirmed and whose index still has pages from the quick first pass (the
+    app was closed before they were refined) gets them refined."""
     from reviewer import quick_identity
 
-    return quick_identity.confirm(path, profile).sha256
+    confirmed = quick_identity.confirm(path, profile)
+    if index_path is not None and confirmed.remembered == confirmed.sha256:
+        _refine_left_pages(path, password, confirmed.sha256, index_path, cancelled)
+    return confirmed.sha256
+
+
+def _refine_left_pages(path: str, password: str | None, sha256: str, index_path: str,
+                       cancelled: Cancelled | None) -> None:
+    from reviewer.document import Packet, open_pdf
+    from reviewer.search import SearchIndex
+
+    try:
+        with SearchIndex(index_path) as index:
+            if not index.pages_to_refine(sha256):
+                return
+            with Packet(Path(path), open_pdf(path, password), sha256) as packet:
+                index.refine(packet, cancelled)
+    except Exception:  # noqa: BLE001 - the index answers already; its estimated boxes only stay estimated
+        log.exception("refining the search index of %s failed", path)
 

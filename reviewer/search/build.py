@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from reviewer.bulk import collector_paused, second_process_context
 from reviewer.document import Packet
-from reviewer.search.index import DAMAGE_ERRORS, ProgressCallback, SearchIndex
+from reviewer.search.extract import PageText, page_text_from_words
+from reviewer.search.index import _CHUNK_PAGES, DAMAGE_ERRORS, ProgressCallback, SearchIndex
 
 log = logging.getLogger("reviewer.search")
 
@@ -94,30 +95,33 @@ def index_packet(
     """
     total = packet.page_count
     with SearchIndex(index_path) as index:
-        if index.is_built(packet.sha256):
-            if meanwhile is not None:
-                meanwhile()
-            if progress:
-                progress(total, total)
-            return True
-        if helper is None:
-            helper = (os.cpu_count() or 1) >= 2 and total >= HELPER_MIN_PAGES
-        if not helper:
-            if meanwhile is not None:
-                meanwhile()
-            return index.build(packet, progress, cancelled, force=True)
-        try:
-            return _shared_build(index, packet, index_path, password, progress, cancelled, meanwhile)
-        except DAMAGE_ERRORS as exc:  # the file went bad while both wrote: start it again, alone
-            index._recover(exc)
+        built = index.is_built(packet.sha256)
+        if not built:
+            if helper is None:
+                helper = (os.cpu_count() or 1) >= 2 and total >= HELPER_MIN_PAGES
+            if not helper:
+                if meanwhile is not None:
+                    meanwhile()
+                return index.build(packet, progress, cancelled, force=True)
+            index.forget(packet.sha256)  # before the helper writes its first page
+    if built:
+        if meanwhile is not None:
+            meanwhile()
+        if progress:
+            progress(total, total)
+        return True
+    # No connection of this process is open while the helper is forked: SQLite's locks do not survive a fork.
+    try:
+        return _shared_build(packet, index_path, password, progress, cancelled, meanwhile)
+    except DAMAGE_ERRORS:  # the file went bad while both wrote: start it again, alone
+        with SearchIndex(index_path) as index:
             return index.build(packet, progress, cancelled, force=True)
 
 
-def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathLike[str] | None,
-                  password: str | None, progress: ProgressCallback | None, cancelled: Callable[[], bool] | None,
+def _shared_build(packet: Packet, index_path: str | os.PathLike[str] | None, password: str | None,
+                  progress: ProgressCallback | None, cancelled: Callable[[], bool] | None,
                   meanwhile: Callable[[], None] | None) -> bool:
     sha, total = packet.sha256, packet.page_count
-    index.forget(sha)  # before the helper writes its first page
     context = second_process_context()
     bounds = context.Array("i", [0, total])
     stop = context.Value("b", 0)
@@ -129,6 +133,7 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
               os.fspath(index_path) if index_path is not None else None, bounds, stop, done, os.getpid()))
     process.start()
     finished = False
+    index = SearchIndex(index_path)
     try:
         if meanwhile is not None:
             meanwhile()
@@ -186,21 +191,324 @@ def _shared_build(index: SearchIndex, packet: Packet, index_path: str | os.PathL
                 process.join()
         if not finished:  # cancelled or failed: nothing partial is kept
             index.forget(sha)
+        index.close()
 
 
 def index_watching_the_helper(packet: Packet, index_path: str | os.PathLike[str], password: str | None = None,
                               timeout: float = 60.0) -> tuple[bool, int]:
-    """:func:`index_packet` with its helper, while this process waits (as a detection would) until the helper has
-    written pages: (index complete, pages the helper wrote meanwhile; 0 when it wrote none within ``timeout``). The
-    self-test's proof that this build can start the helper at all."""
+    """A first open's two-core pipeline (:func:`index_while_detecting` with its words helper), while this process
+    takes every page's words as the detection does and then waits until the helper has indexed pages: (index
+    complete, pages the helper wrote meanwhile; 0 when it wrote none within ``timeout``). The self-test's proof
+    that this build can start the helper at all."""
     by_helper: list[int] = []
 
-    def wait_for_helper() -> None:
+    def take_the_words_then_wait(words_of: WordsOf) -> None:
+        for page in range(packet.page_count):
+            words_of(page)
         deadline = time.monotonic() + timeout
         with SearchIndex(index_path) as index:
             while not by_helper and time.monotonic() < deadline:
                 by_helper.extend(index.indexed_pages(packet.sha256))
                 time.sleep(0.02)
 
-    complete = index_packet(packet, index_path, password, helper=True, meanwhile=wait_for_helper)
+    complete = index_while_detecting(packet, take_the_words_then_wait, index_path, password, helper=True)
     return complete, len(by_helper)
+
+
+# ---- a first open: the structure and a quick index from one extraction of the words, on two cores ---------------
+
+PageWords = list[tuple[Any, ...]]
+WordsOf = Callable[[int], PageWords]
+_SEND_PAGES = 4  # pages of words per message to the detecting process: little latency, few messages
+
+# Helpers of earlier first opens still refining their index: stopped when the next first open starts.
+_refining: list[tuple[Any, Any]] = []
+
+
+def read_words(packet: Packet, index: int) -> PageWords:
+    """Page ``index``'s words as the structure detector reads them; none for a page MuPDF cannot read."""
+    from reviewer.structure.layout import page_words
+
+    try:
+        return page_words(packet.doc[index])
+    except Exception as exc:  # a damaged page (cycle in the page tree, missing object) has no words
+        log.warning("page %d of %s unreadable for its words: %s", index, packet.name, type(exc).__name__)
+        return []
+
+
+def _index_words(index: SearchIndex, packet: Packet, words: dict[int, PageWords], pages: Iterable[int],
+                 after_page: Callable[[], None] | None, stopped: Callable[[], bool]) -> bool:
+    """Index ``pages`` from their words (the quick pass; a page whose words are not at hand is read), written a
+    transaction per :data:`_CHUNK_PAGES`; False when ``stopped()`` said so between two pages."""
+    batch: list[PageText] = []
+    for page in pages:
+        if stopped():
+            return False
+        page_words = words.get(page)
+        batch.append(page_text_from_words(page, page_words if page_words is not None else read_words(packet, page)))
+        if len(batch) >= _CHUNK_PAGES:
+            index.write_pages(packet.sha256, batch)
+            batch = []
+        if after_page is not None:
+            after_page()
+    index.write_pages(packet.sha256, batch)
+    return True
+
+
+def _refine(index: SearchIndex, packet: Packet, stopped: Callable[[], bool] | None) -> None:
+    try:
+        index.refine(packet, stopped)
+    except Exception:  # noqa: BLE001 - the index answers already: its estimated boxes only stay estimated
+        log.exception("refining the search index of %s failed", packet.name)
+
+
+def _words_helper_main(path: str, password: str | None, sha256: str, index_path: str | None, sender: Any,
+                       bounds: Any, stop: Any, parent_pid: int) -> None:
+    """The helper of a first open: every page's words, in page order, sent to the detecting process; then pages
+    claimed from the back indexed from those words (the quick pass) until the claims meet the detecting process's,
+    and ``None`` sent; then, at a lower priority and on its own (the first open is over), the index refined to exact
+    boxes (:meth:`SearchIndex.refine`) unless told to stop or its parent is gone."""
+    from reviewer.document import open_pdf
+
+    def stopped() -> bool:
+        return bool(stop.value) or os.getppid() != parent_pid
+
+    try:
+        with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet:
+            words: dict[int, PageWords] = {}
+            outgoing: list[tuple[int, PageWords]] = []
+            for page in range(packet.page_count):
+                if stopped():
+                    return
+                words[page] = read_words(packet, page)
+                outgoing.append((page, words[page]))
+                if len(outgoing) >= _SEND_PAGES:
+                    sender.send(outgoing)
+                    outgoing = []
+            if outgoing:
+                sender.send(outgoing)
+            with SearchIndex(index_path) as index:
+                if not _index_words(index, packet, words, _claims(bounds, True, stopped), None, stopped):
+                    return
+                sender.send(None)
+                sender.close()
+                if hasattr(os, "nice"):
+                    os.nice(HELPER_NICENESS)  # the member reads the packet meanwhile: the window goes first
+                # The detecting process may still write its last pages: refine once it has marked the index built
+                # (a failed or cancelled first open tells this helper to stop instead).
+                while not index.is_built(sha256):
+                    if stopped():
+                        return
+                    time.sleep(0.02)
+                _refine(index, packet, stopped)
+    except (BrokenPipeError, EOFError):  # the detecting process closed its end: it stopped (cancelled or failed)
+        pass
+
+
+def index_while_detecting(
+    packet: Packet,
+    detect: Callable[[WordsOf], None],
+    index_path: str | os.PathLike[str] | None = None,
+    password: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    helper: bool | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> bool:
+    """A first open: run ``detect(words_of)`` (the structure detection, which takes each page's words from
+    ``words_of(page)`` in page order) and build ``packet``'s search index from the same words (the quick pass:
+    character boxes estimated), call ``on_ready()``, then refine the index to exact boxes
+    (:meth:`SearchIndex.refine`): here, or — when a helper was used — in that helper, which goes on after this
+    function returns (at a lower priority; the next first open stops it, and a re-open refines what is left).
+
+    ``helper=None``: on two cores, for a packet of at least :data:`HELPER_MIN_PAGES` pages, a helper process
+    extracts the words (MuPDF's share of the work) and sends them to the detection, which builds the lines and the
+    structure here; then both index pages from the words, the helper from the back and this process from the
+    front. A helper that dies or stalls costs time, never pages: what it did not send is read here, what it did not
+    write is indexed here. ``progress(done, total)`` counts the indexed pages once ``detect`` returns. Returns True
+    when the index is complete (and marked built), False when ``cancelled()`` (nothing partial is kept). A built
+    index is kept: then ``detect`` reads its own words.
+    """
+    total, sha = packet.page_count, packet.sha256
+    _stop_refining()
+    with SearchIndex(index_path) as index:
+        built = index.is_built(sha)
+        if not built:
+            index.forget(sha)
+    if helper is None:
+        helper = (os.cpu_count() or 1) >= 2 and total >= HELPER_MIN_PAGES
+    finished = helper_refines = False
+    try:
+        if built:
+            with collector_paused():
+                detect(lambda page: read_words(packet, page))
+            if progress:
+                progress(total, total)
+            finished = True
+        elif helper:
+            # No connection of this process is open while the helper is forked: SQLite's locks do not survive it.
+            finished, helper_refines = _detect_beside_the_helper(packet, detect, index_path, password, progress,
+                                                                 cancelled)
+        else:
+            finished = _detect_then_index(packet, detect, index_path, progress, cancelled)
+    finally:
+        if not finished:  # cancelled or failed: nothing partial is kept
+            with SearchIndex(index_path) as index:
+                index.forget(sha)
+    if not finished:
+        return False
+    if on_ready is not None:
+        on_ready()
+    if not helper_refines:
+        with SearchIndex(index_path) as index:
+            _refine(index, packet, cancelled)
+    return True
+
+
+def _stop_refining() -> None:
+    """Stop the helpers of earlier first opens still refining (they stop at their next page) and reap the ended."""
+    for _process, stop in _refining:
+        stop.value = 1
+    _refining[:] = [(process, stop) for process, stop in _refining if process.is_alive()]
+
+
+def _detect_then_index(packet: Packet, detect: Callable[[WordsOf], None],
+                       index_path: str | os.PathLike[str] | None, progress: ProgressCallback | None,
+                       cancelled: Callable[[], bool] | None) -> bool:
+    total = packet.page_count
+    words: dict[int, PageWords] = {}
+
+    def words_of(page: int) -> PageWords:
+        words[page] = read_words(packet, page)
+        return words[page]
+
+    done = [0]
+
+    def after_page() -> None:
+        done[0] += 1
+        if progress:
+            progress(done[0], total)
+
+    with collector_paused(), SearchIndex(index_path) as index:
+        detect(words_of)
+        if not _index_words(index, packet, words, range(total), after_page, lambda: _stopped(cancelled)):
+            return False
+        index.finish_build(packet)
+    return True
+
+
+def _stopped(cancelled: Callable[[], bool] | None) -> bool:
+    return cancelled is not None and cancelled()
+
+
+class _FromTheHelper:
+    """This side of the pipe from the words helper: the pages' words as they arrive, and whether it has ended."""
+
+    def __init__(self, receiver: Any, process: Any, name: str) -> None:
+        self.receiver, self.process, self.name = receiver, process, name
+        self.words: dict[int, PageWords] = {}
+        self.done = False  # it sent every page and indexed its claims
+        self.gone = False  # it ended (or was ended) without saying so
+        self._last = time.monotonic()
+
+    @property
+    def ended(self) -> bool:
+        return self.done or self.gone
+
+    def take(self, wait: float) -> None:
+        """Take one message if one comes within ``wait`` seconds; end a helper silent for :data:`HELPER_STALL`."""
+        if self.ended:
+            return
+        try:
+            if not self.receiver.poll(wait):
+                if time.monotonic() - self._last > HELPER_STALL:
+                    log.warning("words helper for %s silent for %.0f s; ending it", self.name, HELPER_STALL)
+                    self.process.kill()
+                    self.gone = True
+                return
+            message = self.receiver.recv()
+        except (EOFError, OSError):  # the pipe ended without the last message: the helper died
+            log.warning("words helper for %s ended early (exit code %s)", self.name, self.process.exitcode)
+            self.gone = True
+            return
+        self._last = time.monotonic()
+        if message is None:
+            self.done = True
+        else:
+            self.words.update(message)
+
+
+def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
+                              index_path: str | os.PathLike[str] | None, password: str | None,
+                              progress: ProgressCallback | None,
+                              cancelled: Callable[[], bool] | None) -> tuple[bool, bool]:
+    """(index complete, the helper goes on refining it)."""
+    sha, total = packet.sha256, packet.page_count
+    context = second_process_context()
+    receiver, sender = context.Pipe(duplex=False)
+    bounds = context.Array("i", [0, total])
+    stop = context.Value("b", 0)
+    started = time.perf_counter()
+    process = context.Process(
+        target=_words_helper_main, name="pia-words-helper", daemon=True,
+        args=(os.fspath(packet.path), password, sha, os.fspath(index_path) if index_path is not None else None,
+              sender, bounds, stop, os.getpid()))
+    process.start()
+    sender.close()  # the helper's end: its exit then reads as the end of the pipe here
+    helper = _FromTheHelper(receiver, process, packet.name)
+
+    def stopped() -> bool:
+        return _stopped(cancelled)
+
+    def words_of(page: int) -> PageWords:
+        while page not in helper.words and not helper.ended and not stopped():
+            helper.take(0.05)
+        found = helper.words.get(page)
+        if found is None:  # the helper is gone (or the job cancelled: the detection stops at its next page)
+            found = helper.words[page] = [] if stopped() else read_words(packet, page)
+        return found
+
+    finished = False
+    try:
+        with collector_paused(), SearchIndex(index_path) as index:
+            detect(words_of)
+            while not (helper.ended or len(helper.words) == total):  # the outline came from its cache
+                if stopped():
+                    return False, False
+                helper.take(0.05)
+            indexed = [0]
+
+            def after_page() -> None:
+                indexed[0] += 1
+                if progress:
+                    progress(indexed[0], total)
+
+            if not _index_words(index, packet, helper.words, _claims(bounds, False, stopped), after_page, stopped):
+                return False, False
+            while not helper.ended:  # its last claim is being written
+                if stopped():
+                    return False, False
+                helper.take(0.05)
+            missing = sorted(set(range(total)) - index.indexed_pages(sha))
+            if missing:
+                log.warning("words helper for %s left %d pages unindexed; indexing them here", packet.name,
+                            len(missing))
+                if not _index_words(index, packet, helper.words, missing, None, stopped):
+                    return False, False
+            index.finish_build(packet)
+        finished = True
+        if progress:
+            progress(total, total)
+        log.info("structure and quick index of %s on two cores: %d pages in %.2f s", packet.name, total,
+                 time.perf_counter() - started)
+        return True, helper.done
+    finally:
+        receiver.close()
+        if finished and helper.done:  # the helper goes on refining the index on its own
+            _refining.append((process, stop))
+        elif process.is_alive():
+            stop.value = 1
+            process.join(_STOP_WAIT)
+            if process.is_alive():
+                process.kill()
+                process.join()

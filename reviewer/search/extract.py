@@ -12,10 +12,11 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import unicodedata
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain, groupby, islice
 from operator import itemgetter, lt
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,10 @@ class PageText:
     folded); ``starts[k]`` the source index behind ``norm[k]``; ``boxes`` four floats
     (x0, y0, x1, y1) per normalised character; ``line_starts``/``line_tops`` the normalised offset
     and top of each text line (kept in memory for all pages to place hits in the outline cheaply).
+
+    A page read from MuPDF's words (:func:`page_text_from_words`, the quick first pass of a first open) has no
+    character boxes yet: ``words`` holds six floats per word (source offset, length, x0, y0, x1, y1) and
+    ``boxes`` is filled from them, by the characters' widths within each word, when first asked for.
     """
 
     page: int
@@ -47,14 +52,22 @@ class PageText:
     boxes: array[float]
     line_starts: array[int]
     line_tops: array[float]
+    words: array[float] | None = None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the character boxes are MuPDF's own (else estimated within each word)."""
+        return self.words is None
 
     def box(self, k: int) -> Rect:
         b = self.boxes
+        if not b and self.words is not None and self.norm:
+            b = self.boxes = estimated_boxes(self.source, self.starts, self.words)
         return (b[4 * k], b[4 * k + 1], b[4 * k + 2], b[4 * k + 3])
 
     def rects(self, start: int, end: int) -> list[Rect]:
         """The boxes of normalised ``[start, end)`` merged per visual line (horizontal or vertical)."""
-        return merge_boxes(self.box(k) for k in range(start, end))
+        return merge_boxes(self.box(k) for k in range(max(0, start), min(end, len(self.norm))))
 
     def snippet(self, start: int, end: int, context: int = SNIPPET_CONTEXT) -> tuple[str, str, str]:
         """``(before, hit, after)`` from the original text, about ``context`` characters either side."""
@@ -241,3 +254,110 @@ def extract_page(packet: Packet, index: int) -> PageText:
     boxes = _norm_boxes(source, char_boxes, starts)
     line_starts = array("I", (bisect.bisect_left(starts, offset) for offset in line_src))
     return PageText(index, source, result.text, array("I", starts), boxes, line_starts, line_tops)
+
+
+# ---- the quick first pass: a page's search text from the words the structure detector reads ---------------------
+
+WORD_FIELDS = 6  # floats per word in PageText.words: source offset, length, x0, y0, x1, y1
+_LINE_OF_WORD = itemgetter(5, 6)  # a word's (block, line) numbers
+
+
+def page_text_from_words(index: int, words: Sequence[Sequence[Any]]) -> PageText:
+    """Page ``index``'s search text from MuPDF's words (``get_text("words")``, text-layer order), which a first open
+    already extracts for the structure: no per-character extraction, about a fifth of :func:`extract_page`'s cost.
+
+    The words of one text line are joined by a space and the lines by ``\\n``; a line drawn again over itself is
+    left out as in :func:`extract_page`, so the normalised text is the same except where a glyph is drawn twice
+    inside a line (fake bold), which only :func:`extract_page` sees. The character boxes are estimated from the word
+    boxes when first asked for; :meth:`SearchIndex.refine` later replaces the page with :func:`extract_page`'s.
+    """
+    parts: list[str] = []
+    geometry = array("f")
+    line_src: list[int] = []
+    line_tops = array("f")
+    seen: dict[str, dict[int, list[Rect]]] = {}
+    src_len = 0
+    for _, group in groupby(words, _LINE_OF_WORD):
+        line = [w for w in group if w[4]]
+        if len(line) == 1:  # the usual line of a Japanese form: one word
+            word = line[0]
+            text = word[4]
+            bbox: Rect = (float(word[0]), float(word[1]), float(word[2]), float(word[3]))
+        elif line:
+            text = " ".join([w[4] for w in line])
+            bbox = (min([float(w[0]) for w in line]), min([float(w[1]) for w in line]),
+                    max([float(w[2]) for w in line]), max([float(w[3]) for w in line]))
+        else:
+            continue
+        same = seen.get(text)
+        if same is None:
+            seen[text] = {int(bbox[1] // _BAND): [bbox]}
+        elif _drawn_before(same, bbox, max(1.0, 0.3 * min(bbox[3] - bbox[1], bbox[2] - bbox[0]))):
+            # Drawn again over itself; the line's thickness (its height, or its width when vertical) stands for
+            # the font size.
+            continue
+        if line_src:
+            parts.append("\n")
+            src_len += 1
+        line_src.append(src_len)
+        line_tops.append(bbox[1])
+        if len(line) == 1:
+            geometry.extend((src_len, len(text), *bbox))
+            parts.append(text)
+            src_len += len(text)
+            continue
+        for k, word in enumerate(line):
+            if k:
+                parts.append(" ")
+                src_len += 1
+            word_text = word[4]
+            geometry.extend((src_len, len(word_text), word[0], word[1], word[2], word[3]))
+            parts.append(word_text)
+            src_len += len(word_text)
+    source = "".join(parts)
+    result = normalize(source)
+    starts = array("I", result.starts)
+    line_starts = array("I", (bisect.bisect_left(starts, offset) for offset in line_src))
+    return PageText(index, source, result.text, starts, array("f"), line_starts, line_tops, geometry)
+
+
+def _width_units(text: str) -> list[int]:
+    """Each character's width in half-width units: 2 for a wide (full-width) character, 1 otherwise."""
+    return [2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text]
+
+
+def estimated_boxes(source: str, starts: Sequence[int], words: Sequence[float]) -> array[float]:
+    """Four floats per normalised character: its share of its word's box, by the characters' widths (a wide
+    character counts twice a narrow one), along the word's longer side (a tall word is vertical writing)."""
+    offsets = [int(words[w]) for w in range(0, len(words), WORD_FIELDS)]
+    cache: dict[int, list[Rect]] = {}
+    boxes = array("f")
+    for s in starts:
+        w = bisect.bisect_right(offsets, s) - 1
+        if w < 0:
+            boxes.extend(_ZERO_BOX)
+            continue
+        char_boxes = cache.get(w)
+        if char_boxes is None:
+            char_boxes = cache[w] = _split_word(source, words, w)
+        k = s - offsets[w]
+        boxes.extend(char_boxes[k] if k < len(char_boxes) else char_boxes[-1])
+    return boxes
+
+
+def _split_word(source: str, words: Sequence[float], w: int) -> list[Rect]:
+    base = w * WORD_FIELDS
+    start, length = int(words[base]), int(words[base + 1])
+    x0, y0, x1, y1 = words[base + 2], words[base + 3], words[base + 4], words[base + 5]
+    units = _width_units(source[start:start + length]) or [1]
+    total = float(sum(units))
+    vertical = (y1 - y0) > 3 * (x1 - x0) and length > 2
+    low, span = (y0, y1 - y0) if vertical else (x0, x1 - x0)
+    result: list[Rect] = []
+    done = 0
+    for unit in units:
+        a = low + span * done / total
+        done += unit
+        b = low + span * done / total
+        result.append((x0, a, x1, b) if vertical else (a, y0, b, y1))
+    return result

@@ -58,7 +58,7 @@ T = TypeVar("T")
 # Bump INDEX_VERSION whenever page text extraction or normalisation changes: packets indexed with
 # another version are rebuilt. SCHEMA_VERSION is the database layout (PRAGMA user_version).
 INDEX_VERSION = 1
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_FTS_QUERY = 3  # the trigram tokenizer cannot match fewer characters
 _CHUNK_PAGES = 32  # pages written per transaction while building
 
@@ -88,14 +88,23 @@ _MIGRATIONS: dict[int, str] = {
         body, content='', contentless_delete=1, tokenize='trigram case_sensitive 1'
     );
     """,
+    # A first open indexes from MuPDF's words (``words``: the word boxes, no character boxes yet) and replaces
+    # each page with its exact extraction afterwards; ``text_revision`` counts the replacements that changed a
+    # page's text, so that a reader holding the old texts in memory reads them again.
+    2: """
+    ALTER TABLE pages ADD COLUMN words BLOB;
+    ALTER TABLE packets ADD COLUMN text_revision INTEGER NOT NULL DEFAULT 0;
+    """,
 }
+_PAGE_COLUMNS = "page, source, norm, starts, boxes, line_starts, line_tops, words"
 
 
 def _page_from_row(row: Sequence[object]) -> PageText:
-    page, source, norm, starts, boxes, line_starts, line_tops = row
+    page, source, norm, starts, boxes, line_starts, line_tops, words = row
     return PageText(
         _int(page), str(source), str(norm), _unpack("I", _bytes(starts)), _unpack("f", _bytes(boxes)),
         _unpack("I", _bytes(line_starts)), _unpack("f", _bytes(line_tops)),
+        None if words is None else _unpack("f", _bytes(words)),
     )
 
 
@@ -123,6 +132,7 @@ def _unpack(typecode: str, blob: bytes) -> array[Any]:
 
 @dataclass(slots=True)
 class _Cached:
+    revision: int
     norms: list[str]
     line_starts: list[array[int]]
     line_tops: list[array[float]]
@@ -356,11 +366,11 @@ class SearchIndex:
                     return False
                 batch.append(extract_page(packet, index))
                 if len(batch) >= _CHUNK_PAGES:
-                    self._write_pages(packet.sha256, batch)
+                    self.write_pages(packet.sha256, batch)
                     batch = []
                 if after_page is not None:
                     after_page()
-            self._write_pages(packet.sha256, batch)
+            self.write_pages(packet.sha256, batch)
         return True
 
     def indexed_pages(self, sha256: str) -> set[int]:
@@ -378,19 +388,70 @@ class SearchIndex:
                  datetime.now(UTC).isoformat(timespec="seconds"), INDEX_VERSION),
             )
 
-    def _write_pages(self, sha: str, pages: Sequence[PageText]) -> None:
+    def write_pages(self, sha: str, pages: Sequence[PageText]) -> None:
+        """Add ``pages`` of the packet ``sha`` (not marked built: see :meth:`finish_build`), in one transaction."""
         if not pages:
             return
         with self._transaction() as conn:
             for p in pages:
                 conn.execute(
-                    "INSERT INTO pages(sha256, page, source, norm, starts, boxes, line_starts, line_tops)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO pages(sha256, page, source, norm, starts, boxes, line_starts, line_tops, words)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sha, p.page, p.source, p.norm, _pack(p.starts), _pack(p.boxes), _pack(p.line_starts),
-                     _pack(p.line_tops)),
+                     _pack(p.line_tops), None if p.words is None else _pack(p.words)),
                 )
                 rowid = conn.last_insert_rowid()
                 conn.execute("INSERT INTO page_fts(rowid, body) VALUES (?, ?)", (rowid, fold_kana(p.norm)))
+
+    # --- the exact pass after a quick first build ------------------------------------------------------
+
+    @_recovering
+    def pages_to_refine(self, sha256: str) -> list[int]:
+        """The pages of ``sha256`` indexed from words (estimated character boxes), in page order."""
+        rows = self._rows("SELECT page FROM pages WHERE sha256=? AND words IS NOT NULL ORDER BY page", (sha256,))
+        return [_int(row[0]) for row in rows]
+
+    def refine(self, packet: Packet, cancelled: Callable[[], bool] | None = None) -> bool:
+        """Replace every page of ``packet`` indexed from words with its exact extraction (MuPDF's characters and
+        their boxes), ``_CHUNK_PAGES`` per transaction; the index stays usable throughout. False when
+        ``cancelled()`` said so between two pages (what was written stays: the rest is refined next time)."""
+        sha = packet.sha256
+        batch: list[PageText] = []
+        with collector_paused():
+            for page in self.pages_to_refine(sha):
+                if cancelled is not None and cancelled():
+                    return False
+                text = extract_page(packet, page)
+                if page not in packet.skipped_pages:  # not read (time budget spent): its words stay
+                    batch.append(text)
+                if len(batch) >= _CHUNK_PAGES:
+                    self._replace_pages(sha, batch)
+                    batch = []
+            self._replace_pages(sha, batch)
+        return True
+
+    def _replace_pages(self, sha: str, pages: Sequence[PageText]) -> None:
+        if not pages:
+            return
+        changed = 0
+        with self._transaction() as conn:
+            for p in pages:
+                row = conn.execute("SELECT id, norm FROM pages WHERE sha256=? AND page=?", (sha, p.page)).fetchone()
+                if row is None:  # forgotten meanwhile (the packet was indexed again): nothing to refine
+                    continue
+                rowid, norm = row
+                conn.execute(
+                    "UPDATE pages SET source=?, norm=?, starts=?, boxes=?, line_starts=?, line_tops=?, words=NULL"
+                    " WHERE id=?",
+                    (p.source, p.norm, _pack(p.starts), _pack(p.boxes), _pack(p.line_starts), _pack(p.line_tops),
+                     rowid),
+                )
+                if norm != p.norm:
+                    changed += 1
+                    conn.execute("DELETE FROM page_fts WHERE rowid=?", (rowid,))
+                    conn.execute("INSERT INTO page_fts(rowid, body) VALUES (?, ?)", (rowid, fold_kana(p.norm)))
+            if changed:
+                conn.execute("UPDATE packets SET text_revision = text_revision + 1 WHERE sha256=?", (sha,))
 
     @_recovering
     def forget(self, sha256: str) -> None:
@@ -433,18 +494,22 @@ class SearchIndex:
 
     def _cached(self, sha: str) -> _Cached:
         cached = self._cache.get(sha)
-        if cached is None:
-            labels_row = self._rows("SELECT page_labels FROM packets WHERE sha256=?", (sha,))
-            if not labels_row:
-                raise ReviewerError("この資料はまだ検索用に索引付けされていません。",
-                                    "This packet has not been indexed for search yet.")
+        state = self._rows("SELECT page_labels, text_revision FROM packets WHERE sha256=?", (sha,))
+        if not state:
+            self._cache.pop(sha, None)
+            raise ReviewerError("この資料はまだ検索用に索引付けされていません。",
+                                "This packet has not been indexed for search yet.")
+        revision = _int(state[0][1])
+        if cached is None or cached.revision != revision:  # new, or pages refined since (their text changed)
             rows = self._rows("SELECT norm, line_starts, line_tops FROM pages WHERE sha256=? ORDER BY page", (sha,))
             cached = _Cached(
+                revision=revision,
                 norms=[str(r[0]) for r in rows],
                 line_starts=[_unpack("I", _bytes(r[1])) for r in rows],
                 line_tops=[_unpack("f", _bytes(r[2])) for r in rows],
-                page_labels=list(json.loads(str(labels_row[0][0]))),
+                page_labels=list(json.loads(str(state[0][0]))),
             )
+            self._cache.pop(sha, None)
             if len(self._cache) >= 2:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[sha] = cached
@@ -453,8 +518,7 @@ class SearchIndex:
     @_recovering
     def load_page(self, sha256: str, page: int) -> PageText:
         row = self._rows(
-            "SELECT page, source, norm, starts, boxes, line_starts, line_tops FROM pages"
-            " WHERE sha256=? AND page=?",
+            f"SELECT {_PAGE_COLUMNS} FROM pages WHERE sha256=? AND page=?",
             (sha256, page),
         )
         if not row:
@@ -476,8 +540,7 @@ class SearchIndex:
         if not pages:
             return []
         rows = self._rows(
-            "SELECT page, source, norm, starts, boxes, line_starts, line_tops FROM pages"
-            " WHERE sha256=? AND page IN (SELECT value FROM json_each(?)) ORDER BY page",
+            f"SELECT {_PAGE_COLUMNS} FROM pages WHERE sha256=? AND page IN (SELECT value FROM json_each(?)) ORDER BY page",
             (sha256, json.dumps(list(pages))),
         )
         return [_page_from_row(row) for row in rows]

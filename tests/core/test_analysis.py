@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from reviewer import analysis, quick_identity
-from reviewer.analysis import analyze_job, cached_analysis, confirm_job, read_cached_outline
+from reviewer.analysis import IndexReady, analyze_job, cached_analysis, confirm_job, read_cached_outline
 from reviewer.document import file_sha256
 from reviewer.search import SearchIndex
 from reviewer.structure.cache import cache_path
@@ -36,7 +36,7 @@ def test_first_open_detects_then_indexes_on_one_open_and_one_hash(
     real_open, real_hash = document.open_pdf, document.file_sha256
     events: list[str] = []
     index_path = tmp_path / "search-index.db"
-    real_build = SearchIndex.build
+    real_write = SearchIndex.write_pages
 
     def counted_open(p: Any, pw: str | None = None) -> Any:
         opens.append(str(p))
@@ -46,16 +46,17 @@ def test_first_open_detects_then_indexes_on_one_open_and_one_hash(
         hashes.append(str(p))
         return real_hash(p)
 
-    def noted_build(self: SearchIndex, *args: Any, **kwargs: Any) -> bool:
-        events.append("index")
-        return real_build(self, *args, **kwargs)
+    def noted_write(self: SearchIndex, *args: Any, **kwargs: Any) -> None:
+        if events[-1:] != ["index"]:
+            events.append("index")
+        real_write(self, *args, **kwargs)
 
     monkeypatch.setattr(document, "open_pdf", counted_open)
     monkeypatch.setattr(document, "file_sha256", counted_hash)
-    monkeypatch.setattr(SearchIndex, "build", noted_build)
+    monkeypatch.setattr(SearchIndex, "write_pages", noted_write)
 
     def partial(outcome: Any) -> None:
-        events.append("outline")
+        events.append("ready" if isinstance(outcome, IndexReady) else "outline")
         partials.append(outcome)
 
     partials: list[Any] = []
@@ -67,8 +68,10 @@ def test_first_open_detects_then_indexes_on_one_open_and_one_hash(
 
     assert sha == real_hash(path)
     assert len(opens) == 1 and len(hashes) == 1
-    assert events == ["outline", "index"]  # the outline is delivered before indexing starts
-    [outline] = partials
+    # The outline is delivered before indexing starts, the index's readiness once its pages are written.
+    assert events == ["outline", "index", "ready"]
+    outline, ready = partials
+    assert ready == IndexReady(sha)
     assert isinstance(outline, Outline) and outline.sha256 == sha and outline.pages == truth.pages
     assert outline.found_report
     # Progress counts detection's pages, then indexing's: two runs up to the page count.
@@ -90,7 +93,8 @@ def test_a_detector_failure_still_builds_the_index(small_packet: tuple[Path, Any
     monkeypatch.setattr(detect, "detect_outline_cached", broken)
     path, _truth = small_packet
     sha, partials, _progress = _analysed(path, tmp_path)
-    [failure] = partials
+    failure, ready = partials
+    assert ready == IndexReady(sha)
     assert isinstance(failure, RuntimeError) and "ValueError: detector bug" in str(failure)
     with SearchIndex(tmp_path / "search-index.db") as index:
         assert index.is_built(sha)
@@ -108,7 +112,7 @@ def test_a_packet_seen_before_is_ready_from_the_caches_without_reading_it(
     profile = tmp_path / "profile"
     index_path = profile / "search-index.db"
     assert cached_analysis(path, profile, index_path) is None  # never seen
-    sha, [outline], _progress = _analysed(path, profile)
+    sha, [outline, _ready], _progress = _analysed(path, profile)
 
     def no_reading(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("the PDF was read")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reviewer.analysis import analyze_job
+from reviewer.analysis import IndexReady, analyze_job
 from reviewer.document import Packet
 from reviewer.search import SearchIndex
 from reviewer.search import build as search_build
@@ -127,9 +127,10 @@ def test_first_open_on_two_cores_hands_the_outline_over_before_the_index_is_buil
         partials.append(outcome)
 
     sha = analyze_job(str(path), None, str(tmp_path), str(index_path), partial_result=partial, helper=True)
-    [outline] = partials
+    [outline, ready] = partials
     assert isinstance(outline, Outline) and outline.pages == truth.pages and outline.found_report
-    assert built_when_outline_arrived == [False]
+    assert isinstance(ready, IndexReady) and ready.sha256 == sha
+    assert built_when_outline_arrived == [False, True]
     with SearchIndex(index_path) as index:
         assert index.is_built(sha) and index.indexed_pages(sha) == set(range(truth.pages))
 
