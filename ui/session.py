@@ -213,7 +213,7 @@ class PacketSession(QObject):
         assert self.path is not None
         generation = self.generation
         confirm = (
-            Op(self, confirm_job, str(self.path), str(self._profile_dir()))
+            Op(self, confirm_job, str(self.path), str(self._profile_dir()), self.password, self.index_path)
             .success(lambda sha: self._on_confirmed(generation, sha))
             .failure(lambda exc: self._on_confirm_failed(generation, exc))
             .run_in_process()
@@ -223,7 +223,7 @@ class PacketSession(QObject):
     def _start_full_analysis(self) -> None:
         """One worker job opens and hashes the packet once, detects (the outline arrives as a partial result),
         then builds the index."""
-        from reviewer.analysis import analyze_job
+        from reviewer.analysis import IndexReady, analyze_job
         from ui.ops import Op
 
         assert self.path is not None
@@ -235,6 +235,9 @@ class PacketSession(QObject):
         detected = [False]  # progress counts detection's pages until the outline arrives, then indexing's
 
         def on_partial(outcome: Any) -> None:
+            if isinstance(outcome, IndexReady):  # the search answers; the job goes on refining its boxes
+                self._on_index_ready(generation, outcome.sha256)
+                return
             detected[0] = True
             if isinstance(outcome, BaseException):
                 self._on_outline_failed(generation, outcome)
@@ -248,6 +251,9 @@ class PacketSession(QObject):
                 self._on_detect_progress(generation, done, total)
 
         def on_failure(exc: BaseException) -> None:
+            if self.index_state == "ready" and generation == self.generation:
+                log.warning("the analysis ended after the index was ready: %s", type(exc).__name__)
+                return
             if not detected[0]:
                 self._on_outline_failed(generation, exc)
             self._on_index_failed(generation, exc)
@@ -256,7 +262,7 @@ class PacketSession(QObject):
             Op(self, analyze_job, path, password, str(profile_dir), self.index_path)
             .with_progress(on_progress)
             .with_partial(on_partial)
-            .success(lambda sha: self._on_index_ready(generation, sha))
+            .success(lambda sha: self._on_index_ready(generation, sha) if self.index_state != "ready" else None)
             .failure(on_failure)
             .run_in_process()
         )

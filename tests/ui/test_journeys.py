@@ -424,3 +424,47 @@ def test_shortcuts_selection_highlight_and_unsaved_edit_on_quit(qtbot: Any, isol
         assert "（追記）" in reopened.get_annotation(made.id).text
     finally:
         reopened.close()
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Intersection over union of two (x0, y0, x1, y1) boxes."""
+    width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def test_a_first_open_searches_as_soon_as_it_is_ready_and_highlights_the_word(
+        qtbot: Any, isolated_profile: Path, tmp_path: Path, sample_packet: tuple[Path, Any]) -> None:
+    """Issue 16: on a first open the search answers as soon as the app says it is ready (the index is made from the
+    words the structure detection read; its character boxes are made exact afterwards, in the background). Typed
+    half-width, ISMAP finds every ＩＳＭＡＰ the exact index finds, and F3 shows the first on its word."""
+    from reviewer.document import Packet
+    from reviewer.search import SearchIndex
+
+    packet, _truth = sample_packet
+    with Packet.open(packet) as opened, SearchIndex(tmp_path / "exact.db") as exact:
+        assert exact.build(opened)
+        expected = [(hit.page, list(hit.rects)) for hit in exact.search(opened.sha256, "ISMAP")]
+    assert expected
+
+    window = new_window(qtbot, name="山田委員")
+    open_through_menu(qtbot, window, packet)  # returns once the structure tree and the search are ready
+    activate(qtbot, window)
+    qtbot.keyClick(window.page_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.search_panel
+    qtbot.waitUntil(lambda: panel is not None and panel.query.hasFocus(), timeout=5000)
+    with qtbot.waitSignal(panel.hits_changed, timeout=20_000):
+        type_text(panel.query, "ISMAP")
+        qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert [(hit.page, len(hit.rects)) for hit in panel.hits] == [(page, len(rects)) for page, rects in expected]
+    assert panel.status.text().startswith(f"{len(expected)} 件")
+
+    with qtbot.waitSignal(panel.hit_activated, timeout=5000):
+        qtbot.keyClick(window.page_view, Qt.Key.Key_F3)
+    page, rects = expected[0]
+    qtbot.waitUntil(lambda: window.page_view.current_page() == page, timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.page_view._hits.get(page)), timeout=5000)
+    shown = window.page_view._hits[page]
+    assert all(max(_overlap(tuple(box), tuple(rect)) for box in shown) > 0.5 for rect in rects), (shown, rects)
