@@ -39,10 +39,19 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+# Threads that may run beside a fork without harm: they hold no lock the forked child uses. The GUI's worker
+# process has its parent watcher (it polls the parent's pid and sleeps) and, once it has reported progress, its
+# queue's feeder thread (multiprocessing resets that queue's state in a forked child, which never uses it).
+FORK_SAFE_THREADS = frozenset({"parent-watch", "QueueFeederThread"})
+
+
 def second_process_context() -> Any:
-    """The multiprocessing context for a second process that reads a packet: fork starts at once, but a process
-    with other threads (the GUI's worker has a watcher thread) must spawn a clean interpreter."""
+    """The multiprocessing context for a second process that reads a packet: fork starts at once (a spawned
+    interpreter costs about 0.2 s of imports before its first page), but a process with other threads than
+    :data:`FORK_SAFE_THREADS` (the GUI process itself, a test runner's) must spawn a clean interpreter."""
     import multiprocessing
 
-    method = "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
-    return multiprocessing.get_context(method)
+    others = {thread.name for thread in threading.enumerate() if thread is not threading.current_thread()}
+    fork = sys.platform == "linux" and threading.current_thread() is threading.main_thread() \
+        and others <= FORK_SAFE_THREADS
+    return multiprocessing.get_context("fork" if fork else "spawn")

@@ -46,6 +46,15 @@ def _take(bounds: Any, count: int, from_back: bool) -> range:
         return range(low, stop)
 
 
+def _claims_one_by_one(bounds: Any, stop: Callable[[], bool]) -> Iterator[int]:
+    """Pages claimed one at a time from the front, in page order, until none are left or ``stop()`` is true."""
+    while not stop():
+        pages = _take(bounds, 1, False)
+        if not pages:
+            return
+        yield pages[0]
+
+
 def _claims(bounds: Any, from_back: bool, stop: Callable[[], bool]) -> Iterator[int]:
     """Pages claimed a few at a time until none are left or ``stop()`` is true."""
     while not stop():
@@ -263,11 +272,13 @@ def _refine(index: SearchIndex, packet: Packet, stopped: Callable[[], bool] | No
 
 
 def _words_helper_main(path: str, password: str | None, sha256: str, index_path: str | None, sender: Any,
-                       bounds: Any, stop: Any, parent_pid: int) -> None:
-    """The helper of a first open: every page's words, in page order, sent to the detecting process; then pages
-    claimed from the back indexed from those words (the quick pass) until the claims meet the detecting process's,
-    and ``None`` sent; then, at a lower priority and on its own (the first open is over), the index refined to exact
-    boxes (:meth:`SearchIndex.refine`) unless told to stop or its parent is gone."""
+                       word_bounds: Any, bounds: Any, stop: Any, parent_pid: int) -> None:
+    """The helper of a first open: the pages' words, claimed from the front of ``word_bounds`` in page order (the
+    detecting process takes pages from the back while it would otherwise wait), sent to the detecting process;
+    then pages claimed from the front of ``bounds`` indexed from those words (the quick pass) until the claims
+    meet the detecting process's, and ``None`` sent; then, at a lower priority and on its own (the first open is
+    over), the index refined to exact boxes (:meth:`SearchIndex.refine`) unless told to stop or its parent is
+    gone."""
     from reviewer.document import open_pdf
 
     def stopped() -> bool:
@@ -277,9 +288,7 @@ def _words_helper_main(path: str, password: str | None, sha256: str, index_path:
         with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet:
             words: dict[int, PageWords] = {}
             outgoing: list[tuple[int, PageWords]] = []
-            for page in range(packet.page_count):
-                if stopped():
-                    return
+            for page in _claims_one_by_one(word_bounds, stopped):
                 words[page] = read_words(packet, page)
                 outgoing.append((page, words[page]))
                 if len(outgoing) >= _SEND_PAGES:
@@ -288,7 +297,7 @@ def _words_helper_main(path: str, password: str | None, sha256: str, index_path:
             if outgoing:
                 sender.send(outgoing)
             with SearchIndex(index_path) as index:
-                if not _index_words(index, packet, words, _claims(bounds, True, stopped), None, stopped):
+                if not _index_words(index, packet, words, _claims(bounds, False, stopped), None, stopped):
                     return
                 sender.send(None)
                 sender.close()
@@ -446,13 +455,14 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
     sha, total = packet.sha256, packet.page_count
     context = second_process_context()
     receiver, sender = context.Pipe(duplex=False)
-    bounds = context.Array("i", [0, total])
+    word_bounds = context.Array("i", [0, total])  # pages whose words are not claimed yet
+    bounds = context.Array("i", [0, total])  # pages not claimed for the index yet
     stop = context.Value("b", 0)
     started = time.perf_counter()
     process = context.Process(
         target=_words_helper_main, name="pia-words-helper", daemon=True,
         args=(os.fspath(packet.path), password, sha, os.fspath(index_path) if index_path is not None else None,
-              sender, bounds, stop, os.getpid()))
+              sender, word_bounds, bounds, stop, os.getpid()))
     process.start()
     sender.close()  # the helper's end: its exit then reads as the end of the pipe here
     helper = _FromTheHelper(receiver, process, packet.name)
@@ -461,8 +471,21 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
         return _stopped(cancelled)
 
     def words_of(page: int) -> PageWords:
+        # Waiting for the helper, this process reads pages itself: the next one while the helper is not there yet
+        # (it is starting), else the last unclaimed one (the detection needs less time per page than MuPDF).
         while page not in helper.words and not helper.ended and not stopped():
-            helper.take(0.05)
+            with word_bounds.get_lock():
+                low, high = word_bounds[0], word_bounds[1]
+                mine = low if low == page else high - 1 if high - 1 > low else None
+                if mine == low:
+                    word_bounds[0] = low + 1
+                elif mine is not None:
+                    word_bounds[1] = mine
+            if mine is None:
+                helper.take(0.05)
+            else:
+                helper.words[mine] = read_words(packet, mine)
+                helper.take(0.0)
         found = helper.words.get(page)
         if found is None:  # the helper is gone (or the job cancelled: the detection stops at its next page)
             found = helper.words[page] = [] if stopped() else read_words(packet, page)
@@ -483,7 +506,8 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
                 if progress:
                     progress(indexed[0], total)
 
-            if not _index_words(index, packet, helper.words, _claims(bounds, False, stopped), after_page, stopped):
+            # From the back: this process has every page's words, the helper only those it read (the front).
+            if not _index_words(index, packet, helper.words, _claims(bounds, True, stopped), after_page, stopped):
                 return False, False
             while not helper.ended:  # its last claim is being written
                 if stopped():

@@ -14,3 +14,10 @@ def index_from_the_worker(pdf: str, index_path: str) -> tuple[bool, int, int]:
         complete, by_helper = index_watching_the_helper(packet, index_path)
         with SearchIndex(index_path) as index:
             return complete, by_helper, len(index.indexed_pages(packet.sha256))
+
+
+def second_process_start_method() -> str:
+    """How the worker starts a second process that reads a packet (fork when only its own safe threads run)."""
+    from reviewer.bulk import second_process_context
+
+    return str(second_process_context().get_start_method())

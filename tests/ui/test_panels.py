@@ -4,6 +4,7 @@ fallbacks), page input parsing, thumbnails, and the op helper (the search panel:
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -377,6 +378,22 @@ def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet:
     qtbot.waitUntil(lambda: bool(got), timeout=90000)
     complete, by_helper, indexed = got[0]
     assert complete and by_helper > 0 and indexed == small_packet[1].pages
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is used on Linux only")
+def test_the_worker_forks_its_second_process(qtbot: Any) -> None:
+    """The worker's parent watcher is a thread, yet the first open's words helper is forked from the worker, not
+    spawned (a spawned interpreter costs 0.2 s of imports before its first page); the GUI process spawns."""
+    from index_probe import second_process_start_method
+
+    from reviewer.bulk import second_process_context
+    from ui.ops import Op
+
+    got: list[str] = []
+    Op(None, second_process_start_method).success(got.append).run_in_process()
+    qtbot.waitUntil(lambda: bool(got), timeout=60000)
+    assert got == ["fork"]
+    assert second_process_context().get_start_method() == "spawn"  # this process runs Qt's threads
 
 
 def _until_cancelled(cancelled: Any = None) -> str:
