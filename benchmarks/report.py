@@ -238,7 +238,7 @@ def core_rows(v: dict[str, Any], reasons: dict[str, Any]) -> list[tuple[str, str
         ("Structure detection, whole packet", f"{_fmt(v.get('structure_s'), ' s')} = "
          f"{_fmt(v.get('structure_s_per_100_pages'), ' s')} per 100 pages ({_fmt(v.get('structure_reports_found'))}"
          f" reports, {_fmt(v.get('structure_risks_found'))} risks found)", "—", "—"),
-        ("Search index build (FTS5 trigram + page texts and boxes)", _fmt(v.get("index_build_s"), " s"), "—", "—"),
+        ("Search index build (page texts and character boxes)", _fmt(v.get("index_build_s"), " s"), "—", "—"),
         ("Query, median over queries (hits + sections + exact count, boxes of the pages on screen, snippets of the first rows: the panel's search thread)",
          _fmt(v.get("query_ms_median"), " ms", 1),
          f"pdfgrep -F -c: {_fmt(v.get('query_pdfgrep_ms_median'), ' ms', 0)}" + _reason(r, "query_pdfgrep_ms_median"),

@@ -1,7 +1,7 @@
 """Full-text search over a packet, split by job:
 
 * :mod:`reviewer.search.extract` — each page's searchable text (normalised, with source offsets and boxes);
-* :mod:`reviewer.search.index` — the cached per-page index (SQLite FTS5 trigram via APSW), queries, the CLI's
+* :mod:`reviewer.search.index` — the cached per-page index (SQLite via APSW), queries, the CLI's
   :func:`search_file`;
 * :mod:`reviewer.search.hits` — a query's hits (:class:`HitList`: exact count and sections at once, rects
   and snippets on demand), their grouping, and comment search;
@@ -30,7 +30,6 @@ from reviewer.search.hits import (
 from reviewer.search.index import (
     INDEX_FILE,
     INDEX_VERSION,
-    MIN_FTS_QUERY,
     SCHEMA_VERSION,
     ConnectionFactory,
     ProgressCallback,
@@ -48,7 +47,7 @@ from reviewer.search.panel_rows import (
 )
 
 __all__ = [
-    "INDEX_FILE", "INDEX_VERSION", "MIN_FTS_QUERY", "NEAR_AFTER", "NEAR_BEFORE", "PAGE_TEXT_CACHE",
+    "INDEX_FILE", "INDEX_VERSION", "NEAR_AFTER", "NEAR_BEFORE", "PAGE_TEXT_CACHE",
     "PANEL_EAGER_HITS", "PANEL_PREFETCH_ROWS", "SCHEMA_VERSION", "SNIPPET_CONTEXT", "CommentHit",
     "ConnectionFactory", "HitGroup", "HitList", "PageHit", "PageText", "Place", "ProgressCallback", "Rect",
     "ReportRows", "SearchIndex", "SectionRows", "benchmark_queries", "default_index_path", "extract_page",

@@ -19,7 +19,7 @@ from reviewer.search import SearchIndex
 from reviewer.search import build as search_build
 from reviewer.search.build import index_while_detecting, read_words
 from reviewer.search.extract import Rect, extract_page, page_text_from_words
-from reviewer.search.index import _MIGRATIONS
+from reviewer.search.index import _MIGRATIONS, SCHEMA_VERSION
 from reviewer.structure.detect import detect_outline
 from reviewer.structure.model import Outline
 
@@ -253,8 +253,11 @@ def test_an_index_file_of_the_first_schema_is_migrated(small_packet: tuple[Path,
         old.execute("INSERT INTO packets VALUES (?, 'x.pdf', ?, '[]', '2026-01-01', 1)", (sha, len(pages)))
     old.close()
     with SearchIndex(index_path) as index:
-        assert index._user_version() == 2
+        assert index._user_version() == SCHEMA_VERSION == 3
+        tables = {row[0] for row in index.conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
+        assert "page_fts" not in tables  # the trigram index is gone: queries scan the texts
         assert index.is_built(sha) and index.pages_to_refine(sha) == []
+        assert index.count(sha, "ISMAP") == index.count(sha, "ＩＳＭＡＰ") > 0
         hit = index.search(sha, "委託")[0]
         assert hit.rects and hit.rects[0][2] > hit.rects[0][0]
     assert _rows(index_path, sha) == _rows(reference, sha)
