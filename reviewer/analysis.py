@@ -21,7 +21,6 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reviewer.structure.model import Outline
@@ -162,30 +161,28 @@ def cached_analysis(path: PathLike, profile: PathLike | None = None,
     return CachedAnalysis(sha256, outline) if built else None
 
 
-def confirm_job(path: str, profile: str | None = None, password: str | None = None, index_path: str | None = None,
-                cancelled: Cancelled | None = None) -> str:
+def confirm_job(path: str, profile: str | None = None, password: str | None = None,
+                index_path: str | None = None) -> str:
     """Hash the file for real (the remembered hash is brought up to date); returns the real sha256. With
     ``index_path``, a packet whose hash is confirmed and whose index still has pages from the quick first pass (the
-    app was closed before they were refined) gets them refined."""
+    app was closed before they were refined) gets them refined in the background
+    (:func:`reviewer.search.build.refine_in_background`)."""
     from reviewer import quick_identity
 
     confirmed = quick_identity.confirm(path, profile)
     if index_path is not None and confirmed.remembered == confirmed.sha256:
-        _refine_left_pages(path, password, confirmed.sha256, index_path, cancelled)
+        _refine_left_pages(path, password, confirmed.sha256, index_path)
     return confirmed.sha256
 
 
-def _refine_left_pages(path: str, password: str | None, sha256: str, index_path: str,
-                       cancelled: Cancelled | None) -> None:
-    from reviewer.document import Packet, open_pdf
+def _refine_left_pages(path: str, password: str | None, sha256: str, index_path: str) -> None:
     from reviewer.search import SearchIndex
+    from reviewer.search.build import refine_in_background
 
     try:
         with SearchIndex(index_path) as index:
             if not index.pages_to_refine(sha256):
                 return
-            with Packet(Path(path), open_pdf(path, password), sha256) as packet:
-                index.refine(packet, cancelled)
+        refine_in_background(path, password, sha256, index_path)
     except Exception:  # noqa: BLE001 - the index answers already; its estimated boxes only stay estimated
         log.exception("refining the search index of %s failed", path)
-

@@ -374,6 +374,36 @@ def index_while_detecting(
     return True
 
 
+def refine_in_background(path: str | os.PathLike[str], password: str | None, sha256: str,
+                         index_path: str | os.PathLike[str]) -> Any:
+    """Make the character boxes of ``sha256``'s pages still indexed from words exact (a first open's helper was
+    ended before it finished: the app was closed) in a second process at a lower priority, as that helper would
+    have: the member reads the packet meanwhile. It stops at its next page when a first open starts or this
+    process ends. Returns the process."""
+    _stop_refining()
+    context = second_process_context()
+    stop = context.Value("b", 0)
+    process = context.Process(target=_refine_main, name="pia-refine", daemon=True,
+                              args=(os.fspath(path), password, sha256, os.fspath(index_path), stop, os.getpid()))
+    process.start()
+    _refining.append((process, stop))
+    return process
+
+
+def _refine_main(path: str, password: str | None, sha256: str, index_path: str, stop: Any, parent_pid: int) -> None:
+    from reviewer.document import open_pdf
+
+    if hasattr(os, "nice"):
+        os.nice(HELPER_NICENESS)
+
+    def stopped() -> bool:
+        return bool(stop.value) or os.getppid() != parent_pid
+
+    with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
+            SearchIndex(index_path) as index:
+        _refine(index, packet, stopped)
+
+
 def _stop_refining() -> None:
     """Stop the helpers of earlier first opens still refining (they stop at their next page) and reap the ended."""
     for _process, stop in _refining:

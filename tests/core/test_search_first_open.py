@@ -229,6 +229,9 @@ def test_a_reopen_refines_what_a_closed_app_left(small_packet: tuple[Path, Any],
     assert confirm_job(str(path), str(profile), None, str(index_path)) == sha
     assert _rows(index_path, sha) != _rows(reference, sha)
     assert confirm_job(str(path), str(profile), None, str(index_path)) == sha
+    [(process, _stop)] = search_build._refining  # in a second process, at a lower priority
+    process.join(60)
+    assert process.exitcode == 0
     assert _rows(index_path, sha) == _rows(reference, sha)
 
 
