@@ -94,6 +94,32 @@ def test_packed_rows_come_back_equal(pair: tuple[Path, Path]) -> None:
         [(row.path, row.heading, row.pieces) for row in r.rows] for r in version.reports]
 
 
+def test_the_rows_cache_gives_back_the_rows_read_from_the_pdf(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    """The rows cache (packed lists in JSON, keys included) reads back exactly what the PDF gave; one written for
+    other reports (another outline of the same file) is not used."""
+    import json
+
+    from reviewer.compare.rows import read_rows_cached
+    from reviewer.document import Packet
+
+    def as_tuples(reports: list[Any]) -> list[Any]:
+        return [(id(r.document), [(row.path, row.heading, [(p.page, p.x0, p.y0, p.x1, p.y1, p.text, p.label, p.key)
+                                                           for p in row.pieces]) for row in r.rows]) for r in reports]
+
+    version = load_version(pair[0], cache=False)
+    with Packet.open(pair[0]) as packet:
+        written = read_rows_cached(packet.doc, version.outline, tmp_path)
+        cache = rows_cache_path(version.sha256, DETECTOR_VERSION, tmp_path)
+        assert cache.is_file() and json.loads(cache.read_text("utf-8"))[0][2:] == []  # lists, not objects
+        read_back = read_rows_cached(packet.doc, version.outline, tmp_path)
+        assert as_tuples(read_back) == as_tuples(written) == as_tuples(version.reports)
+        assert all(p.norm_text for r in read_back for row in r.rows for p in row.pieces if p.text)
+        packed = json.loads(cache.read_text("utf-8"))
+        cache.write_text(json.dumps(packed[1:]), "utf-8")  # a report short: written for another outline
+        assert as_tuples(read_rows_cached(packet.doc, version.outline, tmp_path)) == as_tuples(version.reports)
+        assert len(json.loads(cache.read_text("utf-8"))) == len(packed)  # and written again
+
+
 def test_a_cancel_while_the_other_file_is_read_stops_that_process(
         pair: tuple[Path, Path], sample_packet: tuple[Path, object], tmp_path: Path) -> None:
     from reviewer.compare.rows import ComparisonCancelled
