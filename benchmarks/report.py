@@ -137,20 +137,22 @@ def _why_frozen(v: dict[str, Any]) -> str:
             "faster makes this faster.")
 
 def _why_ready(v: dict[str, Any]) -> str:
-    return (f"First open: the outline is ready {_n(v, 'ready_outline_s', 2)} s and the search index "
+    return (f"First open: the outline is ready {_n(v, 'ready_outline_s', 2)} s and the search "
             f"{_n(v, 'ready_index_s', 2)} s after the process starts (first paint "
             f"{_n(v, 'ready_first_paint_s', 2)} s). After the first paint ONE job of the background worker process "
-            "opens and hashes the packet once (`reviewer.analysis.analyze_job`) and detects the structure, handing "
-            "the outline over as soon as it is known; meanwhile a helper process it starts indexes the search text "
-            "from the END of the packet (`reviewer.search.build.index_packet`), and once the outline is out the job "
-            "indexes from the front until the two meet. The work itself is about 4.5 s of CPU for 600 pages "
-            "(structure about 1.5 s: MuPDF's words and the line building; the index about 2.8 s: MuPDF's "
-            "per-character `rawdict` and its Python side about two thirds of it), so on two cores it cannot end "
-            "much before 2.3 s after the worker starts, and when the cores are shared with other work it takes "
-            "the time of one core. What would meet it: an index read from the text the structure detector "
-            "already extracts (`words`: no per-character extraction; the boxes of a hit computed from the page "
-            "only when it is shown), and the analysis started in the first-page helper right after page 1 (it has "
-            "PyMuPDF loaded and the file open 0.3 s after the start).")
+            "opens and hashes the packet once (`reviewer.analysis.analyze_job`); a helper process forked from it "
+            "extracts every page's words (MuPDF's share) and sends them to the job's structure detection, the job "
+            "reading pages itself from the back whenever it would wait; both then index the search text from those "
+            "same words (`reviewer.search.build.index_while_detecting`: character boxes estimated from the word "
+            "boxes; queries scan the pages' texts, no trigram index to write), and the helper makes the boxes exact "
+            "afterwards at a lower priority. The work is about 2.6 s of CPU for 600 pages (words 0.9 s, lines and "
+            "structure 0.95 s, the search text 0.5 s, writing it 0.2 s) and the two processes share it evenly, so "
+            "it ends about 1.3 s after the worker's job starts; the worker itself starts about 0.3 s after the "
+            "first paint (a new interpreter importing PyMuPDF), and the window's own work after its first frame "
+            "(panels and modules, about 0.4 s of CPU) runs on the same two cores. What would meet it: a worker "
+            "started before the first frame without slowing that frame (started ahead, it cost the first paint "
+            "about 0.08 s in a test and gained nothing on ready), or the analysis run in the first-page helper, "
+            "which has PyMuPDF loaded and the file open 0.3 s after the start.")
 
 def _why_reopen(v: dict[str, Any]) -> str:
     return (f"Re-open: ready {_n(v, 'ready_reopen_s', 2)} s after the process starts, "
