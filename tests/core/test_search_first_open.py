@@ -151,6 +151,25 @@ def test_the_first_open_job_says_when_search_answers_before_it_ends(small_packet
     assert _rows(index_path, sha) == _rows(reference, sha)
 
 
+def test_a_password_protected_packet_is_read_by_the_helper_with_its_password(
+        small_packet: tuple[Path, Any], exact_index: tuple[Path, str], tmp_path: Path) -> None:
+    """The words helper opens the file itself: with the member's password, or the first open would stall."""
+    import pymupdf
+
+    path, truth = small_packet
+    locked = tmp_path / "locked.pdf"
+    with pymupdf.open(path) as doc:
+        doc.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="委員会2026", owner_pw="owner-pw")
+    index_path = tmp_path / "index.db"
+    partials: list[Any] = []
+    sha = analyze_job(str(locked), "委員会2026", str(tmp_path), str(index_path), partial_result=partials.append,
+                      helper=True)
+    assert [type(p) for p in partials] == [Outline, IndexReady] and partials[0].found_report
+    _wait_refined(index_path, sha)  # refined by the helper, which had to open the file with the password
+    reference, reference_sha = exact_index
+    assert _counts(index_path, sha) == _counts(reference, reference_sha)
+
+
 def _dying_helper(path: str, password: str | None, sha256: str, index_path: str | None, sender: Any,
                   *rest: Any) -> None:
     """A words helper that sends two pages and dies (as a crash in MuPDF would)."""
