@@ -283,3 +283,29 @@ def test_an_index_file_of_the_first_schema_is_migrated(small_packet: tuple[Path,
         hit = index.search(sha, "委託")[0]
         assert hit.rects and hit.rects[0][2] > hit.rects[0][0]
     assert _rows(index_path, sha) == _rows(reference, sha)
+
+
+@pytest.mark.parametrize("name", ["ja/saka1029__kokuji.pdf", "ja/saka1029__000907834.pdf",
+                                  "ja/saka1029__0000196309.pdf"])
+def test_a_real_packet_first_opened_ends_as_its_exact_index(corpus_dir: Path, name: str, tmp_path: Path) -> None:
+    """On real PDFs (fake bold, unmapped glyphs, tables): the quick index finds nearly every page's text as it is,
+    and once refined every page is exactly what a full build writes."""
+    path = corpus_dir / name
+    if not path.is_file():
+        pytest.skip(f"{name} not in the corpus")
+    reference, index_path = tmp_path / "exact.db", tmp_path / "index.db"
+    with Packet.open(path) as packet:
+        sha = packet.sha256
+        with SearchIndex(reference) as index:
+            assert index.build(packet)
+        quick_norms: list[str] = []
+
+        def detect(words_of: search_build.WordsOf) -> None:
+            for page in range(packet.page_count):
+                quick_norms.append(page_text_from_words(page, words_of(page)).norm)
+
+        assert index_while_detecting(packet, detect, index_path, helper=False)
+    exact = _rows(reference, sha)
+    same = sum(1 for norm, row in zip(quick_norms, exact, strict=True) if norm == row[COLUMNS.split(", ").index("norm")])
+    assert same >= 0.95 * len(exact)
+    assert _rows(index_path, sha) == exact  # refined in place (one core: before index_while_detecting returned)
