@@ -22,7 +22,7 @@ from typing import Any
 from reviewer.bulk import collector_paused, second_process_context
 from reviewer.document import Packet
 from reviewer.search.extract import PageText, page_text_from_words
-from reviewer.search.index import _CHUNK_PAGES, DAMAGE_ERRORS, ProgressCallback, SearchIndex
+from reviewer.search.index import DAMAGE_ERRORS, ProgressCallback, SearchIndex
 
 log = logging.getLogger("reviewer.search")
 
@@ -192,15 +192,20 @@ def _shared_build(packet: Packet, index_path: str | os.PathLike[str] | None, pas
                  time.perf_counter() - started, int(done.value))
         return True
     finally:
-        if process.is_alive():
-            stop.value = 1
-            process.join(_STOP_WAIT)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        _stop(process, stop)
         if not finished:  # cancelled or failed: nothing partial is kept
             index.forget(sha)
         index.close()
+
+
+def _stop(process: Any, stop: Any) -> None:
+    """Tell a helper still running to stop, give it :data:`_STOP_WAIT` seconds to finish its page, then end it."""
+    if process.is_alive():
+        stop.value = 1
+        process.join(_STOP_WAIT)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def index_watching_the_helper(packet: Packet, index_path: str | os.PathLike[str], password: str | None = None,
@@ -247,21 +252,13 @@ def read_words(packet: Packet, index: int) -> PageWords:
 
 def _index_words(index: SearchIndex, packet: Packet, words: dict[int, PageWords], pages: Iterable[int],
                  after_page: Callable[[], None] | None, stopped: Callable[[], bool]) -> bool:
-    """Index ``pages`` from their words (the quick pass; a page whose words are not at hand is read), written a
-    transaction per :data:`_CHUNK_PAGES`; False when ``stopped()`` said so between two pages."""
-    batch: list[PageText] = []
-    for page in pages:
-        if stopped():
-            return False
+    """Index ``pages`` from their words (the quick pass; a page whose words are not at hand is read) through
+    :meth:`SearchIndex.index_pages`; False when ``stopped()`` said so between two pages."""
+    def text_of(page: int) -> PageText:
         page_words = words.get(page)
-        batch.append(page_text_from_words(page, page_words if page_words is not None else read_words(packet, page)))
-        if len(batch) >= _CHUNK_PAGES:
-            index.write_pages(packet.sha256, batch)
-            batch = []
-        if after_page is not None:
-            after_page()
-    index.write_pages(packet.sha256, batch)
-    return True
+        return page_text_from_words(page, page_words if page_words is not None else read_words(packet, page))
+
+    return index.index_pages(packet, pages, after_page, stopped, text_of)
 
 
 def _refine(index: SearchIndex, packet: Packet, stopped: Callable[[], bool] | None) -> None:
@@ -560,9 +557,5 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
         receiver.close()
         if finished and helper.done:  # the helper goes on refining the index on its own
             _refining.append((process, stop))
-        elif process.is_alive():
-            stop.value = 1
-            process.join(_STOP_WAIT)
-            if process.is_alive():
-                process.kill()
-                process.join()
+        else:
+            _stop(process, stop)

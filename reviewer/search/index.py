@@ -358,16 +358,18 @@ class SearchIndex:
         return True
 
     def index_pages(self, packet: Packet, pages: Iterable[int], after_page: Callable[[], None] | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> bool:
-        """Extract ``pages`` and write them, ``_CHUNK_PAGES`` per transaction; False when ``cancelled()`` said so
-        between two pages (the pages not yet written are dropped, and the caller forgets the packet). The packet is
-        not marked built: :meth:`finish_build` does that once every page is in."""
+                    cancelled: Callable[[], bool] | None = None,
+                    text_of: Callable[[int], PageText] | None = None) -> bool:
+        """Extract ``pages`` (:func:`extract_page`, or ``text_of(page)``) and write them, ``_CHUNK_PAGES`` per
+        transaction; False when ``cancelled()`` said so between two pages (the pages not yet written are dropped, and
+        the caller forgets the packet). The packet is not marked built: :meth:`finish_build` does that once every
+        page is in."""
         batch: list[PageText] = []
         with collector_paused():
             for index in pages:
                 if cancelled is not None and cancelled():
                     return False
-                batch.append(extract_page(packet, index))
+                batch.append(extract_page(packet, index) if text_of is None else text_of(index))
                 if len(batch) >= _CHUNK_PAGES:
                     self.write_pages(packet.sha256, batch)
                     batch = []
