@@ -1,15 +1,18 @@
 """Building a packet's search index on two cores.
 
-Opening a packet for the first time runs two long steps over every page: structure detection, then the search
-index (MuPDF's per-character text, about two thirds of the work). On a machine with a second core,
-:func:`index_packet` starts a helper process that indexes pages from the END of the packet while this process runs
-``meanwhile`` (the structure detection) and then indexes from the FRONT; the two meet wherever the work is
-balanced (pages are claimed a few at a time from a shared pair of bounds). Each process has its own document and
-its own connection to the index database (WAL: one writer at a time, short transactions). The packet is marked
-built only by this process, once every page is in: pages a helper claimed but never wrote (it died) are indexed
-here, so a failing helper costs time, never pages.
-"""
+Two ways, each process with its own document and its own connection to the index database (WAL: one writer at a
+time, short transactions), the packet marked built only by the calling process once every page is in (pages a
+helper claimed but never wrote are indexed there, so a failing helper costs time, never pages):
 
+* :func:`index_while_detecting` — a first open in the app: a helper process extracts every page's words (MuPDF's
+  share of the work) for the structure detection running beside it, and both processes write the search text
+  made from those same words (character boxes estimated: :func:`reviewer.search.extract.page_text_from_words`); the
+  search answers then, and the helper refines the boxes to MuPDF's own afterwards, at a lower priority.
+* :func:`index_packet` — an exact build (the CLI's ``search``): a helper indexes pages with per-character
+  extraction from the END of the packet while this process runs ``meanwhile`` (a detection) and then indexes from
+  the FRONT; the two meet wherever the work is balanced (pages claimed a few at a time from a shared pair of
+  bounds).
+"""
 from __future__ import annotations
 
 import logging
@@ -328,9 +331,9 @@ def index_while_detecting(
     function returns (at a lower priority; the next first open stops it, and a re-open refines what is left).
 
     ``helper=None``: on two cores, for a packet of at least :data:`HELPER_MIN_PAGES` pages, a helper process
-    extracts the words (MuPDF's share of the work) and sends them to the detection, which builds the lines and the
-    structure here; then both index pages from the words, the helper from the back and this process from the
-    front. A helper that dies or stalls costs time, never pages: what it did not send is read here, what it did not
+    extracts the words (MuPDF's share of the work) in page order and sends them to the detection, which builds the
+    lines and the structure here and reads pages itself from the back while it would wait; then both index pages
+    from the words, the helper from the front and this process from the back. A helper that dies or stalls costs time, never pages: what it did not send is read here, what it did not
     write is indexed here. ``progress(done, total)`` counts the indexed pages once ``detect`` returns. Returns True
     when the index is complete (and marked built), False when ``cancelled()`` (nothing partial is kept). A built
     index is kept: then ``detect`` reads its own words.
