@@ -301,6 +301,7 @@ def _words_helper_main(path: str, password: str | None, sha256: str, index_path:
                     return
                 sender.send(None)
                 sender.close()
+                words.clear()  # (tens of MB for a thick packet, kept otherwise while the refining goes on)
                 if hasattr(os, "nice"):
                     os.nice(HELPER_NICENESS)  # the member reads the packet meanwhile: the window goes first
                 # The detecting process may still write its last pages: refine once it has marked the index built
