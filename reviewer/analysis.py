@@ -7,8 +7,8 @@ the ``progress(done, total)``, ``cancelled()`` and ``partial_result(value)`` hoo
 * :func:`analyze_job` — a packet opened for the first time: ONE open, ONE hash and ONE extraction of the words for
   both steps; on two cores a helper process extracts the words, hands them to the detection here and indexes them
   for search meanwhile. The outline, then :class:`IndexReady`, are handed over (``partial_result``) as soon as each is
-  known; the job then makes the index's character boxes exact (:meth:`SearchIndex.refine`), the search usable
-  throughout.
+  known; the index's character boxes are made exact afterwards (:meth:`SearchIndex.refine`) by a process of
+  lower priority that outlives the job, the search usable throughout.
 * :func:`cached_analysis` — a packet seen before: its hash from :mod:`reviewer.quick_identity` (path, size, mtime;
   the file is not read), its outline from the detector's JSON cache and its index state, cheap enough for the GUI
   thread right after the first paint; :func:`confirm_job` then hashes the file in the worker to check the guess.
@@ -76,8 +76,8 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
 
     ``partial_result`` receives the :class:`Outline` as soon as it is known — or, when detection failed, the
     error (a ReviewerError, or a RuntimeError naming the bug: the worker logs its traceback) — and the index is
-    built all the same; then :class:`IndexReady` once the index answers, after which the job refines the index's
-    character boxes (returning when they are exact, or when cancelled). ``progress`` counts the pages of detection
+    built all the same; then :class:`IndexReady` once the index answers (its character boxes are refined by a
+    process that goes on after the job has returned). ``progress`` counts the pages of detection
     first, then the indexed pages. The file's hash is remembered for the next open (:mod:`reviewer.quick_identity`).
     Raises ReviewerError when the packet cannot be opened; a cancelled job returns early (detection raises
     DetectionCancelled). On two cores a helper process extracts the words (``helper``: see

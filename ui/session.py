@@ -235,7 +235,7 @@ class PacketSession(QObject):
         detected = [False]  # progress counts detection's pages until the outline arrives, then indexing's
 
         def on_partial(outcome: Any) -> None:
-            if isinstance(outcome, IndexReady):  # the search answers; the job goes on refining its boxes
+            if isinstance(outcome, IndexReady):  # the search answers (its boxes are refined later)
                 self._on_index_ready(generation, outcome.sha256)
                 return
             detected[0] = True

@@ -327,9 +327,10 @@ def index_while_detecting(
 ) -> bool:
     """A first open: run ``detect(words_of)`` (the structure detection, which takes each page's words from
     ``words_of(page)`` in page order) and build ``packet``'s search index from the same words (the quick pass:
-    character boxes estimated), call ``on_ready()``, then refine the index to exact boxes
-    (:meth:`SearchIndex.refine`): here, or — when a helper was used — in that helper, which goes on after this
-    function returns (at a lower priority; the next first open stops it, and a re-open refines what is left).
+    character boxes estimated), call ``on_ready()``, and leave the index to be refined to exact boxes
+    (:meth:`SearchIndex.refine`) by the helper, or by a process started for it (:func:`refine_in_background`), which
+    goes on after this function returns (at a lower priority; the next first open stops it, and a re-open refines
+    what is left).
 
     ``helper=None``: on two cores, for a packet of at least :data:`HELPER_MIN_PAGES` pages, a helper process
     extracts the words (MuPDF's share of the work) in page order and sends them to the detection, which builds the
@@ -369,29 +370,33 @@ def index_while_detecting(
         return False
     if on_ready is not None:
         on_ready()
-    if not helper_refines:
-        with SearchIndex(index_path) as index:
-            _refine(index, packet, cancelled)
+    if not helper_refines:  # (one core, or a helper that ended early): in a process of its own all the same,
+        with SearchIndex(index_path) as index:  # so that the worker is free for the member's next job
+            left = bool(index.pages_to_refine(sha))
+        if left:
+            refine_in_background(packet.path, password, sha, index_path)
     return True
 
 
 def refine_in_background(path: str | os.PathLike[str], password: str | None, sha256: str,
-                         index_path: str | os.PathLike[str]) -> Any:
-    """Make the character boxes of ``sha256``'s pages still indexed from words exact (a first open's helper was
-    ended before it finished: the app was closed) in a second process at a lower priority, as that helper would
-    have: the member reads the packet meanwhile. It stops at its next page when a first open starts or this
-    process ends. Returns the process."""
+                         index_path: str | os.PathLike[str] | None) -> Any:
+    """Make the character boxes of ``sha256``'s pages still indexed from words exact (a first open without a
+    helper, or whose helper was ended before it finished: the app was closed) in a second process at a lower
+    priority, as the helper would have: the member reads the packet meanwhile. It stops at its next page when a
+    first open starts or this process ends. Returns the process."""
     _stop_refining()
     context = second_process_context()
     stop = context.Value("b", 0)
     process = context.Process(target=_refine_main, name="pia-refine", daemon=True,
-                              args=(os.fspath(path), password, sha256, os.fspath(index_path), stop, os.getpid()))
+                              args=(os.fspath(path), password, sha256,
+                                    os.fspath(index_path) if index_path is not None else None, stop, os.getpid()))
     process.start()
     _refining.append((process, stop))
     return process
 
 
-def _refine_main(path: str, password: str | None, sha256: str, index_path: str, stop: Any, parent_pid: int) -> None:
+def _refine_main(path: str, password: str | None, sha256: str, index_path: str | None, stop: Any,
+                 parent_pid: int) -> None:
     from reviewer.document import open_pdf
 
     if hasattr(os, "nice"):

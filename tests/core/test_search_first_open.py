@@ -191,7 +191,10 @@ def test_a_words_helper_that_dies_costs_no_page(small_packet: tuple[Path, Any], 
         expected = detect_outline(packet)
     assert outlines[0].to_json() == expected.to_json()
     with SearchIndex(index_path) as index:
-        assert index.is_built(sha) and not index.pages_to_refine(sha)  # refined here: no helper goes on
+        assert index.is_built(sha)
+    process, _stop = search_build._refining[-1]  # the helper is gone: a process started for it refines
+    assert process.name == "pia-refine"
+    _wait_refined(index_path, sha)
     assert _rows(index_path, sha) == _rows(reference, sha)
 
 
@@ -248,7 +251,7 @@ def test_a_reopen_refines_what_a_closed_app_left(small_packet: tuple[Path, Any],
     assert confirm_job(str(path), str(profile), None, str(index_path)) == sha
     assert _rows(index_path, sha) != _rows(reference, sha)
     assert confirm_job(str(path), str(profile), None, str(index_path)) == sha
-    [(process, _stop)] = search_build._refining  # in a second process, at a lower priority
+    process, _stop = search_build._refining[-1]  # in a second process, at a lower priority
     process.join(60)
     assert process.exitcode == 0
     assert _rows(index_path, sha) == _rows(reference, sha)
@@ -308,4 +311,5 @@ def test_a_real_packet_first_opened_ends_as_its_exact_index(corpus_dir: Path, na
     exact = _rows(reference, sha)
     same = sum(1 for norm, row in zip(quick_norms, exact, strict=True) if norm == row[COLUMNS.split(", ").index("norm")])
     assert same >= 0.95 * len(exact)
-    assert _rows(index_path, sha) == exact  # refined in place (one core: before index_while_detecting returned)
+    _wait_refined(index_path, sha)  # (in a second process)
+    assert _rows(index_path, sha) == exact
