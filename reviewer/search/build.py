@@ -271,8 +271,8 @@ def _refine(index: SearchIndex, packet: Packet, stopped: Callable[[], bool] | No
         log.exception("refining the search index of %s failed", packet.name)
 
 
-def _words_helper_main(path: str, password: str | None, sha256: str, index_path: str | None, sender: Any,
-                       word_bounds: Any, bounds: Any, stop: Any, parent_pid: int) -> None:
+def _words_helper_main(path: str, password: str | None, sha256: str, index_path: str | None, receiver: Any,
+                       sender: Any, word_bounds: Any, bounds: Any, stop: Any, parent_pid: int) -> None:
     """The helper of a first open: the pages' words, claimed from the front of ``word_bounds`` in page order (the
     detecting process takes pages from the back while it would otherwise wait), sent to the detecting process;
     then pages claimed from the front of ``bounds`` indexed from those words (the quick pass) until the claims
@@ -280,6 +280,10 @@ def _words_helper_main(path: str, password: str | None, sha256: str, index_path:
     over), the index refined to exact boxes (:meth:`SearchIndex.refine`) unless told to stop or its parent is
     gone."""
     from reviewer.document import open_pdf
+
+    # The detecting process's end, which a forked helper holds a copy of: closed, so that a send blocked on a full
+    # pipe fails once that process has closed its own (or died) instead of waiting for ever.
+    receiver.close()
 
     def stopped() -> bool:
         return bool(stop.value) or os.getppid() != parent_pid
@@ -447,14 +451,19 @@ def _stopped(cancelled: Callable[[], bool] | None) -> bool:
 
 
 class _FromTheHelper:
-    """This side of the pipe from the words helper: the pages' words as they arrive, and whether it has ended."""
+    """This side of the pipe from the words helper: the pages' words as they arrive, and whether it has ended.
 
-    def __init__(self, receiver: Any, process: Any, name: str) -> None:
-        self.receiver, self.process, self.name = receiver, process, name
+    ``progress()`` reads the helper's claims (its front of the words' and of the index's bounds): a helper whose
+    claims have not moved for :data:`HELPER_STALL` seconds is stuck (a silent pipe alone is not: it sends nothing
+    while it indexes)."""
+
+    def __init__(self, receiver: Any, process: Any, name: str, progress: Callable[[], tuple[int, int]]) -> None:
+        self.receiver, self.process, self.name, self.progress = receiver, process, name, progress
         self.words: dict[int, PageWords] = {}
         self.done = False  # it sent every page and indexed its claims
         self.gone = False  # it ended (or was ended) without saying so
         self._last = time.monotonic()
+        self._claims = progress()
 
     @property
     def ended(self) -> bool:
@@ -466,9 +475,13 @@ class _FromTheHelper:
             return
         try:
             if not self.receiver.poll(wait):
-                if time.monotonic() - self._last > HELPER_STALL:
-                    log.warning("words helper for %s silent for %.0f s; ending it", self.name, HELPER_STALL)
+                claims = self.progress()
+                if claims != self._claims:
+                    self._claims, self._last = claims, time.monotonic()
+                elif time.monotonic() - self._last > HELPER_STALL:
+                    log.warning("words helper for %s stuck for %.0f s; ending it", self.name, HELPER_STALL)
                     self.process.kill()
+                    self.process.join()  # (a transaction it was writing is then in, or not: no page half-written)
                     self.gone = True
                 return
             message = self.receiver.recv()
@@ -498,30 +511,33 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
     process = context.Process(
         target=_words_helper_main, name="pia-words-helper", daemon=True,
         args=(os.fspath(packet.path), password, sha, os.fspath(index_path) if index_path is not None else None,
-              sender, word_bounds, bounds, stop, os.getpid()))
+              receiver, sender, word_bounds, bounds, stop, os.getpid()))
     process.start()
     sender.close()  # the helper's end: its exit then reads as the end of the pipe here
-    helper = _FromTheHelper(receiver, process, packet.name)
+    helper = _FromTheHelper(receiver, process, packet.name, lambda: (word_bounds[0], bounds[0]))
 
     def stopped() -> bool:
         return _stopped(cancelled)
 
+    def read_one_here(wanted: int | None) -> None:
+        """Instead of only waiting for the helper, read a page here: ``wanted`` when the helper has not claimed it
+        yet (it is starting), else the last unclaimed page (the detection needs less time per page than MuPDF)."""
+        with word_bounds.get_lock():
+            low, high = word_bounds[0], word_bounds[1]
+            mine = low if low == wanted else high - 1 if high > low else None
+            if mine == low:
+                word_bounds[0] = low + 1
+            elif mine is not None:
+                word_bounds[1] = mine
+        if mine is None:
+            helper.take(0.05)
+        else:
+            helper.words[mine] = read_words(packet, mine)
+            helper.take(0.0)
+
     def words_of(page: int) -> PageWords:
-        # Waiting for the helper, this process reads pages itself: the next one while the helper is not there yet
-        # (it is starting), else the last unclaimed one (the detection needs less time per page than MuPDF).
         while page not in helper.words and not helper.ended and not stopped():
-            with word_bounds.get_lock():
-                low, high = word_bounds[0], word_bounds[1]
-                mine = low if low == page else high - 1 if high - 1 > low else None
-                if mine == low:
-                    word_bounds[0] = low + 1
-                elif mine is not None:
-                    word_bounds[1] = mine
-            if mine is None:
-                helper.take(0.05)
-            else:
-                helper.words[mine] = read_words(packet, mine)
-                helper.take(0.0)
+            read_one_here(page)
         found = helper.words.get(page)
         if found is None:  # the helper is gone (or the job cancelled: the detection stops at its next page)
             found = helper.words[page] = [] if stopped() else read_words(packet, page)
@@ -534,7 +550,7 @@ def _detect_beside_the_helper(packet: Packet, detect: Callable[[WordsOf], None],
             while not (helper.ended or len(helper.words) == total):  # the outline came from its cache
                 if stopped():
                     return False, False
-                helper.take(0.05)
+                read_one_here(None)
             indexed = [0]
 
             def after_page() -> None:

@@ -170,12 +170,56 @@ def test_a_password_protected_packet_is_read_by_the_helper_with_its_password(
     assert _counts(index_path, sha) == _counts(reference, reference_sha)
 
 
-def _dying_helper(path: str, password: str | None, sha256: str, index_path: str | None, sender: Any,
-                  *rest: Any) -> None:
+def _dying_helper(path: str, password: str | None, sha256: str, index_path: str | None, receiver: Any,
+                  sender: Any, *rest: Any) -> None:
     """A words helper that sends two pages and dies (as a crash in MuPDF would)."""
+    receiver.close()
     with Packet.open(path, password) as packet:
         sender.send([(0, read_words(packet, 0)), (1, read_words(packet, 1))])
     os._exit(3)
+
+
+def _stuck_helper(path: str, password: str | None, sha256: str, index_path: str | None, receiver: Any,
+                  sender: Any, word_bounds: Any, *rest: Any) -> None:
+    """A words helper that claims pages, sends nothing and hangs (as MuPDF looping on a broken page would)."""
+    receiver.close()
+    with word_bounds.get_lock():
+        word_bounds[0] = 5
+    time.sleep(600)
+
+
+def test_a_stuck_words_helper_is_ended_and_costs_no_page(small_packet: tuple[Path, Any],
+                                                         exact_index: tuple[Path, str], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path, _ = small_packet
+    reference, sha = exact_index
+    index_path = tmp_path / "index.db"
+    monkeypatch.setattr(search_build, "_words_helper_main", _stuck_helper)
+    monkeypatch.setattr(search_build, "HELPER_STALL", 1.0)
+    outlines: list[Outline] = []
+    with Packet.open(path) as packet:
+        assert index_while_detecting(packet, lambda words_of: outlines.append(detect_outline(packet, words_of=words_of)),
+                                     index_path, helper=True)
+        assert outlines[0].to_json() == detect_outline(packet).to_json()  # its pages 0-4 were read here
+    assert _counts(index_path, sha) == _counts(reference, sha)
+
+
+def test_a_cancel_while_the_helper_waits_on_a_full_pipe_ends_it_at_once(small_packet: tuple[Path, Any],
+                                                                         tmp_path: Path) -> None:
+    """The detection has not taken the words the helper sent (the pipe is full, the helper blocked in send) when
+    the member cancels: the helper ends as soon as the pipe is closed here, not after a time-out and a kill."""
+    path, _ = small_packet
+    cancelled_at: list[float] = []
+
+    def slow_detect(words_of: search_build.WordsOf) -> None:
+        time.sleep(1.0)  # the helper fills the pipe meanwhile (a page's words are several kB)
+        cancelled_at.append(time.monotonic())
+        words_of(0)
+
+    with Packet.open(path) as packet:
+        assert not index_while_detecting(packet, slow_detect, tmp_path / "index.db", helper=True,
+                                         cancelled=lambda: bool(cancelled_at))
+    assert time.monotonic() - cancelled_at[0] < 0.8 * search_build._STOP_WAIT
 
 
 def test_a_words_helper_that_dies_costs_no_page(small_packet: tuple[Path, Any], exact_index: tuple[Path, str],
