@@ -34,7 +34,7 @@ import apsw
 
 from reviewer.bulk import collector_paused
 from reviewer.errors import ReviewerError
-from reviewer.search.extract import PageText, extract_page
+from reviewer.search.extract import PageText, estimated_boxes, extract_page
 from reviewer.search.hits import HitList, PageHit, _Placer
 from reviewer.search.panel_rows import prepare_panel
 from reviewer.text import find_all, fold_kana, normalize_query
@@ -424,14 +424,26 @@ class SearchIndex:
             for page in self.pages_to_refine(sha):
                 if cancelled is not None and cancelled():
                     return False
-                text = extract_page(packet, page)
-                if page not in packet.skipped_pages:  # not read (time budget spent): its words stay
+                text: PageText | None = extract_page(packet, page)
+                if page in packet.skipped_pages:  # not read (too complex, or the time budget spent)
+                    text = self._words_kept(sha, page)
+                if text is not None:
                     batch.append(text)
                 if len(batch) >= _CHUNK_PAGES:
                     self._replace_pages(sha, batch)
                     batch = []
             self._replace_pages(sha, batch)
         return True
+
+    def _words_kept(self, sha: str, page: int) -> PageText | None:
+        """A page the exact pass cannot read, as the quick pass wrote it, its estimated boxes kept as its boxes (so
+        that it is not counted as still to refine); None when the page is no longer in the index."""
+        try:
+            quick = self.load_page(sha, page)
+        except KeyError:  # forgotten meanwhile (the packet was indexed again)
+            return None
+        boxes = estimated_boxes(quick.source, quick.starts, quick.words) if quick.words else array("f")
+        return PageText(page, quick.source, quick.norm, quick.starts, boxes, quick.line_starts, quick.line_tops)
 
     def _replace_pages(self, sha: str, pages: Sequence[PageText]) -> None:
         if not pages:

@@ -357,3 +357,25 @@ def test_a_real_packet_first_opened_ends_as_its_exact_index(corpus_dir: Path, na
     assert same >= 0.95 * len(exact)
     _wait_refined(index_path, sha)  # (in a second process)
     assert _rows(index_path, sha) == exact
+
+
+def test_pages_the_exact_pass_cannot_read_keep_their_words_and_are_done(
+        small_packet: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page the exact pass skips (too complex, or the packet's reading time spent) keeps the text the words gave,
+    its estimated boxes become its boxes, and it no longer counts as to refine (else every re-open would start a
+    process to refine it again)."""
+    import reviewer.document as document
+
+    path, truth = small_packet
+    index_path = tmp_path / "index.db"
+    with Packet.open(path) as packet, SearchIndex(index_path) as index:
+        quick = [page_text_from_words(p, read_words(packet, p)) for p in range(packet.page_count)]
+        index.write_pages(packet.sha256, quick)
+        index.finish_build(packet)
+        monkeypatch.setattr(document, "PACKET_TEXT_SECONDS", 0.0)  # the first page read spends the budget
+        assert index.refine(packet)
+        assert len(packet.skipped_pages) == truth.pages - 1
+        assert index.pages_to_refine(packet.sha256) == []
+        kept = index.load_page(packet.sha256, 5)
+        assert kept.exact and kept.norm == quick[5].norm and len(kept.boxes) == 4 * len(kept.norm) > 0
+        assert kept.rects(0, 3) == quick[5].rects(0, 3)
