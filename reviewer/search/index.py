@@ -297,21 +297,32 @@ class SearchIndex:
         return _int(self._rows("PRAGMA user_version")[0][0])
 
     def _migrate(self) -> None:
-        version = self._user_version()
-        if version > SCHEMA_VERSION:
-            # A cache written by a newer app: it is only a cache, so start again rather than fail.
-            log.warning("search index %s has schema %d > %d; recreating", self.path, version, SCHEMA_VERSION)
-            with self._transaction() as conn:
-                for (name,) in conn.execute(
-                    "SELECT name FROM sqlite_schema WHERE type='table' AND name IN ('packets','pages','page_fts')"
-                ).fetchall():
-                    conn.execute(f'DROP TABLE IF EXISTS "{name}"')
-                conn.execute("PRAGMA user_version=0")
-            version = 0
-        with self._transaction() as conn:
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                conn.execute(_MIGRATIONS[target])
-                conn.execute(f"PRAGMA user_version={target}")
+        """Bring the file to :data:`SCHEMA_VERSION`: in one write transaction taken at once (``BEGIN IMMEDIATE``)
+        with the version read inside it, so that two connections opening an older file together (the window and
+        its worker, the first start after an update) migrate it once."""
+        if self._user_version() == SCHEMA_VERSION:
+            return  # the usual open: no write lock taken
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = _int(conn.execute("PRAGMA user_version").fetchall()[0][0])
+                if version > SCHEMA_VERSION:
+                    # A cache written by a newer app: it is only a cache, so start again rather than fail.
+                    log.warning("search index %s has schema %d > %d; recreating", self.path, version,
+                                SCHEMA_VERSION)
+                    for (name,) in conn.execute(
+                        "SELECT name FROM sqlite_schema WHERE type='table' AND name IN ('packets','pages','page_fts')"
+                    ).fetchall():
+                        conn.execute(f'DROP TABLE IF EXISTS "{name}"')
+                    version = 0
+                for target in range(version + 1, SCHEMA_VERSION + 1):
+                    conn.execute(_MIGRATIONS[target])
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     # --- building ---------------------------------------------------------------------------------
 

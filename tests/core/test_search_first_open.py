@@ -379,3 +379,47 @@ def test_pages_the_exact_pass_cannot_read_keep_their_words_and_are_done(
         kept = index.load_page(packet.sha256, 5)
         assert kept.exact and kept.norm == quick[5].norm and len(kept.boxes) == 4 * len(kept.norm) > 0
         assert kept.rects(0, 3) == quick[5].rects(0, 3)
+
+
+def test_an_old_index_file_migrated_by_another_connection_meanwhile_is_not_migrated_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first start after an update: the window and its worker open the old file at the same moment. Here the
+    other connection migrates it right after this one has read the old version: this one must not migrate again."""
+    import threading
+
+    index_path = tmp_path / "index.db"
+    other = apsw.Connection(str(index_path))
+    other.setbusytimeout(5000)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute(_MIGRATIONS[1])
+    other.execute("PRAGMA user_version=1")
+    other.execute("BEGIN IMMEDIATE")  # the other connection is about to migrate
+    version_read = threading.Event()
+    real_version = SearchIndex._user_version
+
+    def noted_version(self: SearchIndex) -> int:
+        version = real_version(self)
+        version_read.set()
+        return version
+
+    monkeypatch.setattr(SearchIndex, "_user_version", noted_version)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            SearchIndex(index_path).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    opener = threading.Thread(target=open_it)
+    opener.start()
+    assert version_read.wait(10)  # this connection has read version 1...
+    for target in range(2, SCHEMA_VERSION + 1):  # ...and the other one migrates now
+        other.execute(_MIGRATIONS[target])
+    other.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    other.execute("COMMIT")
+    other.close()
+    opener.join()
+    assert errors == []
+    with SearchIndex(index_path) as index:
+        assert index._user_version() == SCHEMA_VERSION
