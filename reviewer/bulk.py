@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,4 +55,8 @@ def second_process_context() -> Any:
     others = {thread.name for thread in threading.enumerate() if thread is not threading.current_thread()}
     fork = sys.platform == "linux" and threading.current_thread() is threading.main_thread() \
         and others <= FORK_SAFE_THREADS
+    if fork and others:
+        # Python 3.12+ warns about any fork beside threads; these ones are known to be harmless.
+        warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks",
+                                category=DeprecationWarning)
     return multiprocessing.get_context("fork" if fork else "spawn")

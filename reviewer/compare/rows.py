@@ -28,6 +28,8 @@ from reviewer.text import normalize
 
 log = logging.getLogger("reviewer.compare")
 
+# Bump when the rows or their comparison keys change: the cache keeps the keys (``norm``), so a change to the
+# normalisation needs a bump too.
 ROWS_VERSION = 6
 # Below this share of the page height are footers and packet stamps, not the form.
 FOOTER_FROM = 0.935
