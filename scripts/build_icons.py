@@ -1,5 +1,7 @@
-"""Render resources/icons/app.svg into the platform icons the frozen builds use: app.ico (Windows),
-app.icns (macOS) and app.png (Linux desktop files). Run after changing app.svg."""
+"""Render the icons: resources/icons/app.svg into the platform icons the frozen builds use (app.ico for Windows,
+app.icns for macOS, app.png for Linux desktop files), and every resources/icons/*.svg into
+resources/icons/png/NAME-SIZE.png at the toolbar's sizes (``ui.window_actions.ICON_SIZES``), which the window loads
+instead of the SVGs so that its first frame does not load Qt's SVG icon engine. Run after changing an SVG."""
 
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
-def render(size: int) -> QImage:
+def render(size: int, svg: Path = ICONS / "app.svg") -> QImage:
     image = QImage(size, size, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
-    QSvgRenderer(str(ICONS / "app.svg")).render(painter)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    QSvgRenderer(str(svg)).render(painter)
     painter.end()
     return image
 
@@ -33,6 +36,17 @@ def main() -> int:
             print(f"{name}: {writer.errorString()}", file=sys.stderr)
             return 1
         print(ICONS / name)
+    sys.path.insert(0, str(ICONS.parent.parent))
+    from ui.window_actions import ICON_SIZES, PNG_ICONS
+
+    PNG_ICONS.mkdir(exist_ok=True)
+    for svg in sorted(ICONS.glob("*.svg")):
+        for size in ICON_SIZES:
+            out = PNG_ICONS / f"{svg.stem}-{size}.png"
+            if not render(size, svg).save(str(out), "PNG"):
+                print(f"{out}: could not be written", file=sys.stderr)
+                return 1
+    print(f"{PNG_ICONS}: {len(ICON_SIZES)} sizes of {len(list(ICONS.glob('*.svg')))} icons")
     return 0
 
 

@@ -15,9 +15,22 @@ from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from reviewer.paths import resource
 
+# The toolbar's icon sizes: 20 px at each text size (×1, ×1.25, ×1.5), on normal and double-density screens.
+ICON_SIZES = (20, 25, 30, 40, 50, 60)
+PNG_ICONS = resource("icons", "png")
+
 
 def icon(name: str) -> QIcon:
-    return QIcon(str(resource("icons", f"{name}.svg")))
+    """An icon of resources/icons: its PNGs at :data:`ICON_SIZES` (``scripts/build_icons.py`` renders them), so
+    that the first frame does not load Qt's SVG icon engine (about 20 ms before it); the SVG where they are
+    missing."""
+    files = [PNG_ICONS / f"{name}-{size}.png" for size in ICON_SIZES]
+    if not all(file.is_file() for file in files):
+        return QIcon(str(resource("icons", f"{name}.svg")))
+    result = QIcon()
+    for file, size in zip(files, ICON_SIZES, strict=True):
+        result.addFile(str(file), QSize(size, size))
+    return result
 
 
 

@@ -365,6 +365,52 @@ def test_the_window_module_imports_no_dialog_before_the_first_frame() -> None:
     assert "ui.dialogs.settings" not in loaded and "ui.notify" not in loaded
 
 
+def test_every_icon_has_its_pngs_at_the_toolbar_sizes(qtbot: Any) -> None:
+    """The window's icons come from PNGs rendered at every toolbar size (scripts/build_icons.py), one per SVG."""
+    from PySide6.QtGui import QImage
+
+    from reviewer.paths import resource
+    from ui.window_actions import ICON_SIZES, PNG_ICONS, icon
+
+    names = sorted(svg.stem for svg in resource("icons").glob("*.svg"))
+    assert "back" in names and "app" in names
+    for name in names:
+        for size in ICON_SIZES:
+            image = QImage(str(PNG_ICONS / f"{name}-{size}.png"))
+            assert (image.width(), image.height()) == (size, size), (name, size)
+            assert image.pixelColor(size // 2, size // 2).alpha() > 0 or any(
+                image.pixelColor(x, size // 2).alpha() > 0 for x in range(size)), (name, size)  # drawn, not blank
+        loaded = icon(name)
+        assert sorted((s.width(), s.height()) for s in loaded.availableSizes()) == [(s, s) for s in ICON_SIZES]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/maps")
+def test_the_first_frame_does_not_load_the_svg_icon_engine(tmp_path: Path) -> None:
+    """Qt's SVG icon engine (a plugin and its library, about 20 ms) is not loaded to paint the window."""
+    import os
+    import subprocess
+
+    probe = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from ui.app_settings import AppSettings\n"
+        "from ui.main_window import MainWindow\n"
+        "window = MainWindow(AppSettings(), ask_member_name=False, open_store=False)\n"
+        "window.resize(1400, 900); window.show(); app.processEvents(); window.grab()\n"
+        "from ui.window_actions import icon\n"
+        "loaded = lambda: any('svg' in line.lower() for line in open('/proc/self/maps'))\n"
+        "before = loaded()\n"
+        "from PySide6.QtGui import QIcon\n"
+        "from reviewer.paths import resource\n"
+        "QIcon(str(resource('icons', 'back.svg'))).pixmap(20, 20)\n"
+        "print(before, loaded())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIA_REVIEWER_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.split() == ["False", "True"]  # not for the window; an SVG icon does load it (the probe works)
+
+
 def test_the_index_helper_runs_from_the_worker_process(qtbot: Any, small_packet: tuple[Path, Any],
                                                        tmp_path: Path) -> None:
     """A first open indexes on two cores from inside the worker (itself a spawned process with a thread)."""
