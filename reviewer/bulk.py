@@ -43,7 +43,8 @@ def collector_paused() -> Iterator[None]:
 # Threads that may run beside a fork without harm: they hold no lock the forked child uses. The GUI's worker
 # process has its parent watcher (it polls the parent's pid and sleeps) and, once it has reported progress, its
 # queue's feeder thread (multiprocessing resets that queue's state in a forked child, which never uses it).
-FORK_SAFE_THREADS = frozenset({"parent-watch", "QueueFeederThread"})
+PARENT_WATCH_THREAD = "parent-watch"  # the name ui.worker gives its watcher
+FORK_SAFE_THREADS = frozenset({PARENT_WATCH_THREAD, "QueueFeederThread"})
 
 
 def second_process_context() -> Any:

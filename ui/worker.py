@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from reviewer.bulk import PARENT_WATCH_THREAD
+
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
 PartialFn = Callable[[Any], None]
@@ -69,7 +71,7 @@ def watch_parent(parent_pid: int, interval: float = PARENT_POLL_INTERVAL) -> thr
 
     if not _parent_alive(parent_pid):
         os._exit(0)
-    thread = threading.Thread(target=run, name="parent-watch", daemon=True)
+    thread = threading.Thread(target=run, name=PARENT_WATCH_THREAD, daemon=True)
     thread.start()
     return thread
 

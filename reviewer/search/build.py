@@ -36,6 +36,11 @@ HELPER_NICENESS = 5  # the helper yields to the GUI process (and the detection) 
 HELPER_STALL = 20.0  # seconds without an indexed page after which a helper still running is ended
 
 
+def _told_to_stop(stop: Any, parent_pid: int) -> Callable[[], bool]:
+    """A helper process's ``stopped()``: its parent set ``stop``, or the parent is gone."""
+    return lambda: bool(stop.value) or os.getppid() != parent_pid
+
+
 def _take(bounds: Any, count: int, from_back: bool) -> range:
     """Claim up to ``count`` unclaimed pages from the front or the back; an empty range when none are left."""
     with bounds.get_lock():
@@ -49,19 +54,10 @@ def _take(bounds: Any, count: int, from_back: bool) -> range:
         return range(low, stop)
 
 
-def _claims_one_by_one(bounds: Any, stop: Callable[[], bool]) -> Iterator[int]:
-    """Pages claimed one at a time from the front, in page order, until none are left or ``stop()`` is true."""
+def _claims(bounds: Any, from_back: bool, stop: Callable[[], bool], count: int = _CLAIM_PAGES) -> Iterator[int]:
+    """Pages claimed ``count`` at a time until none are left or ``stop()`` is true."""
     while not stop():
-        pages = _take(bounds, 1, False)
-        if not pages:
-            return
-        yield pages[0]
-
-
-def _claims(bounds: Any, from_back: bool, stop: Callable[[], bool]) -> Iterator[int]:
-    """Pages claimed a few at a time until none are left or ``stop()`` is true."""
-    while not stop():
-        pages = _take(bounds, _CLAIM_PAGES, from_back)
+        pages = _take(bounds, count, from_back)
         if not pages:
             return
         yield from pages
@@ -77,8 +73,7 @@ def _helper_main(path: str, password: str | None, sha256: str, index_path: str |
         with done.get_lock():
             done.value += 1
 
-    def stopped() -> bool:
-        return bool(stop.value) or os.getppid() != parent_pid
+    stopped = _told_to_stop(stop, parent_pid)
 
     if hasattr(os, "nice"):
         # Three busy processes on two cores during a first open: the window (scrolling the pages) goes first.
@@ -160,7 +155,7 @@ def _shared_build(packet: Packet, index_path: str | os.PathLike[str] | None, pas
             report()
 
         def stopped() -> bool:
-            return cancelled is not None and cancelled()
+            return _stopped(cancelled)
 
         complete = index.index_pages(packet, _claims(bounds, False, stopped), after_page, stopped)
         # No page is left to claim: the helper ends once its last claim is written (or has died). One that makes no
@@ -285,14 +280,13 @@ def _words_helper_main(path: str, password: str | None, sha256: str, index_path:
     # pipe fails once that process has closed its own (or died) instead of waiting for ever.
     receiver.close()
 
-    def stopped() -> bool:
-        return bool(stop.value) or os.getppid() != parent_pid
+    stopped = _told_to_stop(stop, parent_pid)
 
     try:
         with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet:
             words: dict[int, PageWords] = {}
             outgoing: list[tuple[int, PageWords]] = []
-            for page in _claims_one_by_one(word_bounds, stopped):
+            for page in _claims(word_bounds, False, stopped, count=1):  # one by one, in page order
                 words[page] = read_words(packet, page)
                 outgoing.append((page, words[page]))
                 if len(outgoing) >= _SEND_PAGES:
@@ -339,8 +333,8 @@ def index_while_detecting(
     ``helper=None``: on two cores, for a packet of at least :data:`HELPER_MIN_PAGES` pages, a helper process
     extracts the words (MuPDF's share of the work) in page order and sends them to the detection, which builds the
     lines and the structure here and reads pages itself from the back while it would wait; then both index pages
-    from the words, the helper from the front and this process from the back. A helper that dies or stalls costs time, never pages: what it did not send is read here, what it did not
-    write is indexed here. ``progress(done, total)`` counts the indexed pages once ``detect`` returns. Returns True
+    from the words, the helper from the front and this process from the back. A helper that dies or stalls costs
+    time, never pages: what it did not send is read here, what it did not write is indexed here. ``progress(done, total)`` counts the indexed pages once ``detect`` returns. Returns True
     when the index is complete (and marked built), False when ``cancelled()`` (nothing partial is kept). A built
     index is kept: then ``detect`` reads its own words.
     """
@@ -406,8 +400,7 @@ def _refine_main(path: str, password: str | None, sha256: str, index_path: str |
     if hasattr(os, "nice"):
         os.nice(HELPER_NICENESS)
 
-    def stopped() -> bool:
-        return bool(stop.value) or os.getppid() != parent_pid
+    stopped = _told_to_stop(stop, parent_pid)
 
     with collector_paused(), Packet(Path(path), open_pdf(path, password), sha256) as packet, \
             SearchIndex(index_path) as index:
