@@ -30,6 +30,9 @@ def icon(name: str) -> QIcon:
     result = QIcon()
     for file, size in zip(files, ICON_SIZES, strict=True):
         result.addFile(str(file), QSize(size, size))
+    large = resource("icons", f"{name}.png")  # the app's 256 px icon, for task bars and window switchers
+    if large.is_file():
+        result.addFile(str(large))
     return result
 
 
