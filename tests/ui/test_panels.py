@@ -365,6 +365,33 @@ def test_the_window_module_imports_no_dialog_before_the_first_frame() -> None:
     assert "ui.dialogs.settings" not in loaded and "ui.notify" not in loaded
 
 
+def test_the_source_run_imports_shibokens_support_compiled() -> None:
+    """`make`'s setup (scripts/prepare_venv.py) lays shiboken6's signature support out as files, compiled: a start
+    from source imports it from the bytecode cache instead of compiling it from the copy inside shiboken6's library
+    (what the built app does too, see tests/cli/test_dist.py)."""
+    import subprocess
+
+    probe = (
+        "import builtins\n"
+        "compiled = []\n"
+        "original = builtins.compile\n"
+        "def counting(source, filename, *args, **kwargs):\n"
+        "    compiled.append(str(filename))\n"
+        "    return original(source, filename, *args, **kwargs)\n"
+        "builtins.compile = counting\n"
+        "import PySide6.QtWidgets, sys\n"
+        "builtins.compile = original\n"
+        "loader = sys.modules['shibokensupport.signature.loader']\n"
+        "print(loader.__file__)\n"
+        "print(sorted(name for name in compiled if 'shibokensupport' in name))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    loader_file, compiled = done.stdout.splitlines()
+    assert "files.dir" in Path(loader_file).parts, f"run `make` (scripts/prepare_venv.py): {loader_file}"
+    assert compiled == "[]"  # the imports came from __pycache__
+    assert (Path(loader_file).parent / "__pycache__").is_dir()
+
+
 def test_every_icon_has_its_pngs_at_the_toolbar_sizes(qtbot: Any) -> None:
     """The window's icons come from PNGs rendered at every toolbar size (scripts/build_icons.py), one per SVG."""
     from PySide6.QtGui import QImage
