@@ -63,10 +63,12 @@ def _char_info(ch: str) -> tuple[str, bool]:
 
 def _finish(norm: str) -> str:
     """Case fold, fold dashes, drop whitespace an NFKC expansion may have produced (゛ → ' ゙') and
-    compose what that brings together (か + ' ゙' → が)."""
+    compose what that brings together (か + ' ゙' → が) or what case folding took apart (ẗ → t + ̈)."""
     folded = norm.casefold().translate(_FOLD)
     if any(_is_dropped(c) for c in folded):
-        folded = unicodedata.normalize("NFC", "".join(c for c in folded if not _is_dropped(c)))
+        folded = "".join(c for c in folded if not _is_dropped(c))
+    if not unicodedata.is_normalized("NFC", folded):
+        folded = unicodedata.normalize("NFC", folded)
     return folded
 
 
