@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--report", type=int, default=None, help="only this report (1-based)")
     p.add_argument("--author", default=None, help="only this member's comments (package export)")
+    p.add_argument("--compare-with", metavar="OLD.pdf", default=None,
+                   help="the earlier version of the packet: its undeclared changes become rows of the sheet")
     add_password_options(p)
 
     for name, handler, text in (

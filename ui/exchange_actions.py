@@ -69,12 +69,14 @@ def read_import_files(paths: Sequence[str], packet: PacketInfo, outline: Outline
 
 
 def export_job(kind: str, path: str, store: Any, packet: PacketInfo, outline: Outline | None,
-               report: int | None, author: str | None) -> Any:
-    """Write one export through the core's one export use case (worker thread); returns its ExportResult."""
+               report: int | None, author: str | None, changes: Sequence[Any] | None = None) -> Any:
+    """Write one export through the core's one export use case (worker thread); returns its ExportResult.
+    ``changes``: the comparison of the open (revised) packet with its earlier version, for the second meeting's
+    sheet."""
     from reviewer.export.service import ExportOptions, export
 
     options = ExportOptions(packet_path=packet.path, packet_name=packet.name, password=packet.password,
-                            report=report, author=author)
+                            report=report, author=author, changes=changes)
     return export(store, packet.sha256, outline, kind, path, options=options)
 
 
@@ -204,6 +206,8 @@ class ExchangeActions(QObject):
                 count=result.rows, path=written)
             if result.excluded:
                 text += "\n" + self.tr("（除外したコメント {count} 件は含めていません）").format(count=result.excluded)
+            if result.undeclared:
+                text += "\n" + self.tr("（未申告の変更 {count} 件を行として加えました）").format(count=result.undeclared)
             if next_step:
                 text += "\n\n" + next_step
             self._inform(text)
@@ -212,7 +216,16 @@ class ExchangeActions(QObject):
         store = self.controller.store
         # The detected structure: the export lays the stored hand corrections over it itself (once).
         outline = self.controller.session.detected_outline or self.controller.outline
-        self._run(Op(self, export_job, kind, path, store, packet, outline, report, author).success(done))
+        changes = self._changes(packet) if kind in SHEET_FORMATS else None
+        self._run(Op(self, export_job, kind, path, store, packet, outline, report, author, changes).success(done))
+
+    def _changes(self, packet: PacketInfo) -> list[Any] | None:
+        """The comparison shown in the 変更点 panel when it is of this packet (its undeclared changes go on the
+        second meeting's sheet)."""
+        comparison = getattr(getattr(self.window, "compare", None), "comparison", None)
+        if comparison is None or comparison.new.sha256 != packet.sha256:
+            return None
+        return list(comparison.documents)
 
     def export_package(self) -> None:
         packet = self._packet()

@@ -79,6 +79,11 @@ def use_packet_password_from(args: argparse.Namespace) -> None:
         _packet_password = getpass.getpass("資料のPDFのパスワード: ")
 
 
+def packet_password() -> str | None:
+    """The packet password given on this command line (``--password-env`` / ``--password-prompt``), if any."""
+    return _packet_password
+
+
 def open_store(profile: str | None) -> Store:
     """Open the profile's Store for a headless command (keyring, else the passphrase/key variables)."""
     from reviewer.store import InvalidDatabaseKey, Store

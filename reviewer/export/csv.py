@@ -17,17 +17,17 @@ from reviewer.export.sheet import COLUMNS, SheetRow
 from reviewer.limits import csv_safe
 
 
-def sheet_csv_text(rows: Sequence[SheetRow]) -> str:
+def sheet_csv_text(rows: Sequence[SheetRow], columns: Sequence[str] = COLUMNS) -> str:
     """The CSV text of ``rows`` (header row first, CRLF line ends)."""
     buffer = io.StringIO(newline="")
     # The header is ours and constant; it stays unquoted so that simple readers match it by name.
-    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(COLUMNS)
+    csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(columns)
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        writer.writerow([csv_safe(value) for value in row.values()])
+        writer.writerow([csv_safe(value) for value in row.values(columns)])
     return buffer.getvalue()
 
 
-def write_csv(rows: Sequence[SheetRow], path: str | os.PathLike[str]) -> None:
+def write_csv(rows: Sequence[SheetRow], path: str | os.PathLike[str], columns: Sequence[str] = COLUMNS) -> None:
     """Write the sheet to ``path`` atomically as UTF-8 with BOM and CRLF line ends."""
-    export_bytes(path, sheet_csv_text(rows).encode("utf-8-sig"))
+    export_bytes(path, sheet_csv_text(rows, columns).encode("utf-8-sig"))

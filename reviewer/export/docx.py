@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from reviewer.atomic import export_path
-from reviewer.export.sheet import COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, ID_COLUMN, REVISED_COLUMN, SHEET_NAME, SheetRow
 from reviewer.limits import clean_text
 
 FONT_NAME = "游ゴシック"
@@ -17,6 +17,7 @@ DOCX_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
 _WEIGHTS: dict[str, float] = {
     "No.": 3.8, "評価書": 11, "資料頁": 5, "項目": 9, "引用": 14, "区分": 6.8, "意見・質問": 23, "委員": 6.5,
     "関連": 6, "所管課の回答": 17,
+    REVISED_COLUMN: 15, CHECK_COLUMN: 6.5,
 }
 
 
@@ -49,8 +50,11 @@ def _shade(cell: Any, fill: str) -> None:
     tc_pr.append(shading)
 
 
-def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "") -> None:
-    """Write the sheet as a Word document to ``path`` atomically."""
+def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "",
+               columns: Sequence[str] = COLUMNS) -> None:
+    """Write the sheet as a Word document to ``path`` atomically (``columns`` as for the xlsx; the ID stays
+    out)."""
+    shown = [c for c in columns if c != ID_COLUMN]
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
@@ -73,28 +77,26 @@ def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     run.font.size = Pt(13)
     document.add_paragraph(f"{date.today():%Y年%m月%d日} 作成　{len(rows)}件")
 
-    table = document.add_table(rows=1, cols=len(DOCX_COLUMNS))
+    table = document.add_table(rows=1, cols=len(shown))
     table.style = "Table Grid"
     table.autofit = False
     usable = Mm(297 - 24)
-    total = sum(_WEIGHTS[c] for c in DOCX_COLUMNS)
-    widths = [int(usable * _WEIGHTS[c] / total) for c in DOCX_COLUMNS]
+    total = sum(_WEIGHTS[c] for c in shown)
+    widths = [int(usable * _WEIGHTS[c] / total) for c in shown]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid (what LibreOffice and Word lay out by)
     header = table.rows[0]
     _repeat_header(header)
-    for cell, name, width in zip(header.cells, DOCX_COLUMNS, widths, strict=True):
+    for cell, name, width in zip(header.cells, shown, widths, strict=True):
         cell.width = width
         run = cell.paragraphs[0].add_run(name)
         run.bold = True
         _shade(cell, "D9E1F2")
-    index = {c: i for i, c in enumerate(COLUMNS)}
     for row in rows:
-        values = row.values()
         cells = table.add_row().cells
-        for cell, name, width in zip(cells, DOCX_COLUMNS, widths, strict=True):
+        for cell, name, width in zip(cells, shown, widths, strict=True):
             cell.width = width
-            value = values[index[name]]
+            value = row.value(name)
             # XML cannot hold control characters or lone surrogates (python-docx would raise).
             text = clean_text(str(value)) if value is not None else ""
             lines = text.split("\n")

@@ -14,7 +14,7 @@ from typing import Any
 import pymupdf
 
 from reviewer.atomic import export_path
-from reviewer.export.sheet import COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, ID_COLUMN, REVISED_COLUMN, SHEET_NAME, SheetRow
 from reviewer.limits import clean_text
 from reviewer.paths import bundled_font
 
@@ -30,12 +30,13 @@ PAD = 3.0
 PDF_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
 _WEIGHTS: dict[str, float] = {
     "No.": 3, "評価書": 10, "資料頁": 4.5, "項目": 9, "引用": 15.5, "区分": 5.5, "意見・質問": 24, "委員": 6,
-    "関連": 4.5, "所管課の回答": 18,
+    "関連": 4.5, "所管課の回答": 18, REVISED_COLUMN: 15, CHECK_COLUMN: 7,
 }
 GRID = (0.45, 0.45, 0.45)
 # Japanese line breaking (kinsoku): these never start a line; they hang at the end of the previous one.
 NO_LINE_START = frozenset("、。，．,.)）」』】〕〉》”’ゝゞーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ！？!?:;：；・…")
 HEAD_FILL = (0.85, 0.88, 0.95)
+UNDECLARED_FILL = (0.99, 0.89, 0.88)  # an undeclared change's row (second meeting)
 
 
 class _Wrapper:
@@ -68,15 +69,17 @@ class _Wrapper:
         return lines
 
 
-def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "") -> None:
-    """Write the sheet as a PDF to ``path`` atomically."""
+def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "",
+              columns: Sequence[str] = COLUMNS) -> None:
+    """Write the sheet as a PDF to ``path`` atomically (``columns`` as for the xlsx; the ID stays out, an
+    undeclared change's row is tinted)."""
+    shown = [c for c in columns if c != ID_COLUMN]
     font = pymupdf.Font(fontfile=str(bundled_font()))
     wrapper = _Wrapper(font, FONT_SIZE)
     usable = PAGE_W - 2 * MARGIN
-    total = sum(_WEIGHTS[c] for c in PDF_COLUMNS)
-    widths = [usable * _WEIGHTS[c] / total for c in PDF_COLUMNS]
+    total = sum(_WEIGHTS[c] for c in shown)
+    widths = [usable * _WEIGHTS[c] / total for c in shown]
     xs = [MARGIN + sum(widths[:i]) for i in range(len(widths) + 1)]
-    index = {c: i for i, c in enumerate(COLUMNS)}
     heading = clean_text(title) or SHEET_NAME
     subtitle = f"{date.today():%Y年%m月%d日} 作成　{len(rows)}件"
     bottom = PAGE_H - MARGIN - 12
@@ -103,7 +106,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
         shape.finish(color=GRID, fill=fill, width=0.5)
         return y + height
 
-    header_cells = [wrapper.wrap(name, w - 2 * PAD) for name, w in zip(PDF_COLUMNS, widths, strict=True)]
+    header_cells = [wrapper.wrap(name, w - 2 * PAD) for name, w in zip(shown, widths, strict=True)]
     header_lines = max(len(c) for c in header_cells)
 
     def new_page() -> float:
@@ -125,10 +128,10 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
     if not rows:
         text_at(MARGIN + PAD, y + PAD, "コメントはありません。")
     for row in rows:
-        values = row.values()
         remaining = [
-            wrapper.wrap(clean_text(str(values[index[name]])), w - 2 * PAD) for name, w in zip(PDF_COLUMNS, widths, strict=True)
+            wrapper.wrap(clean_text(str(row.value(name))), w - 2 * PAD) for name, w in zip(shown, widths, strict=True)
         ]
+        fill = UNDECLARED_FILL if row.undeclared else None
         while True:
             need = max(len(c) for c in remaining)
             fits = int((bottom - y - 2 * PAD) // LEADING)
@@ -136,7 +139,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
                 y = new_page()
                 continue
             take = min(need, fits)
-            y = draw_row(y, remaining, take, None)
+            y = draw_row(y, remaining, take, fill)
             remaining = [c[take:] for c in remaining]
             if not any(remaining):
                 break

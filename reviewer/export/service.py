@@ -51,6 +51,14 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
 }
 
 
+NEXT_STEP_UNDECLARED = (
+    "未申告の変更も行として加えるには、前の版と比較してから書き出してください"
+    "（ファイル ＞ 前の版と比較…、または pia-reviewer export の --compare-with）。",
+    "To add the undeclared changes as rows, compare with the earlier version first, then export (File > Compare "
+    "with the earlier version…, or --compare-with of pia-reviewer export).",
+)
+
+
 class ExportStore(Protocol):
     """What :func:`export` needs of :class:`reviewer.store.Store`."""
 
@@ -60,6 +68,8 @@ class ExportStore(Protocol):
     def replies(self, annotation_id: str) -> list[Any]: ...
 
     def corrections(self, file_sha256: str) -> list[Any]: ...
+
+    def carried_links(self, new_sha256: str | None = None, old_sha256: str | None = None) -> list[Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,10 @@ class ExportOptions:
         report: only this report (1-based, sheet and annotated PDF).
         author: only this member's comments.
         title: the sheet's title (default 「意見一覧 — <report or packet>」).
+        changes: the comparison of this (revised) packet with its earlier version
+            (:attr:`reviewer.compare.service.Comparison.documents`): its undeclared changes become rows of their
+            own on the sheet. A packet with comments carried from an earlier version gets the second meeting's
+            columns (修正後の記載, 確認結果) in any case.
     """
 
     packet_path: str | os.PathLike[str] | None = None
@@ -81,6 +95,7 @@ class ExportOptions:
     report: int | None = None
     author: str | None = None
     title: str | None = None
+    changes: Sequence[Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +109,8 @@ class ExportResult:
         excluded: comments left out because the chair excluded them.
         replies: replies written with the comments.
         next_ja / next_en: one sentence on what to do with the file next (for the result dialog).
+        second_meeting: the sheet has the second meeting's columns (修正後の記載, 確認結果).
+        undeclared: rows of undeclared changes on the sheet.
     """
 
     path: Path
@@ -103,6 +120,8 @@ class ExportResult:
     replies: int
     next_ja: str
     next_en: str
+    second_meeting: bool = False
+    undeclared: int = 0
 
     def next_step(self, language: str = "ja") -> str:
         """The "what next" sentence in ``language`` ("ja" or "en")."""
@@ -110,7 +129,8 @@ class ExportResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"format": self.kind, "out": str(self.path), "count": self.rows, "excluded": self.excluded,
-                "replies": self.replies, "next": self.next_ja, "next_en": self.next_en}
+                "replies": self.replies, "second_meeting": self.second_meeting, "undeclared": self.undeclared,
+                "next": self.next_ja, "next_en": self.next_en}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,25 +212,41 @@ def sheet_title(packet_name: str, outline: Outline | None, report: int | None) -
     return f"意見一覧 — {packet_name}"
 
 
-def write_sheet_rows(kind: str, rows: Sequence[SheetRow], out: Path, title: str) -> int:
-    """Write sheet rows in ``kind`` (xlsx, docx, pdf, csv); returns the number of rows."""
+def write_sheet_rows(kind: str, rows: Sequence[SheetRow], out: Path, title: str,
+                     columns: Sequence[str] | None = None) -> int:
+    """Write sheet rows in ``kind`` (xlsx, docx, pdf, csv) with ``columns`` (default: the first meeting's
+    :data:`reviewer.export.sheet.COLUMNS`); returns the number of rows."""
+    from reviewer.export.sheet import COLUMNS
+
+    columns = tuple(columns or COLUMNS)
     if kind == "xlsx":
         from reviewer.export.xlsx import write_xlsx
 
-        write_xlsx(list(rows), out, title=title)
+        write_xlsx(list(rows), out, title=title, columns=columns)
     elif kind == "docx":
         from reviewer.export.docx import write_docx
 
-        write_docx(list(rows), out, title=title)
+        write_docx(list(rows), out, title=title, columns=columns)
     elif kind == "pdf":
         from reviewer.export.pdf import write_pdf
 
-        write_pdf(list(rows), out, title=title)
+        write_pdf(list(rows), out, title=title, columns=columns)
     else:
         from reviewer.export.csv import write_csv
 
-        write_csv(list(rows), out)
+        write_csv(list(rows), out, columns)
     return len(rows)
+
+
+def _changes_of_report(documents: Sequence[Any] | None, outline: Outline | None,
+                       report: int | None) -> list[Any] | None:
+    """The compared documents whose undeclared changes go on a sheet of ``report`` (all of them for the packet)."""
+    if documents is None or report is None or outline is None:
+        return None if documents is None else list(documents)
+    index = _report_index(outline, report)
+    assert index is not None
+    title = outline.documents[index].title
+    return [d for d in documents if d.title == title]
 
 
 def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -251,13 +287,25 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
     chosen = select(store, packet_sha256, outline, kind, options)
     if kind in SHEET_KINDS:
         title = options.title or sheet_title(packet_name, outline, options.report)
-        from reviewer.export.sheet import build_sheet
+        from reviewer.export.sheet import SECOND_COLUMNS, build_sheet
 
         # Excluded comments and other reports are already gone (select); build_sheet orders and groups, and
         # lays the hand corrections of the structure over the detected outline for the 項目 column.
         rows = build_sheet(chosen.annotations, outline, corrections=store.corrections(packet_sha256))
-        count = write_sheet_rows(kind, rows, out, title)
+        links = store.carried_links(new_sha256=packet_sha256)
+        second = bool(links) or options.changes is not None
+        undeclared = 0
+        if second:
+            from reviewer.compare.sheet import second_meeting_rows
+
+            rows = second_meeting_rows(rows, links, _changes_of_report(options.changes, outline, options.report),
+                                       outline.page_labels if outline is not None else ())
+            undeclared = sum(1 for row in rows if row.undeclared)
+        count = write_sheet_rows(kind, rows, out, title, SECOND_COLUMNS if second else None)
         next_ja, next_en = NEXT_STEP["sheet" if kind in ("xlsx", "docx", "csv") else "sheet-print"]
+        if second and options.changes is None:
+            next_ja, next_en = f"{NEXT_STEP_UNDECLARED[0]}\n{next_ja}", f"{NEXT_STEP_UNDECLARED[1]}\n{next_en}"
+        return ExportResult(out, kind, count, chosen.excluded, chosen.replies, next_ja, next_en, second, undeclared)
     elif kind == PACKAGE:
         if not chosen.annotations:
             raise ReviewerError("書き出す自分のコメントがありません。", "There are no comments of your own to export.")

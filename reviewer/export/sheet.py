@@ -25,6 +25,13 @@ COLUMNS: tuple[str, ...] = (
 # goes by position finds them; 関連 is our addition at the end.
 ID_COLUMN = "ID"
 ANSWER_COLUMN = "所管課の回答"
+# The second meeting's sheet (a revised packet with comments carried over): the text a carried comment now
+# refers to and the member's check of it, right after the department's answer.
+REVISED_COLUMN = "修正後の記載"
+CHECK_COLUMN = "確認結果"
+_AFTER_ANSWER = COLUMNS.index(ANSWER_COLUMN) + 1
+SECOND_COLUMNS: tuple[str, ...] = (*COLUMNS[:_AFTER_ANSWER], REVISED_COLUMN, CHECK_COLUMN, *COLUMNS[_AFTER_ANSWER:])
+UNDECLARED_CATEGORY = "未申告の変更"  # the 区分 of a row that is an undeclared change, not a comment
 MIN_QUOTE_OVERLAP = 2
 
 
@@ -47,10 +54,31 @@ class SheetRow:
     page: int = 0
     judgement: str = ""  # the risk's judgement (as corrected by hand, if it was); not a column of its own yet
     corrected: bool = False  # the 項目 or judgement comes from a correction by hand
+    revised: str = ""  # 修正後の記載 (second meeting)
+    check: str = ""  # 確認結果: 対応確認済み / 再指摘 / "" (second meeting)
 
-    def values(self) -> tuple[int | str, ...]:
-        return (self.no, self.report, self.page_label, self.item, self.quote, self.category, self.text,
-                self.author, self.answer, self.id, self.related)
+    @property
+    def undeclared(self) -> bool:
+        """A row that is an undeclared change of the revised packet, not a comment."""
+        return self.category == UNDECLARED_CATEGORY
+
+    def value(self, column: str) -> int | str:
+        """The cell of ``column`` (one of :data:`SECOND_COLUMNS`); 資料頁 as a number where it is one, so that a
+        spreadsheet sorts it as one."""
+        if column == "資料頁":
+            label = self.page_label
+            return int(label) if label.isascii() and label.isdigit() and len(label) < 10 else label
+        return getattr(self, _FIELDS[column])  # type: ignore[no-any-return]
+
+    def values(self, columns: Sequence[str] = COLUMNS) -> tuple[int | str, ...]:
+        return tuple(self.value(c) for c in columns)
+
+
+_FIELDS: dict[str, str] = {
+    "No.": "no", "評価書": "report", "項目": "item", "引用": "quote", "区分": "category", "意見・質問": "text",
+    "委員": "author", "所管課の回答": "answer", "ID": "id", "関連": "related", REVISED_COLUMN: "revised",
+    CHECK_COLUMN: "check",
+}
 
 
 def place(annotations: Iterable[Annotation], outline: Outline | None) -> list[Annotation]:

@@ -22,7 +22,16 @@ from xml.etree import ElementTree
 
 from reviewer.atomic import export_path
 from reviewer.exchange import PackageError
-from reviewer.export.sheet import ANSWER_COLUMN, COLUMNS, ID_COLUMN, SHEET_NAME, SheetRow
+from reviewer.export.sheet import (
+    ANSWER_COLUMN,
+    CHECK_COLUMN,
+    COLUMNS,
+    ID_COLUMN,
+    REVISED_COLUMN,
+    SHEET_NAME,
+    UNDECLARED_CATEGORY,
+    SheetRow,
+)
 from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, MAX_COMMENT_CHARS, clean_answer, clean_text
 
 FONT_NAME = "游ゴシック"
@@ -32,7 +41,7 @@ LINE_HEIGHT_PT = 17.0
 # Column widths in Excel character units, by column name.
 WIDTHS: dict[str, float] = {
     "No.": 5, "評価書": 16, "資料頁": 7, "項目": 15, "引用": 26, "区分": 8, "意見・質問": 42, "委員": 10,
-    "関連": 7, "所管課の回答": 36, "ID": 38,
+    "関連": 7, "所管課の回答": 36, "ID": 38, REVISED_COLUMN: 30, CHECK_COLUMN: 10,
 }
 REQUIRED_ON_IMPORT: tuple[str, ...] = tuple(c for c in COLUMNS if c != "関連")
 EXCEL_CELL_CHARS = 32_767  # Excel refuses to open a workbook with a longer cell
@@ -58,8 +67,10 @@ def estimate_lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
 
 
-def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "") -> None:
-    """Write the comment sheet to ``path`` atomically."""
+def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: str = "",
+               columns: Sequence[str] = COLUMNS) -> None:
+    """Write the comment sheet to ``path`` atomically (``columns``: :data:`COLUMNS`, or the second meeting's
+    :data:`reviewer.export.sheet.SECOND_COLUMNS`; an undeclared change's row is tinted)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -77,22 +88,23 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
     head_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
     head_fill = PatternFill("solid", fgColor="D9E1F2")
     answer_fill = PatternFill("solid", fgColor="FFF9E5")
-    centered = {"No.", "資料頁", "区分", "関連"}
+    undeclared_fill = PatternFill("solid", fgColor="FDE2E1")
+    centered = {"No.", "資料頁", "区分", "関連", CHECK_COLUMN}
 
-    ws.append(list(COLUMNS))
+    ws.append(list(columns))
     for cell in ws[1]:
         cell.font = head_font
         cell.alignment = head_align
         cell.fill = head_fill
         cell.border = border
     ws.row_dimensions[1].height = 22
-    widths = [WIDTHS[c] for c in COLUMNS]
-    answer_index = COLUMNS.index(ANSWER_COLUMN)
-    id_index = COLUMNS.index(ID_COLUMN)
+    widths = [WIDTHS[c] for c in columns]
+    answer_index = columns.index(ANSWER_COLUMN)
+    id_index = columns.index(ID_COLUMN)
     # Styling each cell through openpyxl's descriptors costs a hash per attribute; style the first row
     # normally, then copy its StyleArray per column (2,000 rows: ~0.5 s instead of ~5 s).
     templates: list[Any] = []
-    for c, name in enumerate(COLUMNS):
+    for c, name in enumerate(columns):
         probe = ws.cell(row=2, column=c + 1)
         probe.font = body_font
         probe.border = border
@@ -100,8 +112,15 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
         if c == answer_index:
             probe.fill = answer_fill
         templates.append(copy(probe._style))
+    tinted: list[Any] = []
+    for c, template in enumerate(templates):
+        probe = ws.cell(row=2, column=c + 1)
+        probe._style = copy(template)
+        probe.fill = undeclared_fill
+        tinted.append(copy(probe._style))
     for r, row in enumerate(rows, start=2):
-        values = row.values()
+        values = row.values(columns)
+        styles = tinted if row.undeclared else templates
         lines = 1
         for c, raw in enumerate(values):
             value = cell_text(raw) if isinstance(raw, str) else raw
@@ -109,18 +128,18 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
             if isinstance(value, str):
                 # openpyxl makes any string starting with "=" a live formula; a comment is always text.
                 cell.data_type = "s"
-            cell._style = copy(templates[c])
+            cell._style = copy(styles[c])
             if c != id_index and isinstance(value, str) and value:
                 lines = max(lines, estimate_lines(value, widths[c]))
         ws.row_dimensions[r].height = min(409.0, lines * LINE_HEIGHT_PT + 4)
     if not rows:
         ws.delete_rows(2)
-    for c, name in enumerate(COLUMNS, start=1):
+    for c, name in enumerate(columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].width = WIDTHS[name]
         if name == ID_COLUMN:
             ws.column_dimensions[letter].hidden = True
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
     ws.print_title_rows = "1:1"
@@ -246,6 +265,7 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
     if missing:
         raise refuse("列「" + "」「".join(missing) + "」がありません")
     id_at, answer_at = names.index(ID_COLUMN), names.index(ANSWER_COLUMN)
+    category_at = names.index("区分") if "区分" in names else None
     answers: dict[str, str] = {}
     for number, values in enumerate(rows, start=2):
         cells = list(values) + [None] * max(0, len(names) - len(values))
@@ -255,6 +275,8 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
         if len(answer) > MAX_COMMENT_CHARS:
             raise refuse(f"{number}行目の回答が長すぎます（{len(answer):,}文字、上限 {MAX_COMMENT_CHARS:,}文字）")
         if raw_id is None or str(raw_id).strip() == "":
+            if category_at is not None and str(cells[category_at] or "").strip() == UNDECLARED_CATEGORY:
+                continue  # a row of the second meeting's sheet for an undeclared change: no comment to answer
             if answer:
                 raise refuse(f"{number}行目に回答がありますが ID がありません")
             continue

@@ -13,15 +13,9 @@ from reviewer.annotations import Annotation
 from reviewer.compare.carry import carry_comments, set_carried_check
 from reviewer.compare.rows import norm
 from reviewer.compare.service import Comparison, Version, compare_versions, load_version
-from reviewer.compare.sheet import (
-    CHECK_COLUMN,
-    REVISED_COLUMN,
-    SECOND_COLUMNS,
-    UNDECLARED_CATEGORY,
-    build_second_sheet,
-    write_second_csv,
-    write_second_xlsx,
-)
+from reviewer.export.service import ExportOptions, export
+from reviewer.export.sheet import CHECK_COLUMN, REVISED_COLUMN, SECOND_COLUMNS, SHEET_NAME, UNDECLARED_CATEGORY
+from reviewer.export.xlsx import read_sheet_answers
 from reviewer.samples.revision import REWRITTEN_SENTENCE, UNDECLARED_SENTENCE, generate_revision_pair
 from reviewer.store import Store
 
@@ -51,8 +45,17 @@ def _comment(old: Version, chapter: str, section: str, label: str, risk: str | N
                       answer="ご指摘を踏まえ、以下のとおり修正します")
 
 
+def _table(path: Path) -> list[dict[str, object]]:
+    book = load_workbook(path)
+    sheet = book[SHEET_NAME]
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
 def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Version, Version, Comparison],
                                              tmp_path: Path) -> None:
+    """The export of a revised packet with carried comments (the use case the GUI and the CLI call) writes the
+    second meeting's sheet in every format; with the comparison, its undeclared changes are rows of their own."""
     old, new, comparison = compared
     changed = _comment(old, "Ⅲ", "2", "対象者以外の情報の入手を防止するための措置の内容", "1", "本人確認の方法は？")
     same = _comment(old, "Ⅲ", "5", "リスクに対する措置の内容", "2", "研修の頻度は？")
@@ -60,32 +63,58 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
         store.add_annotation(a)
     carried = {c.old.id: c for c in carry_comments(store, old, new)}
     set_carried_check(store, carried[changed.id].new.id, "再指摘")
-
-    rows = build_second_sheet(store, comparison)
     assert SECOND_COLUMNS.index(REVISED_COLUMN) == SECOND_COLUMNS.index("所管課の回答") + 1
-    values = [dict(zip(SECOND_COLUMNS, r.values(), strict=True)) for r in rows]
+
+    options = ExportOptions(packet_path=new.path, changes=comparison.documents)
+    result = export(store, new.sha256, new.outline, "xlsx", tmp_path / "sheet.xlsx", options=options)
+    assert result.second_meeting and result.undeclared == 1 and result.rows == 3
+    values = _table(tmp_path / "sheet.xlsx")
+    assert tuple(values[0]) == SECOND_COLUMNS
     by_text = {v["意見・質問"]: v for v in values}
     assert norm(REWRITTEN_SENTENCE)[:10] in norm(str(by_text["本人確認の方法は？"][REVISED_COLUMN]))
     assert by_text["本人確認の方法は？"][CHECK_COLUMN] == "再指摘"
     assert by_text["本人確認の方法は？"]["所管課の回答"] == "ご指摘を踏まえ、以下のとおり修正します"
     assert by_text["研修の頻度は？"][REVISED_COLUMN] == "（記載変更なし）"
-    assert by_text["研修の頻度は？"][CHECK_COLUMN] == ""
+    assert by_text["研修の頻度は？"][CHECK_COLUMN] is None
+    assert isinstance(by_text["研修の頻度は？"]["資料頁"], int)  # a number, so that the sheet sorts by page
     undeclared = [v for v in values if v["区分"] == UNDECLARED_CATEGORY]
     assert len(undeclared) == 1
     assert norm(UNDECLARED_SENTENCE) in norm(str(undeclared[0][REVISED_COLUMN]))
-    assert undeclared[0]["項目"].startswith("Ⅱ 6.")
+    assert str(undeclared[0]["項目"]).startswith("Ⅱ 6.")
+    change = next(c for c in comparison.changes() if not c.declared)
+    assert str(undeclared[0]["資料頁"]) == new.outline.page_labels[change.new_page or 0]  # as printed
     assert [v["No."] for v in values] == list(range(1, len(values) + 1))
-    assert len(build_second_sheet(store, comparison, undeclared=False)) == 2
 
-    csv_path, xlsx_path = tmp_path / "sheet.csv", tmp_path / "sheet.xlsx"
-    write_second_csv(rows, csv_path)
-    write_second_xlsx(rows, xlsx_path)
-    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
-        table = list(csv.reader(handle))
-    assert tuple(table[0]) == SECOND_COLUMNS and len(table) == len(rows) + 1
-    sheet = load_workbook(xlsx_path).active
-    assert sheet is not None
+    # The department answers the sheet, the undeclared change's row too: the answers of the comments come back.
+    book = load_workbook(tmp_path / "sheet.xlsx")
+    sheet = book[SHEET_NAME]
     header = [c.value for c in sheet[1]]
-    assert tuple(header) == SECOND_COLUMNS
-    assert sheet.max_row == len(rows) + 1
-    assert any(c.value == UNDECLARED_CATEGORY for row in sheet.iter_rows(min_row=2) for c in row)
+    for row in sheet.iter_rows(min_row=2):
+        row[header.index("所管課の回答")].value = "回答です"
+    book.save(tmp_path / "answered.xlsx")
+    answers = read_sheet_answers(tmp_path / "answered.xlsx")
+    assert set(answers) == {carried[changed.id].new.id, carried[same.id].new.id}
+
+    # Without the comparison: the two columns, no rows of undeclared changes, and a word on how to add them.
+    plain = export(store, new.sha256, new.outline, "csv", tmp_path / "sheet.csv", options=ExportOptions())
+    assert plain.second_meeting and plain.undeclared == 0 and plain.rows == 2
+    assert "前の版と比較" in plain.next_ja
+    with (tmp_path / "sheet.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert tuple(table[0]) == SECOND_COLUMNS and len(table) == 3
+
+    for kind in ("docx", "pdf"):
+        out = tmp_path / f"sheet.{kind}"
+        written = export(store, new.sha256, new.outline, kind, out, options=options)
+        assert written.rows == 3 and out.stat().st_size > 1000
+    import pymupdf
+
+    with pymupdf.open(tmp_path / "sheet.pdf") as pdf:
+        text = "".join(page.get_text() for page in pdf).replace("\n", "")
+    assert REVISED_COLUMN in text and CHECK_COLUMN in text and UNDECLARED_CATEGORY in text
+
+    # The old packet (no carried comments) keeps the first meeting's sheet.
+    first = export(store, old.sha256, old.outline, "csv", tmp_path / "old.csv", options=ExportOptions())
+    assert not first.second_meeting
+    with (tmp_path / "old.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert REVISED_COLUMN not in next(csv.reader(handle))

@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
-from journeys import answer_file_dialog, menu_action, open_through_menu, take_box, tree_click
+from journeys import answer_file_dialog, menu_action, open_through_menu, take_box, tree_click, when_modal
 from journeys import new_window as journeys_window
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from reviewer.annotations import Annotation
 from reviewer.compare.review import change_key, change_marks, reviewed_changes
@@ -55,7 +57,7 @@ def unchanged_row_comment(version: Any, changed_items: set[str | None]) -> Annot
 
 
 def test_compare_through_the_menu_shows_changes_and_carries_comments(
-        qtbot: Any, isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
+        qtbot: Any, isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth], tmp_path: Path) -> None:
     from ui.compare_actions import ROLE_NEW_ID
     from ui.panels.changes import COL_DECLARED, COL_WHAT, ROLE_CHANGE, UNDECLARED
 
@@ -156,6 +158,23 @@ def test_compare_through_the_menu_shows_changes_and_carries_comments(
     qtbot.waitUntil(lambda: compare.carried_items()[changed_new] == ("記載が変更された", "再指摘"), timeout=5000)
     # The original comments stay on the earlier version.
     assert {a.id for a in window.store.annotations(old.sha256)} == {changed_comment.id, unchanged_comment.id}
+
+    # The second meeting's 意見一覧 through the menu: 修正後の記載 and 確認結果 of the carried comments, and the
+    # undeclared change as a row of its own.
+    sheet = tmp_path / "第2回-意見一覧.xlsx"
+    when_modal(lambda dialog: dialog.accept(), wanted=QInputDialog)  # asked only when there are several reports
+    answer_file_dialog(sheet)
+    menu_action(window, "コメント", "取り込み・書き出し", "意見一覧を書き出す（Excel）…").trigger()
+    said = take_box(qtbot, "意見一覧")
+    assert str(sheet) in said and f"未申告の変更 {len(undeclared_truth)} 件を行として加えました" in said
+    rows = list(openpyxl.load_workbook(sheet)["意見一覧"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[header.index("所管課の回答") + 1:header.index("所管課の回答") + 3] == ["修正後の記載", "確認結果"]
+    by_text = {row[header.index("意見・質問")]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    again = by_text["本人確認の方法を具体的に記載してください"]
+    assert again["確認結果"] == "再指摘" and norm(REWRITTEN_SENTENCE)[:8] in norm(str(again["修正後の記載"]))
+    assert by_text["この記載の根拠を示してください"]["修正後の記載"] == "（記載変更なし）"
+    assert [row[header.index("区分")] for row in rows[1:]].count("未申告の変更") == len(undeclared_truth)
 
     # Comparing again carries nothing twice.
     answer_file_dialog(old_path)
