@@ -212,14 +212,18 @@ def import_decision(
     """What importing ``incoming`` does given the stored ``current`` with the same id.
 
     Returns ``("add" | "update" | "unchanged" | "rebind", current)``. ``rebind``: the id belongs to a comment of
-    this profile or of another author, so the item must become a new comment (:func:`rebound_id`).
+    another author, so the item must become a new comment (:func:`rebound_id`). The same author's comment that this
+    profile wrote (``origin='own'``: the member's own package imported again, to restore it or on a second
+    computer) is ``unchanged``: an import never changes what was written here, and never copies it either.
     A stored ``modified`` beyond now + CLOCK_SKEW (written before clamping existed) counts as unreadable, so a
     genuine later version can replace it.
     """
     if current is None:
         return "add", None
-    if current.origin == "own" or current.author != incoming.author:
+    if current.author != incoming.author:
         return "rebind", current
+    if current.origin == "own":
+        return "unchanged", current
     moment = now or datetime.now(UTC)
     stored = current.modified
     parsed = parse_time(stored)
@@ -505,9 +509,10 @@ class Store:
         The rules (issue 17; :func:`import_decision` is the same rule for previews):
 
         * a new id is added;
-        * a known id is updated only when it is the same author's comment, imported before (never one this
-          profile wrote, ``origin='own'``), and the incoming ``modified`` is later; otherwise the item is
-          kept as a NEW comment whose id is derived from (id, author), so importing the file again finds it;
+        * a known id is updated only when it is the same author's comment, imported before, and the incoming
+          ``modified`` is later; the same author's comment this profile wrote (``origin='own'``) is left as it
+          is (its own package imported again); another author's is kept as a NEW comment whose id is derived
+          from (id, author), so importing the file again finds it;
         * an update writes the member's fields only: the chair's ``excluded``, ``sheet_text``, ``answer`` and
           ``origin`` stay as they are in the database at that moment;
         * ``modified``/``created`` later than now + :data:`CLOCK_SKEW` are clamped to now (reported).

@@ -85,6 +85,30 @@ def test_import_command_applies_once_and_undoes_exactly(store: Store, tmp_path: 
     assert store.snapshot() == after
 
 
+def test_importing_ones_own_package_again_adds_nothing(store: Store, tmp_path: Path) -> None:
+    """A member (or a chair who also comments) imports the package they exported: their comments are there already.
+    Nothing is added, copied or changed, even where a comment was edited since the export."""
+    mine = [note("山田太郎", "意見その1"), note("山田太郎", "意見その2")]
+    for a in mine:
+        store.add_annotation(a)
+    exported = package(tmp_path / "mine.json", mine)
+    edited = store.get_annotation(mine[1].id)
+    assert edited is not None
+    store.update_annotation(replace(edited, text="意見その2（直した）"))
+    before = store.snapshot()
+    plan = plan_import(store, PacketInfo(SHA, "packet.pdf", None), [exported])
+    assert not plan.new and not plan.updates and not plan.conflicts
+    assert sorted(plan.unchanged) == sorted(a.id for a in mine)
+    command = ImportCommand(plan)
+    command.apply(store)
+    assert (command.report.added, command.report.updated, command.report.unchanged) == (0, 0, 2)
+    assert store.snapshot() == before
+    assert sorted(a.text for a in store.annotations(SHA)) == ["意見その1", "意見その2（直した）"]
+    # Written straight through the store (the rule the preview uses too): the same.
+    result = store.upsert_imported([replace(a, origin="imported") for a in mine])
+    assert (result.added, result.unchanged, list(result.conflicts)) == (0, 2, [])
+
+
 def test_a_stale_plan_never_writes_old_chair_fields(store: Store, tmp_path: Path) -> None:
     earlier = note("山田太郎", "第1版", ident=str(uuid.uuid4()), origin="imported")
     store.add_annotation(earlier)
