@@ -65,15 +65,30 @@ def _geometry_from_page_objects(doc: Any) -> Geometry:
     return sizes, rotations
 
 
+A4 = (595.0, 842.0)  # points: the place of a page that cannot be loaded, when no page before it could
+
+
 def _geometry_from_loaded_pages(doc: Any) -> Geometry:
+    """Each page loaded. A page that cannot be loaded (a damaged page tree: 「cannot find page 3」, a cycle) keeps
+    its place with the size of the page before it, so that the readable pages still open (its render then fails
+    on its own); ValueError when no page loads at all."""
     sizes: list[tuple[float, float]] = []
     rotations: dict[int, Matrix] = {}
+    readable = False
     for index in range(int(doc.page_count)):
-        page = doc[index]
-        rect = page.rect
+        try:
+            page = doc[index]
+            rect = page.rect
+            rotation = page.rotation_matrix if page.rotation else None
+        except Exception:  # noqa: BLE001 - MuPDF's errors of a damaged page are of many types
+            sizes.append(sizes[-1] if sizes else A4)
+            continue
+        readable = True
         sizes.append((float(rect.width), float(rect.height)))
-        if page.rotation:
-            rotations[index] = _matrix(page.rotation_matrix)
+        if rotation is not None:
+            rotations[index] = _matrix(rotation)
+    if not readable:
+        raise ValueError("no page of the document can be loaded")
     return sizes, rotations
 
 

@@ -266,6 +266,14 @@ class MainWindow(QMainWindow):
         except ReviewerError as exc:
             self._show_error(self.tr("ファイルを開けません"), exc)
             return False
+        except Exception:  # noqa: BLE001 - a file damaged in a way no check foresaw: the packet open stays
+            log.exception("opening %s failed", path.name)
+            from reviewer.errors import PdfOpenError
+
+            self._show_error(self.tr("ファイルを開けません"), PdfOpenError(
+                f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
+                f"This file cannot be opened as a PDF (it is damaged or not a PDF): {path.name}."))
+            return False
         session = self.session
         self.central.setCurrentWidget(self.page_view)
         self.page_view.open_document(path, password, session.page_sizes, session.rotations)

@@ -100,10 +100,15 @@ def read_page_geometry(path: Path, password: str | None) -> tuple[list[tuple[flo
     if early is not None:
         return early
     from reviewer.document import open_pdf
+    from reviewer.errors import PdfOpenError
 
     doc = open_pdf(path, password)
     try:
         return page_geometry(doc)
+    except Exception as exc:  # noqa: BLE001 - a page tree damaged beyond what MuPDF repairs
+        log.warning("cannot read the pages of %s: %s", path.name, type(exc).__name__)
+        raise PdfOpenError(f"PDFのページを読み取れません（ファイルが壊れています）: {path.name}",
+                           f"The pages of this PDF cannot be read (the file is damaged): {path.name}.") from exc
     finally:
         doc.close()
 
