@@ -108,13 +108,25 @@ def test_compare_through_the_menu_shows_changes_and_carries_comments(
     assert compare.view.page_label.pixmap() is not None and not compare.view.page_label.pixmap().isNull()
     assert UNDECLARED in compare.view.strip.text()
 
-    # 次の変更 / 前の変更.
+    # 次の変更 / 前の変更: the buttons, and N / Shift+N in the list (N is also the window's 付箋 tool).
     with qtbot.waitSignal(panel.change_activated) as stepped:
         panel.next_button.click()
     assert stepped.args[0] is panel.changes()[1]
     with qtbot.waitSignal(panel.change_activated) as back:
         panel.previous_button.click()
     assert back.args[0] is first_change
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)  # shortcuts only act in the active window
+    panel.tree.setFocus()
+    tool = page_view.tool()
+    for key, modifier, expected in ((Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier, 1),
+                                    (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier, 2),
+                                    (Qt.Key.Key_N, Qt.KeyboardModifier.ShiftModifier, 1),
+                                    (Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier, 0)):
+        with qtbot.waitSignal(panel.change_activated, timeout=5000) as keyed:
+            qtbot.keyClick(panel.tree, key, modifier)
+        assert keyed.args[0] is panel.changes()[expected]
+    assert page_view.tool() == tool  # the key stepped through the changes, it did not pick the 付箋 tool
 
     # 確認済み on a change is recorded in the store, and 元に戻す takes it back (the tick follows).
     first.setCheckState(COL_WHAT, Qt.CheckState.Checked)

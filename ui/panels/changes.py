@@ -146,17 +146,20 @@ class ChangesPanel(QWidget):
         self.next_button = QPushButton(_tr("次の変更"), self)
         self.previous_button.clicked.connect(self.previous_change)
         self.next_button.clicked.connect(self.next_change)
+        # F8 / Shift+F8 anywhere in the panel. N / Shift+N only in the list of changes (see eventFilter): N is also
+        # the window's 付箋 tool, and two shortcuts on one key fire neither.
         self.next_action = QAction(_tr("次の変更"), self)
-        self.next_action.setShortcuts([QKeySequence(Qt.Key.Key_N), QKeySequence(Qt.Key.Key_F8)])
+        self.next_action.setShortcut(QKeySequence(Qt.Key.Key_F8))
         self.previous_action = QAction(_tr("前の変更"), self)
-        self.previous_action.setShortcuts([QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_N),
-                                           QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F8)])
+        self.previous_action.setShortcut(QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F8))
         for action, slot in ((self.next_action, self.next_change), (self.previous_action, self.previous_change)):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
-        # An item view takes plain letters for its keyboard search before any shortcut sees them, and a shortcut
-        # needs an active window: N and F8 pressed in the tree reach the panel through this filter.
+        self.next_button.setToolTip(_tr("次の変更（N または F8）"))
+        self.previous_button.setToolTip(_tr("前の変更（Shift+N または Shift+F8）"))
+        # An item view takes plain letters for its keyboard search, and the window's shortcuts see N first: in the
+        # tree, N and F8 are claimed (ShortcutOverride) and handled here.
         self.tree.installEventFilter(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.previous_button)
@@ -169,14 +172,17 @@ class ChangesPanel(QWidget):
         layout.addWidget(self.tree, 1)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.tree and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_N, Qt.Key.Key_F8):
+        kind = event.type()
+        if watched is self.tree and kind in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) \
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_N, Qt.Key.Key_F8):
             modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if modifiers == Qt.KeyboardModifier.NoModifier:
-                self.next_change()
-                return True
-            if modifiers == Qt.KeyboardModifier.ShiftModifier:
-                self.previous_change()
+            step = {Qt.KeyboardModifier.NoModifier: self.next_change,
+                    Qt.KeyboardModifier.ShiftModifier: self.previous_change}.get(modifiers)
+            if step is not None:
+                if kind == QEvent.Type.ShortcutOverride:
+                    event.accept()  # the key press comes to the tree, not to a shortcut
+                else:
+                    step()
                 return True
         return super().eventFilter(watched, event)
 
