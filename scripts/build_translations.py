@@ -343,6 +343,7 @@ EN.update({
         "When on, the highlight, area and note tools stay selected after each use",
     "{count} 件を書き出しました。\n\n保存した場所:\n{path}": "{count} written.\n\nSaved at:\n{path}",
     "（除外したコメント {count} 件は含めていません）": "({count} excluded comments are not included)",
+    "（未申告の変更 {count} 件を行として加えました）": "({count} undeclared changes were added as rows)",
     "確認してください:": "Please check:",
     "取り込めなかったファイル（そのファイルからは何も取り込んでいません）:":
         "Files that could not be imported (nothing was taken from them):",
@@ -408,6 +409,8 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
+    "次の変更（N または F8）": "Next change (N or F8)",
+    "前の変更（Shift+N または Shift+F8）": "Previous change (Shift+N or Shift+F8)",
     "前の記載": "Earlier text",
     "前の記載（削除された）": "Earlier text (removed)",
     "変更": "Change",

@@ -76,7 +76,7 @@
         </message>
         <message>
             <location line="+44" />
-            <location filename="../../ui/window_actions.py" line="+123" />
+            <location filename="../../ui/window_actions.py" line="+139" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
@@ -155,7 +155,7 @@
     <context>
         <name>ChangeView</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="+412" />
+            <location filename="../../ui/panels/changes.py" line="+418" />
             <source>変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。</source>
             <translation>Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).</translation>
         </message>
@@ -637,7 +637,7 @@
     <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+93" />
+            <location filename="../../ui/exchange_actions.py" line="+95" />
             <source>自分のコメントを書き出す…</source>
             <translation>Export my comments…</translation>
         </message>
@@ -720,7 +720,12 @@ Saved at:
             <translation>({count} excluded comments are not included)</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+2" />
+            <source>（未申告の変更 {count} 件を行として加えました）</source>
+            <translation>({count} undeclared changes were added as rows)</translation>
+        </message>
+        <message>
+            <location line="+26" />
             <source>書き出す自分のコメントがありません。</source>
             <translation>You have no comments to export.</translation>
         </message>
@@ -864,13 +869,13 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+331" />
+            <location filename="../../ui/main_window.py" line="+344" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-240" />
-            <location line="+107" />
+            <location line="-254" />
+            <location line="+109" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
@@ -1123,14 +1128,15 @@ Saved at:
         </message>
         <message>
             <location line="+24" />
-            <location line="+27" />
-            <location line="+181" />
+            <location line="+6" />
+            <location line="+33" />
+            <location line="+185" />
             <location filename="../../ui/unlock.py" line="+71" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-278" />
+            <location line="-294" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1201,7 +1207,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+160" />
+            <location line="+172" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1216,7 +1222,7 @@ Saved at:
             <translation>This link tries to open a program or a file. For safety it is not opened.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+9" />
             <source>外部リンク</source>
             <translation>External link</translation>
         </message>
@@ -1252,7 +1258,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>(none)</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location line="+13" />
             <source>ファイルが見つかりません: {path}</source>
             <translation>File not found: {path}</translation>
         </message>
@@ -1434,7 +1440,7 @@ and {count} more</translation>
         <name>PacketSession</name>
         <message>
             <location filename="../../ui/session.py" line="+234" />
-            <location line="+65" />
+            <location line="+71" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>
         </message>
@@ -1623,7 +1629,7 @@ and {count} more</translation>
     <context>
         <name>SettingsDialog</name>
         <message>
-            <location filename="../../ui/dialogs/settings.py" line="+129" />
+            <location filename="../../ui/dialogs/settings.py" line="+26" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>
@@ -1770,7 +1776,7 @@ and {count} more</translation>
     <context>
         <name>changes</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="-339" />
+            <location filename="../../ui/panels/changes.py" line="-345" />
             <source>記載変更なし</source>
             <translation>Text unchanged</translation>
         </message>
