@@ -4,7 +4,8 @@ A comment is re-anchored by its quote: first the exact quote (its prefix and suf
 structure node of the new version, then anywhere in the report; failing that, its place in the old node is
 followed through the node's character diff to the new text (記載が変更された), and when nothing of it is left the
 comment is attached to its section or risk (削除された), never dropped. The old page is only a tie-breaker.
-Comments without a quote (areas, notes) follow the form row they sit on.
+Comments without a quote (areas) and notes (付箋, whose quote only names the line beside them) follow the form row
+they sit on: 記載が変更された when anything in that row changed.
 
 Carrying is idempotent (the new comment's id is derived from the old id and the new file) and leaves the old
 comment where it is; a link row records where each carried comment came from.
@@ -176,7 +177,9 @@ class _Carrier:
             # Not inside a report of both versions: same page offset from the end of the packet's front matter.
             return self._moved(a, min(a.page, self.new.pages - 1), a.rects, a.quote), "unchanged", a.quote
         old_index, new_index = self.index(report), self.index(counterpart)
-        quote = norm(a.quote)
+        # A 付箋 quotes the line it was stuck beside (often the row's label) only to say where it is: it concerns the
+        # whole form row, which it follows like a comment without a quote.
+        quote = norm(a.quote) if a.kind != "note" else ""
         at = self._locate_old(old_index, a, quote)
         path = old_index.pieces[old_index.piece_at(at)][1].path if at is not None else self._path_at(report, a)
         if quote and at is not None:

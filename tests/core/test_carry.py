@@ -175,6 +175,31 @@ def test_area_comments_follow_their_form_row(store: Store, versions: tuple[Versi
     assert rewritten.new.page in _pages_with(new.path, REWRITTEN_SENTENCE[:12])
 
 
+def test_a_note_beside_a_rows_label_follows_the_whole_row(
+        store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
+    """A 付箋 stuck beside a row's label quotes the label (the line it sits by); it concerns the row: 記載が変更された
+    when the row's content changed (here the undeclared change of Ⅱ 6 ①保管場所), 記載変更なし when nothing did."""
+    old, new, _ = versions
+    notes = {}
+    for name, (chapter, section, label) in {
+        "undeclared": ("Ⅱ", "6", "①保管場所 ※"),
+        "same": ("Ⅲ", "7", "その他の措置の内容"),
+    }.items():
+        row = next(r for r in old.reports[0].rows if r.path.chapter == chapter and r.path.section == section
+                   and r.label == label)
+        piece = next(p for p in row.pieces if p.label)
+        note = Annotation(file_sha256=old.sha256, file_name=old.path.name, page=piece.page, page_label="",
+                          kind="note", rects=[(piece.x0 + 2, piece.y0, piece.x0 + 20, piece.y0 + 18)],
+                          category="質問", text=f"この欄は？（{name}）", author="高橋美咲", quote=piece.text)
+        store.add_annotation(note)
+        notes[name] = note
+    carried = {c.old.id: c for c in carry_comments(store, old, new)}
+    undeclared = carried[notes["undeclared"].id]
+    assert undeclared.status == "changed" and undeclared.new.kind == "note"
+    assert norm("ＩＣカードによる入退室管理") in norm(undeclared.new_text)
+    assert carried[notes["same"].id].status == "unchanged"
+
+
 def test_checks_and_change_marks_are_undoable_commands(
         store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
     from reviewer.compare.commands import SetCarriedCheck, mark_change
