@@ -416,30 +416,41 @@ def _context_score(text: str, at: int, length: int, prefix: str, suffix: str) ->
 
 
 def carry_comments(store: Store, old: Version, new: Version) -> list[Carried]:
-    """Carry the store's comments on ``old`` to ``new`` (idempotent); the carried and already carried ones."""
+    """Carry the store's comments on ``old`` to ``new`` (idempotent); the carried and already carried ones.
+
+    A comment carried before is not placed again; what reached its original since (the department's answer,
+    replies) is brought over (:meth:`Store.refresh_carried`)."""
     existing = {link.old_id: link for link in store.carried_links(new_sha256=new.sha256)}
     carrier = _Carrier(old, new)
     results: list[Carried] = []
     batch: list[tuple[Annotation, list[Reply], CarriedLink]] = []
+    refresh: list[tuple[str, str | None, list[Reply]]] = []
     for a in store.annotations(old.sha256):
         link = existing.get(a.id)
         if link is not None:
             current = store.get_annotation(link.new_id)
             if current is not None:
+                refresh.append((current.id, a.answer, _carried_replies(store, a.id, current.id, new.sha256)))
                 results.append(Carried(current, a, link.status, link.new_text, created=False))
                 continue
         placed, status, text = carrier.carry(a)
         placed.extra["carry_status"] = status
         placed.extra["old_quote"] = a.quote
         now = now_iso()
-        replies = [replace(r, id=carried_id(r.id, new.sha256), annotation_id=placed.id)
-                   for r in store.replies(a.id)]
-        batch.append((placed, replies, CarriedLink(placed.id, a.id, old.sha256, new.sha256, status, a.quote, text,
-                                                   None, now, now)))
+        batch.append((placed, _carried_replies(store, a.id, placed.id, new.sha256),
+                      CarriedLink(placed.id, a.id, old.sha256, new.sha256, status, a.quote, text, None, now, now)))
         results.append(Carried(placed, a, status, text))
     if batch:
         store.add_carried(batch)
+    if refresh and store.refresh_carried(refresh):
+        results = [replace(c, new=store.get_annotation(c.new.id) or c.new) if not c.created else c for c in results]
     return results
+
+
+def _carried_replies(store: Store, old_id: str, new_id: str, new_sha256: str) -> list[Reply]:
+    """The replies of comment ``old_id`` as replies of its carried comment ``new_id`` (ids derived, so the same on
+    every run)."""
+    return [replace(r, id=carried_id(r.id, new_sha256), annotation_id=new_id) for r in store.replies(old_id)]
 
 
 def set_carried_check(store: Store, new_id: str, result: str | None) -> None:

@@ -693,6 +693,34 @@ class Store:
                 added += 1
         return added
 
+    def refresh_carried(self, items: list[tuple[str, str | None, list[Reply]]]) -> int:
+        """What reached the originals of carried comments after they were carried, all or nothing: per carried
+        comment ``(new_id, answer, replies)``, the department's answer where the carried comment has none yet (an
+        answer given on the revised packet is never replaced) and the replies it does not have (by id).
+        Returns how many carried comments changed."""
+        changed = 0
+        with self.transaction():
+            conn = self._require()
+            for new_id, answer, replies in items:
+                sha = conn.execute("SELECT file_sha256 FROM annotations WHERE id = ?", (new_id,)).get
+                if sha is None:
+                    continue
+                touched = False
+                if answer:
+                    conn.execute("UPDATE annotations SET answer = ? WHERE id = ? AND (answer IS NULL OR answer = '')",
+                                 (answer, new_id))
+                    touched = conn.changes() > 0
+                for reply in replies:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO replies (id, annotation_id, author, text, created, modified)"
+                        " VALUES (?,?,?,?,?,?)",
+                        (reply.id, new_id, reply.author, reply.text, reply.created, reply.modified))
+                    touched = touched or conn.changes() > 0
+                if touched:
+                    self._announce("annotations", str(sha), new_id)
+                    changed += 1
+        return changed
+
     def carried_links(self, new_sha256: str | None = None, old_sha256: str | None = None) -> list[CarriedLink]:
         """Links from carried comments to the comments they came from (filtered by the packets' hashes)."""
         where: list[str] = []

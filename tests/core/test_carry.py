@@ -118,6 +118,36 @@ def test_carrying_twice_creates_nothing_new(store: Store, versions: tuple[Versio
     assert len(store.annotations(new.sha256)) == 1
 
 
+def test_an_answer_given_after_carrying_reaches_the_carried_comment(
+        store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
+    """The chair carries the comments, then imports the department's answers to the first version: carrying
+    again brings the answer and the new replies to the carried comments (nothing else changes, and an answer
+    given on the revised packet is kept)."""
+    from reviewer.store.models import Reply
+
+    old, new, _ = versions
+    first_comment = _highlight(old, *_row_text(old, 1, "7", "その他の措置の内容", risk="1"))
+    second_comment = _highlight(old, *_row_text(old, 1, "7", "リスクに対する措置の内容", risk="2"))
+    for comment in (first_comment, second_comment):
+        store.add_annotation(comment)
+    carried = {c.old.id: c.new.id for c in carry_comments(store, old, new)}
+    assert store.set_answer(first_comment.id, "ご指摘を踏まえ、以下のとおり修正します")
+    store.add_reply(Reply(annotation_id=first_comment.id, author="山田太郎", text="了解しました"))
+    assert store.set_answer(carried[second_comment.id], "第2回の回答")
+    store.set_answer(second_comment.id, "第1回の回答")
+    again = {c.old.id: c for c in carry_comments(store, old, new)}
+    assert not any(c.created for c in again.values())
+    answered = store.get_annotation(carried[first_comment.id])
+    assert answered is not None and answered.answer == "ご指摘を踏まえ、以下のとおり修正します"
+    assert again[first_comment.id].new.answer == "ご指摘を踏まえ、以下のとおり修正します"
+    assert [r.text for r in store.replies(carried[first_comment.id])] == ["了解しました"]
+    kept = store.get_annotation(carried[second_comment.id])
+    assert kept is not None and kept.answer == "第2回の回答"
+    before = store.snapshot()
+    carry_comments(store, old, new)
+    assert store.snapshot() == before
+
+
 def test_deleted_text_is_attached_to_its_risk(store: Store, versions: tuple[Version, Version, RevisionTruth]) -> None:
     old, new, truth = versions
     removal = next(c for c in truth.changes if c.old_fragment)
