@@ -455,15 +455,18 @@ def test_a_first_open_searches_as_soon_as_it_is_ready_and_highlights_the_word(
     qtbot.keyClick(window.page_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     panel = window.search_panel
     qtbot.waitUntil(lambda: panel is not None and panel.query.hasFocus(), timeout=5000)
-    with qtbot.waitSignal(panel.hits_changed, timeout=20_000):
+    # Enter at once after typing: the search runs and shows its first hit (no second Enter needed).
+    with qtbot.waitSignals([panel.hits_changed, panel.hit_activated], timeout=20_000):
         type_text(panel.query, "ISMAP")
         qtbot.keyClick(panel.query, Qt.Key.Key_Return)
     assert [(hit.page, len(hit.rects)) for hit in panel.hits] == [(page, len(rects)) for page, rects in expected]
-    assert panel.status.text().startswith(f"{len(expected)} 件")
+    assert panel.current == 0 and panel.status.text() == f"1 / {len(expected)} 件"
+    qtbot.waitUntil(lambda: window.page_view.current_page() == expected[0][0], timeout=5000)
 
     with qtbot.waitSignal(panel.hit_activated, timeout=5000):
         qtbot.keyClick(window.page_view, Qt.Key.Key_F3)
-    page, rects = expected[0]
+    assert panel.current == 1
+    page, rects = expected[1]
     qtbot.waitUntil(lambda: window.page_view.current_page() == page, timeout=5000)
     qtbot.waitUntil(lambda: bool(window.page_view._hits.get(page)), timeout=5000)
     shown = window.page_view._hits[page]

@@ -423,6 +423,7 @@ class SearchPanel(QWidget):
         self.view_page: int | None = None  # the page on screen, once the page view reports it
         self._op: Op[SearchResult] | None = None
         self._generation = 0
+        self._first_hit_of = -1  # the search (generation) whose first hit is shown when it ends: Enter started it
         self.last_query = ""
 
     # -- context
@@ -550,6 +551,8 @@ class SearchPanel(QWidget):
             if self._fill_pages:
                 self._fill_timer.start()
         self._emit_hits()
+        if generation == self._first_hit_of and self.hits:
+            self.go_to_hit(0)
 
     def _fill_step(self) -> None:
         """One slice (about FILL_SLICE_S) of the background highlight fill; emits once when it is complete."""
@@ -578,6 +581,7 @@ class SearchPanel(QWidget):
     def _on_return(self) -> None:
         if self._timer.isActive() or self.query.text().strip() != self.last_query:
             self.search_now()
+            self._first_hit_of = self._generation  # Enter means "go there": the first hit, once found
             return
         self.next_hit()
 
