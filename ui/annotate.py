@@ -760,6 +760,11 @@ class AnnotationController(QObject):
             self.page_view.set_selected_annotation(select)
 
     # -------------------------------------------------------------------------------- navigation
+    def show_comment(self, annotation_id: str) -> None:
+        """Show the comment's passage and select it in the comments panel too (a comment found by search)."""
+        self._on_annotation_clicked(annotation_id)
+        self.jump_to(annotation_id)
+
     def jump_to(self, annotation_id: str) -> None:
         """Show the comment's passage (from a panel click) and select its overlay."""
         annotation = self.session.annotation(annotation_id)

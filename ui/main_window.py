@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.panels = WindowPanels(self.session, self.left_tabs, self.page_view)
         self.panels.on_structure_shown = self.outline_ready.emit
         self.panels.on_correction = self.correct_structure
+        self.panels.on_comment_found = lambda annotation_id: self.ensure_annotations().show_comment(annotation_id)
         self.after_paint = AfterFirstPaint(self)
         self.status = ReadingStatus(self)
         # The status bar's parts, by name (scripts and tests read them).

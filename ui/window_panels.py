@@ -35,6 +35,7 @@ class WindowPanels:
         self._shown_outline: Any = None  # the outline the tree shows (or is filling)
         self.on_structure_shown: Callable[[Any], object] | None = None  # called when the tree is complete
         self.on_correction: Callable[[Any], object] | None = None  # a correction asked from the tree
+        self.on_comment_found: Callable[[str], object] | None = None  # a comment picked among search results
         session.changed.connect(self._on_changed)
 
     # ------------------------------------------------------------------------------------------ building
@@ -84,9 +85,15 @@ class WindowPanels:
         if self.page_view.current_page() >= 0:
             panel.set_current_page(self.page_view.current_page())
         panel.hit_activated.connect(lambda page, rect: self.page_view.scroll_to_hit(page, tuple(rect)))
-        panel.comment_activated.connect(lambda _id, page: self.page_view.go_to(page, None))
+        panel.comment_activated.connect(self._comment_found)
         panel.annotation_source = lambda: list(self.session.annotations)
         self._search_packet()
+
+    def _comment_found(self, annotation_id: str, page: int) -> None:
+        if self.on_comment_found is not None:
+            self.on_comment_found(annotation_id)  # its passage, and the comment selected in its panel
+        else:
+            self.page_view.go_to(page, None)
 
     # ------------------------------------------------------------------------------------------ session
     def _on_changed(self, change: SessionChange) -> None:
@@ -94,7 +101,7 @@ class WindowPanels:
         if CLOSED in change or PACKET in change:
             self._shown_outline = None
             if self.outline is not None:
-                self.outline.clear()
+                self.outline.clear() if session.path is not None else self.outline.clear_closed()
             if self.thumbnails is not None:
                 if session.path is None:
                     self.thumbnails.close_document()

@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+239" />
-            <location line="+576" />
+            <location line="+581" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-560" />
+            <location line="-565" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -132,7 +132,7 @@
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
         <message>
-            <location line="+59" />
+            <location line="+64" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -869,13 +869,13 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+344" />
+            <location filename="../../ui/main_window.py" line="+345" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-254" />
-            <location line="+109" />
+            <location line="-255" />
+            <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
@@ -966,7 +966,7 @@ Saved at:
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../ui/window_panels.py" line="+80" />
+            <location filename="../../ui/window_panels.py" line="+81" />
             <source>検索</source>
             <translation>Search</translation>
         </message>
@@ -1146,7 +1146,7 @@ Saved at:
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location filename="../../ui/window_panels.py" line="+94" />
+            <location filename="../../ui/window_panels.py" line="+100" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
@@ -1335,7 +1335,12 @@ An app for the third-party check of specific personal information protection ass
             <translation>Contents</translation>
         </message>
         <message>
-            <location line="+113" />
+            <location line="+45" />
+            <source>PDFを開くと、ここに目次が表示されます。</source>
+            <translation>Open a PDF to see its contents here.</translation>
+        </message>
+        <message>
+            <location line="+72" />
             <source>評価書が見つからないため、PDFのしおりを表示しています。</source>
             <translation>No assessment report was found; showing the PDF's bookmarks.</translation>
         </message>
@@ -1585,7 +1590,7 @@ and {count} more</translation>
             <translation>Search results</translation>
         </message>
         <message>
-            <location line="+79" />
+            <location line="+80" />
             <source>索引を作成中…（{done}/{total} ページ）</source>
             <translation>Building the index… ({done}/{total} pages)</translation>
         </message>
@@ -1621,7 +1626,7 @@ and {count} more</translation>
             <translation>Not found</translation>
         </message>
         <message>
-            <location line="+59" />
+            <location line="+62" />
             <source>{current} / {count} 件</source>
             <translation>{current} of {count}</translation>
         </message>

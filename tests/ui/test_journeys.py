@@ -471,3 +471,42 @@ def test_a_first_open_searches_as_soon_as_it_is_ready_and_highlights_the_word(
     qtbot.waitUntil(lambda: bool(window.page_view._hits.get(page)), timeout=5000)
     shown = window.page_view._hits[page]
     assert all(max(_overlap(tuple(box), tuple(rect)) for box in shown) > 0.5 for rect in rects), (shown, rects)
+
+
+def test_a_comment_found_by_search_is_selected_and_a_closed_packet_leaves_no_analysis_message(
+        qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any]) -> None:
+    """Ctrl+F finds words in the comments too: a click on such a hit shows the comment's passage and selects it in
+    the comments panel (its editor open). ファイル > 閉じる leaves the 目次 tab saying how to see contents, not that
+    the structure is being analysed."""
+    from reviewer.annotations import Annotation
+    from ui.panels.search import ROLE_HIT
+
+    packet, _truth = small_packet
+    window = new_window(qtbot, name="山田委員")
+    open_through_menu(qtbot, window, packet)
+    comment = Annotation(file_sha256=window.sha256, file_name=packet.name, page=2, page_label="3", kind="note",
+                         rects=[(100.0, 300.0, 118.0, 318.0)], category="質問", text="本人確認の方法を教えてください",
+                         author="山田委員")
+    window.store.add_annotation(comment)
+    qtbot.waitUntil(lambda: window.annotations.panel.item_for(comment.id) is not None, timeout=10_000)
+    activate(qtbot, window)
+    qtbot.keyClick(window.page_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.search_panel
+    with qtbot.waitSignal(panel.hits_changed, timeout=20_000):
+        type_text(panel.query, "本人確認の方法を教え")
+        qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    model = panel.results.model()
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    found = [index for index in rows if isinstance(index.data(ROLE_HIT), tuple)]
+    assert len(found) == 1 and found[0].data(ROLE_HIT)[1] == comment.id
+    window.page_view.go_to(0, None)
+    panel.results.scrollTo(found[0])
+    qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.results.visualRect(found[0]).center())
+    qtbot.waitUntil(lambda: window.annotations.panel.selected_id() == comment.id, timeout=5000)
+    qtbot.waitUntil(lambda: window.page_view.current_page() == comment.page, timeout=5000)
+
+    menu_action(window, "ファイル", "閉じる").trigger()
+    qtbot.waitUntil(lambda: window.current_path is None, timeout=5000)
+    message = window.outline_panel.message
+    assert not message.isHidden() and "解析中" not in message.text() and "PDFを開くと" in message.text()

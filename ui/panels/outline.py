@@ -161,6 +161,10 @@ class OutlinePanel(QWidget):
         self.message.setText(message if message is not None else self.tr("構造を解析中…"))
         self.message.setVisible(True)
 
+    def clear_closed(self) -> None:
+        """No packet open (it was closed): say where the contents will come from, not that they are coming."""
+        self.clear(self.tr("PDFを開くと、ここに目次が表示されます。"))
+
     def set_outline(self, outline: Outline) -> None:
         """Show ``outline``: its documents if any, else its bookmarks, else a flat page list (all at once)."""
         fill = self._begin(outline)
