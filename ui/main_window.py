@@ -229,11 +229,19 @@ class MainWindow(QMainWindow):
         self.comments_dock.setMinimumWidth(240)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
         self.view_menu.addAction(self.comments_dock.toggleViewAction())
+        self.fit_docks_to_text_size()
+
+    def fit_docks_to_text_size(self) -> None:
+        """The side panels as wide as the text size needs (larger text, wider panels: the tree's names and the
+        comments stay readable; the tree first); once the window is shown, the page keeps 40 % of it."""
         from ui.theme import TEXT_SIZES
 
         scale = min(TEXT_SIZES.get(self.settings.text_size, 1.0), 1.4)
-        self.resizeDocks([self.left_dock, self.comments_dock], [int(380 * scale), int(300 * scale)],
-                         Qt.Orientation.Horizontal)
+        left, right = 380 * scale, 300 * min(scale, 1.15)
+        if self.isVisible():
+            squeeze = min(1.0, self.width() * 0.6 / (left + right))
+            left, right = left * squeeze, right * squeeze
+        self.resizeDocks([self.left_dock, self.comments_dock], [int(left), int(right)], Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------------------------------------ opening
     def open_dialog(self) -> None:

@@ -206,6 +206,7 @@ def settings_dialog(window: Any) -> None:
     from ui.dialogs.settings import SettingsDialog
     from ui.theme import apply_theme
 
+    text_size = window.settings.text_size
     dialog = SettingsDialog(window.settings, window)
     if dialog.exec() != SettingsDialog.DialogCode.Accepted:
         return
@@ -214,6 +215,8 @@ def settings_dialog(window: Any) -> None:
     if isinstance(app, QApplication):
         apply_theme(app, window.settings.text_size, window.settings.high_contrast)
     apply_text_size(window)
+    if window.settings.text_size != text_size:
+        window.fit_docks_to_text_size()
     window.panels.refill_structure()  # badge colours follow the contrast setting; progress is kept
     if window.annotations is not None:
         window.annotations.refresh()

@@ -267,14 +267,19 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
     qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
 
     def settings(dialog: Any) -> None:
+        dialog.text_size.setCurrentIndex(dialog.text_size.findData("large"))
         dialog.accept()
 
+    left_before = window.left_dock.width()
     when_modal(settings, wanted=QDialog)
     menu_action(window, "ツール", "設定…").trigger()
     qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
     item, _key = risk_item(window, "Ⅲ", "2", "1")
     qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
     assert not tree.isColumnHidden(2)
+    # 大きい: the side panels widen with the text (the tree's names stay readable), the page keeps half the window.
+    qtbot.waitUntil(lambda: window.left_dock.width() >= left_before * 1.15, timeout=5000)
+    assert window.page_view.width() >= window.width() * 0.4
 
 
 def test_a_non_pdf_is_refused_and_not_remembered(qtbot: Any, isolated_profile: Path, tmp_path: Path) -> None:
