@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from reviewer.compare.diff import RowChange
@@ -14,18 +15,26 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def _change_line(change: RowChange) -> str:
+def _page(labels: Sequence[str], page: int | None) -> str:
+    """A page as the packet prints it, with its PDF number (as ``pia-reviewer search`` says it)."""
+    if page is None:
+        return "-"
+    label = labels[page] if 0 <= page < len(labels) and labels[page] else str(page + 1)
+    return f"資料{label}頁 (PDF {page + 1})"
+
+
+def _change_line(change: RowChange, new_labels: Sequence[str] = (), old_labels: Sequence[str] = ()) -> str:
     mark = "申告済" if change.declared else "未申告"
     where = change.path.item_label()
     item = f" {change.item}" if change.item else ""
-    page = change.new_page if change.new_page is not None else change.old_page
+    page = _page(new_labels, change.new_page) if change.new_page is not None else _page(old_labels, change.old_page)
     if change.kind == "judgement":
         what = f"{change.old_judgement} → {change.new_judgement}"
     elif change.kind == "text":
         what = f"−{change.removed_text[:30]} ＋{change.added_text[:30]}"
     else:
         what = {"added": "追加", "removed": "削除"}.get(change.kind, change.kind)
-    return f"[{mark}] {where}{item} (PDF {page + 1 if page is not None else '-'}) {what}"
+    return f"[{mark}] {where}{item} {page} {what}"
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -39,7 +48,8 @@ def run_compare(args: argparse.Namespace) -> int:
     for document in comparison.documents:
         print(f"{document.title}: {len(document.changes)} 件の変更")
         for change in document.changes:
-            print("  " + _change_line(change))
+            print("  " + _change_line(change, comparison.new.outline.page_labels,
+                                      comparison.old.outline.page_labels))
         for item in document.declared_not_found:
             print(f"  [別添3に記載、変更なし] {item}")
     return 0
@@ -62,6 +72,7 @@ def run_carry(args: argparse.Namespace) -> int:
         return 0
     created = sum(1 for c in carried if c.created)
     for c in carried:
-        print(f"{STATUS_LABELS[c.status]}  PDF {c.old.page + 1} → {c.new.page + 1}  {c.old.quote[:40]}")
+        print(f"{STATUS_LABELS[c.status]}  {_page(old.outline.page_labels, c.old.page)} → "
+              f"{_page(new.outline.page_labels, c.new.page)}  {c.old.quote[:40]}")
     print(f"{len(carried)} 件（うち新たに引き継いだもの {created} 件）")
     return 0
