@@ -409,6 +409,7 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
+    "● コメントあり": "● Comments",
     "PDFを開くと、ここに目次が表示されます。": "Open a PDF to see its contents here.",
     "次の変更（N または F8）": "Next change (N or F8)",
     "前の変更（Shift+N または Shift+F8）": "Previous change (Shift+N or Shift+F8)",

@@ -869,12 +869,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+345" />
+            <location filename="../../ui/main_window.py" line="+353" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-255" />
+            <location line="-263" />
             <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1052,12 +1052,12 @@ Saved at:
         </message>
         <message>
             <location line="-58" />
-            <location line="+117" />
+            <location line="+120" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-105" />
+            <location line="-108" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -1117,7 +1117,7 @@ Saved at:
             <translation>Thumbnails</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="+18" />
+            <location filename="../../ui/main_window.py" line="+26" />
             <source>PDFを開く</source>
             <translation>Open a PDF</translation>
         </message>
@@ -1136,7 +1136,7 @@ Saved at:
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-294" />
+            <location line="-302" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1207,7 +1207,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+172" />
+            <location line="+180" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1236,7 +1236,7 @@ Saved at:
 {url}</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="+62" />
+            <location filename="../../ui/window_actions.py" line="+65" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>
@@ -1372,17 +1372,22 @@ An app for the third-party check of specific personal information protection ass
             <translation>Packet page {label}</translation>
         </message>
         <message>
-            <location line="+118" />
+            <location line="+119" />
             <source>{reviewed}/{total} 確認済み</source>
             <translation>{reviewed}/{total} reviewed</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="+2" />
+            <source>● コメントあり</source>
+            <translation>● Comments</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>コメントあり</source>
             <translation>Has comments</translation>
         </message>
         <message>
-            <location line="-309" />
+            <location line="-310" />
             <source>
 ほか {count} 件</source>
             <translation>

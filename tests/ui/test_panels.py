@@ -134,11 +134,13 @@ def test_progress_counts_per_node(outline_panel: Any) -> None:
     for node, key in zip(nodes, keys, strict=True):
         assert o.locate(node.page, node.y).node_key() == key
     assert keys[5] == "1:Ⅲ/2/risk2@住民基本台帳ファイル"
-    outline_panel.set_progress({keys[5]: (1, 1, True), keys[3]: (23, 41, False)})
+    outline_panel.set_progress({keys[5]: (1, 1, True), keys[3]: (23, 41, False), keys[0]: (0, 0, True)})
     assert not outline_panel.tree.isColumnHidden(COL_PROGRESS)
     assert outline_panel.item_for_node(nodes[5]).text(COL_PROGRESS) == "● 1/1 確認済み"
     assert outline_panel.item_for_node(nodes[3]).text(COL_PROGRESS) == "23/41 確認済み"
     assert outline_panel.item_for_node(nodes[4]).text(COL_PROGRESS) == ""
+    # Nothing to tick under it (Ⅱ), but comments: no 「0/0」.
+    assert outline_panel.item_for_node(nodes[0]).text(COL_PROGRESS) == "● コメントあり"
     outline_panel.set_progress({})
     assert outline_panel.tree.isColumnHidden(COL_PROGRESS)
 

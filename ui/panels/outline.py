@@ -532,9 +532,10 @@ class OutlinePanel(QWidget):
                 item.setToolTip(COL_PROGRESS, "")
                 continue
             reviewed, total, has_comments = entry
-            text = self.tr("{reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total)
+            # A node without reviewable items under it (Ⅱ: no risks to tick) shows only that it has comments.
+            text = self.tr("{reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total) if total else ""
             if has_comments:
-                text = "● " + text
+                text = f"● {text}" if text else self.tr("● コメントあり")
             item.setText(COL_PROGRESS, text)
             tip = self.tr("コメントあり") if has_comments else ""
             item.setToolTip(COL_PROGRESS, tip)
