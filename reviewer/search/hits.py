@@ -490,6 +490,13 @@ class HitList(Sequence[PageHit]):
         rects = self._hit_rects(page)
         return page, sum(len(r) for r in rects[:offset])
 
+    def rect_span(self, number: int) -> tuple[int, int, int]:
+        """(page, index of hit ``number``'s first rect in :meth:`page_rects` of that page, how many rects it has: a
+        hit broken across lines has one per line)."""
+        slot, offset = self._locate(number)
+        rects = self._hit_rects(self._pages[slot])
+        return self._pages[slot], sum(len(r) for r in rects[:offset]), len(rects[offset])
+
     def hit_bounds(self, number: int) -> Rect:
         """The bounding box of hit ``number``'s rects."""
         slot, offset = self._locate(number)

@@ -179,7 +179,7 @@ class PageView(QAbstractScrollArea):
 
         self._tool = "select"
         self._hits: dict[int, list[Rect]] = {}
-        self._current_hit: tuple[int, int] | None = None
+        self._current_hit: tuple[int, int, int] | None = None  # (page, first rect, rects) of the current hit
         self._annotations: dict[int, list[Annotation]] = {}
         self._selected_annotation: str | None = None
         self._selection: SelectionResult | None = None
@@ -499,10 +499,13 @@ class PageView(QAbstractScrollArea):
         return self._tool
 
     def set_search_hits(
-        self, hits: dict[int, list[Rect]], current: tuple[int, int] | None = None
+        self, hits: dict[int, list[Rect]], current: tuple[int, int] | tuple[int, int, int] | None = None
     ) -> None:
+        """Highlight ``hits`` ({page: rects}); ``current`` is (page, index of its first rect[, number of rects]):
+        a hit broken across lines is current on every line."""
         self._hits = {page: list(rects) for page, rects in hits.items()}
-        self._current_hit = current
+        self._current_hit = (current[0], current[1], current[2] if len(current) > 2 else 1) \
+            if current is not None else None
         self.viewport().update()
 
     def set_annotations(self, annotations: Iterable[Annotation]) -> None:
@@ -838,9 +841,12 @@ class PageView(QAbstractScrollArea):
         hits = self._hits.get(page)
         if hits:
             painter.setPen(Qt.PenStyle.NoPen)
+            current = self._current_hit
+            first, last = (current[1], current[1] + current[2]) if current is not None and current[0] == page \
+                else (-1, -1)
             for index, rect in enumerate(hits):
                 area = self._page_rect_to_viewport(page, rect)
-                if self._current_hit == (page, index):
+                if first <= index < last:
                     painter.fillRect(area, HIT_CURRENT)
                     painter.setPen(QPen(HIT_CURRENT_EDGE, 1.5))
                     painter.drawRect(area.adjusted(-1, -1, 1, 1))

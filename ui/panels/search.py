@@ -567,11 +567,11 @@ class SearchPanel(QWidget):
         """Whether highlight rects are still being computed in the background."""
         return self._fill_timer.isActive()
 
-    def _current_pair(self) -> tuple[int, int] | None:
-        """(page, index of the current hit's first rect in that page's list)."""
+    def _current_pair(self) -> tuple[int, int, int] | None:
+        """(page, index of the current hit's first rect in that page's list, its number of rects)."""
         if not 0 <= self.current < len(self.hits):
             return None
-        return self.hits.rect_position(self.current)
+        return self.hits.rect_span(self.current)
 
     def _emit_hits(self) -> None:
         pair = self._current_pair()
