@@ -206,10 +206,27 @@ class CompareActions(QObject):
         if session.path is None:
             self._warn(self.tr("PDFが開かれていません。"))
             return
-        path = file_dialogs.open_file(self.window, self.tr("前の版のPDFを選ぶ"), str(session.path.parent),
+        # The earlier version the profile knows, chosen already (the dialog selects a file given as its start).
+        start = self._earlier_path() or str(session.path.parent)
+        path = file_dialogs.open_file(self.window, self.tr("前の版のPDFを選ぶ"), start,
                                       self.tr("PDF ファイル (*.pdf)"))
         if path:
             self.compare_with(Path(path))
+
+    def _earlier_path(self) -> str | None:
+        """The file of the most recent earlier version of the open packet in the profile, if it is still there."""
+        session = self.session
+        if session.store is None or session.outline is None:
+            return None
+        from reviewer.compare.pairing import earlier_versions
+        from reviewer.paths import data_dir
+
+        try:
+            found = earlier_versions(session.store, session.outline, data_dir(session.profile))
+        except (ReviewerError, OSError) as exc:
+            log.warning("earlier versions: %s", type(exc).__name__)
+            return None
+        return next((e.path for e in found if Path(e.path).is_file()), None)
 
     def compare_with(self, old_path: Path, old_password: str | None = None) -> None:
         """Compare the open packet with ``old_path`` in the background, then carry the comments and show both."""

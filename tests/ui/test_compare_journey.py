@@ -14,7 +14,7 @@ import pytest
 from journeys import answer_file_dialog, menu_action, open_through_menu, take_box, tree_click, when_modal
 from journeys import new_window as journeys_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from reviewer.annotations import Annotation
 from reviewer.compare.review import change_key, change_marks, reviewed_changes
@@ -241,6 +241,18 @@ def test_opening_a_revised_packet_offers_to_compare_once(
     open_through_menu(qtbot, window, new_path)
     assert offered_again == []
     assert compare.comparison is None and not compare.dock.isVisible()
+
+    # ファイル > 前の版と比較… proposes that earlier version: the member only confirms the file dialog.
+    proposed: list[list[str]] = []
+
+    def confirm(dialog: Any) -> None:
+        proposed.append(dialog.selectedFiles())
+        dialog.accept()
+
+    when_modal(confirm, wanted=QFileDialog)
+    with qtbot.waitSignal(compare.compared, timeout=180_000) as again:
+        menu_action(window, "ファイル", "前の版と比較…").trigger()
+    assert proposed == [[str(old_path)]] and again.args[0].old.sha256 == old.sha256
 
 
 def test_the_compare_job_reports_progress_to_the_end(

@@ -350,6 +350,8 @@ class ChangesPanel(QWidget):
     def _activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
         change = item.data(COL_WHAT, ROLE_CHANGE)
         if isinstance(change, RowChange):
+            if self.tree.currentItem() is not item:  # a click on the check box does not select the row itself
+                self.tree.setCurrentItem(item)
             self.change_activated.emit(change)
 
     def _changed(self, item: QTreeWidgetItem, column: int) -> None:
