@@ -185,7 +185,7 @@ def test_sheet_exports_and_answered_sheet_round_trip(qtbot: Any, rig: Any, dialo
     assert len(rows) == 1  # the excluded comment is not on the sheet
     row = dict(zip(header, rows[0], strict=False))
     assert row["意見・質問"] == "確認書類の種類は？" and row["委員"] == "委員A" and row["ID"] == first.id
-    assert row["項目"] == "Ⅲ 2. リスク1" and row["資料頁"] == "1"
+    assert row["項目"] == "Ⅲ 2. リスク1" and row["資料頁"] == 1  # a number: the sheet sorts by page
     # the department answers; the chair imports the returned sheet
     ws.cell(row=2, column=header.index("所管課の回答") + 1, value="運転免許証等です。")
     answered = rig.tmp / "answered.xlsx"
