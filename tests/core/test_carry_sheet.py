@@ -14,7 +14,13 @@ from reviewer.compare.carry import carry_comments, set_carried_check
 from reviewer.compare.rows import norm
 from reviewer.compare.service import Comparison, Version, compare_versions, load_version
 from reviewer.export.service import ExportOptions, export
-from reviewer.export.sheet import CHECK_COLUMN, REVISED_COLUMN, SECOND_COLUMNS, SHEET_NAME, UNDECLARED_CATEGORY
+from reviewer.export.sheet import (
+    CHECK_COLUMN,
+    REVISED_COLUMN,
+    SECOND_COLUMNS,
+    SHEET_NAME,
+    UNDECLARED_CATEGORY,
+)
 from reviewer.export.xlsx import read_sheet_answers
 from reviewer.samples.revision import REWRITTEN_SENTENCE, UNDECLARED_SENTENCE, generate_revision_pair
 from reviewer.store import Store

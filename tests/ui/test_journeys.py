@@ -271,15 +271,21 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
         dialog.accept()
 
     left_before = window.left_dock.width()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font_before = app.font()
     when_modal(settings, wanted=QDialog)
-    menu_action(window, "ツール", "設定…").trigger()
-    qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
-    item, _key = risk_item(window, "Ⅲ", "2", "1")
-    qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
-    assert not tree.isColumnHidden(2)
-    # 大きい: the side panels widen with the text (the tree's names stay readable), the page keeps half the window.
-    qtbot.waitUntil(lambda: window.left_dock.width() >= left_before * 1.15, timeout=5000)
-    assert window.page_view.width() >= window.width() * 0.4
+    try:
+        menu_action(window, "ツール", "設定…").trigger()
+        qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
+        item, _key = risk_item(window, "Ⅲ", "2", "1")
+        qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
+        assert not tree.isColumnHidden(2)
+        # 大きい: the side panels widen with the text (the tree's names stay readable), the page keeps 40 %.
+        qtbot.waitUntil(lambda: window.left_dock.width() >= left_before * 1.15, timeout=5000)
+        assert window.page_view.width() >= window.width() * 0.4
+    finally:
+        app.setFont(font_before)  # the application's font is shared by the tests that follow
 
 
 def test_a_non_pdf_is_refused_and_not_remembered(qtbot: Any, isolated_profile: Path, tmp_path: Path) -> None:

@@ -211,23 +211,25 @@ def test_search_panel_finds_hits_and_highlights(opened: tuple[Any, Any], qtbot: 
         window.act_next_hit.trigger()
     assert blocker.args[0] == first.page
     qtbot.waitUntil(lambda: window.page_view.current_page() == first.page, timeout=5000)
-    assert received[-1][1] == (first.page, 0)
+    assert received[-1][1] == (first.page, 0, len(first.rects))
     window.act_prev_hit.trigger()  # wraps to the last hit
     assert panel.current == count - 1
-    # the keyboard path: Ctrl+F, type, Enter searches, Enter again / F3 next, Shift+F3 previous
+    # the keyboard path: Ctrl+F, type, Enter searches and shows the first hit, Enter again / F3 next, Shift+F3
+    # previous
     panel.query.clear()
     window.page_view.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.query.hasFocus, timeout=3000)
     qtbot.keyClicks(panel.query, "ISMAP")
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: panel.last_query == "ISMAP" and bool(panel.hits), timeout=10000)
+    qtbot.waitUntil(lambda: panel.last_query == "ISMAP" and bool(panel.hits) and panel.current == 0, timeout=10000)
+    count = len(panel.hits)
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
-    assert panel.current == 0
-    qtbot.keyClick(panel.query, Qt.Key.Key_F3)
     assert panel.current == 1 % count
+    qtbot.keyClick(panel.query, Qt.Key.Key_F3)
+    assert panel.current == 2 % count
     qtbot.keyClick(panel.query, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
-    assert panel.current == 0
+    assert panel.current == 1 % count
 
 
 def test_bad_file_shows_message_and_app_stays_usable(make_window: Any, qtbot: Any, tmp_path: Path,
