@@ -158,8 +158,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, handler, text)
         p.add_argument("old", help="the earlier version (PDF)")
         p.add_argument("new", help="the revised version (PDF)")
-        p.add_argument("--old-password", default=None, help="the earlier version's password")
-        p.add_argument("--new-password", default=None, help="the revised version's password")
+        # As for import/export, no option takes a password itself (it would show in the process list).
+        p.add_argument("--old-password-env", metavar="NAME", default=None,
+                       help="read the earlier version's PDF password from the environment variable NAME")
+        p.add_argument("--new-password-env", metavar="NAME", default=None,
+                       help="read the revised version's PDF password from the environment variable NAME")
 
     add("self-test", _cmd_self_test, "open the sample, detect, render, search, annotate, export; exit 0 if all worked")
     return parser

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from reviewer.compare.diff import RowChange
+
+
+def _passwords(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The two versions' PDF passwords from the environment variables ``--old-password-env`` /
+    ``--new-password-env`` name (None where not given)."""
+    from reviewer.errors import ReviewerError
+
+    found: list[str | None] = []
+    for name in (args.old_password_env, args.new_password_env):
+        value = os.environ.get(name) if name else None
+        if name and value is None:
+            raise ReviewerError(f"環境変数 {name} がありません（PDFのパスワードを渡す変数）。",
+                                f"The environment variable {name} (naming a PDF password) is not set.")
+        found.append(value)
+    return found[0], found[1]
 
 
 def _print_json(data: Any) -> None:
@@ -40,8 +56,9 @@ def _change_line(change: RowChange, new_labels: Sequence[str] = (), old_labels: 
 def run_compare(args: argparse.Namespace) -> int:
     from reviewer.compare.service import compare_versions, load_versions
 
-    comparison = compare_versions(*load_versions(args.old, args.new, args.profile, old_password=args.old_password,
-                                                 new_password=args.new_password))
+    old_password, new_password = _passwords(args)
+    comparison = compare_versions(*load_versions(args.old, args.new, args.profile, old_password=old_password,
+                                                 new_password=new_password))
     if args.json:
         _print_json(comparison.to_json())
         return 0
@@ -60,8 +77,8 @@ def run_carry(args: argparse.Namespace) -> int:
     from reviewer.compare.service import load_versions
     from reviewer.exchange.cli import open_store
 
-    old, new = load_versions(args.old, args.new, args.profile, old_password=args.old_password,
-                             new_password=args.new_password)
+    old_password, new_password = _passwords(args)
+    old, new = load_versions(args.old, args.new, args.profile, old_password=old_password, new_password=new_password)
     store = open_store(args.profile)
     try:
         carried = carry_comments(store, old, new)

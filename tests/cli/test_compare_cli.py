@@ -100,7 +100,8 @@ def test_carry_twice_creates_nothing_new(pair: tuple[Path, Path, Any], tmp_path:
     assert plain["second_meeting"] is True and plain["undeclared"] == 0 and "--compare-with" in plain["next"]
 
 
-def test_compare_a_password_protected_revision(pair: tuple[Path, Path, Any], tmp_path: Path) -> None:
+def test_compare_a_password_protected_revision(pair: tuple[Path, Path, Any], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     old, new, truth = pair
     locked = tmp_path / "locked.pdf"
     with pymupdf.open(new) as doc:
@@ -109,5 +110,12 @@ def test_compare_a_password_protected_revision(pair: tuple[Path, Path, Any], tmp
     refused = subprocess.run([sys.executable, "-m", "reviewer", "compare", str(old), str(locked), "--json"],
                              check=False, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert refused.returncode == 2 and "password" in refused.stderr
-    data = _run("compare", str(old), str(locked), "--new-password", "改訂版2026", profile=tmp_path)
+    # The password comes through an environment variable, never on the command line (as for import and export).
+    unset = subprocess.run([sys.executable, "-m", "reviewer", "compare", str(old), str(locked), "--new-password-env",
+                            "PIA_TEST_REVISION_PASSWORD", "--json"], check=False, cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert unset.returncode != 0 and "PIA_TEST_REVISION_PASSWORD" in unset.stderr
+    monkeypatch.setenv("PIA_TEST_REVISION_PASSWORD", "改訂版2026")
+    data = _run("compare", str(old), str(locked), "--new-password-env", "PIA_TEST_REVISION_PASSWORD",
+                profile=tmp_path)
     assert len(data["documents"][0]["changes"]) == len(truth.changes)
