@@ -409,6 +409,10 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
+    "（読める大きさ）": "(readable size)",
+    "ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。右側は横にスクロールすると見えます（パネルを閉じると広くなります）。":
+        "Fitting the page's width would make its text too small to read, so the page is shown at a readable size. "
+        "Scroll sideways to see its right part (closing a panel makes more room).",
     "● コメントあり": "● Comments",
     "PDFを開くと、ここに目次が表示されます。": "Open a PDF to see its contents here.",
     "次の変更（N または F8）": "Next change (N or F8)",

@@ -143,7 +143,15 @@ class ReadingStatus(QObject):
                     "このページでは検索とテキストのハイライトは使えませんが、範囲コメントは付けられます。"), 10000)
 
     def _on_zoom_changed(self, zoom: float) -> None:
-        self.zoom_label.setText(f"{round(zoom * 100)}%")
+        text = f"{round(zoom * 100)}%"
+        tip = ""
+        if self.view.fit_width_held_for_reading():
+            # "Fit width" that does not fit says why, or the member thinks the button is broken.
+            text += " " + self.tr("（読める大きさ）")
+            tip = self.tr("ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。"
+                          "右側は横にスクロールすると見えます（パネルを閉じると広くなります）。")
+        self.zoom_label.setText(text)
+        self.zoom_label.setToolTip(tip)
         self._save_timer.start()
 
     def save_reading_position(self) -> None:

@@ -155,7 +155,7 @@
     <context>
         <name>ChangeView</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="+418" />
+            <location filename="../../ui/panels/changes.py" line="+420" />
             <source>変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。</source>
             <translation>Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).</translation>
         </message>
@@ -427,12 +427,12 @@
         </message>
         <message>
             <location line="+17" />
-            <location line="+11" />
+            <location line="+28" />
             <source>PDFが開かれていません。</source>
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="-9" />
+            <location line="-24" />
             <source>前の版のPDFを選ぶ</source>
             <translation>Choose the PDF of the earlier version</translation>
         </message>
@@ -442,7 +442,7 @@
             <translation>PDF files (*.pdf)</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+43" />
             <location line="+5" />
             <source>前の版と比較中…</source>
             <translation>Comparing with the earlier version…</translation>
@@ -1573,6 +1573,19 @@ and {count} more</translation>
         </message>
     </context>
     <context>
+        <name>ReadingStatus</name>
+        <message>
+            <location filename="../../ui/reading_status.py" line="+9" />
+            <source>（読める大きさ）</source>
+            <translation>(readable size)</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。右側は横にスクロールすると見えます（パネルを閉じると広くなります）。</source>
+            <translation>Fitting the page's width would make its text too small to read, so the page is shown at a readable size. Scroll sideways to see its right part (closing a panel makes more room).</translation>
+        </message>
+    </context>
+    <context>
         <name>SearchPanel</name>
         <message>
             <location filename="../../ui/panels/search.py" line="+375" />
@@ -1786,7 +1799,7 @@ and {count} more</translation>
     <context>
         <name>changes</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="-345" />
+            <location filename="../../ui/panels/changes.py" line="-347" />
             <source>記載変更なし</source>
             <translation>Text unchanged</translation>
         </message>
@@ -1919,7 +1932,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-475" />
+            <location filename="../../ui/compare_actions.py" line="-492" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>

@@ -521,3 +521,24 @@ def test_a_comment_found_by_search_is_selected_and_a_closed_packet_leaves_no_ana
     qtbot.waitUntil(lambda: window.current_path is None, timeout=5000)
     message = window.outline_panel.message
     assert not message.isHidden() and "解析中" not in message.text() and "PDFを開くと" in message.text()
+
+
+def test_fit_width_that_keeps_text_readable_says_so(qtbot: Any, isolated_profile: Path,
+                                                   small_packet: tuple[Path, Any]) -> None:
+    """ページの幅に合わせる in a narrow window keeps the text readable rather than fitting: the zoom in the status
+    bar says so (with why, in its tooltip), and says nothing once the page does fit."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    view, label = window.page_view, window.zoom_label
+    window.resize(900, 800)
+    qtbot.waitUntil(lambda: view.width() < 400, timeout=5000)
+    view.fit_width()
+    qtbot.waitUntil(lambda: "読める大きさ" in label.text(), timeout=5000)
+    assert view.fit_width_held_for_reading() and "横にスクロール" in label.toolTip()
+    window.left_dock.hide()
+    window.comments_dock.hide()
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: view.width() > 1200, timeout=5000)
+    view.fit_width()
+    qtbot.waitUntil(lambda: "読める大きさ" not in label.text(), timeout=5000)
+    assert not view.fit_width_held_for_reading() and label.toolTip() == ""

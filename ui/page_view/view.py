@@ -430,6 +430,12 @@ class PageView(QAbstractScrollArea):
         if self._zoom_mode == "fit_width" and len(self._layout):
             self.fit_width()
 
+    def fit_width_held_for_reading(self) -> bool:
+        """Whether "fit width" shows the page larger than the view's width: the width would make its text smaller
+        than readable (``minimum_fit_zoom``), so part of the page needs scrolling sideways."""
+        return (self._zoom_mode == "fit_width" and len(self._layout) > 0
+                and self._layout.fit_width_zoom(self._fit_width_basis()) < self.minimum_fit_zoom - 1e-6)
+
     def _fit_width_zoom(self, viewport_width: float) -> float:
         return max(self._layout.fit_width_zoom(viewport_width), self.minimum_fit_zoom)
 
