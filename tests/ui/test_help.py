@@ -92,7 +92,7 @@ def test_every_picture_resolves_and_loads(qtbot: Any, language: str) -> None:
     page = help_page(language)
     sources = image_sources(page)
     assert len(sources) >= 5
-    for topic in ('name="read"', 'name="comment"', 'name="send"', 'name="chair"'):
+    for topic in ('name="read"', 'name="comment"', 'name="send"', 'name="chair"', 'name="revised"'):
         assert topic in page.read_text(encoding="utf-8")
     dialog = HelpDialog(language=language)
     qtbot.addWidget(dialog)
