@@ -27,7 +27,6 @@ HEADING_SIZE = 13.0
 SMALL_SIZE = 9.0  # date line and page numbers
 HEADING_GAP = 6.0  # between the heading's descent and the table
 PAD = 3.0
-PDF_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
 _WEIGHTS: dict[str, float] = {
     "No.": 3, "評価書": 10, "資料頁": 4.5, "項目": 9, "引用": 15.5, "区分": 5.5, "意見・質問": 24, "委員": 6,
     "関連": 4.5, "所管課の回答": 18, REVISED_COLUMN: 15, CHECK_COLUMN: 7,
