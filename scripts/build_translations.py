@@ -409,6 +409,9 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
+    "未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。":
+        "{count} answers on rows of undeclared changes were not imported: no comment to attach them to (they stay "
+        "in the Excel file).",
     "（読める大きさ）": "(readable size)",
     "ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。右側は横にスクロールすると見えます（パネルを閉じると広くなります）。":
         "Fitting the page's width would make its text too small to read, so the page is shown at a readable size. "

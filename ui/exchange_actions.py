@@ -336,6 +336,10 @@ class ExchangeActions(QObject):
             parts.append(self.tr("回答 {count} 件を反映しました。").format(count=answers))
         if unknown:
             parts.append(self.tr("該当するコメントがない回答が {count} 件ありました。").format(count=unknown))
+        undeclared = sum(f.skipped for f in ok if f.kind == "sheet")
+        if undeclared:
+            parts.append(self.tr("未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません"
+                                 "（Excel に残っています）。").format(count=undeclared))
         from ui.i18n import current_language
 
         language = current_language()

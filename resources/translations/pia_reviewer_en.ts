@@ -805,7 +805,12 @@ Saved at:
             <translation>{count} answer(s) matched no comment.</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+3" />
+            <source>未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。</source>
+            <translation>{count} answers on rows of undeclared changes were not imported: no comment to attach them to (they stay in the Excel file).</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>確認してください:</source>
             <translation>Please check:</translation>
         </message>

@@ -276,9 +276,10 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
             page_text=info.packet.page_text if info.packet is not None else None,
         )
     elif kind == "sheet":
-        from reviewer.export.xlsx import read_sheet_answers
+        from reviewer.export.xlsx import read_answered_sheet
 
-        loaded.answers = read_sheet_answers(path)
+        # (skipped: answers on the second meeting's rows of undeclared changes, which no comment takes)
+        loaded.answers, loaded.skipped = read_answered_sheet(path)
     else:
         raise PackageError(
             f"「{path.name}」は取り込める形式ではありません（コメントパッケージJSON、XFDF、注釈付きPDF、回答入りの意見一覧xlsx）。",

@@ -106,6 +106,8 @@ def _file_line(f: FileReport) -> str:
     if not f.ok:
         return f"拒否: {Path(f.path).name}: {f.message}"
     what = f"{f.comments}件" + (f"、回答{f.answers}件" if f.answers else "")
+    if f.kind == "sheet" and f.skipped:
+        what += f"、未申告の変更の行への回答{f.skipped}件は対応するコメントがないため取り込みません（Excelに残ります）"
     authors = "、".join(f.authors)
     signed = "、署名あり" if f.signed else ""
     return f"取り込み: {Path(f.path).name}（{f.kind}、{what}{'、' + authors if authors else ''}{signed}）"

@@ -218,7 +218,14 @@ class _SheetRefused(Exception):
 
 
 def read_sheet_answers(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The department's answers from a returned sheet: comment id → answer (non-empty answers only).
+    """The department's answers from a returned sheet: comment id → answer (see :func:`read_answered_sheet`)."""
+    return read_answered_sheet(path)[0]
+
+
+def read_answered_sheet(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
+    """The department's answers from a returned sheet: comment id → answer (non-empty answers only), and how
+    many answers were written on rows of undeclared changes (the second meeting's sheet), which have no comment
+    to attach to and are left in the sheet.
 
     Raises :class:`PackageError` (and returns nothing) when the workbook is damaged, too big or not plain XML
     (:func:`check_workbook_file`), has no sheet 意見一覧, lacks a column, has an answer longer than
@@ -252,7 +259,7 @@ def read_sheet_answers(path: str | os.PathLike[str]) -> dict[str, str]:
         wb.close()
 
 
-def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
+def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> tuple[dict[str, str], int]:
     if SHEET_NAME not in wb.sheetnames:
         raise refuse(f"シート「{SHEET_NAME}」がありません")
     ws = wb[SHEET_NAME]
@@ -267,6 +274,7 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
     id_at, answer_at = names.index(ID_COLUMN), names.index(ANSWER_COLUMN)
     category_at = names.index("区分") if "区分" in names else None
     answers: dict[str, str] = {}
+    on_undeclared = 0
     for number, values in enumerate(rows, start=2):
         cells = list(values) + [None] * max(0, len(names) - len(values))
         raw_id = cells[id_at]
@@ -276,7 +284,8 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
             raise refuse(f"{number}行目の回答が長すぎます（{len(answer):,}文字、上限 {MAX_COMMENT_CHARS:,}文字）")
         if raw_id is None or str(raw_id).strip() == "":
             if category_at is not None and str(cells[category_at] or "").strip() == UNDECLARED_CATEGORY:
-                continue  # a row of the second meeting's sheet for an undeclared change: no comment to answer
+                on_undeclared += bool(answer)  # an undeclared change's row: no comment to attach an answer to
+                continue
             if answer:
                 raise refuse(f"{number}行目に回答がありますが ID がありません")
             continue
@@ -289,4 +298,4 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> dict[str, str]:
         if comment_id in answers and answers[comment_id] != answer:
             raise refuse(f"{number}行目の ID が重複していて回答が異なります")
         answers[comment_id] = answer
-    return answers
+    return answers, on_undeclared

@@ -100,6 +100,14 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     book.save(tmp_path / "answered.xlsx")
     answers = read_sheet_answers(tmp_path / "answered.xlsx")
     assert set(answers) == {carried[changed.id].new.id, carried[same.id].new.id}
+    # The import says what it left in the sheet: the answer on the undeclared change's row.
+    from reviewer.exchange.importer import PacketInfo
+    from reviewer.exchange.service import plan_import
+
+    plan = plan_import(store, PacketInfo(new.sha256, new.path.name, new.outline), [tmp_path / "answered.xlsx"])
+    (sheet_file,) = plan.files
+    assert sheet_file.answers == 2 and sheet_file.skipped == 1
+    assert any("未申告の変更の行への回答1件" in line for line in plan.summary_lines())
 
     # Without the comparison: the two columns, no rows of undeclared changes, and a word on how to add them.
     plain = export(store, new.sha256, new.outline, "csv", tmp_path / "sheet.csv", options=ExportOptions())
