@@ -67,6 +67,8 @@ class ReadingStatus(QObject):
         if CLOSED in change and session.path is None:
             self.location_label.setText("")
             self.page_label.setText("")
+            self.zoom_label.setText("")
+            self.zoom_label.setToolTip("")
         if ANALYSIS in change:
             busy = session.analysis_progress is not None
             self.progress_label.setVisible(busy)

@@ -521,6 +521,7 @@ def test_a_comment_found_by_search_is_selected_and_a_closed_packet_leaves_no_ana
     qtbot.waitUntil(lambda: window.current_path is None, timeout=5000)
     message = window.outline_panel.message
     assert not message.isHidden() and "解析中" not in message.text() and "PDFを開くと" in message.text()
+    assert window.zoom_label.text() == "" and window.page_label.text() == ""  # nothing open, no zoom to show
 
 
 def test_fit_width_that_keeps_text_readable_says_so(qtbot: Any, isolated_profile: Path,
