@@ -75,10 +75,7 @@ def open_pdf(path: str | os.PathLike[str], password: str | None = None) -> Any:
         raise PdfOpenError(f"ファイルが見つかりません: {path}", f"File not found: {path}.")
     if path.stat().st_size == 0:
         raise PdfOpenError(f"ファイルが空です（0バイト）: {path.name}", f"The file is empty (0 bytes): {path.name}.")
-    not_pdf = PdfOpenError(
-        f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
-        f"This file cannot be opened as a PDF (it is damaged or not a PDF): {path.name}.",
-    )
+    not_pdf = PdfOpenError.not_a_pdf(path.name)
     with open(path, "rb") as handle:
         head = handle.read(1024)
     if b"%PDF" not in head:

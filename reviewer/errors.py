@@ -27,6 +27,12 @@ class ReviewerError(Exception):
 class PdfOpenError(ReviewerError):
     """The file could not be opened as a PDF (not a PDF, empty, damaged beyond repair)."""
 
+    @classmethod
+    def not_a_pdf(cls, name: str) -> PdfOpenError:
+        """The one message for a file that is damaged or no PDF at all."""
+        return cls(f"PDFとして開けません（壊れているか、PDFではありません）: {name}",
+                   f"This file cannot be opened as a PDF (it is damaged or not a PDF): {name}.")
+
 
 class PasswordRequired(PdfOpenError):
     """The PDF is encrypted and needs a (correct) user password."""

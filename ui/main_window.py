@@ -279,9 +279,7 @@ class MainWindow(QMainWindow):
             log.exception("opening %s failed", path.name)
             from reviewer.errors import PdfOpenError
 
-            self._show_error(self.tr("ファイルを開けません"), PdfOpenError(
-                f"PDFとして開けません（壊れているか、PDFではありません）: {path.name}",
-                f"This file cannot be opened as a PDF (it is damaged or not a PDF): {path.name}."))
+            self._show_error(self.tr("ファイルを開けません"), PdfOpenError.not_a_pdf(path.name))
             return False
         session = self.session
         self.central.setCurrentWidget(self.page_view)
