@@ -206,6 +206,15 @@ def rebound_id(original_id: str, author: str) -> str:
     return str(uuid.uuid5(_REBIND_NAMESPACE, f"{original_id}\n{author}"))
 
 
+def _insert_reply(conn: apsw.Connection, reply: Reply, annotation_id: str, *, if_new: bool = False) -> bool:
+    """Write ``reply`` under comment ``annotation_id`` (``if_new``: unless a reply with its id is there). Returns
+    whether a row was written."""
+    conn.execute(("INSERT OR IGNORE" if if_new else "INSERT") + " INTO replies (id, annotation_id, author, text,"
+                 " created, modified) VALUES (?,?,?,?,?,?)",
+                 (reply.id, annotation_id, reply.author, reply.text, reply.created, reply.modified))
+    return conn.changes() > 0
+
+
 def import_decision(
     incoming: Annotation, current: Annotation | None, now: datetime | None = None
 ) -> tuple[str, Annotation | None]:
@@ -624,10 +633,7 @@ class Store:
     def add_reply(self, reply: Reply) -> None:
         with self.transaction():
             sha = self._annotation_sha(reply.annotation_id)
-            self._require().execute(
-                "INSERT INTO replies (id, annotation_id, author, text, created, modified) VALUES (?,?,?,?,?,?)",
-                (reply.id, reply.annotation_id, reply.author, reply.text, reply.created, reply.modified),
-            )
+            _insert_reply(self._require(), reply, reply.annotation_id)
             self._announce("annotations", sha, reply.annotation_id)
 
     def update_reply(self, reply: Reply) -> None:
@@ -680,10 +686,7 @@ class Store:
                     continue
                 conn.execute(_ANN_INSERT, params)
                 for reply in replies:
-                    conn.execute(
-                        "INSERT INTO replies (id, annotation_id, author, text, created, modified)"
-                        " VALUES (?,?,?,?,?,?)",
-                        (reply.id, a.id, reply.author, reply.text, reply.created, reply.modified))
+                    _insert_reply(conn, reply, a.id)
                 conn.execute(
                     "INSERT INTO carried_comments (new_id, old_id, old_sha256, new_sha256, status, old_quote,"
                     " new_text, check_result, created, modified) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -711,11 +714,7 @@ class Store:
                                  (answer, new_id))
                     touched = conn.changes() > 0
                 for reply in replies:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO replies (id, annotation_id, author, text, created, modified)"
-                        " VALUES (?,?,?,?,?,?)",
-                        (reply.id, new_id, reply.author, reply.text, reply.created, reply.modified))
-                    touched = touched or conn.changes() > 0
+                    touched = _insert_reply(conn, reply, new_id, if_new=True) or touched
                 if touched:
                     self._announce("annotations", str(sha), new_id)
                     changed += 1
