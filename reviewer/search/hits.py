@@ -483,13 +483,6 @@ class HitList(Sequence[PageHit]):
         """``{page: rects}`` for every page with hits (computes what is missing)."""
         return {page: self.page_rects(page) for page in self._pages}
 
-    def rect_position(self, number: int) -> tuple[int, int]:
-        """(page, index of hit ``number``'s first rect in :meth:`page_rects` of that page)."""
-        slot, offset = self._locate(number)
-        page = self._pages[slot]
-        rects = self._hit_rects(page)
-        return page, sum(len(r) for r in rects[:offset])
-
     def rect_span(self, number: int) -> tuple[int, int, int]:
         """(page, index of hit ``number``'s first rect in :meth:`page_rects` of that page, how many rects it has: a
         hit broken across lines has one per line)."""

@@ -503,15 +503,15 @@ def test_hit_list_matches_search_and_rects_on_demand_equal_eager(built: tuple[Se
             assert found.page_rects(page) == expected[page], (query, page)
         assert found.all_rects() == expected
         for number, hit in enumerate(eager):
-            page, first = found.rect_position(number)
+            page, first, count = found.rect_span(number)
             assert page == hit.page
             assert expected[page][first:first + len(hit.rects)] == hit.rects
-            assert found.rect_span(number) == (page, first, len(hit.rects))
+            assert count == len(hit.rects)
             assert found[number].rects == hit.rects and found[number].snippet == hit.snippet
             x0, y0, x1, y1 = found.hit_bounds(number)
             assert x0 == min(r[0] for r in hit.rects) and y1 == max(r[3] for r in hit.rects)
     broken = index.find(sha, "ガバメントクラウド")
-    assert broken.rect_position(1) == (0, 2)  # the first hit on page 0 spans two lines: two rects before it
+    assert broken.rect_span(1)[:2] == (0, 2)  # the first hit on page 0 spans two lines: two rects before it
     assert broken.rect_span(0) == (0, 0, 2)  # current on both lines
     assert broken[-1].page == 1 and [h.page for h in broken[0:2]] == [0, 0]
     with pytest.raises(IndexError):
