@@ -21,9 +21,12 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.structure.model import Outline
+
+if TYPE_CHECKING:
+    from reviewer.structure.detect import WordsOf
 
 log = logging.getLogger("reviewer.analysis")
 
@@ -86,7 +89,7 @@ def analyze_job(path: str, password: str | None, profile: str | None = None, ind
     from reviewer import quick_identity
     from reviewer.document import Packet
     from reviewer.errors import ReviewerError
-    from reviewer.search.build import WordsOf, index_while_detecting
+    from reviewer.search.build import index_while_detecting
     from reviewer.structure.detect import DetectionCancelled, detect_outline_cached
 
     before = quick_identity.FileKey.of(path)
@@ -176,13 +179,9 @@ def confirm_job(path: str, profile: str | None = None, password: str | None = No
 
 
 def _refine_left_pages(path: str, password: str | None, sha256: str, index_path: str) -> None:
-    from reviewer.search import SearchIndex
-    from reviewer.search.build import refine_in_background
+    from reviewer.search.build import refine_left_pages
 
     try:
-        with SearchIndex(index_path) as index:
-            if not index.pages_to_refine(sha256):
-                return
-        refine_in_background(path, password, sha256, index_path)
+        refine_left_pages(path, password, sha256, index_path)
     except Exception:  # noqa: BLE001 - the index answers already; its estimated boxes only stay estimated
         log.exception("refining the search index of %s failed", path)

@@ -20,12 +20,16 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.bulk import collector_paused, second_process_context
 from reviewer.document import Packet
 from reviewer.search.extract import PageText, page_text_from_words
 from reviewer.search.index import DAMAGE_ERRORS, ProgressCallback, SearchIndex
+from reviewer.structure.layout import PageWords, page_words
+
+if TYPE_CHECKING:
+    from reviewer.structure.detect import WordsOf
 
 log = logging.getLogger("reviewer.search")
 
@@ -229,8 +233,6 @@ def index_watching_the_helper(packet: Packet, index_path: str | os.PathLike[str]
 
 # ---- a first open: the structure and a quick index from one extraction of the words, on two cores ---------------
 
-PageWords = list[tuple[Any, ...]]
-WordsOf = Callable[[int], PageWords]
 _SEND_PAGES = 4  # pages of words per message to the detecting process: little latency, few messages
 
 # Helpers of earlier first opens still refining their index: stopped when the next first open starts.
@@ -239,8 +241,6 @@ _refining: list[tuple[Any, Any]] = []
 
 def read_words(packet: Packet, index: int) -> PageWords:
     """Page ``index``'s words as the structure detector reads them; none for a page MuPDF cannot read."""
-    from reviewer.structure.layout import page_words
-
     try:
         return page_words(packet.doc[index])
     except Exception as exc:  # a damaged page (cycle in the page tree, missing object) has no words
@@ -369,11 +369,17 @@ def index_while_detecting(
     if on_ready is not None:
         on_ready()
     if not helper_refines:  # (one core, or a helper that ended early): in a process of its own all the same,
-        with SearchIndex(index_path) as index:  # so that the worker is free for the member's next job
-            left = bool(index.pages_to_refine(sha))
-        if left:
-            refine_in_background(packet.path, password, sha, index_path)
+        refine_left_pages(packet.path, password, sha, index_path)  # so that the worker is free for the next job
     return True
+
+
+def refine_left_pages(path: str | os.PathLike[str], password: str | None, sha256: str,
+                      index_path: str | os.PathLike[str] | None) -> None:
+    """:func:`refine_in_background` when pages of ``sha256`` are still indexed from words (else nothing)."""
+    with SearchIndex(index_path) as index:
+        if not index.pages_to_refine(sha256):
+            return
+    refine_in_background(path, password, sha256, index_path)
 
 
 def refine_in_background(path: str | os.PathLike[str], password: str | None, sha256: str,

@@ -20,7 +20,7 @@ from reviewer.search import build as search_build
 from reviewer.search.build import index_while_detecting, read_words
 from reviewer.search.extract import Rect, extract_page, page_text_from_words
 from reviewer.search.index import _MIGRATIONS, SCHEMA_VERSION
-from reviewer.structure.detect import detect_outline
+from reviewer.structure.detect import WordsOf, detect_outline
 from reviewer.structure.model import Outline
 
 COLUMNS = "page, source, norm, starts, boxes, line_starts, line_tops, words"
@@ -118,7 +118,7 @@ def test_a_first_open_answers_from_the_words_then_ends_as_the_exact_index(
         assert packet.page_count >= search_build.HELPER_MIN_PAGES
         expected = detect_outline(packet)
 
-        def detect(words_of: search_build.WordsOf) -> None:
+        def detect(words_of: WordsOf) -> None:
             outlines.append(detect_outline(packet, words_of=words_of))
 
         def ready() -> None:
@@ -211,7 +211,7 @@ def test_a_cancel_while_the_helper_waits_on_a_full_pipe_ends_it_at_once(small_pa
     path, _ = small_packet
     cancelled_at: list[float] = []
 
-    def slow_detect(words_of: search_build.WordsOf) -> None:
+    def slow_detect(words_of: WordsOf) -> None:
         time.sleep(1.0)  # the helper fills the pipe meanwhile (a page's words are several kB)
         cancelled_at.append(time.monotonic())
         words_of(0)
@@ -247,7 +247,7 @@ def test_a_cancelled_first_open_keeps_nothing(small_packet: tuple[Path, Any], tm
     index_path = tmp_path / "index.db"
     pages_read: list[int] = []
 
-    def detect(words_of: search_build.WordsOf) -> None:
+    def detect(words_of: WordsOf) -> None:
         for page in range(10):
             pages_read.append(len(words_of(page)))
 
@@ -347,7 +347,7 @@ def test_a_real_packet_first_opened_ends_as_its_exact_index(corpus_dir: Path, na
             assert index.build(packet)
         quick_norms: list[str] = []
 
-        def detect(words_of: search_build.WordsOf) -> None:
+        def detect(words_of: WordsOf) -> None:
             for page in range(packet.page_count):
                 quick_norms.append(page_text_from_words(page, words_of(page)).norm)
 
