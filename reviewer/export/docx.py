@@ -8,11 +8,10 @@ from datetime import date
 from typing import Any
 
 from reviewer.atomic import export_path
-from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, ID_COLUMN, REVISED_COLUMN, SHEET_NAME, SheetRow
+from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, REVISED_COLUMN, SHEET_NAME, SheetRow, printed_columns
 from reviewer.limits import clean_text
 
 FONT_NAME = "游ゴシック"
-DOCX_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c != ID_COLUMN)
 # Relative widths of the columns (the table spans the page width).
 _WEIGHTS: dict[str, float] = {
     "No.": 3.8, "評価書": 11, "資料頁": 5, "項目": 9, "引用": 14, "区分": 6.8, "意見・質問": 23, "委員": 6.5,
@@ -54,7 +53,7 @@ def write_docx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
                columns: Sequence[str] = COLUMNS) -> None:
     """Write the sheet as a Word document to ``path`` atomically (``columns`` as for the xlsx; the ID stays
     out)."""
-    shown = [c for c in columns if c != ID_COLUMN]
+    shown = printed_columns(columns)
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt

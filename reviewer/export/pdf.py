@@ -14,7 +14,7 @@ from typing import Any
 import pymupdf
 
 from reviewer.atomic import export_path
-from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, ID_COLUMN, REVISED_COLUMN, SHEET_NAME, SheetRow
+from reviewer.export.sheet import CHECK_COLUMN, COLUMNS, REVISED_COLUMN, SHEET_NAME, SheetRow, printed_columns
 from reviewer.limits import clean_text
 from reviewer.paths import bundled_font
 
@@ -72,7 +72,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
               columns: Sequence[str] = COLUMNS) -> None:
     """Write the sheet as a PDF to ``path`` atomically (``columns`` as for the xlsx; the ID stays out, an
     undeclared change's row is tinted)."""
-    shown = [c for c in columns if c != ID_COLUMN]
+    shown = printed_columns(columns)
     font = pymupdf.Font(fontfile=str(bundled_font()))
     wrapper = _Wrapper(font, FONT_SIZE)
     usable = PAGE_W - 2 * MARGIN

@@ -32,6 +32,11 @@ CHECK_COLUMN = "確認結果"
 _AFTER_ANSWER = COLUMNS.index(ANSWER_COLUMN) + 1
 SECOND_COLUMNS: tuple[str, ...] = (*COLUMNS[:_AFTER_ANSWER], REVISED_COLUMN, CHECK_COLUMN, *COLUMNS[_AFTER_ANSWER:])
 UNDECLARED_CATEGORY = "未申告の変更"  # the 区分 of a row that is an undeclared change, not a comment
+
+
+def printed_columns(columns: Sequence[str] = COLUMNS) -> tuple[str, ...]:
+    """The columns a printed sheet (Word, PDF) shows: all but the hidden ID, which is for the Excel round trip."""
+    return tuple(c for c in columns if c != ID_COLUMN)
 MIN_QUOTE_OVERLAP = 2
 
 

@@ -15,9 +15,9 @@ from reviewer.atomic import ExportError
 from reviewer.exchange import PackageError
 from reviewer.exchange.importer import import_files
 from reviewer.export.csv import write_csv
-from reviewer.export.docx import DOCX_COLUMNS, write_docx
+from reviewer.export.docx import write_docx
 from reviewer.export.pdf import write_pdf
-from reviewer.export.sheet import COLUMNS, SHEET_NAME, build_sheet, related_groups
+from reviewer.export.sheet import COLUMNS, SHEET_NAME, build_sheet, printed_columns, related_groups
 from reviewer.export.xlsx import read_sheet_answers, write_xlsx
 from reviewer.structure.model import Document, Node, Outline
 
@@ -207,7 +207,7 @@ def test_docx_table_text_and_layout(tmp_path: Path) -> None:
     section = doc.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
     (table,) = doc.tables
-    assert [c.text for c in table.rows[0].cells] == list(DOCX_COLUMNS)
+    assert [c.text for c in table.rows[0].cells] == list(printed_columns())
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert len(table.rows) == len(EXPECTED) + 1
     for row, expected in zip(table.rows[1:], EXPECTED, strict=True):

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from reviewer.annotations import Annotation
 from reviewer.export.csv import write_csv
-from reviewer.export.docx import DOCX_COLUMNS, write_docx
+from reviewer.export.docx import write_docx
 from reviewer.export.pdf import write_pdf
-from reviewer.export.sheet import COLUMNS, SHEET_NAME, SheetRow, build_sheet
+from reviewer.export.sheet import COLUMNS, SHEET_NAME, SheetRow, build_sheet, printed_columns
 from reviewer.export.xlsx import cell_text, read_sheet_answers, write_xlsx
 from reviewer.limits import FORMULA_PREFIXES, clean_text, csv_safe
 
@@ -122,7 +122,7 @@ def test_docx_keeps_any_text_in_its_cells(specs: list[dict[str, object]]) -> Non
     for table_row, row in zip(table.rows[1:], rows, strict=True):
         values = row.values()
         got = [cell.text for cell in table_row.cells]
-        assert got == [clean_text(str(values[index[name]])) for name in DOCX_COLUMNS]
+        assert got == [clean_text(str(values[index[name]])) for name in printed_columns()]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
