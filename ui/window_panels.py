@@ -101,7 +101,10 @@ class WindowPanels:
         if CLOSED in change or PACKET in change:
             self._shown_outline = None
             if self.outline is not None:
-                self.outline.clear() if session.path is not None else self.outline.clear_closed()
+                if session.path is not None:
+                    self.outline.clear()
+                else:
+                    self.outline.clear_closed()
             if self.thumbnails is not None:
                 if session.path is None:
                     self.thumbnails.close_document()
