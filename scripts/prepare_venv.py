@@ -4,8 +4,9 @@ shiboken6 keeps its signature support (the ``shibokensupport`` package: PySide6'
 switches) as source inside its library and compiles it at every start of the app (~25 ms of CPU before the first
 page shows). Its own switch ``SBK_EMBED=0`` writes those modules into ``shiboken6/files.dir``, which it then imports
 as ordinary modules, so Python's bytecode cache serves them; this script does that (after removing a folder an
-earlier shiboken6 left, which would not match the installed one) and compiles them. The built app does the same in
-``build.spec``. Nothing here is needed for the app to work: on any failure it says so and exits 0.
+earlier shiboken6 left, which would not match the installed one), takes needless work out of them
+(scripts/shiboken_support.py) and compiles them. The built app does the same in ``build.spec``. Nothing here is
+needed for the app to work: on any failure it says so and exits 0.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shiboken_support import trim_for_start  # noqa: E402 - a script beside this one
 
 
 def files_dir() -> Path | None:
@@ -39,6 +43,9 @@ def main() -> int:
         shutil.rmtree(target, ignore_errors=True)  # half written: shiboken6 falls back to its embedded copy
         print(f"prepare_venv: shiboken6's signature support stays embedded ({done.stderr.strip()[-200:]!r})")
         return 0
+    skipped = trim_for_start(target)
+    if skipped:
+        print(f"prepare_venv: left as shiboken6 ships them (another version?): {', '.join(skipped)}")
     if not compileall.compile_dir(str(target), quiet=1):
         print("prepare_venv: some of shiboken6's signature modules did not compile; they compile at start")
     return 0
