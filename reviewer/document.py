@@ -23,6 +23,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,40 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_PDF_DATE = re.compile(
+    r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*([Zz+\-])?\s*(\d{2})?'?(\d{2})?'?"
+)
+
+
+def pdf_date_to_iso(value: str | None) -> str | None:
+    """``D:20210608161356+07'00'`` → ``2021-06-08T09:13:56.000Z`` (UTC); ``None`` when unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    match = _PDF_DATE.match(value)
+    if match is None:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
+        try:
+            tz: timezone = UTC
+            if sign in ("+", "-") and tz_h:
+                delta = timedelta(hours=int(tz_h), minutes=int(tz_m or 0))
+                tz = timezone(delta if sign == "+" else -delta)
+            parsed = datetime(
+                int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0), int(second or 0),
+                tzinfo=tz,
+            )
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, slots=True)

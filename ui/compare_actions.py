@@ -496,26 +496,29 @@ class CompareActions(QObject):
             log.warning("store: %s", exc.message_en)
 
     def _maybe_offer(self) -> None:
-        """Ask once per packet whether to compare with an earlier version found in the profile."""
+        """Ask once per packet whether to compare with an earlier version found in the profile. A packet that had
+        none when it was opened is asked about when it is opened again after its earlier version was."""
         session = self.session
         store, outline, sha = session.store, session.outline, session.sha256
         if store is None or outline is None or not sha or sha in self._offered or self.comparison is not None:
             return
         if getattr(self.window, "batch_mode", False):
             return
-        self._offered.add(sha)
         from reviewer.compare.pairing import earlier_versions
         from reviewer.paths import data_dir
 
         try:
             if store.get_setting(OFFERED_SETTING + sha, ""):
+                self._offered.add(sha)
                 return
             found = earlier_versions(store, outline, data_dir(session.profile))
         except (ReviewerError, OSError) as exc:
+            self._offered.add(sha)
             log.warning("earlier versions: %s", type(exc).__name__)
             return
         if not found:
             return
+        self._offered.add(sha)
         earlier = found[0]
         try:
             store.set_setting(OFFERED_SETTING + sha, earlier.file_sha256)

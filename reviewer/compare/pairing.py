@@ -4,10 +4,12 @@ Reports are matched by what the department does not change between meetings — 
 holds the 事務の名称) — never by file hash. The outlines come from the profile's
 structure cache, so nothing is re-read; a packet whose outline is not cached (or whose file is gone) is skipped.
 
-Only a packet that came before is an earlier version. The outline does not carry the reports' dates (公表日 is
-often blank in a packet under review, and a revision keeps the first version's), so "before" is what the profile
-knows: when each packet was first seen here — when its structure was first cached (the cache is written once per
-file and detector version) or, without a cache file, when it was last opened.
+Only a packet that came before is an earlier version. The reports do not date themselves (公表日 is often blank in
+a packet under review, and a revision keeps the first version's), so "before" is, first, when each PDF says it was
+made (its CreationDate, else ModDate: a revised packet is printed and bound for a later meeting), and where the two
+do not say or say the same, what the profile knows: when each packet was first seen here — when its structure was
+first cached (the cache is written once per file and detector version) or, without a cache file, when it was last
+opened. The PDFs' dates decide when a member opens the revised packet first and the first version after it.
 """
 
 from __future__ import annotations
@@ -57,12 +59,12 @@ def earlier_versions(store: Store, outline: Outline, profile: str | os.PathLike[
     for known in store.recent_packets(limit):
         if known.file_sha256 == outline.sha256 or not Path(known.path).is_file():
             continue
-        before = first_seen(known.file_sha256, profile, known.last_opened)
-        if before is None or before >= seen:
-            continue  # a later packet (or one of unknown age) is not an earlier version
         cached = _cached_outline(known.file_sha256, profile)
         if cached is None:
             continue
+        if not _came_before(cached.made, first_seen(known.file_sha256, profile, known.last_opened),
+                            outline.made, seen):
+            continue  # a later packet (or one of unknown age) is not an earlier version
         shared = tuple(d.title for d in cached.documents if d.is_report and norm(d.title) in keys)
         if shared:
             found.append(EarlierVersion(known.file_sha256, known.path, known.name, known.last_opened, shared))
@@ -82,6 +84,14 @@ def first_seen(sha256: str, profile: str | os.PathLike[str] | None, last_opened:
         return min(times)
     opened = parse_time(last_opened) if last_opened else None
     return opened.timestamp() if opened is not None else None
+
+
+def _came_before(made: str, seen: float | None, this_made: str, this_seen: float) -> bool:
+    """Whether a packet made at ``made`` and first seen at ``seen`` came before this one: by the PDFs' own dates
+    where both say and differ (ISO UTC strings sort by time), else by when the profile first saw each."""
+    if made and this_made and made != this_made:
+        return made < this_made
+    return seen is not None and seen < this_seen
 
 
 def _negated(text: str) -> tuple[int, ...]:

@@ -16,13 +16,13 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pymupdf
 
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect, now_iso
+from reviewer.document import pdf_date_to_iso
 from reviewer.exchange import PackageError
 from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, LimitError, check_annotation, storable
 
@@ -32,40 +32,8 @@ MARKUP_TYPES = {"Highlight", "Underline", "StrikeOut", "Squiggly"}
 NOTE_TYPES = {"Text", "Caret"}
 AREA_TYPES = {"FreeText", "Square", "Circle", "Polygon", "PolyLine", "Line", "Ink", "Stamp"}
 # Annotations without a comment are kept only when they mark text (the quote says what they point at).
-_PDF_DATE = re.compile(
-    r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*([Zz+\-])?\s*(\d{2})?'?(\d{2})?'?"
-)
 
 QuoteFn = Callable[[int, Sequence[Rect]], tuple[str, str, str]]
-
-
-def pdf_date_to_iso(value: str | None) -> str | None:
-    """``D:20210608161356+07'00'`` → ``2021-06-08T09:13:56.000Z`` (UTC); ``None`` when unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    match = _PDF_DATE.match(value)
-    if match is None:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
-        try:
-            tz: timezone = UTC
-            if sign in ("+", "-") and tz_h:
-                delta = timedelta(hours=int(tz_h), minutes=int(tz_m or 0))
-                tz = timezone(delta if sign == "+" else -delta)
-            parsed = datetime(
-                int(year), int(month or 1), int(day or 1), int(hour or 0), int(minute or 0), int(second or 0),
-                tzinfo=tz,
-            )
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def map_category(subject: str | None, categories: Sequence[str] = DEFAULT_CATEGORIES) -> str:

@@ -26,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from reviewer.annotations import DEFAULT_CATEGORIES, Annotation, Rect, now_iso
+from reviewer.document import pdf_date_to_iso
 from reviewer.exchange import PackageError
 from reviewer.exchange.pdf_annots import (
     AREA_TYPES,
@@ -33,7 +34,6 @@ from reviewer.exchange.pdf_annots import (
     NOTE_TYPES,
     QuoteFn,
     map_category,
-    pdf_date_to_iso,
     stable_id,
 )
 from reviewer.limits import (

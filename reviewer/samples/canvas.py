@@ -165,11 +165,16 @@ def page_labels_tree(ranges: list[tuple[int, str, str | None, int]]) -> str:
     return f"<< /Nums [ {' '.join(nums)} ] >>"
 
 
+FIRST_MEETING_DATE = "D:20251105090000+09'00'"  # when a sample packet was bound
+NEXT_MEETING_DATE = "D:20260210090000+09'00'"  # when a revised one was: for the next meeting
+
+
 def write_pdf(
     pages: list[PageCanvas], out: Path, labels: list[tuple[int, str, str | None, int]],
-    title: str = "", metrics: FontMetrics | None = None,
+    title: str = "", metrics: FontMetrics | None = None, made: str = FIRST_MEETING_DATE,
 ) -> None:
-    """Write ``pages`` as an A4 PDF with the bundled font embedded once (subset) and ``labels`` as /PageLabels."""
+    """Write ``pages`` as an A4 PDF with the bundled font embedded once (subset) and ``labels`` as /PageLabels;
+    ``made`` (a PDF date) is its creation and modification date."""
     font_path = metrics.path if metrics is not None else bundled_font()
     doc: Any = pymupdf.open()
     try:
@@ -188,7 +193,7 @@ def write_pdf(
         doc.xref_set_key(doc.pdf_catalog(), "PageLabels", page_labels_tree(labels))
         doc.set_metadata({
             "title": title, "creator": "PIA Reviewer sample generator", "producer": "PIA Reviewer",
-            "creationDate": "D:20251105090000+09'00'", "modDate": "D:20251105090000+09'00'",
+            "creationDate": made, "modDate": made,
         })
         doc.subset_fonts()
         if metrics is not None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from reviewer.document import file_sha256
 from reviewer.paths import data_dir, resource
 from reviewer.samples import phrases as ph
-from reviewer.samples.canvas import FontMetrics, PageCanvas, write_pdf
+from reviewer.samples.canvas import FIRST_MEETING_DATE, NEXT_MEETING_DATE, FontMetrics, PageCanvas, write_pdf
 from reviewer.samples.form import BasicReportBuilder, FullReportBuilder, Plan, ReportStyle
 from reviewer.samples.layout import TABLE_WIDTH, Cell, Mark, Paginator, Row, Style, draw_footer, draw_stamp
 from reviewer.structure.model import Document, Node, Outline
@@ -237,7 +237,8 @@ def generate_packet(
     labels: list[tuple[int, str, str | None, int]] = [(0, "表紙", None, 1)]
     if len(pages) > 1:
         labels.append((1, "", "D", 1))
-    write_pdf(pages, out, labels, title=cover_heading, metrics=metrics)
+    write_pdf(pages, out, labels, title=cover_heading, metrics=metrics,
+              made=FIRST_MEETING_DATE if revise is None else NEXT_MEETING_DATE)
     page_labels = ["表紙", *(str(i) for i in range(1, len(pages)))]
     return Outline(
         sha256=file_sha256(out), pages=len(pages), page_labels=page_labels, documents=documents,

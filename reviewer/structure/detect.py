@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewer.atomic import atomic_write_text
-from reviewer.document import Packet
+from reviewer.document import Packet, pdf_date_to_iso
 from reviewer.page_labels import labels_from_ranges, printed_stamps, read_label_ranges
 from reviewer.structure import grammar as g
 from reviewer.structure.cache import DETECTOR_VERSION, cache_path
@@ -1102,7 +1102,17 @@ def detect_outline(
         found_report=found,
         message="" if found else NO_REPORT_MESSAGE,
         detector_version=DETECTOR_VERSION,
+        made=_made(packet),
     )
+
+
+def _made(packet: Packet) -> str:
+    """When the packet's PDF says it was made (its CreationDate, else its ModDate), ISO UTC; "" when it does not."""
+    try:
+        info = packet.doc.metadata or {}
+    except Exception:  # noqa: BLE001 - a damaged Info dictionary says nothing
+        return ""
+    return pdf_date_to_iso(info.get("creationDate")) or pdf_date_to_iso(info.get("modDate")) or ""
 
 
 def detect_outline_cached(

@@ -139,10 +139,13 @@ class Outline:
     found_report: bool = False
     message: str = ""
     detector_version: int = 0
+    made: str = ""  # when the PDF says it was made (CreationDate, else ModDate), ISO UTC; "" when it does not say
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["bookmarks"] = [list(b) for b in self.bookmarks]
+        if not self.made:
+            del data["made"]  # outlines written before the date was read have none
         for document, out in zip(self.documents, data["documents"], strict=True):
             out["warnings"] = [warning.to_json() for warning in document.warnings]
             if not document.coverage:
@@ -177,7 +180,7 @@ class Outline:
             documents=documents,
             bookmarks=[(int(b[0]), str(b[1]), int(b[2])) for b in data.get("bookmarks", [])],
             found_report=bool(data.get("found_report", False)), message=str(data.get("message", "")),
-            detector_version=int(data.get("detector_version", 0)),
+            detector_version=int(data.get("detector_version", 0)), made=str(data.get("made", "")),
         )
 
     def document_at(self, page: int) -> int | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+
+import pymupdf
 
 from reviewer.compare.pairing import earlier_versions
 from reviewer.document import Packet
@@ -55,3 +58,38 @@ def test_a_packet_not_yet_in_the_profile_has_every_matching_packet_before_it(
             new_outline = detect_outline(packet)
         assert [v.file_sha256 for v in earlier_versions(store, new_outline, isolated_profile)] == \
             [old_outline.sha256]
+
+
+def test_the_revised_packet_opened_first_is_not_offered_as_the_first_versions_earlier(
+        tmp_path: Path, isolated_profile: Path) -> None:
+    """A member who opens the next meeting's packet first and the first version after it: the PDFs' own dates (the
+    revised packet was bound for a later meeting) say which came before, not the order they were opened here."""
+    old, new, _ = generate_revision_pair(tmp_path / "pair", "revised")
+    with Store.open(isolated_profile) as store:
+        outlines = {}
+        for path in (new, old):  # the revised packet first
+            with Packet.open(path) as packet:
+                outlines[path] = detect_outline_cached(packet, profile=isolated_profile)
+            store.remember_packet(outlines[path].sha256, path, path.name)
+        assert outlines[old].made < outlines[new].made
+        assert earlier_versions(store, outlines[old], isolated_profile) == []
+        assert [v.path for v in earlier_versions(store, outlines[new], isolated_profile)] == [str(old)]
+
+
+def test_packets_that_do_not_date_themselves_are_ordered_by_when_they_were_first_seen(
+        tmp_path: Path, isolated_profile: Path) -> None:
+    old, new, _ = generate_revision_pair(tmp_path / "pair", "revised")
+    for path in (old, new):  # printed by a tool that writes no dates
+        with pymupdf.open(path) as doc:
+            doc.set_metadata({"title": "審議資料", "creationDate": "", "modDate": ""})
+            doc.saveIncr()
+    with Store.open(isolated_profile) as store:
+        outlines = {}
+        for path in (new, old):  # seen in this order: the profile takes the revised one for the earlier
+            with Packet.open(path) as packet:
+                outlines[path] = detect_outline_cached(packet, profile=isolated_profile)
+            store.remember_packet(outlines[path].sha256, path, path.name)
+            time.sleep(0.01)  # distinct first-seen times (file modification times of the cached outlines)
+        assert outlines[old].made == outlines[new].made == ""
+        assert [v.path for v in earlier_versions(store, outlines[old], isolated_profile)] == [str(new)]
+        assert earlier_versions(store, outlines[new], isolated_profile) == []

@@ -11,10 +11,10 @@ import pymupdf
 import pytest
 
 from reviewer.annotations import Annotation
-from reviewer.document import Packet, file_sha256
+from reviewer.document import Packet, file_sha256, pdf_date_to_iso
 from reviewer.exchange import PackageError
 from reviewer.exchange.importer import PacketInfo, detect_kind, import_files, load_file
-from reviewer.exchange.pdf_annots import pdf_date_to_iso, read_pdf_file
+from reviewer.exchange.pdf_annots import read_pdf_file
 from reviewer.exchange.w3c import build_package, items_digest, parse_fragment, parse_package, write_package
 from reviewer.exchange.xfdf import page_matrix_for_height, parse_xfdf
 from reviewer.export.annotated_pdf import write_annotated_pdf

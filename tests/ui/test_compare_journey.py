@@ -11,10 +11,18 @@ from typing import Any
 
 import openpyxl
 import pytest
-from journeys import answer_file_dialog, menu_action, open_through_menu, take_box, tree_click, when_modal
+from journeys import (
+    answer_file_dialog,
+    boxes,
+    menu_action,
+    open_through_menu,
+    take_box,
+    tree_click,
+    when_modal,
+)
 from journeys import new_window as journeys_window
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reviewer.annotations import Annotation
 from reviewer.compare.review import change_key, change_marks, reviewed_changes
@@ -254,6 +262,30 @@ def test_opening_a_revised_packet_offers_to_compare_once(
         menu_action(window, "ファイル", "前の版と比較…").trigger()
     assert proposed == [[str(old_path)]] and again.args[0].old.sha256 == old.sha256
 
+
+def test_the_first_version_opened_after_the_revised_one_is_not_offered_the_revised_one(
+        qtbot: Any, isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
+    """A member who joins at the second meeting opens the revised packet, then the first version: no offer to
+    compare the first version with the revised one as its 前の版 (the PDFs' dates say which came first); opening
+    the revised packet again offers the first version."""
+    old_path, new_path, _truth = revision
+    window = new_window(qtbot)
+    open_through_menu(qtbot, window, new_path)
+    compare = window.compare
+    assert compare is not None
+    offers: list[Any] = []
+    compare.offered.connect(offers.append)
+    open_through_menu(qtbot, window, old_path)
+    assert offers == []
+    assert compare._earlier_path() is None  # ファイル > 前の版と比較… proposes no file either
+
+    with qtbot.waitSignal(compare.offered, timeout=120_000) as offered:
+        open_through_menu(qtbot, window, new_path)
+    assert Path(offered.args[0].path) == old_path
+    qtbot.waitUntil(lambda: any("前の版と比較して" in box.text() for box in boxes()), timeout=10_000)
+    asked = next(box for box in boxes() if "前の版と比較して" in box.text())
+    asked.button(QMessageBox.StandardButton.No).click()  # not now: nothing is compared
+    assert compare.comparison is None
 
 def test_the_compare_job_reports_progress_to_the_end(
         isolated_profile: Path, revision: tuple[Path, Path, RevisionTruth]) -> None:
