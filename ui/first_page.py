@@ -26,10 +26,11 @@ from typing import Any
 WAIT_S = 3.0  # the longest the GUI waits for the helper's geometry, and the worker for one page, before falling back
 MAX_PAGES = 2  # the pages on screen at start: the view's top page and the next one's top
 PIPE_BYTES = 1 << 20  # a larger pipe: a page (a few MB) crosses in fewer turns
+SHARED_BYTES = 64 << 20  # memory shared with a forked helper for its pages (only what is written is ever allocated)
 
 Matrix = tuple[float, float, float, float, float, float]
 Geometry = tuple[list[tuple[float, float]], dict[int, Matrix]]
-RawPage = tuple[int, int, int, int, bytearray]  # page, width, height, stride, RGB bytes
+RawPage = tuple[int, int, int, int, bytearray | memoryview]  # page, width, height, stride, RGB bytes
 
 _started: EarlyPage | None = None
 
@@ -56,11 +57,12 @@ def helper_env() -> dict[str, str]:
 class EarlyPage:
     """One helper process: its pipes, its answers, and its end."""
 
-    def __init__(self, path: Path, pid: int, to_helper: int, from_helper: int) -> None:
+    def __init__(self, path: Path, pid: int, to_helper: int, from_helper: int, shared: Any = None) -> None:
         self.path = path
         self.pid = pid
         self._to_helper = to_helper
         self._from_helper = from_helper
+        self._shared = shared  # an mmap a forked helper writes its pages into, or None (they come by the pipe)
         self._buffer = bytearray()
         self._geometry: Geometry | None = None
         self.failed = False
@@ -79,11 +81,12 @@ class EarlyPage:
         answers_read, answers_write = os.pipe()
         for fd in (answers_read, requests_read):
             _enlarge_pipe(fd)
+        shared = _shared_memory() if fork else None
         try:
             if fork:
                 pid = os.fork()
                 if pid == 0:  # the helper: it never returns from here
-                    _serve_in_fork(path, (requests_write, answers_read), requests_read, answers_write)
+                    _serve_in_fork(path, (requests_write, answers_read), requests_read, answers_write, shared)
             else:
                 argv = helper_argv(path)
                 # dup2 onto 0 and 1 clears close-on-exec there; the pipes' own descriptors are close-on-exec.
@@ -92,10 +95,12 @@ class EarlyPage:
         except OSError:
             for fd in (requests_read, requests_write, answers_read, answers_write):
                 os.close(fd)
+            if shared is not None:
+                shared.close()
             return None
         os.close(requests_read)
         os.close(answers_write)
-        return cls(path, pid, requests_write, answers_read)
+        return cls(path, pid, requests_write, answers_read, shared)
 
     # -- reading ---------------------------------------------------------------------------------------------
     def _readable(self, deadline: float) -> bool:
@@ -201,11 +206,21 @@ class EarlyPage:
         if width <= 0 or height <= 0 or stride < width * 3:
             self.fail()
             return None
-        data = self._bytes(stride * height, deadline)
+        data: bytearray | memoryview | None
+        if "shared" in header:
+            data = self._shared_bytes(header["shared"], stride * height)
+        else:
+            data = self._bytes(stride * height, deadline)
         if data is None:
             self.fail()
             return None
         return page, width, height, stride, data
+
+    def _shared_bytes(self, offset: Any, count: int) -> memoryview | None:
+        """``count`` bytes the helper wrote at ``offset`` of the shared memory (None when that is not there)."""
+        if self._shared is None or not isinstance(offset, int) or offset < 0 or offset + count > len(self._shared):
+            return None
+        return memoryview(self._shared)[offset:offset + count]
 
     def fail(self) -> None:
         self.failed = True
@@ -229,6 +244,12 @@ class EarlyPage:
             os.waitpid(self.pid, 0)
         except OSError:
             pass
+        if self._shared is not None:
+            try:
+                self._shared.close()
+            except BufferError:  # a page read from it is still held: the mapping goes when that goes
+                pass
+            self._shared = None
 
 
 def _single_threaded_without_qt() -> bool:
@@ -237,7 +258,17 @@ def _single_threaded_without_qt() -> bool:
     return threading.active_count() == 1 and "PySide6.QtCore" not in sys.modules
 
 
-def _serve_in_fork(path: Path, parents: tuple[int, int], requests: int, answers: int) -> None:
+def _shared_memory() -> Any:
+    """Anonymous memory shared with a child forked after this call; None where it cannot be had."""
+    try:
+        import mmap
+
+        return mmap.mmap(-1, SHARED_BYTES)
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _serve_in_fork(path: Path, parents: tuple[int, int], requests: int, answers: int, shared: Any = None) -> None:
     """The forked helper's whole life: serve, then leave without running anything of the GUI's (no exit handlers,
     no flush of buffers copied from it)."""
     code = 1
@@ -250,7 +281,7 @@ def _serve_in_fork(path: Path, parents: tuple[int, int], requests: int, answers:
         from reviewer.first_page import serve
 
         with os.fdopen(requests, "rb") as requests_in, os.fdopen(answers, "wb") as answers_out:
-            code = serve(str(path), requests_in, answers_out)
+            code = serve(str(path), requests_in, answers_out, shared)
     except BaseException:  # noqa: BLE001 - whatever happens, this process must not go on as the GUI
         pass
     finally:

@@ -105,8 +105,10 @@ def test_the_helpers_pages_are_the_in_process_pixels_and_geometry(qapp, tmp_path
 FORKED_HELPER = """
 import sys, threading
 from pathlib import Path
+import ui.first_page
 from ui.first_page import EarlyPage, _single_threaded_without_qt
 
+ui.first_page.SHARED_BYTES = int(sys.argv[4])
 assert _single_threaded_without_qt()
 early = EarlyPage.spawn(Path(sys.argv[1]))
 geometry = early.geometry()
@@ -114,21 +116,26 @@ early.request(float(sys.argv[3]), [0])
 page, width, height, stride, data = early.read_page()
 early.close()
 Path(sys.argv[2]).write_bytes(data)
-print(f"FORKED {geometry[0][:2]} {page} {width} {height} {stride} {'PySide6.QtCore' in sys.modules}", flush=True)
+shared = isinstance(data, memoryview)
+print(f"FORKED {geometry[0][:2]} {page} {width} {height} {stride} {'PySide6.QtCore' in sys.modules} {shared}",
+      flush=True)
 """
 
 
-def test_the_forked_helper_of_a_fresh_start_draws_the_same_pixels(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    # At the start of run_gui (one thread, no Qt) the helper is a fork of the GUI process, not a new interpreter.
+@pytest.mark.parametrize("shared_bytes", [64 << 20, 1000])
+def test_the_forked_helper_of_a_fresh_start_draws_the_same_pixels(qapp, tmp_path: Path, shared_bytes: int) -> None:  # type: ignore[no-untyped-def]
+    # At the start of run_gui (one thread, no Qt) the helper is a fork of the GUI process, not a new interpreter;
+    # its page comes through memory the two share, or by the pipe when it does not fit there.
     pdf = _drawn_packet(tmp_path / "drawn.pdf")
     raw_file = tmp_path / "page.rgb"
-    done = subprocess.run([sys.executable, "-c", FORKED_HELPER, str(pdf), str(raw_file), str(SCALE)], cwd=REPO,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run([sys.executable, "-c", FORKED_HELPER, str(pdf), str(raw_file), str(SCALE),
+                           str(shared_bytes)], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     fields = done.stdout.split("FORKED ", 1)[1].split()
     assert " ".join(fields[:4]) == "[(595.0, 842.0), (842.0, 595.0)]"
     page, width, height, stride = (int(v) for v in fields[4:8])
     assert page == 0 and fields[8] == "False"  # Qt never loaded in the process that forked
+    assert fields[9] == str(stride * height <= shared_bytes)  # through the shared memory where the page fits
     image = _helper_image((page, width, height, stride, bytearray(raw_file.read_bytes())))
     assert _same_pixels(image, _in_process(pdf, RenderTask("render", 0, SCALE)))
 
