@@ -543,3 +543,19 @@ def test_fit_width_that_keeps_text_readable_says_so(qtbot: Any, isolated_profile
     view.fit_width()
     qtbot.waitUntil(lambda: "読める大きさ" not in label.text(), timeout=5000)
     assert not view.fit_width_held_for_reading() and label.toolTip() == ""
+
+
+def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolated_profile: Path,
+                                                               small_packet: tuple[Path, Any]) -> None:
+    """The first packet opened shows page 1 from its top edge, with the grey gap and border above it, as every
+    later open and 移動 > 先頭ページ do (it used to start a gap's height into the page)."""
+    from ui.page_view.layout import GAP
+
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    view = window.page_view
+    assert view.verticalScrollBar().value() == round(view._layout.page_top(0) - GAP) == 0
+    assert view.reading_position() == (0, 0.0)
+    view.go_to(3)
+    view.go_to(0)
+    assert view.verticalScrollBar().value() == 0

@@ -387,8 +387,11 @@ class PageView(QAbstractScrollArea):
             value = top - GAP
         else:
             _, display_y = matrix_apply(self._rotation(page), self._layout.sizes[page][0] / 2.0, y)
-            offset = 0.0 if exact else self.viewport().height() / 8.0
-            value = top + display_y * self._layout.scale - offset
+            if exact and display_y <= 0.0:
+                value = top - GAP  # a page's very top (a packet opened at its start) shows the gap above it too
+            else:
+                offset = 0.0 if exact else self.viewport().height() / 8.0
+                value = top + display_y * self._layout.scale - offset
         self.verticalScrollBar().setValue(round(value))
         self._update_current_page()
 
