@@ -119,20 +119,23 @@ def _why_screen(v: dict[str, Any]) -> str:
             f"source; evince shows it after {_n(v, 'first_paint_evince_s', 2)} s, mupdf after "
             f"{_n(v, 'first_paint_mupdf_s', 2)} s (same run, same screen). Page 1 already comes from a helper "
             "process forked before Qt is imported (`reviewer.first_page`: PyMuPDF, the open and the render on the "
-            "other core), and the GUI process imports PyMuPDF only after that frame. What is left is the GUI "
-            "process's own start: about 0.3 s of CPU before its first frame, most of it PySide6 itself (its import, "
-            "the signature set-up, some 270 Qt enums made Python enums, about 50 ms), then QApplication, the "
-            "window and the theme's first palette (35 ms) — about what evince needs in all. On two cores shared "
-            "with other work the helper and the GUI process compete for one core, and the wall time follows the "
-            "load more than the code (medians move by ±0.1 s between runs). What would meet it: fewer PySide6 "
-            "modules and enums before the first frame (a plain QWidget window whose menus, docks and panels are "
-            "made after it), or a first frame drawn before QApplication's full set-up.")
+            "other core) and crosses to the GUI process through shared memory, and the GUI process imports "
+            "PyMuPDF only after that frame. shiboken6's signature support no longer compiles regexes or tokenises "
+            "every later module at start (scripts/shiboken_support.py), and the first frame no longer makes "
+            "PySide6 build every QtWidgets class. What is left is the GUI process's own start, about 0.25 s of "
+            "CPU before its first frame: PySide6 itself (its libraries, some 210 Qt enums made Python enums, "
+            "~60 ms, which Python 3.11's enum module builds at ~25 µs a member), QApplication, the window and "
+            "its first layout — about what evince needs in all. On two cores shared with other work the wall "
+            "time follows the load more than the code: in longer interleaved runs (15 starts each) the source "
+            "start matched evince (0.29 s against 0.30 s, 17:00 UTC), in these five it may not. What would meet "
+            "it with margin: fewer enums before the first frame (PySide6 makes a class's enums with the class).")
 
 def _why_frozen(v: dict[str, Any]) -> str:
     return (f"The built app shows the page after {_n(v, 'first_paint_frozen_s', 2)} s (source "
             f"{_n(v, 'first_paint_screen_s', 2)} s): its first-page helper is a fork (no second bootloader or "
             "run-time hooks), its modules are compiled files (no archive to inflate), shiboken6's signature "
-            "support comes precompiled and its icons are PNGs, but PyInstaller's Linux launcher restarts itself "
+            "support comes precompiled and trimmed as from source, its icons are PNGs, but PyInstaller's Linux "
+            "launcher restarts itself "
             "and its run-time hooks import inspect and pkgutil before the app's code runs, and the GUI process "
             "then pays what the source start pays (PySide6's import and enums, QApplication, the window): what "
             "makes that faster makes this faster.")
