@@ -119,8 +119,9 @@ class ReadingStatus(QObject):
     def update_position(self) -> None:
         if self.session.path is None or self.session.page_count <= 0:
             return
+        # The page number, the place and the tree's selection all name the page where the reader's eye is.
         page, y = self.view.reading_focus()
-        self.page_label.setText(self.page_status_text(self.view.current_page()))
+        self.page_label.setText(self.page_status_text(page))
         self.location_label.setText(self.location_text(page, y))
         self.window.panels.follow(page, y)
         self.update_text_notice()
@@ -128,7 +129,7 @@ class ReadingStatus(QObject):
     def update_text_notice(self) -> None:
         """Say so when the page on screen has no text layer (a scanned page): search and text highlights do not
         work there, area comments do. The page's text is read shortly after scrolling stops, hence the retry."""
-        page = self.view.current_page()
+        page = self.view.reading_focus()[0] if self.view.page_count() > 0 else -1
         if page < 0:
             return
         has_text = self.view.page_has_text(page)

@@ -182,7 +182,7 @@ class WindowPanels:
         if self.outline is not None:
             self.outline.follow(page, y)
         if self.thumbnails is not None:
-            self.thumbnails.set_current(self.page_view.current_page())
+            self.thumbnails.set_current(page)
 
     def close(self) -> None:
         if self.thumbnails is not None:

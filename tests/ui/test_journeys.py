@@ -559,3 +559,28 @@ def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolat
     view.go_to(3)
     view.go_to(0)
     assert view.verticalScrollBar().value() == 0
+
+
+def test_the_page_number_the_place_and_the_tree_name_the_same_page(qtbot: Any, isolated_profile: Path,
+                                                                   small_packet: tuple[Path, Any]) -> None:
+    """At 50 % several pages are on screen: the status bar's page number, its place and the 目次 selection all
+    follow the page where the reader's eye is (they disagreed where a page break lay in the top third)."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    view = window.page_view
+    view.set_zoom(0.5)
+    bar = view.verticalScrollBar()
+    value = next((v for v in range(0, bar.maximum(), 7)
+                  if (bar.setValue(v), view.reading_focus()[0] != view.current_page())[1]), None)
+    assert value is not None, "no place where the focus and the top third are on different pages"
+    window.status.update_position()
+    page, y = view.reading_focus()
+    assert f"PDF {page + 1} /" in window.page_label.text()
+    assert window.location_label.text() == window.status.location_text(page, y)
+    location = window.session.outline.locate(page, y)
+    innermost = location.leaf or location.section or location.chapter
+    outline_panel = window.panels.outline
+    selected = outline_panel.tree.currentItem()
+    expected = (outline_panel.item_for_node(innermost) if innermost is not None
+                else outline_panel.item_for_key(f"{location.document_index}:"))
+    assert selected is expected is not None
