@@ -5,22 +5,19 @@ itself is checked in tests/cli/test_dist.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+
+from scripts_under_test import load_script
 
 REPO = Path(__file__).resolve().parent.parent.parent
 SCRIPT = REPO / "scripts" / "frozen_multiprocessing.py"
 
 
 def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("frozen_multiprocessing_under_test", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("frozen_multiprocessing")
 
 
 def test_the_processes_multiprocessing_starts_are_recognised_from_their_command_line() -> None:

@@ -4,7 +4,6 @@ no module, while PySide6's signatures and its wrong-call messages stay as they w
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -12,17 +11,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from scripts_under_test import load_script
 
 REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "shiboken_support.py"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("shiboken_support_under_test", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("shiboken_support")
 
 
 def _shipped_support(tmp_path: Path) -> Path:
