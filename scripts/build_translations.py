@@ -223,8 +223,8 @@ EN: dict[str, str] = {
     "対応済みにする": "Mark as handled",
     "未処理に戻す": "Mark as open",
     "意見一覧に含める": "Include in the comment sheet",
-    "自分のコメントを書き出す…": "Export my comments…",
-    "コメントを取り込む…": "Import comments…",
+    "委員長へ送るコメントを書き出す…": "Export comments for the chair…",
+    "委員のコメントを取り込む…": "Import members' comments…",
     "委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます":
         "Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)",
     "意見一覧を書き出す（{format}）…": "Export the comment sheet ({format})…",
@@ -239,7 +239,6 @@ EN: dict[str, str] = {
     "対象の評価書": "Report",
     "書き出しました: {path}": "Exported: {path}",
     "書き出す自分のコメントがありません。": "You have no comments to export.",
-    "自分のコメントを書き出す": "Export my comments",
     "コメントパッケージ (*.json)": "Comment package (*.json)",
     "意見一覧を書き出す（{format}）": "Export the comment sheet ({format})",
     "書き出すコメントがありません。": "There are no comments to export.",

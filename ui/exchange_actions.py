@@ -1,7 +1,7 @@
 """Menu actions that move comments in and out: comment packages, XFDF, annotated PDFs, the comment sheet.
 
-* 自分のコメントを書き出す… — the member's comment package (W3C Web Annotation JSON) for the chair.
-* コメントを取り込む… — packages, XFDF files, annotated PDFs (Acrobat notes and highlights, with their authors)
+* 委員長へ送るコメントを書き出す… — the member's comment package (W3C Web Annotation JSON) for the chair.
+* 委員のコメントを取り込む… — packages, XFDF files, annotated PDFs (Acrobat notes and highlights, with their authors)
   and the department's answered sheet (xlsx: answers attach to comments by the hidden ID). Files are read and
   validated in a worker thread; the merge is one undoable command (「コメントを取り込み」) applied on the GUI thread.
   A refused file (malformed, tampered, for another PDF) leaves nothing behind and is named in the message.
@@ -92,9 +92,9 @@ class ExchangeActions(QObject):
         self.controller = controller
         self.window = window
         self._ops: list[Op[Any]] = []
-        self.export_package_action = QAction(self.tr("自分のコメントを書き出す…"), self)
+        self.export_package_action = QAction(self.tr("委員長へ送るコメントを書き出す…"), self)
         self.export_package_action.triggered.connect(lambda _checked=False: self.export_package())
-        self.import_action = QAction(self.tr("コメントを取り込む…"), self)
+        self.import_action = QAction(self.tr("委員のコメントを取り込む…"), self)
         self.import_action.setToolTip(self.tr(
             "委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます"))
         # triggered(bool) would arrive as ``paths``: call without it.
@@ -236,7 +236,7 @@ class ExchangeActions(QObject):
             self._warn(self.tr("書き出す自分のコメントがありません。"))
             return
         suffix = f"-{me}" if me else ""
-        path = self._save_path(self.tr("自分のコメントを書き出す"), self._default_name(f"{suffix}-comments.json"),
+        path = self._save_path(self.tr("委員長へ送るコメントを書き出す"), self._default_name(f"{suffix}-comments.json"),
                                self.tr("コメントパッケージ (*.json)"))
         if path:
             self._export("package", path, packet)

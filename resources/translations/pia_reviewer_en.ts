@@ -493,7 +493,7 @@
             <translation>Raised again</translation>
         </message>
         <message>
-            <location line="+123" />
+            <location line="+126" />
             <source>この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。</source>
             <translation>The reports of this packet ({reports}) are also in a packet you opened before, “{name}”.</translation>
         </message>
@@ -637,17 +637,7 @@
     <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+95" />
-            <source>自分のコメントを書き出す…</source>
-            <translation>Export my comments…</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>コメントを取り込む…</source>
-            <translation>Import comments…</translation>
-        </message>
-        <message>
-            <location line="+2" />
+            <location filename="../../ui/exchange_actions.py" line="+99" />
             <source>委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます</source>
             <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
         </message>
@@ -730,9 +720,19 @@ Saved at:
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="+3" />
-            <source>自分のコメントを書き出す</source>
-            <translation>Export my comments</translation>
+            <location line="-141" />
+            <source>委員長へ送るコメントを書き出す…</source>
+            <translation>Export comments for the chair…</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>委員のコメントを取り込む…</source>
+            <translation>Import members' comments…</translation>
+        </message>
+        <message>
+            <location line="+142" />
+            <source>委員長へ送るコメントを書き出す</source>
+            <translation>Export comments for the chair</translation>
         </message>
         <message>
             <location line="+1" />
@@ -874,12 +874,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+353" />
+            <location filename="../../ui/main_window.py" line="+351" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-263" />
+            <location line="-261" />
             <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1134,14 +1134,14 @@ Saved at:
         <message>
             <location line="+24" />
             <location line="+6" />
-            <location line="+33" />
+            <location line="+31" />
             <location line="+185" />
             <location filename="../../ui/unlock.py" line="+71" />
             <source>ファイルを開けません</source>
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-302" />
+            <location line="-300" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1151,7 +1151,7 @@ Saved at:
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location filename="../../ui/window_panels.py" line="+100" />
+            <location filename="../../ui/window_panels.py" line="+103" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
@@ -1177,7 +1177,7 @@ Saved at:
             <translation>No usable backup was found.</translation>
         </message>
         <message>
-            <location filename="../../ui/reading_status.py" line="+105" />
+            <location filename="../../ui/reading_status.py" line="+107" />
             <source>{label}（PDF {page} / {total}）</source>
             <translation>{label} (PDF {page} / {total})</translation>
         </message>
@@ -1192,7 +1192,7 @@ Saved at:
             <translation>PDF page {page} / {total}</translation>
         </message>
         <message>
-            <location line="+29" />
+            <location line="+30" />
             <source>　文字情報なし</source>
             <translation>  (no text layer)</translation>
         </message>
@@ -1212,7 +1212,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+180" />
+            <location line="+178" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1937,7 +1937,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-492" />
+            <location filename="../../ui/compare_actions.py" line="-495" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>

@@ -209,7 +209,7 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
     qtbot.waitUntil(lambda: len(window.session.annotations) == 3, timeout=10_000)
     # Importing the same files again adds nothing.
     answer_file_dialog(first, second)
-    menu_action(window, "コメント", "取り込み・書き出し", "コメントを取り込む…").trigger()
+    menu_action(window, "コメント", "取り込み・書き出し", "委員のコメントを取り込む…").trigger()
     assert "変更なし 3 件" in take_box(qtbot, "変更なし")
     assert len(window.store.annotations(window.sha256)) == 3
 
