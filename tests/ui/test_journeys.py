@@ -486,8 +486,8 @@ def test_a_first_open_searches_as_soon_as_it_is_ready_and_highlights_the_word(
 
 def test_a_comment_found_by_search_is_selected_and_a_closed_packet_leaves_no_analysis_message(
         qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any]) -> None:
-    """Ctrl+F finds words in the comments too: a click on such a hit shows the comment's passage and selects it in
-    the comments panel (its editor open). ファイル > 閉じる leaves the 目次 tab saying how to see contents, not that
+    """Ctrl+F finds words in the comments too: Enter, or a click on such a hit, shows the comment's passage and
+    selects it in the comments panel (its editor open). ファイル > 閉じる leaves the 目次 tab saying how to see contents, not that
     the structure is being analysed."""
     from reviewer.annotations import Annotation
     from ui.panels.search import ROLE_HIT
@@ -510,6 +510,10 @@ def test_a_comment_found_by_search_is_selected_and_a_closed_packet_leaves_no_ana
     rows = [model.index(r, 0) for r in range(model.rowCount())]
     found = [index for index in rows if isinstance(index.data(ROLE_HIT), tuple)]
     assert len(found) == 1 and found[0].data(ROLE_HIT)[1] == comment.id
+    # Only a comment says it: Enter went there (the comment selected, its page shown), as it goes to a text hit.
+    qtbot.waitUntil(lambda: window.annotations.panel.selected_id() == comment.id, timeout=5000)
+    qtbot.waitUntil(lambda: window.page_view.current_page() == comment.page, timeout=5000)
+    assert panel.results.currentIndex() == found[0]
     window.page_view.go_to(0, None)
     panel.results.scrollTo(found[0])
     qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton,

@@ -551,8 +551,11 @@ class SearchPanel(QWidget):
             if self._fill_pages:
                 self._fill_timer.start()
         self._emit_hits()
-        if generation == self._first_hit_of and self.hits:
-            self.go_to_hit(0)
+        if generation == self._first_hit_of:
+            if self.hits:
+                self.go_to_hit(0)
+            elif self.comment_hits:
+                self._go_to_comment(0)  # only comments say it: Enter goes to the first of them
 
     def _fill_step(self) -> None:
         """One slice (about FILL_SLICE_S) of the background highlight fill; emits once when it is complete."""
@@ -583,7 +586,21 @@ class SearchPanel(QWidget):
             self.search_now()
             self._first_hit_of = self._generation  # Enter means "go there": the first hit, once found
             return
+        if not self.hits and self.comment_hits:
+            self._go_to_comment(0)
+            return
         self.next_hit()
+
+    def _go_to_comment(self, offset: int) -> None:
+        """Select the comment hit ``offset`` in the list and show that comment (its page, its card)."""
+        row = self.model.row_of_comment(offset)
+        index = self.model.index(row, 0)
+        data = index.data(ROLE_HIT)
+        if not (isinstance(data, tuple) and data and data[0] == "comment"):
+            return
+        self.results.setCurrentIndex(index)
+        self.results.scrollTo(index)
+        self.comment_activated.emit(str(data[1]), int(data[2]))
 
     def next_hit(self) -> None:
         self.go_to_hit(self.current + 1 if self.hits else -1)
