@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from reviewer.paths import data_dir
 
@@ -110,3 +110,14 @@ class AppSettings:
 
     def set_reading_position(self, path: Path, page: int, y: float, zoom: float, mode: str) -> None:
         self.qsettings.setValue(self._position_key(path), f"{page}|{y:.1f}|{zoom:.4f}|{mode}")
+
+    def window_layout(self) -> tuple[QByteArray, QByteArray] | None:
+        """The main window's geometry and its panels' state as last closed (Qt's own encodings), or None."""
+        geometry, state = self.qsettings.value("window/geometry"), self.qsettings.value("window/state")
+        if isinstance(geometry, QByteArray) and isinstance(state, QByteArray) and not geometry.isEmpty():
+            return geometry, state
+        return None
+
+    def set_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.qsettings.setValue("window/geometry", geometry)
+        self.qsettings.setValue("window/state", state)

@@ -322,7 +322,7 @@ def _run_gui(args: list[str]) -> int:
 
     app.setWindowIcon(icon("app"))
     window = MainWindow(settings, ask_member_name=not batch, open_store=not batch)
-    window.resize(1400, 900)
+    window.restore_layout()
     window.batch_mode = batch
     window.after_paint.analysis_in_batch = exit_when_ready
     state: dict[str, Any] = {"instance": instance, "done": False}

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ui.panels.thumbnails import ThumbnailsPanel
 
 log = logging.getLogger("ui.main_window")
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 1400, 900  # the first start's window, where the screen has room
 
 __all__ = ["MainWindow", "icon"]
 
@@ -518,10 +519,22 @@ class MainWindow(QMainWindow):
                 return
         event.ignore()
 
+    def restore_layout(self) -> None:
+        """The window's size, place and panels as the member left them (before it is shown: no jump); the first
+        time, 1400×900 or the screen's free area where that is smaller (a 1366×768 laptop)."""
+        saved = self.settings.window_layout()
+        if saved is not None and self.restoreGeometry(saved[0]):
+            self.restoreState(saved[1])
+            return
+        free = self.screen().availableGeometry()
+        self.resize(min(DEFAULT_WIDTH, free.width()), min(DEFAULT_HEIGHT, free.height()))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.annotations is not None:
             self.annotations.save_pending_edits()
         self.save_reading_position()
+        if self.isVisible():
+            self.settings.set_window_layout(self.saveGeometry(), self.saveState())
         self.after_paint.cancel()  # post-paint steps still queued must not run on a closing window
         self.panels.close()
         self.page_view.close_document()

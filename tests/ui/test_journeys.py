@@ -588,3 +588,31 @@ def test_the_page_number_the_place_and_the_tree_name_the_same_page(qtbot: Any, i
     expected = (outline_panel.item_for_node(innermost) if innermost is not None
                 else outline_panel.item_for_key(f"{location.document_index}:"))
     assert selected is expected is not None
+
+
+def test_the_window_opens_as_the_member_left_it(qtbot: Any, isolated_profile: Path) -> None:
+    """Size, place and panels are kept from one start to the next (restored before the window shows); the first
+    start fits the screen's free area."""
+    from ui.app_settings import AppSettings
+    from ui.main_window import DEFAULT_HEIGHT, DEFAULT_WIDTH, MainWindow
+
+    first = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(first)
+    first.restore_layout()
+    free = first.screen().availableGeometry()
+    assert (first.width(), first.height()) == (min(DEFAULT_WIDTH, free.width()), min(DEFAULT_HEIGHT, free.height()))
+    first.show()
+    first.resize(720, 640)  # within the test screen (800×800)
+    qtbot.waitUntil(lambda: first.width() == 720, timeout=5000)
+    first.left_dock.toggleViewAction().trigger()  # 表示 > 資料: the member closes the left panel
+    assert not first.left_dock.isVisible()
+    menu_action(first, "ファイル", "終了").trigger()
+    qtbot.waitUntil(lambda: not first.isVisible(), timeout=5000)
+
+    again = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(again)
+    again.restore_layout()
+    again.show()
+    qtbot.waitUntil(again.isVisible, timeout=5000)
+    assert (again.width(), again.height()) == (720, 640)
+    assert not again.left_dock.isVisible() and again.comments_dock.isVisible()
