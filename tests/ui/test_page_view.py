@@ -551,3 +551,19 @@ def test_scroll_to_search_hit(qtbot, view: PageView, test_pdf: Path) -> None:  #
     view.scroll_to_hit(20, hit)  # already visible: no jump
     assert view.verticalScrollBar().value() == value
     assert not view.can_go_back()
+
+
+def test_a_search_hit_beyond_the_right_edge_keeps_its_lines_start_in_view(qtbot, view: PageView) -> None:  # type: ignore[no-untyped-def]
+    """The page wider than the view (the readable zoom): a hit near the right edge is brought in from the left as
+    little as it takes, so the start of its line stays on screen where it can (it used to be centred)."""
+    view.set_zoom(3.0)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0, timeout=5000)
+    view.go_to(20)
+    view.horizontalScrollBar().setValue(0)
+    width = view.viewport().width()
+    hit = (470.0, 156.0, 500.0, 172.0)  # a hit near the page's right margin, beyond the view's right edge
+    assert view.map_rect_to_viewport(20, hit).right() > width
+    view.scroll_to_hit(20, hit)
+    target = view.map_rect_to_viewport(20, hit)
+    assert QRectF(view.viewport().rect()).contains(target)
+    assert target.right() == pytest.approx(width - 24, abs=2)  # just inside the right edge, not centred

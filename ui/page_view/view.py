@@ -73,6 +73,7 @@ TEXT_IDLE_MS = 250  # text extraction (one long GIL-holding call) waits until sc
 GIL_SWITCH_SECONDS = 0.001
 SCROLL_SETTLE_MS = 50  # renders start once scrolling pauses this long (a fling renders nothing it flies past)
 CLICK_SLOP = 4  # px a press may move and still count as a click
+HIT_MARGIN = 24  # px kept beside a search hit brought into view sideways
 NOTE_ICON = 18.0  # logical px
 
 BACKGROUND = QColor("#d5d8dc")
@@ -405,8 +406,12 @@ class PageView(QAbstractScrollArea):
             self._scroll_to(page, rect[1] - 4.0)
             target = self._page_rect_to_viewport(page, rect)
         hbar = self.horizontalScrollBar()
-        if target.left() < 0 or target.right() > self.viewport().width():
-            hbar.setValue(round(hbar.value() + target.center().x() - self.viewport().width() / 2.0))
+        width = self.viewport().width()
+        if target.left() < 0 or target.right() > width:
+            # As far left as still shows the whole hit: the start of its line stays in view where it can.
+            left, right = hbar.value() + target.left(), hbar.value() + target.right()
+            value = max(0.0, right + HIT_MARGIN - width)
+            hbar.setValue(round(value if left - HIT_MARGIN >= value else left - HIT_MARGIN))
         self.viewport().update()
 
     # -- zoom ----------------------------------------------------------------------------------------------
