@@ -42,6 +42,10 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
               "回答入りのExcelは「所管課の回答を取り込む」で取り込めます。",
               "Send the comment sheet to the department to fill in the answer column; import the answered "
               "Excel file with “Import the department's answers”."),
+    "sheet-editable": ("所管課に回答を書き込んでもらう意見一覧は Excel（.xlsx）で書き出してください。回答を取り込めるのは"
+                       "Excel の意見一覧だけです。",
+                       "Export the sheet the department fills in as Excel (.xlsx): answers are imported from the Excel "
+                       "sheet only."),
     "sheet-print": ("意見一覧を印刷するか、会議資料として配布してください。",
                     "Print the comment sheet or hand it out with the meeting papers."),
     PACKAGE: ("このファイルを委員長へメールなどで送ってください。",
@@ -302,7 +306,9 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
                                        outline.page_labels if outline is not None else ())
             undeclared = sum(1 for row in rows if row.undeclared)
         count = write_sheet_rows(kind, rows, out, title, SECOND_COLUMNS if second else None)
-        next_ja, next_en = NEXT_STEP["sheet" if kind in ("xlsx", "docx", "csv") else "sheet-print"]
+        # Answers come back only through the Excel sheet (its hidden ID column): the other formats say so.
+        next_ja, next_en = NEXT_STEP[{"xlsx": "sheet", "docx": "sheet-editable", "csv": "sheet-editable"}.get(
+            kind, "sheet-print")]
         if second and options.changes is None:
             next_ja, next_en = f"{NEXT_STEP_UNDECLARED[0]}\n{next_ja}", f"{NEXT_STEP_UNDECLARED[1]}\n{next_en}"
         return ExportResult(out, kind, count, chosen.excluded, chosen.replies, next_ja, next_en, second, undeclared)

@@ -199,3 +199,10 @@ def test_every_sheet_format_leaves_out_the_excluded_comment(
         text = "\n".join(str(value) for row in _xlsx_rows(out) for value in row)
     assert "山田の質問2" in text and "委員長の言い換え" in text
     assert "山田の質問3" not in text  # the excluded comment
+    # What to do next: answers come back only through the Excel sheet, and the other editable formats say so.
+    if kind == "xlsx":
+        assert "所管課の回答を取り込む" in result.next_ja
+    elif kind in ("docx", "csv"):
+        assert "Excel（.xlsx）で書き出して" in result.next_ja and "Excel (.xlsx)" in result.next_en
+    else:
+        assert "印刷" in result.next_ja
