@@ -531,10 +531,13 @@ def _write_cost(profile: Path, count: int) -> float:
 
 
 def test_large_import_write_grows_linearly(tmp_path: Path) -> None:
-    """4× the sticky notes may cost at most 6× the time (the change notification used to be quadratic)."""
+    """4× the sticky notes may cost at most 8× the time (the change notification used to be quadratic: 16×).
+
+    Linear growth measures 4–5.4× here (SQLite's indexes add a little); 8× is the geometric middle between
+    linear and quadratic, because one run on the shared machine measured 7.5× with the 6× this test had."""
     small = _write_cost(tmp_path, 2500)
     large = _write_cost(tmp_path, 10_000)
-    assert large < 6 * small, (small, large)
+    assert large < 8 * small, (small, large)
 
 
 def test_package_limits_refuse_a_huge_comment_and_too_many_items(packet: tuple[Path, str], tmp_path: Path) -> None:
