@@ -167,6 +167,7 @@ EN: dict[str, str] = {
     "表や図を矩形で囲んでコメント（R）": "Draw a rectangle around a table or figure to comment (R)",
     "付箋": "Note",
     "クリックした位置に付箋コメント（N）": "Click to place a sticky-note comment (N)",
+    "コピー": "Copy",
     "選択範囲にコメント": "Comment on selection",
     "選択したテキストをハイライトしてコメント（C）": "Highlight the selected text and comment (C)",
     "コメント一覧": "Comment list",

@@ -215,6 +215,7 @@ class AnnotationController(QObject):
         self._pending: _Pending | None = None
         self._texts = _ViewTextSource(self.page_view)
         self._header: tuple[str, str] | None = None
+        self.page_menu: QMenu | None = None  # the page's right-click menu while it is open
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
         self._header_timer.setInterval(80)
@@ -296,6 +297,9 @@ class AnnotationController(QObject):
             view.verticalScrollBar().valueChanged.connect(self._schedule_header)
         if hasattr(view, "selection_changed"):
             view.selection_changed.connect(self.comment_selection_action.setEnabled)
+        if isinstance(view, QWidget):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(self._show_page_menu)
         if self.main_window is None and isinstance(view, QWidget):
             # No window to carry the shortcuts: let the view carry them.
             for action in self.all_actions():
@@ -304,6 +308,22 @@ class AnnotationController(QObject):
 
     def _schedule_header(self, *_args: object) -> None:
         self._header_timer.start()
+
+    def _show_page_menu(self, position: Any) -> None:
+        """A right click on the page: what can be done there — copy or comment the selected text, or take a tool
+        (members used to other programs look for these under the right button)."""
+        view = self.page_view
+        menu = QMenu(view)
+        copy = menu.addAction(self.tr("コピー"), view.copy_selection)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it, as the tools show theirs
+        copy.setEnabled(bool(view.selected_text()))
+        menu.addAction(self.comment_selection_action)
+        menu.addSeparator()
+        for mode in ("highlight", "area", "note"):
+            menu.addAction(self.tool_actions[mode])
+        menu.aboutToHide.connect(menu.deleteLater)
+        self.page_menu = menu  # the open menu (tests reach it here)
+        menu.popup(view.mapToGlobal(position))
 
     def install(self, main_window: Any) -> None:
         """Add the tools to the window's toolbar, a コメント menu, and undo/redo to the 編集 menu."""

@@ -4,13 +4,13 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+239" />
-            <location line="+581" />
+            <location filename="../../ui/annotate.py" line="+240" />
+            <location line="+600" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-565" />
+            <location line="-584" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -75,7 +75,12 @@
             <translation>Comment list</translation>
         </message>
         <message>
-            <location line="+44" />
+            <location line="+35" />
+            <source>コピー</source>
+            <translation>Copy</translation>
+        </message>
+        <message>
+            <location line="+28" />
             <location filename="../../ui/window_actions.py" line="+139" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
@@ -874,7 +879,7 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+351" />
+            <location filename="../../ui/main_window.py" line="+352" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
@@ -1649,7 +1654,7 @@ and {count} more</translation>
             <translation>Not found</translation>
         </message>
         <message>
-            <location line="+62" />
+            <location line="+79" />
             <source>{current} / {count} 件</source>
             <translation>{current} of {count}</translation>
         </message>

@@ -11,7 +11,8 @@ from typing import Any
 import pymupdf
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from reviewer.annotations import CONTEXT_CHARS
 from reviewer.document import file_sha256
@@ -234,6 +235,53 @@ def test_select_then_comment_button(qtbot: Any, rig: Any) -> None:
     [a] = rig.store.annotations(rig.outline.sha256)
     assert a.kind == "highlight" and "必要な情報以外" in a.quote and a.category == "確認のみ"
 
+
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard",  # the menu's popup, offscreen
+                           'Mouse event "Mouse(Press|Release)" not accepted')  # the right button goes to the menu
+def test_right_click_on_selected_text_copies_or_comments_it(qtbot: Any, rig: Any) -> None:
+    """The right button on the page offers what can be done there: コピー and 選択範囲にコメント for the selected
+    text (the selection survives the right click), and the comment tools."""
+    from PySide6.QtGui import QGuiApplication
+
+    view, controller = rig.view, rig.controller
+    qtbot.waitUntil(lambda: view.page_text(0) is not None, timeout=10_000)
+    x0, y0, x1, y1 = word_box(rig.path, 0, "必要な情報以外")
+    mid = (y0 + y1) / 2
+    with qtbot.waitSignal(view.selection_changed, timeout=5000):
+        drag(qtbot, view, to_viewport(view, 0, x0 + 1, mid), to_viewport(view, 0, x1 - 1, mid))
+    selected = view.selected_text()
+    assert "必要な情報以外" in selected
+
+    def right_click() -> Any:
+        point = to_viewport(view, 0, (x0 + x1) / 2, mid)
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=point)
+        QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                                  view.viewport().mapToGlobal(point)))
+        qtbot.waitUntil(lambda: controller.page_menu is not None and controller.page_menu.isVisible(), timeout=5000)
+        return controller.page_menu
+
+    menu = right_click()
+    names = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert names == ["コピー", "選択範囲にコメント", "ハイライト", "範囲", "付箋"]
+    assert all(action.isEnabled() for action in menu.actions() if not action.isSeparator())
+    QGuiApplication.clipboard().clear()
+    menu.actions()[0].trigger()
+    menu.hide()
+    assert QGuiApplication.clipboard().text() == selected
+
+    menu = right_click()
+    assert view.selected_text() == selected  # the right click kept the selection
+    next(a for a in menu.actions() if a.text() == "選択範囲にコメント").trigger()
+    menu.hide()
+    finish_editor(qtbot, controller, "質問", "右クリックからのコメント")
+    [a] = rig.store.annotations(rig.outline.sha256)
+    assert a.kind == "highlight" and "必要な情報以外" in a.quote and a.text == "右クリックからのコメント"
+
+    view.clear_selection()
+    menu = right_click()
+    copy, comment = menu.actions()[0], menu.actions()[1]
+    assert not copy.isEnabled() and not comment.isEnabled()  # nothing selected: only the tools
+    menu.hide()
 
 def _add(controller: Any, text: str, page: int = 0, y: float = 220.0, category: str = "質問") -> Any:
     a = controller.make_annotation(page, "highlight", [(60.0, y - 10, 300.0, y + 2)], category, text,
