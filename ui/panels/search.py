@@ -592,15 +592,11 @@ class SearchPanel(QWidget):
         self.next_hit()
 
     def _go_to_comment(self, offset: int) -> None:
-        """Select the comment hit ``offset`` in the list and show that comment (its page, its card)."""
-        row = self.model.row_of_comment(offset)
-        index = self.model.index(row, 0)
-        data = index.data(ROLE_HIT)
-        if not (isinstance(data, tuple) and data and data[0] == "comment"):
-            return
+        """Select the comment hit ``offset`` in the list and show that comment, as a click on its row does."""
+        index = self.model.index(self.model.row_of_comment(offset), 0)
         self.results.setCurrentIndex(index)
         self.results.scrollTo(index)
-        self.comment_activated.emit(str(data[1]), int(data[2]))
+        self._on_index(index)
 
     def next_hit(self) -> None:
         self.go_to_hit(self.current + 1 if self.hits else -1)
