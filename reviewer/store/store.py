@@ -705,8 +705,9 @@ class Store:
         with self.transaction():
             conn = self._require()
             for new_id, answer, replies in items:
-                sha = conn.execute("SELECT file_sha256 FROM annotations WHERE id = ?", (new_id,)).get
-                if sha is None:
+                try:
+                    sha = self._annotation_sha(new_id)
+                except AnnotationMissing:
                     continue
                 touched = False
                 if answer:
@@ -716,7 +717,7 @@ class Store:
                 for reply in replies:
                     touched = _insert_reply(conn, reply, new_id, if_new=True) or touched
                 if touched:
-                    self._announce("annotations", str(sha), new_id)
+                    self._announce("annotations", sha, new_id)
                     changed += 1
         return changed
 
