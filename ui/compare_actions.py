@@ -108,6 +108,7 @@ class CompareActions(QObject):
         self.old_path: Path | None = None
         self._op: Op[Any] | None = None
         self._offered: set[str] = set()
+        self._looked_in = -1  # the session generation (open) whose earlier versions were looked for
         self._links: dict[str, Any] = {}  # new id → CarriedLink of the shown comparison
         self.dock: QDockWidget | None = None
         self.panel: ChangesPanel | None = None
@@ -502,8 +503,9 @@ class CompareActions(QObject):
         store, outline, sha = session.store, session.outline, session.sha256
         if store is None or outline is None or not sha or sha in self._offered or self.comparison is not None:
             return
-        if getattr(self.window, "batch_mode", False):
+        if getattr(self.window, "batch_mode", False) or self._looked_in == session.generation:
             return
+        self._looked_in = session.generation  # once per open: the profile's earlier versions do not change meanwhile
         from reviewer.compare.pairing import earlier_versions
         from reviewer.paths import data_dir
 
