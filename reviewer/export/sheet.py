@@ -37,6 +37,8 @@ UNDECLARED_CATEGORY = "未申告の変更"  # the 区分 of a row that is an und
 def printed_columns(columns: Sequence[str] = COLUMNS) -> tuple[str, ...]:
     """The columns a printed sheet (Word, PDF) shows: all but the hidden ID, which is for the Excel round trip."""
     return tuple(c for c in columns if c != ID_COLUMN)
+
+
 MIN_QUOTE_OVERLAP = 2
 
 
