@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ui.main_window")
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1400, 900  # the first start's window, where the screen has room
+DOCK_SEPARATOR = 6  # px: Qt's separator beside a side panel (read without QStyle's enums, which cost at start-up)
 
 __all__ = ["MainWindow", "icon"]
 
@@ -234,13 +235,20 @@ class MainWindow(QMainWindow):
 
     def fit_docks_to_text_size(self) -> None:
         """The side panels as wide as the text size needs (larger text, wider panels: the tree's names and the
-        comments stay readable; the tree first); once the window is shown, the page keeps 40 % of it."""
+        comments stay readable; the tree first), but narrower, down to their least width for that text size, where
+        that lets a whole page show at the readable zoom beside them: scrolling sideways along every line is worse
+        for reading than a name cut short. The page always keeps 40 % of the window."""
         from ui.theme import TEXT_SIZES
 
         scale = min(TEXT_SIZES.get(self.settings.text_size, 1.0), 1.4)
         left, right = 380 * scale, 300 * min(scale, 1.15)
-        if self.isVisible():
-            squeeze = min(1.0, self.width() * 0.6 / (left + right))
+        if self.isVisible() or self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # the window has its real width
+            least_left, least_right = 300 * scale, 240 * min(scale, 1.15)
+            room = self.width() - 2 * DOCK_SEPARATOR - self.page_view.width_for_readable_page()
+            if least_left + least_right <= room < left + right:  # narrower panels let the whole page show
+                keep = (room - least_left - least_right) / ((left - least_left) + (right - least_right))
+                left, right = least_left + (left - least_left) * keep, least_right + (right - least_right) * keep
+            squeeze = min(1.0, (self.width() * 0.6 - 2 * DOCK_SEPARATOR) / (left + right))
             left, right = left * squeeze, right * squeeze
         self.resizeDocks([self.left_dock, self.comments_dock], [int(left), int(right)], Qt.Orientation.Horizontal)
 
@@ -528,6 +536,7 @@ class MainWindow(QMainWindow):
             return
         free = self.screen().availableGeometry()
         self.resize(min(DEFAULT_WIDTH, free.width()), min(DEFAULT_HEIGHT, free.height()))
+        self.fit_docks_to_text_size()  # for this width
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.annotations is not None:

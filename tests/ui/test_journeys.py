@@ -549,6 +549,34 @@ def test_fit_width_that_keeps_text_readable_says_so(qtbot: Any, isolated_profile
     assert not view.fit_width_held_for_reading() and label.toolTip() == ""
 
 
+def test_the_first_starts_window_shows_a_whole_page_at_the_readable_zoom(qtbot: Any, isolated_profile: Path,
+                                                                         small_packet: tuple[Path, Any]) -> None:
+    """At the first start's 1400×900 both side panels give up some width so that the page, at the zoom that keeps
+    its text readable, fits whole: no line needs scrolling sideways. A narrower window keeps the panels at their
+    least width and the page's 40 %."""
+    from ui.dialogs.settings import AppSettings
+    from ui.main_window import DEFAULT_HEIGHT, DEFAULT_WIDTH, MainWindow
+
+    window = MainWindow(AppSettings(), ask_member_name=False, open_store=True)
+    qtbot.addWidget(window)
+    window.resize(DEFAULT_WIDTH, DEFAULT_HEIGHT)  # what restore_layout does on a screen that has room
+    window.fit_docks_to_text_size()
+    window.show()
+    open_through_menu(qtbot, window, small_packet[0])
+    view = window.page_view
+    assert view.zoom() >= view.minimum_fit_zoom - 1e-6  # the page's width fits at a readable zoom
+    assert not view.fit_width_held_for_reading() and "読める大きさ" not in window.zoom_label.text()
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0, timeout=5000)
+    assert window.left_dock.width() >= 300 and window.comments_dock.width() >= 240  # their least widths
+
+    narrow = MainWindow(AppSettings(), ask_member_name=False, open_store=False)
+    qtbot.addWidget(narrow)
+    narrow.resize(1000, 800)
+    narrow.fit_docks_to_text_size()
+    narrow.show()
+    qtbot.waitUntil(lambda: narrow.page_view.width() >= 1000 * 0.4 - 1, timeout=5000)
+
+
 def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolated_profile: Path,
                                                                small_packet: tuple[Path, Any]) -> None:
     """The first packet opened shows page 1 from its top edge, with the grey gap and border above it, as every

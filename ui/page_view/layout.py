@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 PX_PER_PT = 96.0 / 72.0
 GAP = 12  # logical px between pages and around the stack
+A4_WIDTH_PT = 595.28  # the form's paper, portrait
 ZOOM_STEPS: tuple[float, ...] = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 3.0, 4.0)
 MIN_ZOOM = 0.1
 MAX_ZOOM = 8.0

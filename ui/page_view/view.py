@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QToolTip, QWidget
 if TYPE_CHECKING:
     from reviewer.annotations import Annotation
 
-from ui.page_view.layout import GAP, PageLayout, clamp_zoom, next_zoom_step
+from ui.page_view.layout import A4_WIDTH_PT, GAP, PX_PER_PT, PageLayout, clamp_zoom, next_zoom_step
 from ui.page_view.renderer import (
     ErrorResult,
     ImageCache,
@@ -450,6 +450,13 @@ class PageView(QAbstractScrollArea):
         self.minimum_fit_zoom = max(0.0, zoom)
         if self._zoom_mode == "fit_width" and len(self._layout):
             self.fit_width()
+
+    def width_for_readable_page(self) -> float:
+        """The view's width (frame and scroll bar included) that shows a whole page width at the readable zoom
+        (``minimum_fit_zoom``): the open packet's usual page, else A4 portrait — the form's paper."""
+        page_pt = self._layout.typical_page_width_pt if len(self._layout) else A4_WIDTH_PT
+        bar = self.verticalScrollBar().sizeHint().width()
+        return page_pt * PX_PER_PT * self.minimum_fit_zoom + 2 * GAP + bar + 2 * self.frameWidth()
 
     def fit_width_held_for_reading(self) -> bool:
         """Whether "fit width" shows the page larger than the view's width: the width would make its text smaller
