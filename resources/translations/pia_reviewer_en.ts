@@ -270,12 +270,12 @@
         </message>
         <message>
             <location line="+13" />
-            <location line="+457" />
+            <location line="+459" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-454" />
+            <location line="-456" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,12 +286,27 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+451" />
+            <location line="+453" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-256" />
+            <location line="-258" />
+            <source>ハイライト</source>
+            <translation>Highlight</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>範囲</source>
+            <translation>Area</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>付箋</source>
+            <translation>Note</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <location line="+119" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
@@ -395,7 +410,7 @@
     <context>
         <name>CompareActions</name>
         <message>
-            <location filename="../../ui/compare_actions.py" line="+135" />
+            <location filename="../../ui/compare_actions.py" line="+136" />
             <location line="+30" />
             <source>変更点</source>
             <translation>Changes</translation>
@@ -498,7 +513,7 @@
             <translation>Raised again</translation>
         </message>
         <message>
-            <location line="+126" />
+            <location line="+127" />
             <source>この資料の評価書（{reports}）は、以前に開いた資料「{name}」にも含まれています。</source>
             <translation>The reports of this packet ({reports}) are also in a packet you opened before, “{name}”.</translation>
         </message>
@@ -879,12 +894,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+352" />
+            <location filename="../../ui/main_window.py" line="+360" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-261" />
+            <location line="-268" />
             <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1127,7 +1142,7 @@ Saved at:
             <translation>Thumbnails</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="+26" />
+            <location filename="../../ui/main_window.py" line="+33" />
             <source>PDFを開く</source>
             <translation>Open a PDF</translation>
         </message>
@@ -1146,7 +1161,7 @@ Saved at:
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-300" />
+            <location line="-307" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1217,7 +1232,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+178" />
+            <location line="+185" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1654,7 +1669,7 @@ and {count} more</translation>
             <translation>Not found</translation>
         </message>
         <message>
-            <location line="+79" />
+            <location line="+75" />
             <source>{current} / {count} 件</source>
             <translation>{current} of {count}</translation>
         </message>
@@ -1942,7 +1957,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-495" />
+            <location filename="../../ui/compare_actions.py" line="-497" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>

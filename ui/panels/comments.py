@@ -432,8 +432,10 @@ class CommentsPanel(QWidget):
         return True
 
     def _comment_text(self, annotation: Annotation) -> str:
-        head = [f"［{category_label(annotation.category)}］",
-                self.tr("資料{label}頁").format(label=annotation.page_label)]
+        # the tool's name as on the toolbar: a sticky note, a region and a highlighted passage told apart at a glance
+        kind = {"highlight": self.tr("ハイライト"), "area": self.tr("範囲"), "note": self.tr("付箋")}.get(annotation.kind, "")
+        head = [f"［{category_label(annotation.category)}］"] + ([kind] if kind else []) + [
+            self.tr("資料{label}頁").format(label=annotation.page_label)]
         if annotation.author:
             head.append(annotation.author)
         if annotation.status != STATUSES[0]:
