@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ui.main_window")
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1400, 900  # the first start's window, where the screen has room
+# The side panels' least widths (px at the normal text size): with both, a 1366-px-wide laptop screen still shows an
+# A4 page whole at the readable zoom beside them.
+LEAST_TREE_WIDTH, LEAST_COMMENTS_WIDTH = 290, 240
 DOCK_SEPARATOR = 6  # px: Qt's separator beside a side panel (read without QStyle's enums, which cost at start-up)
 
 __all__ = ["MainWindow", "icon"]
@@ -217,7 +220,7 @@ class MainWindow(QMainWindow):
         self.left_tabs = QTabWidget()
         self.left_tabs.setDocumentMode(True)
         self.left_dock.setWidget(self.left_tabs)
-        self.left_dock.setMinimumWidth(300)
+        self.left_dock.setMinimumWidth(LEAST_TREE_WIDTH)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.left_dock)
         self.view_menu.addAction(self.left_dock.toggleViewAction())
 
@@ -228,25 +231,25 @@ class MainWindow(QMainWindow):
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         placeholder.setWordWrap(True)
         self.comments_dock.setWidget(placeholder)
-        self.comments_dock.setMinimumWidth(240)
+        self.comments_dock.setMinimumWidth(LEAST_COMMENTS_WIDTH)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.comments_dock)
         self.view_menu.addAction(self.comments_dock.toggleViewAction())
         self.fit_docks_to_text_size()
 
     def fit_docks_to_text_size(self) -> None:
         """The side panels as wide as the text size needs (larger text, wider panels: the tree's names and the
-        comments stay readable; the tree first), but narrower, down to their least width for that text size, where
-        that lets a whole page show at the readable zoom beside them: scrolling sideways along every line is worse
+        comments stay readable; the tree first), but narrower, down to their least width for that text size, as far
+        as a whole page needs to show at the readable zoom beside them: scrolling sideways along every line is worse
         for reading than a name cut short. The page always keeps 40 % of the window."""
         from ui.theme import TEXT_SIZES
 
         scale = min(TEXT_SIZES.get(self.settings.text_size, 1.0), 1.4)
         left, right = 380 * scale, 300 * min(scale, 1.15)
         if self.isVisible() or self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # the window has its real width
-            least_left, least_right = 300 * scale, 240 * min(scale, 1.15)
+            least_left, least_right = LEAST_TREE_WIDTH * scale, LEAST_COMMENTS_WIDTH * min(scale, 1.15)
             room = self.width() - 2 * DOCK_SEPARATOR - self.page_view.width_for_readable_page()
-            if least_left + least_right <= room < left + right:  # narrower panels let the whole page show
-                keep = (room - least_left - least_right) / ((left - least_left) + (right - least_right))
+            if room < left + right:  # as much narrower as the page needs, both panels alike
+                keep = max(0.0, room - least_left - least_right) / ((left - least_left) + (right - least_right))
                 left, right = least_left + (left - least_left) * keep, least_right + (right - least_right) * keep
             squeeze = min(1.0, (self.width() * 0.6 - 2 * DOCK_SEPARATOR) / (left + right))
             left, right = left * squeeze, right * squeeze

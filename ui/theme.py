@@ -48,8 +48,7 @@ def icon_size(text_size: str) -> int:
 def minimum_zoom_for_readable_text(text_size: str) -> float:
     """The smallest page zoom at which 10.5 pt text is at least 12 px high (ink), scaled by the text size.
 
-    The window uses ``max(fit-width zoom, this)`` as the default zoom, so large-text mode enlarges the page too.
-    Rounded up to whole percent.
+    The window uses ``max(fit-width zoom, this for normal text)`` as the default zoom. Rounded up to whole percent.
     """
     pixels_at_100 = BODY_TEXT_POINTS * PIXELS_PER_POINT_AT_100 * CJK_INK_HEIGHT_EM
     zoom = READABLE_TEXT_PIXELS / pixels_at_100 * ui_scale(text_size)

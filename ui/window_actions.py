@@ -181,14 +181,16 @@ def build_actions(window: Any) -> None:
 
 
 def apply_text_size(window: Any) -> None:
-    """Icons and the page follow the text size: large-text mode enlarges them too, and at the default zoom
-    10.5 pt text is at least 12 px high."""
+    """The icons follow the text size; the page's default zoom fits its width but keeps 10.5 pt text at least 12 px
+    high, whatever the text size. A floor that grew with large text (147 % at 特大) cut the page in half beside
+    the side panels on a laptop's screen, so that every line needed scrolling sideways; Ctrl++ enlarges the page
+    and is kept."""
     from ui.theme import icon_size, minimum_zoom_for_readable_text
 
     size = icon_size(window.settings.text_size)
     for toolbar in (window.toolbar, window.exchange_toolbar):
         toolbar.setIconSize(QSize(size, size))
-    window.page_view.set_minimum_fit_zoom(minimum_zoom_for_readable_text(window.settings.text_size))
+    window.page_view.set_minimum_fit_zoom(minimum_zoom_for_readable_text("normal"))
 
 
 def show_help(window: Any) -> None:

@@ -126,6 +126,7 @@ def new_window(qtbot: Any, *, name: str | None, ask_member_name: bool = True, he
         settings.sync()
     window = MainWindow(settings, ask_member_name=ask_member_name, open_store=True)
     window.resize(1400, height)
+    window.fit_docks_to_text_size()  # as restore_layout does at a first start
     qtbot.addWidget(window)
     window.show()
     return window

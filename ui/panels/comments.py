@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -116,10 +117,12 @@ class CommentsPanel(QWidget):
         bold.setBold(True)
         self.section_label.setFont(bold)
         header_layout.addWidget(self.section_label)
-        marks = QHBoxLayout()
+        # 確認済み above 判断への見解: on one row they made the panel wider than a laptop's screen leaves it at large
+        # text, and the view's box was cut.
         self.reviewed_check = QCheckBox(self.tr("確認済み"))
         self.reviewed_check.toggled.connect(self._on_mark_changed)
-        marks.addWidget(self.reviewed_check)
+        header_layout.addWidget(self.reviewed_check)
+        marks = QHBoxLayout()
         marks.addWidget(QLabel(self.tr("判断への見解")))
         self.view_combo = QComboBox()
         self.view_combo.addItem(self.tr("未記入"), None)
@@ -247,7 +250,15 @@ class CommentsPanel(QWidget):
         # Ctrl+Enter in either text field saves (Enter alone starts a new line).
         self.text_edit.installEventFilter(self)
         self.sheet_text_edit.installEventFilter(self)
-        splitter.addWidget(self.editor)
+        # The edit area scrolls where the panel is short (a laptop's screen at large text) rather than setting the
+        # window's least height: the window then still fits the screen, and no line of it is cut.
+        editor_scroll = QScrollArea()
+        editor_scroll.setObjectName("commentEditScroll")
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor_scroll.setWidget(self.editor)
+        splitter.addWidget(editor_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
