@@ -279,9 +279,10 @@ class AnnotationController(QObject):
         self.lock_tool_action.setCheckable(True)
         self.lock_tool_action.setToolTip(self.tr(
             "オンにすると、ハイライト・範囲・付箋のツールが1回使った後も選んだままになります"))
-        self.toggle_panel_action = QAction(self.tr("コメント一覧"), self)
-        self.toggle_panel_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-        self.toggle_panel_action.triggered.connect(self._toggle_dock)
+        # Shows the list (never hides it: a member who asks for the list must not lose it; 表示 > コメント hides it)
+        self.show_panel_action = QAction(self.tr("コメント一覧"), self)
+        self.show_panel_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.show_panel_action.triggered.connect(self._show_dock)
 
     def all_actions(self) -> list[QAction]:
         return [*self.tool_actions.values(), self.comment_selection_action, self.undo_action, self.redo_action]
@@ -369,7 +370,7 @@ class AnnotationController(QObject):
         self.comment_menu.addAction(self.comment_selection_action)
         self.comment_menu.addSeparator()
         self.comment_menu.addAction(self.lock_tool_action)
-        self.comment_menu.addAction(self.toggle_panel_action)
+        self.comment_menu.addAction(self.show_panel_action)
         from ui.exchange_actions import ExchangeActions
 
         self.exchange = ExchangeActions(self, main_window)
@@ -389,11 +390,11 @@ class AnnotationController(QObject):
         if window is not None and hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 6000)
 
-    def _toggle_dock(self) -> None:
+    def _show_dock(self) -> None:
         if self.dock is not None:
-            self.dock.setVisible(not self.dock.isVisible())
-            if self.dock.isVisible():
-                self.panel.search_edit.setFocus()
+            self.dock.show()
+            self.dock.raise_()
+            self.panel.tree.setFocus()
 
     # -------------------------------------------------------------------------------- state in
     # What the controller shows is the session's: these read it (one owner of the open packet's state).

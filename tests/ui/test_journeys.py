@@ -611,6 +611,25 @@ def test_at_the_largest_text_a_laptops_screen_shows_the_whole_window_and_a_reada
         app.setFont(font_before)
 
 
+def test_the_comment_list_command_shows_the_list_and_never_hides_it(qtbot: Any, isolated_profile: Path,
+                                                                      small_packet: tuple[Path, Any]) -> None:
+    """コメント > コメント一覧 (Ctrl+Shift+M) pressed while the list shows keeps it (it hid it before: a member asking
+    for the list lost it); after 表示 > コメント hid the panel, it brings it back with the list focused."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    dock, show_list = window.comments_dock, menu_action(window, "コメント", "コメント一覧")
+    assert show_list.shortcut().toString() == "Ctrl+Shift+M"
+    show_list.trigger()
+    show_list.trigger()
+    assert dock.isVisible()
+    menu_action(window, "表示", "コメント").trigger()
+    qtbot.waitUntil(lambda: not dock.isVisible(), timeout=5000)
+    activate(qtbot, window)
+    show_list.trigger()
+    qtbot.waitUntil(dock.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.annotations.panel.tree, timeout=5000)
+
+
 def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolated_profile: Path,
                                                                small_packet: tuple[Path, Any]) -> None:
     """The first packet opened shows page 1 from its top edge, with the grey gap and border above it, as every
