@@ -466,7 +466,7 @@ class AnnotationController(QObject):
             self._show_state()
 
     def _apply_categories(self) -> None:
-        categories = self._setting(SETTING_CATEGORIES, None)
+        categories = self.stored_setting(SETTING_CATEGORIES, None)
         if isinstance(categories, list) and categories:
             self.panel.set_categories(str(c) for c in categories)
 
@@ -480,7 +480,8 @@ class AnnotationController(QObject):
             commit()
 
     # -------------------------------------------------------------------------------- settings
-    def _setting(self, key: str, default: Any) -> Any:
+    def stored_setting(self, key: str, default: Any) -> Any:
+        """The profile's setting ``key`` (in the store), or ``default`` when unset or unreadable."""
         if self.store is None:
             return default
         try:
@@ -492,14 +493,14 @@ class AnnotationController(QObject):
 
     def author(self) -> str:
         """The member's name: the store's setting ``member_name``, else the main window's settings."""
-        name = self._setting("member_name", "")
+        name = self.stored_setting("member_name", "")
         if not name:
             settings = getattr(self.main_window, "settings", None)
             name = getattr(settings, "member_name", "") or ""
         return str(name).strip()
 
     def categories(self) -> list[str]:
-        stored = self._setting(SETTING_CATEGORIES, None)
+        stored = self.stored_setting(SETTING_CATEGORIES, None)
         if isinstance(stored, list) and stored:
             return [str(c) for c in stored]
         return list(DEFAULT_CATEGORIES)
@@ -685,7 +686,7 @@ class AnnotationController(QObject):
         titles = {"highlight": self.tr("ハイライトにコメント"), "area": self.tr("範囲にコメント"),
                   "note": self.tr("付箋コメント")}
         top = min(r[1] for r in pending.rects)
-        last = self._setting("last_category", DEFAULT_CATEGORIES[0])
+        last = self.stored_setting("last_category", DEFAULT_CATEGORIES[0])
         editor = CommentEditor(
             parent, categories=self.categories(), category=str(last), quote=pending.quote,
             location=self._location_text(pending.page, top), title=titles[pending.kind],

@@ -36,6 +36,7 @@ from ui.ops import Op
 
 log = logging.getLogger("ui.exchange")
 
+EXCHANGE_FOLDER_SETTING = "exchange_folder"  # the folder of the last file imported or exported
 SHEET_FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("Excel", "*.xlsx"),
     "docx": ("Word", "*.docx"),
@@ -155,18 +156,35 @@ class ExchangeActions(QObject):
         op.run_in_thread(lane="exchange")
 
     def _default_name(self, suffix: str) -> str:
-        """Beside the packet — unless the packet is the app's own (the sample, read-only in an installed app) or its
-        folder cannot be written: then the member's Documents folder (or home)."""
+        """The packet's name with ``suffix``, in :meth:`_exchange_folder`."""
+        stem = Path(self.controller.file_name or "comments").stem
+        return str(self._exchange_folder() / f"{stem}{suffix}")
+
+    def _exchange_folder(self) -> Path:
+        """Where the import and export dialogs start: the folder of the last file imported or exported (members'
+        files arrive in one place), else beside the packet — unless the packet is the app's own (the sample,
+        read-only in an installed app) or its folder cannot be written: then the member's Documents (or home)."""
         import os
 
         from reviewer.paths import resources_dir
 
-        stem = Path(self.controller.file_name or "comments").stem
+        last = self.controller.stored_setting(EXCHANGE_FOLDER_SETTING, "")
+        if isinstance(last, str) and last and Path(last).is_dir():
+            return Path(last)
         folder = Path(self.controller.path).parent if self.controller.path is not None else None
         if folder is None or folder.resolve().is_relative_to(resources_dir().resolve()) or not os.access(folder, os.W_OK):
             documents = Path.home() / "Documents"
             folder = documents if documents.is_dir() else Path.home()
-        return str(folder / f"{stem}{suffix}")
+        return folder
+
+    def _remember_folder(self, path: str) -> None:
+        store = self.controller.store
+        if store is None:
+            return
+        try:
+            store.set_setting(EXCHANGE_FOLDER_SETTING, str(Path(path).parent))
+        except Exception:
+            log.warning("cannot store the exchange folder")
 
     def _save_path(self, title: str, default: str, pattern: str) -> str | None:
         path = file_dialogs.save_file(self._parent(), title, default, pattern)
@@ -175,6 +193,7 @@ class ExchangeActions(QObject):
         wanted = pattern.split("*", 1)[-1].rstrip(")").split()[0]
         if wanted.startswith(".") and not path.lower().endswith(wanted):
             path += wanted
+        self._remember_folder(path)
         return str(path)
 
     def _choose_report(self) -> tuple[bool, int | None]:
@@ -277,9 +296,11 @@ class ExchangeActions(QObject):
             return
         if paths is None:
             chosen = file_dialogs.open_files(
-                self._parent(), self.tr("コメントを取り込む"), str(Path(packet.path).parent),
+                self._parent(), self.tr("コメントを取り込む"), str(self._exchange_folder()),
                 self.tr("取り込めるファイル (*.json *.xfdf *.pdf *.xlsx);;すべてのファイル (*)"))
             paths = list(chosen)
+            if paths:
+                self._remember_folder(paths[0])
         if not paths:
             return
         self._run(Op(self, read_import_files, list(paths), packet, self.controller.outline)
@@ -290,9 +311,10 @@ class ExchangeActions(QObject):
         if packet is None:
             return
         chosen = file_dialogs.open_file(
-            self._parent(), self.tr("所管課の回答を取り込む"), str(Path(packet.path).parent),
+            self._parent(), self.tr("所管課の回答を取り込む"), str(self._exchange_folder()),
             self.tr("回答入りの意見一覧 (*.xlsx)"))
         if chosen:
+            self._remember_folder(chosen)
             self.import_files([chosen])
 
     def _apply_import(self, read: list[Any]) -> None:

@@ -67,9 +67,9 @@ def _action(window: Any, text: str, slot: Any, keys: tuple[Any, ...] = (), icon_
     return action
 
 
-def _exchange(window: Any, method: str) -> None:
+def _exchange(window: Any, method: str, *args: str) -> None:
     """Run an import/export entry of the annotation controller (created on first use)."""
-    getattr(window.ensure_annotations().exchange, method)()
+    getattr(window.ensure_annotations().exchange, method)(*args)
 
 
 def _compare(window: Any) -> None:
@@ -118,6 +118,9 @@ def build_actions(window: Any) -> None:
                                   (), "export", QCoreApplication.translate("MainWindow", "自分のコメントを1つのファイルに書き出します（委員長へ送ります）"))
     w.act_import_members = _action(w, QCoreApplication.translate("MainWindow", "委員のコメントを取り込む"), lambda: _exchange(w, "import_files"),
                                    (), "import", QCoreApplication.translate("MainWindow", "委員から届いたコメントのファイルを取り込みます（委員長用）"))
+    # The chair's result, beside the two exchanges (the other formats are under コメント > 取り込み・書き出し).
+    w.act_export_sheet = _action(w, QCoreApplication.translate("MainWindow", "意見一覧を書き出す（{format}）…").format(format="Excel"),
+                                 lambda: _exchange(w, "export_sheet", "xlsx"))
     w.act_compare = _action(w, QCoreApplication.translate("MainWindow", "前の版と比較…"), lambda: _compare(w), (), None,
                             QCoreApplication.translate("MainWindow", "前の会議の版と比べて変更点を確認し、コメントを引き継ぎます"))
 
@@ -131,6 +134,7 @@ def build_actions(window: Any) -> None:
     w.file_menu.addSeparator()
     w.file_menu.addAction(w.act_send_to_chair)
     w.file_menu.addAction(w.act_import_members)
+    w.file_menu.addAction(w.act_export_sheet)
     w.file_menu.addAction(w.act_compare)
     w.file_menu.addSeparator()
     w.file_menu.addAction(w.act_quit)

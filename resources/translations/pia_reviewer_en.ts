@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+240" />
-            <location line="+600" />
+            <location line="+602" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-584" />
+            <location line="-586" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -70,7 +70,7 @@
             <translation>When on, the highlight, area and note tools stay selected after each use</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
             <source>コメント一覧</source>
             <translation>Comment list</translation>
         </message>
@@ -81,7 +81,7 @@
         </message>
         <message>
             <location line="+28" />
-            <location filename="../../ui/window_actions.py" line="+139" />
+            <location filename="../../ui/window_actions.py" line="+143" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
@@ -92,7 +92,7 @@
             <translation>&amp;Comments</translation>
         </message>
         <message>
-            <location line="+192" />
+            <location line="+193" />
             <source>全体 {reviewed}/{total} 確認済み</source>
             <translation>Overall {reviewed}/{total} reviewed</translation>
         </message>
@@ -196,23 +196,23 @@
     <context>
         <name>CommentsPanel</name>
         <message>
-            <location filename="../../ui/panels/comments.py" line="+78" />
+            <location filename="../../ui/panels/comments.py" line="+79" />
             <source>（評価書の外）</source>
             <translation>(outside any report)</translation>
         </message>
         <message>
             <location line="+35" />
-            <location line="+192" />
+            <location line="+202" />
             <source>（項目の外）</source>
             <translation>(outside any item)</translation>
         </message>
         <message>
-            <location line="-185" />
+            <location line="-194" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
         <message>
-            <location line="+3" />
+            <location line="+4" />
             <source>判断への見解</source>
             <translation>View on the judgement</translation>
         </message>
@@ -253,29 +253,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+244" />
+            <location line="+252" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-243" />
-            <location line="+244" />
+            <location line="-251" />
+            <location line="+252" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-183" />
+            <location line="-191" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+459" />
+            <location line="+467" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-456" />
+            <location line="-464" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,7 +286,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+453" />
+            <location line="+461" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
@@ -657,7 +657,7 @@
     <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+99" />
+            <location filename="../../ui/exchange_actions.py" line="+100" />
             <source>委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます</source>
             <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+55" />
+            <location line="+73" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -740,7 +740,7 @@ Saved at:
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="-141" />
+            <location line="-159" />
             <source>委員長へ送るコメントを書き出す…</source>
             <translation>Export comments for the chair…</translation>
         </message>
@@ -750,7 +750,7 @@ Saved at:
             <translation>Import members' comments…</translation>
         </message>
         <message>
-            <location line="+142" />
+            <location line="+160" />
             <source>委員長へ送るコメントを書き出す</source>
             <translation>Export comments for the chair</translation>
         </message>
@@ -790,7 +790,7 @@ Saved at:
             <translation>Importable files (*.json *.xfdf *.pdf *.xlsx);;All files (*)</translation>
         </message>
         <message>
-            <location line="+12" />
+            <location line="+14" />
             <source>所管課の回答を取り込む</source>
             <translation>Import the departments' answers</translation>
         </message>
@@ -800,7 +800,7 @@ Saved at:
             <translation>Answered comment sheet (*.xlsx)</translation>
         </message>
         <message>
-            <location line="+34" />
+            <location line="+35" />
             <source>{files} 個のファイルを取り込みました。</source>
             <translation>Imported {files} file(s).</translation>
         </message>
@@ -894,7 +894,7 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+360" />
+            <location filename="../../ui/main_window.py" line="+363" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
@@ -905,7 +905,7 @@ Saved at:
             <translation>PIA Reviewer — assessment report review</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="-64" />
+            <location filename="../../ui/window_actions.py" line="-68" />
             <source>開く…</source>
             <translation>Open…</translation>
         </message>
@@ -1061,7 +1061,12 @@ Saved at:
             <translation>Imports the comment files the members sent (for the chair)</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+2" />
+            <source>意見一覧を書き出す（{format}）…</source>
+            <translation>Export the comment sheet ({format})…</translation>
+        </message>
+        <message>
+            <location line="+2" />
             <source>前の版と比較…</source>
             <translation>Compare with the earlier version…</translation>
         </message>
@@ -1071,18 +1076,18 @@ Saved at:
             <translation>Compare with the version of the previous meeting, review the changes and carry the comments over</translation>
         </message>
         <message>
-            <location line="+49" />
+            <location line="+50" />
             <source>コメントの受け渡し</source>
             <translation>Exchanging comments</translation>
         </message>
         <message>
-            <location line="-58" />
-            <location line="+120" />
+            <location line="-62" />
+            <location line="+126" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-108" />
+            <location line="-111" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -1092,7 +1097,7 @@ Saved at:
             <translation>Recent files</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+14" />
             <source>表示(&amp;V)</source>
             <translation>&amp;View</translation>
         </message>
@@ -1261,7 +1266,7 @@ Saved at:
 {url}</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="+65" />
+            <location filename="../../ui/window_actions.py" line="+67" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>

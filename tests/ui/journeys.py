@@ -46,12 +46,16 @@ def when_modal(handler: Callable[[QWidget], object], *, wanted: type | None = No
     QTimer.singleShot(0, lambda: poll(tries))
 
 
-def answer_file_dialog(*paths: Path) -> None:
-    """Answer the next file dialog by typing the file name(s) and pressing its accept button."""
+def answer_file_dialog(*paths: Path) -> list[Path]:
+    """Answer the next file dialog by typing the file name(s) and pressing its accept button. Returns a list that
+    receives the folder the dialog opened in."""
     from PySide6.QtWidgets import QFileDialog
+
+    opened_in: list[Path] = []
 
     def answer(dialog: QWidget) -> None:
         assert isinstance(dialog, QFileDialog), type(dialog)
+        opened_in.append(Path(dialog.directory().absolutePath()).resolve())
         dialog.setDirectory(str(paths[0].parent))
         name_edit = dialog.findChild(QLineEdit, "fileNameEdit")
         assert name_edit is not None
@@ -59,6 +63,7 @@ def answer_file_dialog(*paths: Path) -> None:
         dialog.accept()
 
     when_modal(answer, wanted=QFileDialog)
+    return opened_in
 
 
 def type_text(widget: QWidget, text: str) -> None:

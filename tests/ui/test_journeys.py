@@ -201,19 +201,20 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
     first = _member_package(tmp_path, packet, outline, "佐藤委員", ["意見A", "意見B"])
     second = _member_package(tmp_path, packet, outline, "鈴木委員", ["意見C"])
 
-    # 委員のコメントを取り込む (one click), both files in one dialog.
-    answer_file_dialog(first, second)
+    # 委員のコメントを取り込む (one click), both files in one dialog: it opens beside the packet the first time.
+    opened_in = answer_file_dialog(first, second)
     window.exchange_toolbar.widgetForAction(window.act_import_members).click()
     said = take_box(qtbot, "追加")
     assert "追加 3 件" in said and "佐藤委員" in said and "鈴木委員" in said
     qtbot.waitUntil(lambda: len(window.session.annotations) == 3, timeout=10_000)
-    # Importing the same files again adds nothing.
-    answer_file_dialog(first, second)
+    # Importing the same files again adds nothing; the dialog opens where they were taken from last time.
+    opened_again_in = answer_file_dialog(first, second)
     menu_action(window, "コメント", "取り込み・書き出し", "委員のコメントを取り込む…").trigger()
     assert "変更なし 3 件" in take_box(qtbot, "変更なし")
+    assert opened_in + opened_again_in == [packet.parent.resolve(), tmp_path.resolve()]
     assert len(window.store.annotations(window.sha256)) == 3
 
-    # 意見一覧 (Excel) through the menu.
+    # 意見一覧 (Excel) through the ファイル menu, beside the two exchanges.
     sheet = tmp_path / "意見一覧.xlsx"
 
     def all_reports(dialog: Any) -> None:
@@ -223,7 +224,7 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
 
     when_modal(all_reports, wanted=QInputDialog)
     answer_file_dialog(sheet)
-    menu_action(window, "コメント", "取り込み・書き出し", "意見一覧を書き出す（Excel）…").trigger()
+    menu_action(window, "ファイル", "意見一覧を書き出す（Excel）…").trigger()
     assert str(sheet) in take_box(qtbot, "意見一覧")
     workbook = openpyxl.load_workbook(sheet)
     rows = list(workbook.active.iter_rows(values_only=True))
