@@ -30,10 +30,10 @@ class KeyringUnavailable(ReviewerError):
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(
-            "OSの資格情報ストア（キーチェーン等）が使えないため、コメントの保存先の鍵を保管できません。"
-            "パスフレーズを設定して保護してください。",
-            "The system's credential store (keychain) cannot be used, so the key of your comments cannot be kept "
-            "there. Set a passphrase to protect them.",
+            "このパソコンには、鍵を安全にしまっておく仕組み（OSの資格情報ストア）が見つかりません。"
+            "コメントは暗号化して保存しますので、守るためのパスフレーズを決めてください。",
+            "This computer has no safe place to keep keys (the system's credential store). Your comments are "
+            "stored encrypted: choose a passphrase that protects them.",
         )
         self.detail = detail
 

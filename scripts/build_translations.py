@@ -259,9 +259,9 @@ EN: dict[str, str] = {
     "該当するコメントがない回答が {count} 件ありました。": "{count} answer(s) matched no comment.",
     "取り込めなかったファイル（何も取り込んでいません）:": "Files that could not be imported (nothing was imported):",
     "コメント保存用のパスフレーズ": "Passphrase for your comments",
-    "この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。忘れるとコメントを開けなくなります。":
-        "The system keyring is not available here. Your comments are stored encrypted, so please choose a "
-        "passphrase. If you forget it, the comments cannot be opened.",
+    "このパソコンには、鍵を安全にしまっておく仕組み（OSの資格情報ストア）が見つかりません。コメントは暗号化して保存しますので、守るためのパスフレーズを決めてください。":
+        "This computer has no safe place to keep keys (the system's credential store). Your comments are stored "
+        "encrypted: choose a passphrase that protects them.",
     "コメントの保存先を開くパスフレーズを入力してください。": "Enter the passphrase that opens your comments.",
     "パスフレーズ": "Passphrase",
     "確認のためもう一度": "Once more to confirm",

@@ -1505,8 +1505,8 @@ and {count} more</translation>
         </message>
         <message>
             <location line="+7" />
-            <source>この環境ではOSの資格情報ストア（キーリング）が使えません。コメントは暗号化して保存するため、パスフレーズを決めてください。</source>
-            <translation>The system keyring is not available here. Your comments are stored encrypted, so please choose a passphrase.</translation>
+            <source>このパソコンには、鍵を安全にしまっておく仕組み（OSの資格情報ストア）が見つかりません。コメントは暗号化して保存しますので、守るためのパスフレーズを決めてください。</source>
+            <translation>This computer has no safe place to keep keys (the system's credential store). Your comments are stored encrypted: choose a passphrase that protects them.</translation>
         </message>
         <message>
             <location line="+4" />

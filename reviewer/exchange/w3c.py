@@ -222,8 +222,11 @@ def export_package(
             sign_package(package, key, sorted({a.author for a in annotations}))
             signed = True
         else:
-            note_ja = "OSの資格情報ストアが使えないため、署名なしで書き出しました（委員長の側で本人確認ができません）。"
-            note_en = "written unsigned: no OS keyring for the signing key"
+            # What the member can do about it, not only what is missing: the file is fine to send.
+            note_ja = ("署名なしで書き出しました（このパソコンには署名用の鍵をしまう仕組みがないため）。"
+                       "ファイルはそのまま、いつもの方法（メールなど）で委員長へ送れます。")
+            note_en = ("written unsigned (no OS keyring for a signing key on this computer); the file can be sent to "
+                       "the chair as usual")
     elif sign and annotations:
         note_ja = "他の委員から取り込んだコメントを含むため、署名なしで書き出しました。"
         note_en = "written unsigned: contains comments imported from others"
