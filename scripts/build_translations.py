@@ -127,8 +127,9 @@ EN: dict[str, str] = {
     "見つかりませんでした": "Not found",
     "{current} / {count} 件": "{current} of {count}",
     # go to page
-    "資料のページ番号（例: 129、資料129）または PDF のページ（例: #131、PDF 131）を入力してください。":
-        "Enter a packet page number (e.g. 129, 資料129) or a PDF page (e.g. #131, PDF 131).",
+    "資料に印刷されたページ番号（例: 129）を入力してください。PDFの何枚目かで移るときは「PDF 131」のように入力します。":
+        "Enter the page number printed in the packet (e.g. 129). To go by the PDF's own page count, enter e.g. "
+        "\"PDF 131\".",
     "ページ": "Page",
     "該当するページがありません（全 {total} ページ）。": "No such page ({total} pages in all).",
     "資料 {label} ページ → PDF {page} / {total} ページ": "Packet page {label} → PDF page {page} / {total}",

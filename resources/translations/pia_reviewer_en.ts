@@ -849,8 +849,8 @@ Saved at:
         </message>
         <message>
             <location line="+4" />
-            <source>資料のページ番号（例: 129、資料129）または PDF のページ（例: #131、PDF 131）を入力してください。</source>
-            <translation>Enter a packet page number (e.g. 129, 資料129) or a PDF page (e.g. #131, PDF 131).</translation>
+            <source>資料に印刷されたページ番号（例: 129）を入力してください。PDFの何枚目かで移るときは「PDF 131」のように入力します。</source>
+            <translation>Enter the page number printed in the packet (e.g. 129). To go by the PDF's own page count, enter e.g. "PDF 131".</translation>
         </message>
         <message>
             <location line="+4" />

@@ -73,7 +73,7 @@ class GoToPageDialog(QDialog):
         self.labels = labels
         self.result_index: int | None = None
         layout = QVBoxLayout(self)
-        hint = QLabel(self.tr("資料のページ番号（例: 129、資料129）または PDF のページ（例: #131、PDF 131）を入力してください。"))
+        hint = QLabel(self.tr("資料に印刷されたページ番号（例: 129）を入力してください。PDFの何枚目かで移るときは「PDF 131」のように入力します。"))
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.edit = QLineEdit()
