@@ -94,16 +94,16 @@ def secondary_text_color(palette: QPalette | None = None) -> QColor:
     return QColor(text)
 
 
-def secondary_text_style() -> str:
-    """A style sheet for secondary text (headings, quoted passages) in the current palette."""
-    return f"color: {secondary_text_color().name()};"
-
-
 def style_secondary_text(*widgets: QWidget) -> None:
-    """Give ``widgets`` the readable secondary text colour (call again after the palette changes)."""
-    style = secondary_text_style()
+    """Give ``widgets`` (labels) the readable secondary text colour (call again after the palette changes).
+
+    Through the widget's palette, not a style sheet: a widget with a style sheet keeps the font it had when the text
+    size changes (the quoted passage stayed small at 特大)."""
+    color = secondary_text_color()
     for widget in widgets:
-        widget.setStyleSheet(style)
+        palette = widget.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, color)
+        widget.setPalette(palette)
 
 
 def load_bundled_font() -> str:

@@ -195,3 +195,25 @@ def test_header_mark_requests(qtbot: Any, panel: Any) -> None:
     with qtbot.assertNotEmitted(panel.review_mark_requested):
         panel.set_current_node(CurrentNode("2:Ⅲ/3/risk1", "Ⅲ 3. リスク1", True, "疑問あり"))
     assert panel.reviewed_check.isChecked() and panel.view_combo.currentData() == "疑問あり"
+
+
+def test_the_quoted_passage_grows_with_the_text_size(qtbot: Any, panel: Any) -> None:
+    """特大 chosen while the panel shows: the quoted passage (secondary colour) grows with the rest; it stayed
+    small while its colour came from a style sheet."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import apply_theme, contrast_ratio
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font_before = app.font()
+    panel.show()
+    try:
+        apply_theme(app, "xlarge")
+        qtbot.waitUntil(lambda: panel.meta_label.font().pointSizeF() == app.font().pointSizeF(), timeout=5000)
+        assert panel.quote_label.font().pointSizeF() == app.font().pointSizeF()
+        label_palette = panel.quote_label.palette()
+        assert contrast_ratio(label_palette.windowText().color(), label_palette.window().color()) >= 4.5
+        assert label_palette.windowText().color() != app.palette().windowText().color()  # still secondary
+    finally:
+        app.setFont(font_before)
