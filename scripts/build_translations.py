@@ -101,7 +101,7 @@ EN: dict[str, str] = {
         "No assessment report was found; showing the PDF's bookmarks.",
     "構造が見つからないため、ページ一覧を表示しています。": "No structure was found; showing the list of pages.",
     "資料 {label} ページ": "Packet page {label}",
-    "{reviewed}/{total} 確認済み": "{reviewed}/{total} reviewed",
+    "{total} 項目のうち {reviewed} 項目を確認済み": "{reviewed} of {total} items reviewed",
     "コメントあり": "Has comments",
     # thumbnails
     "資料 {label} ページ（PDF {page}）": "Packet page {label} (PDF {page})",

@@ -1402,22 +1402,22 @@ An app for the third-party check of specific personal information protection ass
             <translation>Packet page {label}</translation>
         </message>
         <message>
-            <location line="+119" />
-            <source>{reviewed}/{total} 確認済み</source>
-            <translation>{reviewed}/{total} reviewed</translation>
-        </message>
-        <message>
-            <location line="+2" />
+            <location line="+122" />
             <source>● コメントあり</source>
             <translation>● Comments</translation>
         </message>
         <message>
             <location line="+2" />
+            <source>{total} 項目のうち {reviewed} 項目を確認済み</source>
+            <translation>{reviewed} of {total} items reviewed</translation>
+        </message>
+        <message>
+            <location line="+3" />
             <source>コメントあり</source>
             <translation>Has comments</translation>
         </message>
         <message>
-            <location line="-310" />
+            <location line="-314" />
             <source>
 ほか {count} 件</source>
             <translation>

@@ -373,7 +373,7 @@ def test_review_marks_and_progress(qtbot: Any, rig: Any) -> None:
     assert panel.progress_label.text() == "全体 2/6 確認済み"  # one report: no separate count
     # the outline tree shows it
     item = rig.outline_panel.item_for_key("0:Ⅲ/2")
-    assert item is not None and "1/3 確認済み" in item.text(2)
+    assert item is not None and item.text(2) == "1/3" and "確認済み" in item.toolTip(2)
     assert "2/6" in rig.outline_panel.item_for_key("0:").text(2)
 
     controller.undo.stack.undo()  # the comment

@@ -265,7 +265,7 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
     item, key = risk_item(window, "Ⅲ", "2", "1")
     controller.set_review_mark(key, True)
     tree = window.outline_panel.tree
-    qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
+    qtbot.waitUntil(lambda: item.text(2).endswith("1/1"), timeout=5000)
 
     def settings(dialog: Any) -> None:
         dialog.text_size.setCurrentIndex(dialog.text_size.findData("large"))
@@ -280,7 +280,7 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
         menu_action(window, "ツール", "設定…").trigger()
         qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
         item, _key = risk_item(window, "Ⅲ", "2", "1")
-        qtbot.waitUntil(lambda: "確認済み" in item.text(2), timeout=5000)
+        qtbot.waitUntil(lambda: item.text(2).endswith("1/1"), timeout=5000)
         assert not tree.isColumnHidden(2)
         # 大きい: the side panels widen with the text (the tree's names stay readable), the page keeps 40 %.
         qtbot.waitUntil(lambda: window.left_dock.width() >= left_before * 1.1, timeout=5000)

@@ -136,8 +136,10 @@ def test_progress_counts_per_node(outline_panel: Any) -> None:
     assert keys[5] == "1:Ⅲ/2/risk2@住民基本台帳ファイル"
     outline_panel.set_progress({keys[5]: (1, 1, True), keys[3]: (23, 41, False), keys[0]: (0, 0, True)})
     assert not outline_panel.tree.isColumnHidden(COL_PROGRESS)
-    assert outline_panel.item_for_node(nodes[5]).text(COL_PROGRESS) == "● 1/1 確認済み"
-    assert outline_panel.item_for_node(nodes[3]).text(COL_PROGRESS) == "23/41 確認済み"
+    assert outline_panel.item_for_node(nodes[5]).text(COL_PROGRESS) == "● 1/1"
+    assert outline_panel.item_for_node(nodes[3]).text(COL_PROGRESS) == "23/41"
+    assert outline_panel.item_for_node(nodes[3]).toolTip(COL_PROGRESS) == "41 項目のうち 23 項目を確認済み"
+    assert outline_panel.item_for_node(nodes[5]).toolTip(COL_PROGRESS) == "1 項目のうち 1 項目を確認済み・コメントあり"
     assert outline_panel.item_for_node(nodes[4]).text(COL_PROGRESS) == ""
     # Nothing to tick under it (Ⅱ), but comments: no 「0/0」.
     assert outline_panel.item_for_node(nodes[0]).text(COL_PROGRESS) == "● コメントあり"
@@ -539,7 +541,7 @@ def test_incremental_fill_matches_the_full_fill(outline_panel: Any, qtbot: Any) 
     assert done == [True] and not outline_panel.filling
     assert _tree_texts(outline_panel.tree) == expected
     assert outline_panel.item_for_node(o.documents[1].nodes[5]).text(1) == "課題あり"
-    assert outline_panel.item_for_node(o.documents[1].nodes[4]).text(COL_PROGRESS) == "1/1 確認済み"
+    assert outline_panel.item_for_node(o.documents[1].nodes[4]).text(COL_PROGRESS) == "1/1"
     outline_panel.follow(3, 400.0)
     assert outline_panel.tree.currentItem() is outline_panel.item_for_node(o.documents[1].nodes[5])
 

@@ -2,7 +2,7 @@
 
 Falls back to the PDF's bookmarks, then to a flat page list. A click jumps to the heading's exact position; the tree
 follows the reading position without stealing focus. Each node has a stable key (``Location.node_key()``), used by
-``set_progress`` to show review progress (「23/41 確認済み」).
+``set_progress`` to show review progress (「23/41」 under 確認).
 
 A large packet has thousands of nodes: ``set_outline_incremental`` fills the tree in slices across event-loop turns
 (one report's subtree at a time, built detached and attached in one go), so the GUI thread is never blocked for long;
@@ -519,7 +519,7 @@ class OutlinePanel(QWidget):
         return count
 
     def set_progress(self, progress: dict[str, tuple[int, int, bool]]) -> None:
-        """Show review progress per node key: (reviewed, total, has_comments) → 「23/41 確認済み」 and a mark.
+        """Show review progress per node key: (reviewed, total, has_comments) → 「23/41」 and a mark.
         During an incremental fill it is applied once the tree is complete."""
         if self._fill is not None:
             self._pending_progress = dict(progress)
@@ -532,13 +532,17 @@ class OutlinePanel(QWidget):
                 item.setToolTip(COL_PROGRESS, "")
                 continue
             reviewed, total, has_comments = entry
-            # A node without reviewable items under it (Ⅱ: no risks to tick) shows only that it has comments.
-            text = self.tr("{reviewed}/{total} 確認済み").format(reviewed=reviewed, total=total) if total else ""
+            # A node without reviewable items under it (Ⅱ: no risks to tick) shows only that it has comments. The
+            # count alone under the column's name 確認 (the words in the tooltip): the names beside it need the width.
+            text = f"{reviewed}/{total}" if total else ""
             if has_comments:
                 text = f"● {text}" if text else self.tr("● コメントあり")
             item.setText(COL_PROGRESS, text)
-            tip = self.tr("コメントあり") if has_comments else ""
-            item.setToolTip(COL_PROGRESS, tip)
+            tips = [self.tr("{total} 項目のうち {reviewed} 項目を確認済み").format(reviewed=reviewed, total=total)
+                    ] if total else []
+            if has_comments:
+                tips.append(self.tr("コメントあり"))
+            item.setToolTip(COL_PROGRESS, "・".join(tips))
             if total > 0 and reviewed >= total:
                 item.setForeground(COL_PROGRESS, QBrush(QColor("#1e7b34")))
             else:
