@@ -217,3 +217,20 @@ def test_the_quoted_passage_grows_with_the_text_size(qtbot: Any, panel: Any) -> 
         assert label_palette.windowText().color() != app.palette().windowText().color()  # still secondary
     finally:
         app.setFont(font_before)
+
+
+def test_the_edit_area_shows_down_to_its_save_button_and_the_list_takes_the_rest(qtbot: Any, panel: Any) -> None:
+    """At a usual height the comment's edit area is as tall as it needs (変更を保存 in sight without scrolling) and
+    the list takes what is left; in a short panel the list keeps six lines and the edit area scrolls."""
+    items = sample()
+    panel.set_annotations(items)
+    panel.resize(320, 760)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select_annotation(items[1].id)  # an answer and a reply: the tallest edit area
+    qtbot.waitUntil(lambda: not panel.save_button.visibleRegion().isEmpty(), timeout=5000)
+    list_height, editor_height = panel.splitter.sizes()
+    assert editor_height >= panel.editor.sizeHint().height() and list_height >= 6 * panel.fontMetrics().height()
+    panel.resize(320, 420)
+    qtbot.waitUntil(lambda: panel.splitter.sizes()[0] <= 6 * panel.fontMetrics().height() + 2, timeout=5000)
+    assert panel.splitter.sizes()[0] >= 6 * panel.fontMetrics().height() - 2

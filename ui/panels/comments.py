@@ -174,7 +174,7 @@ class CommentsPanel(QWidget):
         filters.setColumnStretch(1, 1)
         layout.addLayout(filters)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.tree = QTreeWidget()
         self.tree.setObjectName("commentsTree")
         self.tree.setHeaderHidden(True)
@@ -259,15 +259,36 @@ class CommentsPanel(QWidget):
         editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor_scroll.setWidget(self.editor)
         splitter.addWidget(editor_scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The list takes what the edit area (down to 変更を保存) leaves, until the member drags the divider: the area
+        # scrolls only where even a short list would not leave it room.
+        splitter.setCollapsible(0, False)
+        splitter.setCollapsible(1, False)
+        self._divider_moved = False
+        splitter.splitterMoved.connect(self._on_divider_moved)
+        splitter.installEventFilter(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary_label)
         self._show_editor(None)
         self.set_current_node(None)
 
+    def _on_divider_moved(self, _pos: int, _index: int) -> None:
+        self._divider_moved = True
+
+    def _share_height(self) -> None:
+        """The edit area as tall as it needs, the list at least six lines of text, until the divider is dragged."""
+        if self._divider_moved:
+            return
+        total = self.splitter.height() - self.splitter.handleWidth()  # (its sizes are not laid out yet)
+        if total <= 0:
+            return
+        wanted = self.editor.sizeHint().height()
+        editor = max(0, min(wanted, total - 6 * self.fontMetrics().height()))
+        self.splitter.setSizes([total - editor, editor])
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched in (self.text_edit, self.sheet_text_edit) and event.type() == QEvent.Type.KeyPress:
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._share_height()
+        elif watched in (self.text_edit, self.sheet_text_edit) and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                     event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -554,6 +575,10 @@ class CommentsPanel(QWidget):
 
     # ---------------------------------------------------------------- edit area
     def _show_editor(self, annotation: Annotation | None) -> None:
+        self._fill_editor(annotation)
+        self._share_height()  # an answer or replies make the edit area taller
+
+    def _fill_editor(self, annotation: Annotation | None) -> None:
         self.editor.setEnabled(annotation is not None)
         if annotation is None:
             self.meta_label.setText(self.tr("コメントを選ぶと、ここで編集できます。"))
