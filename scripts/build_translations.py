@@ -310,6 +310,9 @@ EN.update({
         "Restore from the newest backup ({name})? (The damaged file is kept.)",
     "使えるバックアップがありませんでした。": "No usable backup was found.",
     "　文字情報なし": "  (no text layer)",
+    "　表示できません": "  (cannot be shown)",
+    "このページは壊れているため表示できません（PDFの一部が傷んでいます）。":
+        "This page cannot be shown: this part of the PDF is damaged.",
     "課題あり": "Issues remain",
     "不十分": "Insufficient",
     "特に力": "Strong",

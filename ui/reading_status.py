@@ -53,6 +53,7 @@ class ReadingStatus(QObject):
         self.view.current_page_changed.connect(lambda _page: self.schedule_update())
         self.view.verticalScrollBar().valueChanged.connect(lambda _value: self.schedule_update())
         self.view.zoom_changed.connect(self._on_zoom_changed)
+        self.view.page_broken.connect(lambda _page: self.update_text_notice())
         self.session.changed.connect(self._on_session_changed)
 
     def _timer(self, interval: int, slot: Any) -> QTimer:
@@ -131,6 +132,14 @@ class ReadingStatus(QObject):
         work there, area comments do. The page's text is read shortly after scrolling stops, hence the retry."""
         page = self.view.reading_focus()[0] if self.view.page_count() > 0 else -1
         if page < 0:
+            return
+        if self.view.page_is_broken(page):  # damaged, not scanned: the page itself says so; no text notice
+            from ui.page_view.view import broken_page_text
+
+            self.page_label.setText(self.page_status_text(page) + QCoreApplication.translate("MainWindow", "　表示できません"))
+            if page != self._text_notice_page:
+                self._text_notice_page = page
+                self.window.statusBar().showMessage(broken_page_text(), 10000)
             return
         has_text = self.view.page_has_text(page)
         if has_text is None:

@@ -202,12 +202,12 @@
         </message>
         <message>
             <location line="+35" />
-            <location line="+202" />
+            <location line="+223" />
             <source>（項目の外）</source>
             <translation>(outside any item)</translation>
         </message>
         <message>
-            <location line="-194" />
+            <location line="-215" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -253,29 +253,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+252" />
+            <location line="+273" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-251" />
-            <location line="+252" />
+            <location line="-272" />
+            <location line="+273" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-191" />
+            <location line="-212" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+467" />
+            <location line="+492" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-464" />
+            <location line="-489" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,12 +286,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+461" />
+            <location line="+486" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-258" />
+            <location line="-262" />
             <source>ハイライト</source>
             <translation>Highlight</translation>
         </message>
@@ -307,12 +307,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+119" />
+            <location line="+123" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
         </message>
         <message>
-            <location line="-113" />
+            <location line="-117" />
             <source>（意見一覧から除外）</source>
             <translation>(excluded from the comment sheet)</translation>
         </message>
@@ -362,7 +362,7 @@
             <translation>Showing {shown} of {total} comments</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+30" />
             <source>コメントを選ぶと、ここで編集できます。</source>
             <translation>Select a comment to edit it here.</translation>
         </message>
@@ -1202,7 +1202,7 @@ Saved at:
             <translation>No usable backup was found.</translation>
         </message>
         <message>
-            <location filename="../../ui/reading_status.py" line="+107" />
+            <location filename="../../ui/reading_status.py" line="+108" />
             <source>{label}（PDF {page} / {total}）</source>
             <translation>{label} (PDF {page} / {total})</translation>
         </message>
@@ -1217,7 +1217,12 @@ Saved at:
             <translation>PDF page {page} / {total}</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+27" />
+            <source>　表示できません</source>
+            <translation>  (cannot be shown)</translation>
+        </message>
+        <message>
+            <location line="+11" />
             <source>　文字情報なし</source>
             <translation>  (no text layer)</translation>
         </message>
@@ -1494,6 +1499,14 @@ and {count} more</translation>
             <location line="-11" />
             <source>構造を解析できませんでした。</source>
             <translation>The structure could not be analysed.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PageView</name>
+        <message>
+            <location filename="../../ui/page_view/view.py" line="+89" />
+            <source>このページは壊れているため表示できません（PDFの一部が傷んでいます）。</source>
+            <translation>This page cannot be shown: this part of the PDF is damaged.</translation>
         </message>
     </context>
     <context>

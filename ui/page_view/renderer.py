@@ -77,6 +77,13 @@ class MetaResult(NamedTuple):
     rotations: dict[int, Matrix]
 
 
+class PageFailed(NamedTuple):
+    """A page MuPDF cannot draw (damaged beyond repair): the view says so on it and stops asking for it."""
+
+    generation: int
+    page: int
+
+
 class ErrorResult(NamedTuple):
     generation: int
     message: str
@@ -348,15 +355,17 @@ class RenderWorker:
             self._current = task.key
             self._drop_current = False
         try:
-            result = self._render(doc, task)
+            result: object = self._render(doc, task)
         except Exception as exc:
             log.warning("page %d: render failed: %s", task.page + 1, exc)
-            result = None
+            result = PageFailed(self.generation, task.page)
         with self._cond:
             self._current = None
         if result is None:
             return False
-        return True if self._emit(result) else None
+        if not self._emit(result):
+            return None
+        return isinstance(result, ImageResult)
 
     def _loop(self, packet: Packet) -> None:
         rotations_sent = not self._send_rotations
@@ -390,7 +399,7 @@ class RenderWorker:
                     result = self._text(packet, task.page)
             except Exception as exc:
                 log.warning("page %d: %s failed: %s", task.page + 1, task.kind, exc)
-                result = None
+                result = PageFailed(self.generation, task.page) if task.kind == "render" else None
             with self._cond:
                 self._current = None
             if result is not None and not self._emit(result):

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -40,6 +40,7 @@ from ui.page_view.renderer import (
     ImageCache,
     ImageResult,
     MetaResult,
+    PageFailed,
     RenderTask,
     RenderWorker,
     ResultBridge,
@@ -80,6 +81,12 @@ BACKGROUND = QColor("#d5d8dc")
 PAGE_BORDER = QColor(0, 0, 0, 60)
 PAGE_SHADOW = QColor(0, 0, 0, 28)
 PLACEHOLDER_TEXT = QColor("#9aa0a6")
+BROKEN_PAGE_TEXT = QColor("#5f6368")  # 6:1 on white: a sentence to read, not a placeholder
+
+
+def broken_page_text() -> str:
+    """What a page MuPDF cannot draw shows instead (also the status bar's words for it)."""
+    return QCoreApplication.translate("PageView", "このページは壊れているため表示できません（PDFの一部が傷んでいます）。")
 SELECTION = QColor(51, 136, 255, 80)
 HIT = QColor(255, 210, 0, 110)
 HIT_CURRENT = QColor(255, 120, 0, 150)
@@ -114,6 +121,7 @@ class PageView(QAbstractScrollArea):
         annotation_clicked(str): the id of an annotation overlay that was clicked.
         external_link_requested(str): a URI or launch link was clicked (nothing is opened).
         document_error(str): the render worker could not open the document (Japanese message).
+        page_broken(int): MuPDF could not draw that page (damaged); the page says so.
         text_ready(int): the text layer of a page arrived from the render worker.
         thumbnail_ready(int, QImage): a thumbnail asked with ``request_thumbnails`` (the same worker renders it).
     """
@@ -129,6 +137,7 @@ class PageView(QAbstractScrollArea):
     annotation_clicked = Signal(str)
     external_link_requested = Signal(str)
     document_error = Signal(str)
+    page_broken = Signal(int)  # a page MuPDF cannot draw (it says so on the page)
     text_ready = Signal(int)
     thumbnail_ready = Signal(int, QImage)
 
@@ -160,6 +169,7 @@ class PageView(QAbstractScrollArea):
         self._cache = ImageCache()
         self._texts: OrderedDict[int, PageText] = OrderedDict()
         self._has_text: dict[int, bool] = {}
+        self._broken_pages: set[int] = set()  # pages MuPDF cannot draw: said so on the page, not asked for again
         self._display_texts: dict[int, tuple[PageText, PageText]] = {}
         self._urgent_text: list[int] = []
 
@@ -278,6 +288,7 @@ class PageView(QAbstractScrollArea):
         self._texts.clear()
         self._display_texts.clear()
         self._has_text.clear()
+        self._broken_pages.clear()
         self._urgent_text.clear()
         self._hits.clear()
         self._current_hit = None
@@ -300,6 +311,10 @@ class PageView(QAbstractScrollArea):
 
     def document_path(self) -> Path | None:
         return self._path
+
+    def page_is_broken(self, page: int) -> bool:
+        """Whether MuPDF could not draw ``page`` (damaged): the page says so instead of a picture."""
+        return page in self._broken_pages
 
     def page_has_text(self, page: int) -> bool | None:
         """Whether the page has a text layer; None until its text has been read."""
@@ -757,7 +772,7 @@ class PageView(QAbstractScrollArea):
             if page not in self._texts:
                 tasks.append(RenderTask("text", page))
         for page in ordered:
-            if not self._has_image_at(page, scale):
+            if not self._has_image_at(page, scale) and page not in self._broken_pages:
                 tasks.append(RenderTask("render", page, scale))
         if not self._scroll_idle.isActive():
             for page in ordered:
@@ -766,7 +781,7 @@ class PageView(QAbstractScrollArea):
         first, last = visible[0], visible[-1]
         neighbours = [last + k for k in range(1, PREFETCH_AFTER + 1)] + [first - k for k in range(1, PREFETCH_BEFORE + 1)]
         for page in neighbours:
-            if 0 <= page < len(self._layout) and not self._has_image_at(page, scale):
+            if 0 <= page < len(self._layout) and not self._has_image_at(page, scale) and page not in self._broken_pages:
                 tasks.append(RenderTask("render", page, scale))
         worker.set_wanted(tasks)
 
@@ -804,6 +819,11 @@ class PageView(QAbstractScrollArea):
             if result.generation == self._generation and result.rotations:
                 self._rotations = dict(result.rotations)
                 self.viewport().update()
+        elif isinstance(result, PageFailed):
+            if result.generation == self._generation:
+                self._broken_pages.add(result.page)
+                self.viewport().update(self._page_viewport_rect(result.page).toAlignedRect().adjusted(-4, -4, 4, 4))
+                emit(self.page_broken, result.page)
         elif isinstance(result, ErrorResult):
             if result.generation == self._generation:
                 log.warning("page view: %s", result.message)
@@ -848,9 +868,14 @@ class PageView(QAbstractScrollArea):
                 entry = self._cache.get(page)
                 if entry is None:
                     painter.fillRect(rect, Qt.GlobalColor.white)
-                    painter.setPen(PLACEHOLDER_TEXT)
                     label = rect.intersected(QRectF(self.viewport().rect()))
-                    painter.drawText(label, Qt.AlignmentFlag.AlignCenter, "…")
+                    if page in self._broken_pages:
+                        painter.setPen(BROKEN_PAGE_TEXT)
+                        painter.drawText(label.adjusted(24, 0, -24, 0),
+                                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, broken_page_text())
+                    else:
+                        painter.setPen(PLACEHOLDER_TEXT)
+                        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, "…")
                 else:
                     image = entry[1]
                     exact = abs(image.width() - rect.width() * image.devicePixelRatio()) < 1.5
