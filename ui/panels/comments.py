@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -77,6 +77,16 @@ def group_path(annotation: Annotation, outline: Outline | None) -> list[str]:
     from reviewer.review import group_path as core_group_path
 
     return core_group_path(annotation, outline, QCoreApplication.translate("CommentsPanel", "（評価書の外）"))
+
+
+class _CommentTextEdit(QPlainTextEdit):
+    """The comment's text box: asks for five lines (it grows with the panel), so that the edit area down to
+    変更を保存 fits beside a list of comments on a laptop's screen."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().sizeHint()
+        lines = 5 * self.fontMetrics().lineSpacing()
+        return QSize(hint.width(), lines + 2 * self.frameWidth() + int(self.document().documentMargin() * 2))
 
 
 class CommentsPanel(QWidget):
@@ -217,7 +227,7 @@ class CommentsPanel(QWidget):
         fields.addWidget(self.category_edit, 1)
         fields.addWidget(self.status_edit, 1)
         edit_layout.addLayout(fields)
-        self.text_edit = QPlainTextEdit()
+        self.text_edit = _CommentTextEdit()
         self.text_edit.setPlaceholderText(self.tr("コメント"))
         self.text_edit.setTabChangesFocus(True)
         edit_layout.addWidget(self.text_edit, 1)
