@@ -209,3 +209,29 @@ def test_english_ui_lists_structure_warnings_in_english(app_translators: Any, qt
     panel.set_outline(outline)
     tip = panel.tree.topLevelItem(report).toolTip(COL_TITLE)
     assert "・Section 3 is followed by 5." in tip and warning.message_ja not in tip
+
+
+def test_the_passphrase_prompt_speaks_english_in_english(app_translators: Any, isolated_profile: Path,
+                                                         monkeypatch: Any) -> None:
+    """No keyring, English UI: the passphrase dialog's first words are English on the first start and on the next
+    (its second start showed 「コメントの保存先はパスフレーズで保護されています…」)."""
+    import keyring
+    from keyring.backends import fail
+
+    from ui.dialogs.passphrase import open_store_interactively
+    from ui.i18n import install_translators
+
+    install_translators(app_translators, "en")
+    keyring.set_keyring(fail.Keyring())
+    asked: list[str] = []
+
+    def ask(confirm: bool, message: str) -> str:
+        asked.append(message)
+        return "a long passphrase"
+
+    for _start in range(2):
+        store = open_store_interactively(None, str(isolated_profile), ask=ask)
+        assert store is not None
+        store.close()
+    assert len(asked) == 2 and all(message.isascii() for message in asked), asked
+    assert "credential store" in asked[0] and "passphrase" in asked[1]

@@ -123,6 +123,8 @@ def open_store_interactively(parent: QWidget | None = None, profile: str | None 
     from reviewer.paths import data_dir
     from reviewer.store import SALT_NAME, PassphraseRequired, Store, WrongKey
     from reviewer.store.errors import KeyringUnavailable
+    from ui import notify
+    from ui.notify import error_text
 
     def default_ask(confirm: bool, message: str) -> str | None:
         return ask_passphrase(parent, confirm=confirm, message=message)
@@ -131,7 +133,7 @@ def open_store_interactively(parent: QWidget | None = None, profile: str | None 
     try:
         return Store.open(profile)
     except (KeyringUnavailable, PassphraseRequired) as exc:
-        first_message = exc.message_ja
+        first_message = error_text(exc)  # in the UI language
     creating = not (data_dir(profile) / SALT_NAME).exists()
     message = first_message
     for _ in range(attempts):
@@ -141,8 +143,7 @@ def open_store_interactively(parent: QWidget | None = None, profile: str | None 
         try:
             return Store.open(profile, passphrase=passphrase)
         except WrongKey as exc:
-            message = exc.message_ja
-    from ui import notify
+            message = error_text(exc)
 
     notify.error(parent, QCoreApplication.translate("PassphraseDialog", "コメントの保存先"),
                  QCoreApplication.translate(
