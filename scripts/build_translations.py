@@ -135,8 +135,8 @@ EN: dict[str, str] = {
     "資料 {label} ページ → PDF {page} / {total} ページ": "Packet page {label} → PDF page {page} / {total}",
     # member name
     "委員のお名前": "Member's name",
-    "コメントの記入者として表示するお名前を入力してください。後から設定で変更できます。":
-        "Enter the name shown as the author of your comments. You can change it later.",
+    "コメントの記入者として表示するお名前を入力してください。後から「ツール」＞「委員のお名前…」で変更できます。":
+        "Enter the name shown as the author of your comments. You can change it later under Tools › Member's name….",
     "例: 山田 花子": "e.g. Hanako Yamada",
     "お名前": "Name",
     # password

@@ -257,13 +257,27 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------------------------------ opening
     def open_dialog(self) -> None:
-        start = str(self.current_path.parent) if self.current_path else ""
         from ui import file_dialogs
 
-        path = file_dialogs.open_file(self, self.tr("PDFを開く"), start,
+        path = file_dialogs.open_file(self, self.tr("PDFを開く"), str(self._open_folder()),
                                       self.tr("PDF ファイル (*.pdf);;すべてのファイル (*)"))
         if path:
             self.open_file(Path(path))
+
+    def _open_folder(self) -> Path:
+        """Where 開く… starts: the open packet's folder, else the last opened file's (the sample's aside), else the
+        member's Documents (or home) — never the folder the app happened to be started from."""
+        from reviewer.paths import resources_dir
+
+        if self.current_path is not None:
+            return self.current_path.parent
+        shipped = resources_dir().resolve()
+        for recent in self.settings.recent_files():
+            folder = Path(recent).parent
+            if folder.is_dir() and not folder.resolve().is_relative_to(shipped):  # not the practice sample's
+                return folder
+        documents = Path.home() / "Documents"
+        return documents if documents.is_dir() else Path.home()
 
     def open_file(self, path: Path | str, password: str | None = None) -> bool:
         """Open ``path`` (asking for a password when needed) — the one way a packet is opened, whatever the route.

@@ -201,7 +201,7 @@
             <translation>(outside any report)</translation>
         </message>
         <message>
-            <location line="+35" />
+            <location line="+45" />
             <location line="+223" />
             <source>（項目の外）</source>
             <translation>(outside any item)</translation>
@@ -894,12 +894,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+363" />
+            <location filename="../../ui/main_window.py" line="+377" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-268" />
+            <location line="-282" />
             <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1147,7 +1147,7 @@ Saved at:
             <translation>Thumbnails</translation>
         </message>
         <message>
-            <location filename="../../ui/main_window.py" line="+33" />
+            <location filename="../../ui/main_window.py" line="+32" />
             <source>PDFを開く</source>
             <translation>Open a PDF</translation>
         </message>
@@ -1157,7 +1157,7 @@ Saved at:
             <translation>PDF files (*.pdf);;All files (*)</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+39" />
             <location line="+6" />
             <location line="+31" />
             <location line="+185" />
@@ -1166,7 +1166,7 @@ Saved at:
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-307" />
+            <location line="-321" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1242,7 +1242,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+185" />
+            <location line="+199" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>
@@ -1307,8 +1307,8 @@ An app for the third-party check of specific personal information protection ass
         </message>
         <message>
             <location line="+2" />
-            <source>コメントの記入者として表示するお名前を入力してください。後から設定で変更できます。</source>
-            <translation>Enter the name shown as the author of your comments. You can change it later.</translation>
+            <source>コメントの記入者として表示するお名前を入力してください。後から「ツール」＞「委員のお名前…」で変更できます。</source>
+            <translation>Enter the name shown as the author of your comments. You can change it later under Tools › Member's name….</translation>
         </message>
         <message>
             <location line="+4" />
@@ -1567,7 +1567,7 @@ and {count} more</translation>
             <translation>The two passphrases differ.</translation>
         </message>
         <message>
-            <location line="+53" />
+            <location line="+54" />
             <source>コメントの保存先</source>
             <translation>Comment storage</translation>
         </message>

@@ -225,11 +225,11 @@ def export_package(
             # What the member can do about it, not only what is missing: the file is fine to send.
             note_ja = ("署名なしで書き出しました（このパソコンには署名用の鍵をしまう仕組みがないため）。"
                        "ファイルはそのまま、いつもの方法（メールなど）で委員長へ送れます。")
-            note_en = ("written unsigned (no OS keyring for a signing key on this computer); the file can be sent to "
-                       "the chair as usual")
+            note_en = ("Written without a signature (this computer has no place to keep a signing key). The file "
+                       "can be sent to the chair as usual (by e-mail, for example).")
     elif sign and annotations:
         note_ja = "他の委員から取り込んだコメントを含むため、署名なしで書き出しました。"
-        note_en = "written unsigned: contains comments imported from others"
+        note_en = "Written without a signature: it contains comments imported from other members."
     data = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
     atomic_write_bytes(path, data)
     return PackageWritten(int(package["total"]), signed, note_ja, note_en)

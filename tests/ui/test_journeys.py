@@ -631,6 +631,27 @@ def test_the_comment_list_command_shows_the_list_and_never_hides_it(qtbot: Any, 
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.annotations.panel.tree, timeout=5000)
 
 
+def test_the_open_dialog_starts_in_the_members_folders(qtbot: Any, isolated_profile: Path, tmp_path: Path,
+                                                       small_packet: tuple[Path, Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """ファイル > 開く… on a first start opens in the member's Documents (it opened in the folder the app was started
+    from); after a packet was opened and closed, in that packet's folder."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    window = new_window(qtbot, name="委員")
+    opened_in = answer_file_dialog(small_packet[0])
+    with qtbot.waitSignal(window.outline_ready, timeout=120_000):
+        menu_action(window, "ファイル", "開く…").trigger()
+    menu_action(window, "ファイル", "閉じる").trigger()
+    qtbot.waitUntil(lambda: window.current_path is None, timeout=5000)
+    opened_again_in = answer_file_dialog(small_packet[0])
+    with qtbot.waitSignal(window.outline_ready, timeout=120_000):
+        menu_action(window, "ファイル", "開く…").trigger()
+    assert opened_in + opened_again_in == [(home / "Documents").resolve(), small_packet[0].parent.resolve()]
+
+
 def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolated_profile: Path,
                                                                small_packet: tuple[Path, Any]) -> None:
     """The first packet opened shows page 1 from its top edge, with the grey gap and border above it, as every

@@ -12,7 +12,7 @@ class MemberNameDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("委員のお名前"))
         layout = QVBoxLayout(self)
-        text = QLabel(self.tr("コメントの記入者として表示するお名前を入力してください。後から設定で変更できます。"))
+        text = QLabel(self.tr("コメントの記入者として表示するお名前を入力してください。後から「ツール」＞「委員のお名前…」で変更できます。"))
         text.setWordWrap(True)
         layout.addWidget(text)
         self.name = QLineEdit(current)
