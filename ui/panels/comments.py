@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -281,6 +281,14 @@ class CommentsPanel(QWidget):
         self._show_editor(None)
         self.set_current_node(None)
 
+    def edit_area_height(self) -> int:
+        """The height the edit area needs at the panel's width (its wrapped labels: the meta line, the quote, the
+        answer take more lines in a narrow panel than its size hint assumes)."""
+        width = self.splitter.width()
+        if self.editor.hasHeightForWidth() and width > 0:
+            return max(self.editor.heightForWidth(width), self.editor.minimumSizeHint().height())
+        return self.editor.sizeHint().height()
+
     def _on_divider_moved(self, _pos: int, _index: int) -> None:
         self._divider_moved = True
 
@@ -291,7 +299,7 @@ class CommentsPanel(QWidget):
         total = self.splitter.height() - self.splitter.handleWidth()  # (its sizes are not laid out yet)
         if total <= 0:
             return
-        wanted = self.editor.sizeHint().height()
+        wanted = self.edit_area_height()
         editor = max(0, min(wanted, total - 6 * self.fontMetrics().height()))
         self.splitter.setSizes([total - editor, editor])
 
@@ -586,7 +594,8 @@ class CommentsPanel(QWidget):
     # ---------------------------------------------------------------- edit area
     def _show_editor(self, annotation: Annotation | None) -> None:
         self._fill_editor(annotation)
-        self._share_height()  # an answer or replies make the edit area taller
+        # An answer or replies make the edit area taller: measured once its layout has taken the new texts.
+        QTimer.singleShot(0, self, self._share_height)
 
     def _fill_editor(self, annotation: Annotation | None) -> None:
         self.editor.setEnabled(annotation is not None)
