@@ -21,11 +21,11 @@ MAX_BYTES = 200_000
 CROPS: dict[str, tuple[str, tuple[int, int, int, int], float]] = {
     "toolbar-ja.png": ("main-window.png", (0, 0, 450, 50), 1.4),
     "toolbar-en.png": ("main-window-en.png", (0, 0, 450, 50), 1.4),
-    "tree-ja.png": ("main-window.png", (0, 52, 372, 300), 1.2),
-    "tree-en.png": ("main-window-en.png", (0, 52, 372, 300), 1.2),
+    "tree-ja.png": ("main-window.png", (0, 52, 314, 300), 1.2),
+    "tree-en.png": ("main-window-en.png", (0, 52, 314, 300), 1.2),
     "highlight.png": ("highlights.png", (70, 130, 830, 420), 0.8),
-    "comments-ja.png": ("comments-panel.png", (1082, 52, 318, 820), 1.0),
-    "comments-en.png": ("main-window-en.png", (1082, 52, 318, 820), 1.0),
+    "comments-ja.png": ("comments-panel.png", (1122, 52, 278, 820), 1.0),
+    "comments-en.png": ("main-window-en.png", (1122, 52, 278, 820), 1.0),
     "welcome.png": ("welcome.png", (0, 0, 900, 330), 0.8),
     "sheet.png": ("comment-sheet-page.png", (0, 0, 1123, 330), 0.62),
 }

@@ -68,6 +68,7 @@ def open_window(language: str, text_size: str, width: int, height: int) -> tuple
     app.setWindowIcon(icon("app"))
     window = MainWindow(settings, ask_member_name=False, open_store=False)
     window.resize(width, height)
+    window.fit_docks_to_text_size()  # as the app's first start does for its window
     window.show()
     return app, window
 
