@@ -78,6 +78,8 @@ def tool_icon(mode: str) -> QIcon:
     from PySide6.QtGui import QPainter, QPixmap
     from PySide6.QtSvg import QSvgRenderer
 
+    from ui.theme import for_contrast, is_high_contrast
+
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24" fill="none" '
            'stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">' + TOOL_ICONS[mode] + "</svg>")
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
@@ -88,7 +90,7 @@ def tool_icon(mode: str) -> QIcon:
         painter = QPainter(pixmap)
         renderer.render(painter)
         painter.end()
-        icon.addPixmap(pixmap)
+        icon.addPixmap(for_contrast(pixmap) if is_high_contrast() else pixmap)
     return icon
 
 
@@ -283,6 +285,11 @@ class AnnotationController(QObject):
         self.show_panel_action = QAction(self.tr("コメント一覧"), self)
         self.show_panel_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.show_panel_action.triggered.connect(self._show_dock)
+
+    def refresh_tool_icons(self) -> None:
+        """The tools' icons drawn again for the current contrast."""
+        for mode, action in self.tool_actions.items():
+            action.setIcon(tool_icon(mode))
 
     def all_actions(self) -> list[QAction]:
         return [*self.tool_actions.values(), self.comment_selection_action, self.undo_action, self.redo_action]

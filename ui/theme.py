@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 from reviewer.paths import bundled_font
@@ -168,9 +168,28 @@ def high_contrast_palette() -> QPalette:
         palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
         palette.setColor(group, QPalette.ColorRole.BrightText, yellow)
     grey = QColor("#9a9a9a")
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
+    disabled = QPalette.ColorGroup.Disabled
+    # A disabled area keeps the dark background (Qt's defaults would paint it light grey, with pale text on it).
+    for role, color in ((QPalette.ColorRole.Window, black), (QPalette.ColorRole.Base, black),
+                        (QPalette.ColorRole.AlternateBase, QColor("#1a1a1a")),
+                        (QPalette.ColorRole.Button, QColor("#101010")), (QPalette.ColorRole.WindowText, grey),
+                        (QPalette.ColorRole.Text, grey), (QPalette.ColorRole.ButtonText, grey),
+                        (QPalette.ColorRole.PlaceholderText, grey), (QPalette.ColorRole.Highlight, yellow),
+                        (QPalette.ColorRole.HighlightedText, black)):
+        palette.setColor(disabled, role, color)
     return palette
+
+
+# Qt's Fusion style draws frames and check boxes in a shade of the window colour: on black they vanish. In high
+# contrast, text fields and check boxes get white frames (a ticked box is filled yellow).
+HIGH_CONTRAST_STYLE = """
+QLineEdit, QPlainTextEdit, QTextEdit { border: 1px solid #ffffff; }
+QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus { border: 2px solid #ffd400; }
+QCheckBox::indicator, QTreeView::indicator, QListView::indicator {
+    width: 14px; height: 14px; border: 2px solid #ffffff; background: #000000; }
+QCheckBox::indicator:checked, QTreeView::indicator:checked, QListView::indicator:checked { background: #ffd400; }
+QCheckBox::indicator:disabled { border-color: #9a9a9a; }
+"""
 
 
 def readable_default_palette(palette: QPalette) -> QPalette:
@@ -200,7 +219,17 @@ def apply_palette(app: QGuiApplication, high_contrast: bool) -> None:
         default = _state["default_palette"]
         assert isinstance(default, QPalette)
         app.setPalette(default)
+    if isinstance(app, QApplication) and (high_contrast or app.styleSheet()):  # none at all otherwise: start-up
+        app.setStyleSheet(HIGH_CONTRAST_STYLE if high_contrast else "")
     _state["high_contrast"] = high_contrast
+
+
+def for_contrast(pixmap: QPixmap) -> QPixmap:
+    """``pixmap`` (an icon drawn in dark lines for a light background) with its colours inverted, for the black
+    background of high contrast: dark blue lines become light, transparency is kept."""
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    image.invertPixels(QImage.InvertMode.InvertRgb)
+    return QPixmap.fromImage(image)
 
 
 def is_high_contrast() -> bool:

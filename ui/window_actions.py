@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from reviewer.paths import resource
@@ -18,18 +18,24 @@ from reviewer.paths import resource
 # The toolbar's icon sizes: 20 px at each text size (×1, ×1.25, ×1.5), on normal and double-density screens.
 ICON_SIZES = (20, 25, 30, 40, 50, 60)
 PNG_ICONS = resource("icons", "png")
+ICON_PROPERTY = "pia_icon"  # an action's icon name (resources/icons), for drawing it again in another contrast
 
 
 def icon(name: str) -> QIcon:
     """An icon of resources/icons: its PNGs at :data:`ICON_SIZES` (``scripts/build_icons.py`` renders them), so
     that the first frame does not load Qt's SVG icon engine (about 20 ms before it); the SVG where they are
     missing."""
+    from ui.theme import for_contrast, is_high_contrast
+
     files = [PNG_ICONS / f"{name}-{size}.png" for size in ICON_SIZES]
     if not all(file.is_file() for file in files):
         return QIcon(str(resource("icons", f"{name}.svg")))
     result = QIcon()
     for file, size in zip(files, ICON_SIZES, strict=True):
-        result.addFile(str(file), QSize(size, size))
+        if is_high_contrast():
+            result.addPixmap(for_contrast(QPixmap(str(file))))
+        else:
+            result.addFile(str(file), QSize(size, size))
     large = resource("icons", f"{name}.png")  # the app's 256 px icon, for task bars and window switchers
     if large.is_file():
         result.addFile(str(large))
@@ -57,6 +63,7 @@ def _action(window: Any, text: str, slot: Any, keys: tuple[Any, ...] = (), icon_
     action = QAction(text, window)
     if icon_name:
         action.setIcon(icon(icon_name))
+        action.setProperty(ICON_PROPERTY, icon_name)  # drawn again when the contrast changes
     if keys:
         action.setShortcuts(unique_sequences(*keys))
     if tip:
@@ -197,6 +204,16 @@ def apply_text_size(window: Any) -> None:
     window.page_view.set_minimum_fit_zoom(minimum_zoom_for_readable_text("normal"))
 
 
+def refresh_icons(window: Any) -> None:
+    """Draw the toolbar's icons again for the current contrast (light lines on black in high contrast)."""
+    for action in window.findChildren(QAction):
+        name = action.property(ICON_PROPERTY)
+        if isinstance(name, str) and name:
+            action.setIcon(icon(name))
+    if window.annotations is not None:
+        window.annotations.refresh_tool_icons()
+
+
 def show_help(window: Any) -> None:
     """The built-in help (F1), in the UI language."""
     from ui.dialogs.help import show_help as show
@@ -221,6 +238,7 @@ def settings_dialog(window: Any) -> None:
     if isinstance(app, QApplication):
         apply_theme(app, window.settings.text_size, window.settings.high_contrast)
     apply_text_size(window)
+    refresh_icons(window)
     if window.settings.text_size != text_size:
         window.fit_docks_to_text_size()
     window.panels.refill_structure()  # badge colours follow the contrast setting; progress is kept

@@ -537,3 +537,36 @@ def test_switching_while_the_store_rebuilds_the_list(qtbot: Any, panel: Any) -> 
     assert current[third.id].text == "三つ目の編集"
     assert panel.text_edit.toPlainText() == "郵送の扱い"
     assert panel.tree.currentItem() is panel.item_for(second.id)
+
+
+def test_high_contrast_keeps_frames_ticks_icons_and_disabled_areas_visible(qapp: Any, qtbot: Any) -> None:
+    """On high contrast's black, Fusion's frames and check boxes (drawn in a shade of the window colour) vanished, a
+    disabled area turned light grey and the toolbar's dark blue icons were hardly visible. Now: white frames, a
+    white-framed box (filled yellow when ticked), a black disabled area, light icons — and none of it otherwise."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+    from ui import theme
+    from ui.window_actions import icon
+
+    def light_pixels(image: Any) -> int:
+        return sum(1 for x in range(image.width()) for y in range(image.height())
+                   if image.pixelColor(x, y).alpha() > 128 and image.pixelColor(x, y).lightness() > 180)
+
+    normal_icon = icon("open").pixmap(20, 20).toImage()
+    try:
+        theme.apply_theme(qapp, "normal", True)
+        palette = qapp.palette()
+        assert palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window).lightness() < 30
+        box, edit = QCheckBox("確認済み"), QLineEdit()
+        for widget in (box, edit):
+            qtbot.addWidget(widget)
+            widget.resize(160, 30)
+            widget.show()
+        qtbot.waitExposed(box)
+        assert light_pixels(box.grab(box.rect().adjusted(0, 0, -box.width() + 24, 0)).toImage()) > 20  # its frame
+        assert light_pixels(edit.grab().toImage()) > 2 * (edit.width() + edit.height()) - 10  # a white frame
+        assert light_pixels(icon("open").pixmap(20, 20).toImage()) > 20 > light_pixels(normal_icon)
+    finally:
+        theme.apply_theme(qapp, "normal", False)
+    assert qapp.styleSheet() == ""
