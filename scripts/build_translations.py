@@ -233,6 +233,10 @@ EN: dict[str, str] = {
     "注釈付きPDFを書き出す…": "Export an annotated PDF…",
     "所管課の回答を取り込む…": "Import the departments' answers…",
     "取り込み・書き出し": "Import and export",
+    "PDFの中のコメント": "Comments inside the PDF",
+    "このPDFには、注釈として付けられたコメントが {count} 件入っています。コメント一覧に取り込みますか？（取り込むと、書き出しや意見一覧にも含まれます）":
+        "This PDF carries {count} comment(s) made as annotations. Add them to the comment list? (They are then "
+        "exported and included in the comment sheet too.)",
     "取り込み・書き出し(&X)": "Import/E&xport",
     "ファイルを読み書きできませんでした: {error}": "The file could not be read or written: {error}",
     "処理中に予期しないエラーが発生しました（{error}）。": "An unexpected error occurred ({error}).",

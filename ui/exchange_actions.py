@@ -37,6 +37,7 @@ from ui.ops import Op
 log = logging.getLogger("ui.exchange")
 
 EXCHANGE_FOLDER_SETTING = "exchange_folder"  # the folder of the last file imported or exported
+PDF_COMMENTS_ASKED_SETTING = "pdf_comments_asked:"  # + sha256: the PDF's own comments were offered once
 SHEET_FORMATS: dict[str, tuple[str, str]] = {
     "xlsx": ("Excel", "*.xlsx"),
     "docx": ("Word", "*.docx"),
@@ -69,6 +70,28 @@ def read_import_files(paths: Sequence[str], packet: PacketInfo, outline: Outline
         return read_files(paths, ImportPacket(packet.sha256, packet.name, outline, opened))
 
 
+def count_pdf_comments(packet: PacketInfo, outline: Outline | None) -> int:
+    """How many comments (annotations a reader would list: notes, highlights, boxes…) the packet's own PDF carries
+    (worker thread). Page dictionaries are looked at first, without loading the pages: most packets have none."""
+    from reviewer.document import open_pdf
+
+    def has_annotations(doc: Any, index: int) -> bool:
+        try:
+            return bool(doc.xref_get_key(doc.page_xref(index), "Annots")[0] != "null")
+        except Exception:  # noqa: BLE001 - a damaged page tree: that page has nothing to offer
+            return False
+
+    doc = open_pdf(packet.path, packet.password)
+    try:
+        annotated = any(has_annotations(doc, index) for index in range(doc.page_count))
+    finally:
+        doc.close()
+    if not annotated:
+        return 0
+    read = read_import_files([packet.path], packet, outline)
+    return sum(len(item.annotations) for item in read if hasattr(item, "annotations"))
+
+
 def export_job(kind: str, path: str, store: Any, packet: PacketInfo, outline: Outline | None,
                report: int | None, author: str | None, changes: Sequence[Any] | None = None) -> Any:
     """Write one export through the core's one export use case (worker thread); returns its ExportResult.
@@ -93,6 +116,7 @@ class ExchangeActions(QObject):
         self.controller = controller
         self.window = window
         self._ops: list[Op[Any]] = []
+        self._asked_in = -1  # the session generation (open) whose PDF was looked at for its own comments
         self.export_package_action = QAction(self.tr("委員長へ送るコメントを書き出す…"), self)
         self.export_package_action.triggered.connect(lambda _checked=False: self.export_package())
         self.import_action = QAction(self.tr("委員のコメントを取り込む…"), self)
@@ -109,6 +133,10 @@ class ExchangeActions(QObject):
         self.export_annotated_action.triggered.connect(lambda _checked=False: self.export_annotated_pdf())
         self.import_answers_action = QAction(self.tr("所管課の回答を取り込む…"), self)
         self.import_answers_action.triggered.connect(lambda _checked=False: self.import_answers())
+        session = getattr(controller, "session", None)
+        if session is not None:  # (a test's stand-in controller may have none)
+            session.changed.connect(self._on_session_changed)
+            self.offer_pdf_comments()
 
     def actions(self) -> list[QAction]:
         return [self.export_package_action, self.import_action, self.import_answers_action,
@@ -149,6 +177,53 @@ class ExchangeActions(QObject):
         if not isinstance(exc, (ReviewerError, OSError)):
             log.error("exchange failed", exc_info=(type(exc), exc, exc.__traceback__))
         self._warn(notify.error_text(exc))
+
+    # -------------------------------------------------------------------------------- the PDF's own comments
+    def _on_session_changed(self, change: Any) -> None:
+        from ui.session import OUTLINE, STORE
+
+        if OUTLINE in change or STORE in change:
+            self.offer_pdf_comments()
+
+    def offer_pdf_comments(self) -> None:
+        """Once per packet and profile: when the open PDF itself carries comments (a member who commented in
+        another reader and sent the PDF), ask whether to add them to the comment list — they were only drawn on
+        the page, not listed, exported or counted."""
+        c = self.controller
+        session = c.session
+        if (c.store is None or c.outline is None or not c.sha256 or c.path is None
+                or getattr(self.window, "batch_mode", False) or self._asked_in == session.generation):
+            return
+        self._asked_in = session.generation  # once per open
+        if c.stored_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, ""):
+            return
+        packet = PacketInfo(str(c.path), c.sha256, c.file_name, tuple(c.page_labels), c.password)
+        generation = session.generation
+        # Not through _run: an offer that cannot look (a damaged file) says nothing; the member did not ask.
+        op = Op(self, count_pdf_comments, packet, c.outline)
+        self._ops.append(op)
+        op.success(lambda count: self._ask_pdf_comments(count, generation)).failure(
+            lambda exc: log.warning("the PDF's own comments: %s", type(exc).__name__)).finally_(
+            lambda: self._ops.remove(op) if op in self._ops else None)
+        op.run_in_thread(lane="exchange")
+
+    def _ask_pdf_comments(self, count: int, generation: int) -> None:
+        c = self.controller
+        if count <= 0 or generation != c.session.generation or c.store is None:
+            return
+        try:
+            c.store.set_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, "1")
+        except ReviewerError as exc:
+            log.warning("store: %s", exc.message_en)
+
+        def answered(yes: bool) -> None:
+            if yes and generation == c.session.generation and c.path is not None:
+                self.import_files([str(c.path)])
+
+        notify.ask(self._parent(), self.tr("PDFの中のコメント"),
+                   self.tr("このPDFには、注釈として付けられたコメントが {count} 件入っています。"
+                           "コメント一覧に取り込みますか？（取り込むと、書き出しや意見一覧にも含まれます）").format(count=count),
+                   answered, default_yes=True)
 
     def _run(self, op: Op[Any]) -> None:
         self._ops.append(op)

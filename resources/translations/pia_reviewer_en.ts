@@ -4,13 +4,13 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+240" />
-            <location line="+602" />
+            <location filename="../../ui/annotate.py" line="+242" />
+            <location line="+607" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-586" />
+            <location line="-591" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -75,13 +75,13 @@
             <translation>Comment list</translation>
         </message>
         <message>
-            <location line="+35" />
+            <location line="+40" />
             <source>コピー</source>
             <translation>Copy</translation>
         </message>
         <message>
             <location line="+28" />
-            <location filename="../../ui/window_actions.py" line="+143" />
+            <location filename="../../ui/window_actions.py" line="+150" />
             <source>編集(&amp;E)</source>
             <translation>&amp;Edit</translation>
         </message>
@@ -202,12 +202,12 @@
         </message>
         <message>
             <location line="+45" />
-            <location line="+223" />
+            <location line="+231" />
             <source>（項目の外）</source>
             <translation>(outside any item)</translation>
         </message>
         <message>
-            <location line="-215" />
+            <location line="-223" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -253,29 +253,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+273" />
+            <location line="+281" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-272" />
-            <location line="+273" />
+            <location line="-280" />
+            <location line="+281" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-212" />
+            <location line="-220" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+492" />
+            <location line="+501" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-489" />
+            <location line="-498" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,12 +286,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+486" />
+            <location line="+495" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-262" />
+            <location line="-263" />
             <source>ハイライト</source>
             <translation>Highlight</translation>
         </message>
@@ -307,12 +307,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+123" />
+            <location line="+124" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
         </message>
         <message>
-            <location line="-117" />
+            <location line="-118" />
             <source>（意見一覧から除外）</source>
             <translation>(excluded from the comment sheet)</translation>
         </message>
@@ -362,7 +362,7 @@
             <translation>Showing {shown} of {total} comments</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location line="+31" />
             <source>コメントを選ぶと、ここで編集できます。</source>
             <translation>Select a comment to edit it here.</translation>
         </message>
@@ -657,7 +657,7 @@
     <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+100" />
+            <location filename="../../ui/exchange_actions.py" line="+119" />
             <source>委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます</source>
             <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
         </message>
@@ -677,7 +677,7 @@
             <translation>Import the departments' answers…</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+13" />
             <location line="+24" />
             <location line="+3" />
             <source>取り込み・書き出し</source>
@@ -694,7 +694,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+73" />
+            <location line="+115" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -740,7 +740,7 @@ Saved at:
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="-159" />
+            <location line="-205" />
             <source>委員長へ送るコメントを書き出す…</source>
             <translation>Export comments for the chair…</translation>
         </message>
@@ -750,7 +750,17 @@ Saved at:
             <translation>Import members' comments…</translation>
         </message>
         <message>
-            <location line="+160" />
+            <location line="+96" />
+            <source>PDFの中のコメント</source>
+            <translation>Comments inside the PDF</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>このPDFには、注釈として付けられたコメントが {count} 件入っています。コメント一覧に取り込みますか？（取り込むと、書き出しや意見一覧にも含まれます）</source>
+            <translation>This PDF carries {count} comment(s) made as annotations. Add them to the comment list? (They are then exported and included in the comment sheet too.)</translation>
+        </message>
+        <message>
+            <location line="+109" />
             <source>委員長へ送るコメントを書き出す</source>
             <translation>Export comments for the chair</translation>
         </message>
@@ -1082,12 +1092,12 @@ Saved at:
         </message>
         <message>
             <location line="-62" />
-            <location line="+126" />
+            <location line="+137" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-111" />
+            <location line="-122" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -1271,7 +1281,7 @@ Saved at:
 {url}</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="+67" />
+            <location filename="../../ui/window_actions.py" line="+78" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>

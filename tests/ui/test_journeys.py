@@ -14,6 +14,7 @@ import pytest
 from journeys import (
     activate,
     answer_file_dialog,
+    boxes,
     button_with_text,
     menu_action,
     new_window,
@@ -650,6 +651,44 @@ def test_the_open_dialog_starts_in_the_members_folders(qtbot: Any, isolated_prof
     with qtbot.waitSignal(window.outline_ready, timeout=120_000):
         menu_action(window, "ファイル", "開く…").trigger()
     assert opened_in + opened_again_in == [(home / "Documents").resolve(), small_packet[0].parent.resolve()]
+
+
+def test_comments_inside_an_opened_pdf_are_offered_once_and_listed(qtbot: Any, isolated_profile: Path,
+                                                                     tmp_path: Path,
+                                                                     small_packet: tuple[Path, Any]) -> None:
+    """A PDF that someone annotated in another reader: opening it asks (once) whether to list its comments, which were
+    only drawn on the page; yes imports them as from that member."""
+    import pymupdf
+
+    annotated = tmp_path / "佐藤委員の注釈.pdf"
+    doc = pymupdf.open(small_packet[0])
+    page = doc[3]
+    note = page.add_text_annot((100, 120), "委託先の監督方法を記載してください。")
+    note.set_info(title="佐藤委員")
+    note.update()
+    words = page.get_text("words")
+    marked = page.add_highlight_annot(pymupdf.Rect(words[0][:4]))
+    marked.set_info(title="佐藤委員", content="この記載の根拠は？")
+    marked.update()
+    doc.save(annotated)
+    doc.close()
+
+    window = new_window(qtbot, name="委員長")
+    open_through_menu(qtbot, window, annotated)
+    asked = take_box(qtbot, "注釈として付けられたコメント")
+    assert "2 件" in asked
+    said = take_box(qtbot, "追加")
+    assert "追加 2 件" in said and "佐藤委員" in said
+    qtbot.waitUntil(lambda: len(window.session.annotations) == 2, timeout=10_000)
+    assert {a.text for a in window.session.annotations} == {"委託先の監督方法を記載してください。", "この記載の根拠は？"}
+
+    open_through_menu(qtbot, window, small_packet[0])  # another packet, then this one again: not asked twice
+    open_through_menu(qtbot, window, annotated)
+    exchange = window.annotations.exchange
+    qtbot.waitUntil(lambda: exchange._asked_in == window.session.generation, timeout=10_000)  # looked, and
+    assert not exchange._ops  # decided without reading the PDF again: it was asked about before
+    assert len(window.session.annotations) == 2
+    assert not [box for box in boxes() if "注釈として付けられたコメント" in box.text()]
 
 
 def test_a_packet_opens_with_its_first_pages_top_edge_in_view(qtbot: Any, isolated_profile: Path,
