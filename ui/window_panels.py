@@ -142,7 +142,20 @@ class WindowPanels:
             panel.message.setText(session.outline_error)
 
     def refill_structure(self) -> None:
-        """Redraw the tree (colours changed); progress marks are kept (the controller sets them again)."""
+        """Redraw the tree (colours changed); progress marks are kept (the controller sets them again), and so
+        are the rows the member opened or closed (the tree folded back up)."""
+        panel, session = self.outline, self.session
+        if panel is None:
+            return
+        if session.outline is not None:  # a fill follows
+            opened, generation = panel.expanded_keys(), session.generation
+
+            def restore() -> None:
+                panel.fill_finished.disconnect(restore)
+                if session.generation == generation:  # still this packet
+                    panel.restore_expanded(opened)
+
+            panel.fill_finished.connect(restore)
         self._shown_outline = None
         self._show_structure()
 

@@ -273,6 +273,12 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
         dialog.accept()
 
     left_before = window.left_dock.width()
+    # The member opened the risk's section and closed another report: the redrawn tree keeps both.
+    item.parent().setExpanded(True)
+    reports = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).isExpanded() and tree.topLevelItem(i) is not item.parent().parent()]
+    reports[-1].setExpanded(False)
+    opened_before = window.outline_panel.expanded_keys()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     font_before = app.font()
@@ -280,6 +286,7 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
     try:
         menu_action(window, "ツール", "設定…").trigger()
         qtbot.waitUntil(lambda: not window.outline_panel.filling, timeout=10_000)
+        qtbot.waitUntil(lambda: window.outline_panel.expanded_keys() == opened_before, timeout=5000)
         item, _key = risk_item(window, "Ⅲ", "2", "1")
         qtbot.waitUntil(lambda: item.text(2).endswith("1/1"), timeout=5000)
         assert not tree.isColumnHidden(2)

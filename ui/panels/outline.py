@@ -464,6 +464,16 @@ class OutlinePanel(QWidget):
             return
         menu.popup(self.tree.viewport().mapToGlobal(point))
 
+    def expanded_keys(self) -> set[str]:
+        """The keys of the rows the member opened: what :meth:`restore_expanded` puts back after the tree is filled
+        again (a change of colours or text size redraws it). The current row follows the reading position."""
+        return {key for key, items in self._items_by_key.items() for item in items if item.isExpanded()}
+
+    def restore_expanded(self, keys: set[str]) -> None:
+        for key, items in self._items_by_key.items():
+            for item in items:
+                item.setExpanded(key in keys)
+
     def item_for_key(self, key: str) -> QTreeWidgetItem | None:
         items = self._items_by_key.get(key)
         return items[0] if items else None
