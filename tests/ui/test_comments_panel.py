@@ -234,3 +234,28 @@ def test_the_edit_area_shows_down_to_its_save_button_and_the_list_takes_the_rest
     panel.resize(320, 420)
     qtbot.waitUntil(lambda: panel.splitter.sizes()[0] <= 6 * panel.fontMetrics().height() + 2, timeout=5000)
     assert panel.splitter.sizes()[0] >= 6 * panel.fontMetrics().height() - 2
+
+
+def test_the_quoted_passage_stays_readable_when_the_contrast_changes(qtbot: Any, panel: Any) -> None:
+    """Switching high contrast on and off while the panel shows: the quoted passage's muted colour is computed again
+    each time (it kept the other mode's grey: 3.7:1 on black, 2.8:1 on white)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import apply_theme, contrast_ratio
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    font_before = app.font()
+    panel.show()
+
+    def readable() -> bool:
+        colors = panel.quote_label.palette()
+        return contrast_ratio(colors.windowText().color(), colors.window().color()) >= 4.5
+
+    try:
+        for high_contrast in (True, False, True):
+            apply_theme(app, "normal", high_contrast)
+            qtbot.waitUntil(readable, timeout=5000)
+    finally:
+        apply_theme(app, "normal", False)
+        app.setFont(font_before)

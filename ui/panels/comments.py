@@ -315,8 +315,9 @@ class CommentsPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        # The secondary colour is computed from the palette: follow a switch to or from high contrast.
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
+        # The secondary colour is computed from the palette: follow a switch to or from high contrast (a child
+        # widget is told by PaletteChange; the application's own event reaches only windows).
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
             style_secondary_text(self.quote_label)
             self._rebuild()
         super().changeEvent(event)
