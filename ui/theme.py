@@ -213,14 +213,16 @@ def readable_default_palette(palette: QPalette) -> QPalette:
 def apply_palette(app: QGuiApplication, high_contrast: bool) -> None:
     if "default_palette" not in _state:
         _state["default_palette"] = readable_default_palette(app.palette())
+    # The style sheet first: removing it gives widgets back the palettes they had when it came, so the palette's
+    # change (which widgets answer by computing their colours again) must come after it.
+    if isinstance(app, QApplication) and (high_contrast or app.styleSheet()):  # none at all otherwise: start-up
+        app.setStyleSheet(HIGH_CONTRAST_STYLE if high_contrast else "")
     if high_contrast:
         app.setPalette(high_contrast_palette())
     else:
         default = _state["default_palette"]
         assert isinstance(default, QPalette)
         app.setPalette(default)
-    if isinstance(app, QApplication) and (high_contrast or app.styleSheet()):  # none at all otherwise: start-up
-        app.setStyleSheet(HIGH_CONTRAST_STYLE if high_contrast else "")
     _state["high_contrast"] = high_contrast
 
 

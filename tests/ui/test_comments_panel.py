@@ -259,3 +259,18 @@ def test_the_quoted_passage_stays_readable_when_the_contrast_changes(qtbot: Any,
     finally:
         apply_theme(app, "normal", False)
         app.setFont(font_before)
+
+
+def test_a_selected_comment_never_widens_the_panel(qtbot: Any, panel: Any) -> None:
+    """Whatever the selected comment holds (a long category, an answer, replies), the panel asks for no more width
+    than its least one: the dock beside the page keeps its width and the page still fits."""
+    from ui.panels.comments import LEAST_WIDTH
+
+    items = sample()
+    items[1].category = "とても長い名前の区分（委員会で追加したもの）"
+    panel.set_annotations(items)
+    panel.show()
+    for annotation in items:
+        panel.select_annotation(annotation.id)
+        qtbot.waitUntil(lambda wanted=annotation.id: panel.selected_id() == wanted, timeout=5000)
+        assert panel.minimumSize().width() == LEAST_WIDTH  # not what its longest box would ask for

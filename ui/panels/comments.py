@@ -79,6 +79,9 @@ def group_path(annotation: Annotation, outline: Outline | None) -> list[str]:
     return core_group_path(annotation, outline, QCoreApplication.translate("CommentsPanel", "（評価書の外）"))
 
 
+LEAST_WIDTH = 200  # px: the panel's least width (the dock beside the page keeps its own, wider one)
+
+
 class _CommentTextEdit(QPlainTextEdit):
     """The comment's text box: asks for five lines (it grows with the panel), so that the edit area down to
     変更を保存 fits beside a list of comments on a laptop's screen."""
@@ -114,6 +117,9 @@ class CommentsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
+        # An explicit least width: a selected comment's longer texts and boxes must not widen the panel (it grew
+        # by a few pixels, and the page beside it no longer fitted); they are cut or wrapped inside it instead.
+        self.setMinimumWidth(LEAST_WIDTH)
 
         # Header: the current section and its review mark, and the overall progress.
         header = QFrame()
