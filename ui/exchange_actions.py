@@ -211,6 +211,10 @@ class ExchangeActions(QObject):
         c = self.controller
         if count <= 0 or generation != c.session.generation or c.store is None:
             return
+        shown = [box for box in notify.open_boxes() if box.isVisible()]
+        if shown:  # one question at a time (the offer to compare may be showing): after it is answered
+            shown[-1].finished.connect(lambda _result: self._ask_pdf_comments(count, generation))
+            return
         try:
             c.store.set_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, "1")
         except ReviewerError as exc:

@@ -681,9 +681,17 @@ def test_comments_inside_an_opened_pdf_are_offered_once_and_listed(qtbot: Any, i
     doc.close()
 
     window = new_window(qtbot, name="委員長")
-    open_through_menu(qtbot, window, annotated)
+    open_through_menu(qtbot, window, small_packet[0])
+    open_through_menu(qtbot, window, annotated)  # the same reports: the offer to compare comes too
+    exchange = window.annotations.exchange
+    qtbot.waitUntil(lambda: bool(boxes()) and exchange._asked_in == window.session.generation and not exchange._ops,
+                    timeout=10_000)  # both offers made up their minds
+    assert len([box for box in boxes() if box.isVisible()]) == 1  # one question at a time
+    first = boxes()[0]
+    assert "前の版と比較" in first.text()  # the offer to compare first; the PDF's comments wait for its answer
+    first.button(first.StandardButton.No).click()
     asked = take_box(qtbot, "注釈として付けられたコメント")
-    assert "2 件" in asked
+    assert "2 件" in asked and len([box for box in boxes() if box.isVisible()]) <= 1
     said = take_box(qtbot, "追加")
     assert "追加 2 件" in said and "佐藤委員" in said
     qtbot.waitUntil(lambda: len(window.session.annotations) == 2, timeout=10_000)
@@ -691,7 +699,6 @@ def test_comments_inside_an_opened_pdf_are_offered_once_and_listed(qtbot: Any, i
 
     open_through_menu(qtbot, window, small_packet[0])  # another packet, then this one again: not asked twice
     open_through_menu(qtbot, window, annotated)
-    exchange = window.annotations.exchange
     qtbot.waitUntil(lambda: exchange._asked_in == window.session.generation, timeout=10_000)  # looked, and
     assert not exchange._ops  # decided without reading the PDF again: it was asked about before
     assert len(window.session.annotations) == 2
