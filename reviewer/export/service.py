@@ -39,9 +39,9 @@ ANSWER_AUTHOR = "所管課"
 
 NEXT_STEP: dict[str, tuple[str, str]] = {
     "sheet": ("意見一覧を所管課へ送り、「所管課の回答」欄に回答を書き込んでもらってください。"
-              "回答入りのExcelは「所管課の回答を取り込む」で取り込めます。",
+              "回答入りのExcelは「コメント」＞「取り込み・書き出し」＞「所管課の回答を取り込む…」で取り込めます。",
               "Send the comment sheet to the department to fill in the answer column; import the answered "
-              "Excel file with “Import the department's answers”."),
+              "Excel file with Comments › Import and export › “Import the departments' answers…”."),
     "sheet-editable": ("所管課に回答を書き込んでもらう意見一覧は Excel（.xlsx）で書き出してください。回答を取り込めるのは"
                        "Excel の意見一覧だけです。",
                        "Export the sheet the department fills in as Excel (.xlsx): answers are imported from the Excel "
