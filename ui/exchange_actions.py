@@ -180,9 +180,9 @@ class ExchangeActions(QObject):
 
     # -------------------------------------------------------------------------------- the PDF's own comments
     def _on_session_changed(self, change: Any) -> None:
-        from ui.session import OUTLINE, STORE
+        from ui.session import INDEX, OUTLINE, STORE
 
-        if OUTLINE in change or STORE in change:
+        if OUTLINE in change or STORE in change or INDEX in change:
             self.offer_pdf_comments()
 
     def offer_pdf_comments(self) -> None:
@@ -194,6 +194,8 @@ class ExchangeActions(QObject):
         if (c.store is None or c.outline is None or not c.sha256 or c.path is None
                 or getattr(self.window, "batch_mode", False) or self._asked_in == session.generation):
             return
+        if session.index_state not in ("ready", "failed"):
+            return  # after the first open's own work: the PDF is read again here, and nothing is urgent
         self._asked_in = session.generation  # once per open
         if c.stored_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, ""):
             return
