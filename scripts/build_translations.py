@@ -192,7 +192,7 @@ EN: dict[str, str] = {
     "保存": "Save",
     "キャンセル": "Cancel",
     "（評価書の外）": "(outside any report)",
-    "（項目の外）": "(outside any item)",
+    "（確認済みを付ける項目の外）": "(not an item to mark as reviewed)",
     "判断への見解": "View on the judgement",
     "未記入": "Not set",
     "同意": "Agree",

@@ -201,13 +201,13 @@
             <translation>(outside any report)</translation>
         </message>
         <message>
-            <location line="+45" />
-            <location line="+231" />
-            <source>（項目の外）</source>
-            <translation>(outside any item)</translation>
+            <location line="+51" />
+            <location line="+232" />
+            <source>（確認済みを付ける項目の外）</source>
+            <translation>(not an item to mark as reviewed)</translation>
         </message>
         <message>
-            <location line="-223" />
+            <location line="-224" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -253,29 +253,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+281" />
+            <location line="+282" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-280" />
-            <location line="+281" />
+            <location line="-281" />
+            <location line="+282" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-220" />
+            <location line="-221" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+501" />
+            <location line="+502" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-498" />
+            <location line="-499" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,7 +286,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+495" />
+            <location line="+496" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
@@ -657,7 +657,7 @@
     <context>
         <name>ExchangeActions</name>
         <message>
-            <location filename="../../ui/exchange_actions.py" line="+119" />
+            <location filename="../../ui/exchange_actions.py" line="+124" />
             <source>委員のコメントパッケージ（JSON）、XFDF、注釈付きPDF、回答入りの意見一覧（Excel）を取り込みます</source>
             <translation>Import members' comment packages (JSON), XFDF, annotated PDFs or answered comment sheets (Excel)</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+115" />
+            <location line="+126" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -740,7 +740,7 @@ Saved at:
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="-205" />
+            <location line="-216" />
             <source>委員長へ送るコメントを書き出す…</source>
             <translation>Export comments for the chair…</translation>
         </message>
@@ -750,7 +750,7 @@ Saved at:
             <translation>Import members' comments…</translation>
         </message>
         <message>
-            <location line="+96" />
+            <location line="+107" />
             <source>PDFの中のコメント</source>
             <translation>Comments inside the PDF</translation>
         </message>
@@ -1186,7 +1186,7 @@ Saved at:
             <translation>The password was wrong {tries} times in a row, so “{name}” was not opened. Please check the password with whoever sent you the packet.</translation>
         </message>
         <message>
-            <location filename="../../ui/window_panels.py" line="+103" />
+            <location filename="../../ui/window_panels.py" line="+116" />
             <source>検索できます。</source>
             <translation>Ready to search.</translation>
         </message>
@@ -1417,7 +1417,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Packet page {label}</translation>
         </message>
         <message>
-            <location line="+122" />
+            <location line="+132" />
             <source>● コメントあり</source>
             <translation>● Comments</translation>
         </message>
@@ -1432,7 +1432,7 @@ An app for the third-party check of specific personal information protection ass
             <translation>Has comments</translation>
         </message>
         <message>
-            <location line="-314" />
+            <location line="-324" />
             <source>
 ほか {count} 件</source>
             <translation>

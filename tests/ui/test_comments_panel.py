@@ -183,6 +183,8 @@ def test_header_mark_requests(qtbot: Any, panel: Any) -> None:
     from ui.panels.comments import CurrentNode
 
     assert not panel.reviewed_check.isEnabled()
+    # Outside a risk (a chapter's heading, a cover): the header says why 確認済み cannot be ticked here.
+    assert panel.section_label.text() == "（確認済みを付ける項目の外）"
     panel.set_current_node(CurrentNode("1:Ⅲ/2/risk1@住民基本台帳ファイル", "Ⅲ 2. リスク1", False, None))
     assert panel.reviewed_check.isEnabled() and panel.section_label.text() == "Ⅲ 2. リスク1"
     with qtbot.waitSignal(panel.review_mark_requested) as marked:

@@ -127,7 +127,7 @@ class CommentsPanel(QWidget):
         header.setFrameShape(QFrame.Shape.StyledPanel)
         header_layout = QVBoxLayout(header)
         header_layout.setContentsMargins(6, 4, 6, 4)
-        self.section_label = QLabel(self.tr("（項目の外）"))
+        self.section_label = QLabel(self.tr("（確認済みを付ける項目の外）"))
         self.section_label.setWordWrap(True)
         bold = self.section_label.font()
         bold.setBold(True)
@@ -359,7 +359,7 @@ class CommentsPanel(QWidget):
         self._updating = True
         try:
             enabled = node is not None and bool(node.node_key)
-            self.section_label.setText(node.label if node is not None else self.tr("（項目の外）"))
+            self.section_label.setText(node.label if node is not None else self.tr("（確認済みを付ける項目の外）"))
             self.reviewed_check.setEnabled(enabled)
             self.view_combo.setEnabled(enabled)
             self.reviewed_check.setChecked(bool(node and node.reviewed))
