@@ -23,6 +23,18 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def is_shipped(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` lies inside the app's own ``resources/`` (the practice sample: read-only once installed,
+    and never where a member's own files are)."""
+    return Path(path).resolve().is_relative_to(resources_dir().resolve())
+
+
+def documents_dir() -> Path:
+    """The member's Documents folder, else their home: where file dialogs start when nothing better is known."""
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
 def bundled_font() -> Path:
     """The Japanese font shipped with the app (IPAexGothic)."""
     return resource("fonts", "ipaexg.ttf")

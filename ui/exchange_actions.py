@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,13 +201,10 @@ class ExchangeActions(QObject):
             return
         packet = PacketInfo(str(c.path), c.sha256, c.file_name, tuple(c.page_labels), c.password)
         generation = session.generation
-        # Not through _run: an offer that cannot look (a damaged file) says nothing; the member did not ask.
-        op = Op(self, count_pdf_comments, packet, c.outline)
-        self._ops.append(op)
-        op.success(lambda count: self._ask_pdf_comments(count, generation)).failure(
-            lambda exc: log.warning("the PDF's own comments: %s", type(exc).__name__)).finally_(
-            lambda: self._ops.remove(op) if op in self._ops else None)
-        op.run_in_thread(lane="exchange")
+        # An offer that cannot look (a damaged file) says nothing: the member did not ask.
+        self._run(Op(self, count_pdf_comments, packet, c.outline)
+                  .success(lambda count: self._ask_pdf_comments(count, generation)),
+                  on_error=lambda exc: log.warning("the PDF's own comments: %s", type(exc).__name__))
 
     def _ask_pdf_comments(self, count: int, generation: int) -> None:
         c = self.controller
@@ -217,10 +214,7 @@ class ExchangeActions(QObject):
         if shown:  # one question at a time (the offer to compare may be showing): after it is answered
             shown[-1].finished.connect(lambda _result: self._ask_pdf_comments(count, generation))
             return
-        try:
-            c.store.set_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, "1")
-        except ReviewerError as exc:
-            log.warning("store: %s", exc.message_en)
+        c.store_setting(PDF_COMMENTS_ASKED_SETTING + c.sha256, "1")
 
         def answered(yes: bool) -> None:
             if yes and generation == c.session.generation and c.path is not None:
@@ -231,9 +225,11 @@ class ExchangeActions(QObject):
                            "コメント一覧に取り込みますか？（取り込むと、書き出しや意見一覧にも含まれます）").format(count=count),
                    answered, default_yes=True)
 
-    def _run(self, op: Op[Any]) -> None:
+    def _run(self, op: Op[Any], on_error: Callable[[BaseException], Any] | None = None) -> None:
+        """Run ``op`` on the exchange lane, kept alive until it ends; a failure goes to ``on_error`` (the error
+        box by default)."""
         self._ops.append(op)
-        op.failure(self._on_error).finally_(lambda: self._ops.remove(op) if op in self._ops else None)
+        op.failure(on_error or self._on_error).finally_(lambda: self._ops.remove(op) if op in self._ops else None)
         op.run_in_thread(lane="exchange")
 
     def _default_name(self, suffix: str) -> str:
@@ -245,27 +241,18 @@ class ExchangeActions(QObject):
         """Where the import and export dialogs start: the folder of the last file imported or exported (members'
         files arrive in one place), else beside the packet — unless the packet is the app's own (the sample,
         read-only in an installed app) or its folder cannot be written: then the member's Documents (or home)."""
-        import os
-
-        from reviewer.paths import resources_dir
+        from reviewer.paths import documents_dir, is_shipped
 
         last = self.controller.stored_setting(EXCHANGE_FOLDER_SETTING, "")
         if isinstance(last, str) and last and Path(last).is_dir():
             return Path(last)
         folder = Path(self.controller.path).parent if self.controller.path is not None else None
-        if folder is None or folder.resolve().is_relative_to(resources_dir().resolve()) or not os.access(folder, os.W_OK):
-            documents = Path.home() / "Documents"
-            folder = documents if documents.is_dir() else Path.home()
+        if folder is None or is_shipped(folder) or not os.access(folder, os.W_OK):
+            return documents_dir()
         return folder
 
     def _remember_folder(self, path: str) -> None:
-        store = self.controller.store
-        if store is None:
-            return
-        try:
-            store.set_setting(EXCHANGE_FOLDER_SETTING, str(Path(path).parent))
-        except Exception:
-            log.warning("cannot store the exchange folder")
+        self.controller.store_setting(EXCHANGE_FOLDER_SETTING, str(Path(path).parent))
 
     def _save_path(self, title: str, default: str, pattern: str) -> str | None:
         path = file_dialogs.save_file(self._parent(), title, default, pattern)

@@ -267,17 +267,15 @@ class MainWindow(QMainWindow):
     def _open_folder(self) -> Path:
         """Where 開く… starts: the open packet's folder, else the last opened file's (the sample's aside), else the
         member's Documents (or home) — never the folder the app happened to be started from."""
-        from reviewer.paths import resources_dir
+        from reviewer.paths import documents_dir, is_shipped
 
         if self.current_path is not None:
             return self.current_path.parent
-        shipped = resources_dir().resolve()
         for recent in self.settings.recent_files():
             folder = Path(recent).parent
-            if folder.is_dir() and not folder.resolve().is_relative_to(shipped):  # not the practice sample's
+            if folder.is_dir() and not is_shipped(folder):  # not the practice sample's
                 return folder
-        documents = Path.home() / "Documents"
-        return documents if documents.is_dir() else Path.home()
+        return documents_dir()
 
     def open_file(self, path: Path | str, password: str | None = None) -> bool:
         """Open ``path`` (asking for a password when needed) — the one way a packet is opened, whatever the route.
