@@ -487,6 +487,16 @@ class AnnotationController(QObject):
             commit()
 
     # -------------------------------------------------------------------------------- settings
+    def store_setting(self, key: str, value: Any) -> None:
+        """Keep ``value`` as the profile's setting ``key`` (in the store). A remembered choice is a convenience: a
+        store that cannot take it is logged, never raised."""
+        if self.store is None:
+            return
+        try:
+            self.store.set_setting(key, value)
+        except Exception:
+            log.warning("cannot store setting %s", key)
+
     def stored_setting(self, key: str, default: Any) -> Any:
         """The profile's setting ``key`` (in the store), or ``default`` when unset or unreadable."""
         if self.store is None:
@@ -516,10 +526,7 @@ class AnnotationController(QObject):
         categories = self.categories()
         if category and category not in categories and self.store is not None:
             categories.append(category)
-            try:
-                self.store.set_setting(SETTING_CATEGORIES, categories)
-            except Exception:
-                log.warning("cannot store the category list")
+            self.store_setting(SETTING_CATEGORIES, categories)
             self.panel.set_categories(categories)
 
     def _stored_replies(self, annotation_id: str) -> list[dict[str, str]]:
@@ -712,11 +719,7 @@ class AnnotationController(QObject):
             return
         category = editor.category()
         self._remember_category(category)
-        if self.store is not None:
-            try:
-                self.store.set_setting("last_category", category)
-            except Exception:
-                log.warning("cannot store the last category")
+        self.store_setting("last_category", category)
         self.add_annotation(self.make_annotation(pending.page, pending.kind, pending.rects, category,
                                                  editor.text(), pending.quote, pending.prefix, pending.suffix))
 
