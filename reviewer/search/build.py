@@ -413,6 +413,13 @@ def _refine_main(path: str, password: str | None, sha256: str, index_path: str |
         _refine(index, packet, stopped)
 
 
+def wait_for_refining(timeout: float | None = None) -> None:
+    """Wait until the processes refining character boxes in the background have ended (scripts and benchmarks
+    that time other work afterwards)."""
+    for process, _stop in list(_refining):
+        process.join(timeout)
+
+
 def _stop_refining() -> None:
     """Stop the helpers of earlier first opens still refining (they stop at their next page) and reap the ended."""
     for _process, stop in _refining:

@@ -188,3 +188,28 @@ def test_settle_drops_the_record_of_a_file_changed_while_hashed(tmp_path: Path) 
     assert not quick_identity.settle(path, sha, before, tmp_path)
     assert quick_identity.lookup(path, tmp_path) is None
     assert not analysis.read_cached_outline(sha, tmp_path)
+
+
+@pytest.mark.parametrize("helper", [False, True], ids=["alone", "beside-the-helper"])
+def test_a_first_open_caches_the_rows_a_later_comparison_reads_instead_of_the_pdf(
+        small_packet: tuple[Path, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: bool) -> None:
+    from reviewer.compare import rows as rows_module
+    from reviewer.compare.service import load_version
+    from reviewer.structure import layout
+    from reviewer.structure.cache import DETECTOR_VERSION
+
+    path, _truth = small_packet
+    sha = analyze_job(str(path), None, str(tmp_path), str(tmp_path / "search-index.db"), helper=helper)
+    assert rows_module.rows_cache_path(sha, DETECTOR_VERSION, tmp_path).is_file()
+    cold = load_version(path, cache=False)
+
+    def no_extraction(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the comparison read the PDF's words again")
+
+    monkeypatch.setattr(layout, "page_words", no_extraction)
+    monkeypatch.setattr(rows_module, "read_rows", no_extraction)
+    cached = load_version(path, tmp_path)
+    for piece in (piece for report in cold.reports for row in report.rows for piece in row.pieces):
+        piece.key  # noqa: B018 - computed when first asked for; the cache holds them computed
+    assert cached.reports and rows_module.pack_rows(cached.reports, cached.outline) == rows_module.pack_rows(
+        cold.reports, cold.outline)

@@ -26,9 +26,10 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from reviewer.annotations import Annotation
 from reviewer.compare.review import change_key, change_marks, reviewed_changes
-from reviewer.compare.rows import norm
+from reviewer.compare.rows import norm, rows_cache_path
 from reviewer.compare.service import load_version
 from reviewer.samples.revision import REWRITTEN_SENTENCE, RevisionTruth, generate_revision_pair
+from reviewer.structure.cache import DETECTOR_VERSION
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -233,6 +234,9 @@ def test_opening_a_revised_packet_offers_to_compare_once(
     with qtbot.waitSignal(compare.offered, timeout=120_000) as offered:
         open_through_menu(qtbot, window, new_path)
     assert Path(offered.args[0].path) == old_path
+    # Before any comparison, the open itself cached the revised packet's rows: the comparison starts from them.
+    rows_cache = rows_cache_path(window.sha256, DETECTOR_VERSION, isolated_profile)
+    qtbot.waitUntil(rows_cache.is_file, timeout=120_000)
     with qtbot.waitSignal(compare.compared, timeout=180_000) as shown:
         text = take_box(qtbot, "前の版と比較して")  # its default button is はい
     assert old_path.name in text
