@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 TS = REPO / "resources" / "translations" / "pia_reviewer_en.ts"
 QM = TS.with_suffix(".qm")
 
-EN: dict[str, str] = {
+# A message counted with %n (``tr(source, "", n)``) has its English singular and plural forms.
+EN: dict[str, str | tuple[str, str]] = {
     # main window: menus and actions
     "ファイル(&F)": "&File",
     "表示(&V)": "&View",
@@ -210,9 +211,9 @@ EN: dict[str, str] = {
     "（意見一覧から除外）": "(excluded from the comment sheet)",
     "（本文なし）": "(no text)",
     "回答: {answer}": "Answer: {answer}",
-    "返信 {count} 件": "{count} replies",
+    "返信 %n 件": ("%n reply", "%n replies"),
     "資料{label}頁（PDF {page}）": "p. {label} (PDF {page})",
-    "コメント {count} 件": "{count} comments",
+    "コメント %n 件": ("%n comment", "%n comments"),
     "コメント {shown} 件を表示（全 {total} 件）": "Showing {shown} of {total} comments",
     "コメントを選ぶと、ここで編集できます。": "Select a comment to edit it here.",
     "変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。":
@@ -260,8 +261,8 @@ EN: dict[str, str] = {
     "追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件":
         "{added} added, {updated} updated, {unchanged} unchanged",
     "委員: {names}": "Members: {names}",
-    "回答 {count} 件を反映しました。": "Applied {count} answer(s).",
-    "該当するコメントがない回答が {count} 件ありました。": "{count} answer(s) matched no comment.",
+    "回答 %n 件を反映しました。": ("Applied %n answer.", "Applied %n answers."),
+    "該当するコメントがない回答が %n 件ありました。": ("%n answer matched no comment.", "%n answers matched no comment."),
     "取り込めなかったファイル（何も取り込んでいません）:": "Files that could not be imported (nothing was imported):",
     "コメント保存用のパスフレーズ": "Passphrase for your comments",
     "このパソコンには、鍵を安全にしまっておく仕組み（OSの資格情報ストア）が見つかりません。コメントは暗号化して保存しますので、守るためのパスフレーズを決めてください。":
@@ -350,8 +351,8 @@ EN.update({
     "オンにすると、ハイライト・範囲・付箋のツールが1回使った後も選んだままになります":
         "When on, the highlight, area and note tools stay selected after each use",
     "{count} 件を書き出しました。\n\n保存した場所:\n{path}": "{count} written.\n\nSaved at:\n{path}",
-    "（除外したコメント {count} 件は含めていません）": "({count} excluded comments are not included)",
-    "（未申告の変更 {count} 件を行として加えました）": "({count} undeclared changes were added as rows)",
+    "（除外したコメント %n 件は含めていません）": ("(%n excluded comment is not included)", "(%n excluded comments are not included)"),
+    "（未申告の変更 %n 件を行として加えました）": ("(%n undeclared change was added as a row)", "(%n undeclared changes were added as rows)"),
     "確認してください:": "Please check:",
     "取り込めなかったファイル（そのファイルからは何も取り込んでいません）:":
         "Files that could not be imported (nothing was taken from them):",
@@ -417,9 +418,11 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
-    "未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。":
-        "{count} answers on rows of undeclared changes were not imported: no comment to attach them to (they stay "
-        "in the Excel file).",
+    "未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。": (
+        "%n answer on a row of an undeclared change was not imported: no comment to attach it to (it stays in the "
+        "Excel file).",
+        "%n answers on rows of undeclared changes were not imported: no comment to attach them to (they stay "
+        "in the Excel file)."),
     "（読める大きさ）": "(readable size)",
     "ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。右側は横にスクロールすると見えます（パネルを閉じると広くなります）。":
         "Fitting the page's width would make its text too small to read, so the page is shown at a readable size. "
@@ -472,7 +475,17 @@ def fill(ts_path: Path) -> list[str]:
         if translation.get("type") in ("vanished", "obsolete"):
             continue
         if source in EN:
-            translation.text = EN[source]
+            english = EN[source]
+            if message.get("numerus") == "yes":
+                forms = english if isinstance(english, tuple) else (english, english)
+                for old in list(translation):
+                    translation.remove(old)
+                translation.text = None
+                for form in forms:
+                    ET.SubElement(translation, "numerusform").text = form
+            else:
+                assert isinstance(english, str), f"{source!r} is not counted with %n"
+                translation.text = english
             translation.attrib.pop("type", None)
         elif translation.text and translation.get("type") != "unfinished":
             continue

@@ -292,9 +292,9 @@ class ExchangeActions(QObject):
             text = self.tr("{count} 件を書き出しました。\n\n保存した場所:\n{path}").format(
                 count=result.rows, path=written)
             if result.excluded:
-                text += "\n" + self.tr("（除外したコメント {count} 件は含めていません）").format(count=result.excluded)
+                text += "\n" + self.tr("（除外したコメント %n 件は含めていません）", "", result.excluded)
             if result.undeclared:
-                text += "\n" + self.tr("（未申告の変更 {count} 件を行として加えました）").format(count=result.undeclared)
+                text += "\n" + self.tr("（未申告の変更 %n 件を行として加えました）", "", result.undeclared)
             if next_step:
                 text += "\n\n" + next_step
             self._inform(text)
@@ -423,13 +423,13 @@ class ExchangeActions(QObject):
         if authors:
             parts.append(self.tr("委員: {names}").format(names="、".join(authors)))
         if answers or unknown:
-            parts.append(self.tr("回答 {count} 件を反映しました。").format(count=answers))
+            parts.append(self.tr("回答 %n 件を反映しました。", "", answers))
         if unknown:
-            parts.append(self.tr("該当するコメントがない回答が {count} 件ありました。").format(count=unknown))
+            parts.append(self.tr("該当するコメントがない回答が %n 件ありました。", "", unknown))
         undeclared = sum(f.skipped for f in ok if f.kind == "sheet")
         if undeclared:
-            parts.append(self.tr("未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません"
-                                 "（Excel に残っています）。").format(count=undeclared))
+            parts.append(self.tr("未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません"
+                                 "（Excel に残っています）。", "", undeclared))
         from ui.i18n import current_language
 
         language = current_language()

@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+242" />
-            <location line="+607" />
+            <location line="+610" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-591" />
+            <location line="-594" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -92,7 +92,7 @@
             <translation>&amp;Comments</translation>
         </message>
         <message>
-            <location line="+193" />
+            <location line="+200" />
             <source>全体 {reviewed}/{total} 確認済み</source>
             <translation>Overall {reviewed}/{total} reviewed</translation>
         </message>
@@ -132,7 +132,7 @@
             <translation>Sticky-note comment</translation>
         </message>
         <message>
-            <location line="+68" />
+            <location line="+64" />
             <source>コメントを削除しました（Ctrl+Z で元に戻せます）</source>
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
@@ -341,23 +341,29 @@
             <source>回答: {answer}</source>
             <translation>Answer: {answer}</translation>
         </message>
-        <message>
+        <message numerus="yes">
             <location line="+4" />
-            <source>返信 {count} 件</source>
-            <translation>{count} replies</translation>
+            <source>返信 %n 件</source>
+            <translation>
+                <numerusform>%n reply</numerusform>
+                <numerusform>%n replies</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+59" />
+            <source>コメント %n 件</source>
+            <translation>
+                <numerusform>%n comment</numerusform>
+                <numerusform>%n comments</numerusform>
+            </translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="-44" />
             <source>資料{label}頁（PDF {page}）</source>
             <translation>p. {label} (PDF {page})</translation>
         </message>
         <message>
-            <location line="+44" />
-            <source>コメント {count} 件</source>
-            <translation>{count} comments</translation>
-        </message>
-        <message>
-            <location line="+3" />
+            <location line="+47" />
             <source>コメント {shown} 件を表示（全 {total} 件）</source>
             <translation>Showing {shown} of {total} comments</translation>
         </message>
@@ -694,7 +700,7 @@
             <translation>No PDF is open.</translation>
         </message>
         <message>
-            <location line="+126" />
+            <location line="+113" />
             <source>すべての評価書</source>
             <translation>All reports</translation>
         </message>
@@ -725,22 +731,12 @@ Saved at:
 {path}</translation>
         </message>
         <message>
-            <location line="+3" />
-            <source>（除外したコメント {count} 件は含めていません）</source>
-            <translation>({count} excluded comments are not included)</translation>
-        </message>
-        <message>
-            <location line="+2" />
-            <source>（未申告の変更 {count} 件を行として加えました）</source>
-            <translation>({count} undeclared changes were added as rows)</translation>
-        </message>
-        <message>
-            <location line="+26" />
+            <location line="+31" />
             <source>書き出す自分のコメントがありません。</source>
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="-216" />
+            <location line="-203" />
             <source>委員長へ送るコメントを書き出す…</source>
             <translation>Export comments for the chair…</translation>
         </message>
@@ -750,7 +746,7 @@ Saved at:
             <translation>Import members' comments…</translation>
         </message>
         <message>
-            <location line="+107" />
+            <location line="+101" />
             <source>PDFの中のコメント</source>
             <translation>Comments inside the PDF</translation>
         </message>
@@ -759,8 +755,24 @@ Saved at:
             <source>このPDFには、注釈として付けられたコメントが {count} 件入っています。コメント一覧に取り込みますか？（取り込むと、書き出しや意見一覧にも含まれます）</source>
             <translation>This PDF carries {count} comment(s) made as annotations. Add them to the comment list? (They are then exported and included in the comment sheet too.)</translation>
         </message>
+        <message numerus="yes">
+            <location line="+71" />
+            <source>（除外したコメント %n 件は含めていません）</source>
+            <translation>
+                <numerusform>(%n excluded comment is not included)</numerusform>
+                <numerusform>(%n excluded comments are not included)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>（未申告の変更 %n 件を行として加えました）</source>
+            <translation>
+                <numerusform>(%n undeclared change was added as a row)</numerusform>
+                <numerusform>(%n undeclared changes were added as rows)</numerusform>
+            </translation>
+        </message>
         <message>
-            <location line="+109" />
+            <location line="+29" />
             <source>委員長へ送るコメントを書き出す</source>
             <translation>Export comments for the chair</translation>
         </message>
@@ -824,20 +836,29 @@ Saved at:
             <source>委員: {names}</source>
             <translation>Members: {names}</translation>
         </message>
-        <message>
+        <message numerus="yes">
             <location line="+2" />
-            <source>回答 {count} 件を反映しました。</source>
-            <translation>Applied {count} answer(s).</translation>
+            <source>回答 %n 件を反映しました。</source>
+            <translation>
+                <numerusform>Applied %n answer.</numerusform>
+                <numerusform>Applied %n answers.</numerusform>
+            </translation>
         </message>
-        <message>
+        <message numerus="yes">
             <location line="+2" />
-            <source>該当するコメントがない回答が {count} 件ありました。</source>
-            <translation>{count} answer(s) matched no comment.</translation>
+            <source>該当するコメントがない回答が %n 件ありました。</source>
+            <translation>
+                <numerusform>%n answer matched no comment.</numerusform>
+                <numerusform>%n answers matched no comment.</numerusform>
+            </translation>
         </message>
-        <message>
+        <message numerus="yes">
             <location line="+3" />
-            <source>未申告の変更の行への回答 {count} 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。</source>
-            <translation>{count} answers on rows of undeclared changes were not imported: no comment to attach them to (they stay in the Excel file).</translation>
+            <source>未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。</source>
+            <translation>
+                <numerusform>%n answer on a row of an undeclared change was not imported: no comment to attach it to (it stays in the Excel file).</numerusform>
+                <numerusform>%n answers on rows of undeclared changes were not imported: no comment to attach them to (they stay in the Excel file).</numerusform>
+            </translation>
         </message>
         <message>
             <location line="+7" />
@@ -904,12 +925,12 @@ Saved at:
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../ui/main_window.py" line="+377" />
+            <location filename="../../ui/main_window.py" line="+375" />
             <source>サンプル資料を準備中…</source>
             <translation>Preparing the sample packet…</translation>
         </message>
         <message>
-            <location line="-282" />
+            <location line="-280" />
             <location line="+110" />
             <source>PIA Reviewer — 特定個人情報保護評価書 点検</source>
             <translation>PIA Reviewer — assessment report review</translation>
@@ -1167,7 +1188,7 @@ Saved at:
             <translation>PDF files (*.pdf);;All files (*)</translation>
         </message>
         <message>
-            <location line="+39" />
+            <location line="+37" />
             <location line="+6" />
             <location line="+31" />
             <location line="+185" />
@@ -1176,7 +1197,7 @@ Saved at:
             <translation>Cannot open the file</translation>
         </message>
         <message>
-            <location line="-321" />
+            <location line="-319" />
             <source>{name} — PIA Reviewer</source>
             <translation>{name} — PIA Reviewer</translation>
         </message>
@@ -1252,7 +1273,7 @@ Saved at:
             <translation>The comment store is not open, so the correction cannot be saved.</translation>
         </message>
         <message>
-            <location line="+199" />
+            <location line="+197" />
             <source>練習用サンプル（実在の資料ではありません） — PIA Reviewer</source>
             <translation>Practice sample (not a real packet) — PIA Reviewer</translation>
         </message>

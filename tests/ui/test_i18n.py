@@ -36,8 +36,10 @@ def translations(path: Path) -> dict[tuple[str, str], str | None]:
             translation = message.find("translation")
             done = translation is not None and translation.get("type") not in ("unfinished", "vanished",
                                                                                   "obsolete")
-            result[(name, message.findtext("source") or "")] = translation.text if done and translation is not None \
-                else None
+            text = translation.text if translation is not None else None
+            if translation is not None and message.get("numerus") == "yes":
+                text = " | ".join(form.text or "" for form in translation.iter("numerusform")) or None
+            result[(name, message.findtext("source") or "")] = text if done else None
     return result
 
 
@@ -58,6 +60,25 @@ def test_catalog_covers_every_string_of_the_window(tmp_path: Path) -> None:
 
             assert set(re.findall(r"\{(\w+)\}", source)) == set(re.findall(r"\{(\w+)\}", english)), source
     assert TS.with_suffix(".qm").stat().st_size > 1000
+
+
+def test_counted_messages_say_one_thing_and_many_things_in_english(app_translators: Any) -> None:
+    """「コメント 1 件」 is "1 comment", not "1 comments": every message counted with %n has both English forms."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.i18n import install_translators
+
+    counted = [(context.findtext("name") or "", message.findtext("source") or "")
+               for context in ET.parse(TS).getroot().iter("context") for message in context.iter("message")
+               if message.get("numerus") == "yes"]
+    assert ("CommentsPanel", "コメント %n 件") in counted
+    assert QCoreApplication.translate("CommentsPanel", "コメント %n 件", "", 1) == "コメント 1 件"
+    install_translators(app_translators, "en")
+    for context, source in counted:
+        one, two = (QCoreApplication.translate(context, source, "", n) for n in (1, 2))
+        assert "1" in one and "2" in two and one.replace("1", "2") != two, (source, one, two)
+    assert QCoreApplication.translate("CommentsPanel", "コメント %n 件", "", 1) == "1 comment"
+    assert QCoreApplication.translate("CommentsPanel", "コメント %n 件", "", 3) == "3 comments"
 
 
 def test_english_menus(app_translators: Any, qtbot: Any) -> None:

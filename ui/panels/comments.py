@@ -514,7 +514,7 @@ class CommentsPanel(QWidget):
                 answer=answer if len(answer) <= SNIPPET_CHARS else answer[:SNIPPET_CHARS] + "…"))
         replies = annotation.extra.get("replies") if isinstance(annotation.extra, dict) else None
         if replies:
-            lines.append(self.tr("返信 {count} 件").format(count=len(replies)))
+            lines.append(self.tr("返信 %n 件", "", len(replies)))
         return "\n".join(lines)
 
     def _rebuild(self) -> None:
@@ -573,7 +573,7 @@ class CommentsPanel(QWidget):
                 group.setText(0, f"{key[-1]}（{group.data(0, COUNT_ROLE)}）")
             total = len(self._annotations)
             if len(shown) == total:
-                self.summary_label.setText(self.tr("コメント {count} 件").format(count=total))
+                self.summary_label.setText(self.tr("コメント %n 件", "", total))
             else:
                 self.summary_label.setText(
                     self.tr("コメント {shown} 件を表示（全 {total} 件）").format(shown=len(shown), total=total)
