@@ -16,12 +16,11 @@ from __future__ import annotations
 import bisect
 import uuid
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
 from reviewer.annotations import Annotation, Rect, now_iso
-from reviewer.compare.diff import DECLARATION_ANNEX
+from reviewer.compare.diff import DECLARATION_ANNEX, MIN_EQUAL, cleaned_opcodes
 from reviewer.compare.rows import FormRow, NodePath, Piece, ReportRows, char_advances, norm
 from reviewer.compare.service import Version, pair_reports
 from reviewer.store.models import Reply
@@ -38,6 +37,10 @@ MOVED_CONTEXT = 6
 
 
 _normalized = lru_cache(maxsize=65536)(normalize)
+
+
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
+SENTENCE_ENDS = "。．."
 
 
 def carried_id(old_id: str, new_sha256: str) -> str:
@@ -155,7 +158,7 @@ class _Carrier:
         self.old, self.new = old, new
         self.pairs = {id(a): b for a, b in pair_reports(old.reports, new.reports)}
         self.indexes: dict[int, _Index] = {}
-        self.matchers: dict[tuple[int, int, tuple[str, ...]], SequenceMatcher[str]] = {}
+        self.diffs: dict[tuple[int, int, tuple[str, ...]], list[Opcode]] = {}
 
     def index(self, report: ReportRows) -> _Index:
         found = self.indexes.get(id(report))
@@ -284,15 +287,11 @@ class _Carrier:
         old_text, new_text = old.text[old_span[0]:old_span[1]], new.text[new_span[0]:new_span[1]]
         if old_text == new_text:  # the node did not change: the same offsets
             return new_span[0] + start - old_span[0], new_span[0] + end - old_span[0]
-        key = (id(old), id(new), path.key())
-        matcher = self.matchers.get(key)
-        if matcher is None:
-            matcher = SequenceMatcher(None, old_text, new_text, autojunk=False)
-            self.matchers[key] = matcher
         local0, local1 = start - old_span[0], end - old_span[0]
         mapped0: int | None = None
         mapped1: int | None = None
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        end_changed = False
+        for tag, i1, i2, j1, j2 in self._diff(old, new, path.key(), old_text, new_text):
             if i2 <= local0 or i1 >= local1:
                 continue
             if tag == "equal":
@@ -301,9 +300,17 @@ class _Carrier:
             else:
                 lo, hi = j1, j2
             mapped0 = lo if mapped0 is None else min(mapped0, lo)
-            mapped1 = hi if mapped1 is None else max(mapped1, hi)
+            if mapped1 is None or hi >= mapped1:
+                mapped1, end_changed = hi, tag != "equal"
         if mapped0 is None or mapped1 is None:
             return None
+        if end_changed:
+            # The quote ends in rewritten text, whose last characters the diff may have matched with the end of
+            # another sentence (「…保存す」+「る。」 as in 「…している。」): the new text runs to its sentence's end.
+            stop = next((k + 1 for k in range(mapped1, min(mapped1 + MIN_EQUAL, len(new_text)))
+                         if new_text[k] in SENTENCE_ENDS), None)
+            if stop is not None and (mapped1 == 0 or new_text[mapped1 - 1] not in SENTENCE_ENDS):
+                mapped1 = stop
         return new_span[0] + mapped0, new_span[0] + mapped1
 
     def _inserted(self, old: _Index, new: _Index, start: int, end: int) -> bool:
@@ -319,12 +326,18 @@ class _Carrier:
         old_text, new_text = old.text[old_span[0]:old_span[1]], new.text[new_span[0]:new_span[1]]
         if old_text == new_text:
             return False
-        key = (id(old), id(new), path.key())
-        matcher = self.matchers.get(key)
-        if matcher is None:
-            matcher = self.matchers[key] = SequenceMatcher(None, old_text, new_text, autojunk=False)
         local0, local1 = start - new_span[0], end - new_span[0]
-        return any(tag != "equal" and j1 <= local0 and local1 <= j2 for tag, _, _, j1, j2 in matcher.get_opcodes())
+        return any(tag != "equal" and j1 <= local0 and local1 <= j2
+                   for tag, _, _, j1, j2 in self._diff(old, new, path.key(), old_text, new_text))
+
+    def _diff(self, old: _Index, new: _Index, node: tuple[str, ...], old_text: str, new_text: str) -> list[Opcode]:
+        """The node's diff as the comparison reads it (:func:`cleaned_opcodes`: a rewritten sentence is one
+        replacement)."""
+        key = (id(old), id(new), node)
+        ops = self.diffs.get(key)
+        if ops is None:
+            ops = self.diffs[key] = cleaned_opcodes(old_text, new_text)
+        return ops
 
     # --- placing ------------------------------------------------------------------------------------------
     def _location(self, page: int, y: float) -> dict[str, str]:

@@ -53,7 +53,9 @@ def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
             filled.append(row)
             continue
         revised = link.new_text if link.status == "changed" else f"（{STATUS_LABELS[link.status]}）"
-        filled.append(replace(row, revised=revised, check=link.check_result or ""))
+        # 引用 stays what the member commented on at the first meeting; 修正後の記載 shows what replaced it.
+        filled.append(replace(row, quote=link.old_quote or row.quote, revised=revised,
+                              check=link.check_result or ""))
     if documents is None:
         return filled
     by_title: dict[str, list[SheetRow]] = {}

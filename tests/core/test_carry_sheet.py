@@ -132,3 +132,31 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     assert not first.second_meeting
     with (tmp_path / "old.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert REVISED_COLUMN not in next(csv.reader(handle))
+
+
+def test_a_comment_on_rewritten_text_keeps_its_quote_and_shows_the_whole_new_sentence(
+        store: Store, compared: tuple[Version, Version, Comparison], tmp_path: Path) -> None:
+    """The member quoted a sentence and half the next; the revision rewrote both. The sheet's 引用 is still what
+    the member commented on, and 修正後の記載 runs to the end of the new sentence (the 「る。」 both versions end
+    with once made it stop at 「…保存す」)."""
+    old, new, comparison = compared
+    row = next(r for r in old.reports[0].rows if r.path.chapter == "Ⅲ" and r.path.section == "2"
+               and r.label == "対象者以外の情報の入手を防止するための措置の内容" and r.path.leaf == "1")
+    pieces = [p for p in row.pieces if not p.label]
+    text = "".join(p.text for p in pieces)
+    quote = text[:text.index("参照可能") + len("参照可能")]
+    comment = Annotation(file_sha256=old.sha256, file_name=old.path.name, page=pieces[0].page,
+                         page_label=str(pieces[0].page), kind="highlight",
+                         rects=[(p.x0, p.y0, p.x1, p.y1) for p in pieces], category="質問",
+                         text="本人確認の記録は？", author="山田太郎", quote=quote)
+    store.add_annotation(comment)
+    (carried,) = [c for c in carry_comments(store, old, new) if c.old.id == comment.id]
+    assert carried.status == "changed"
+    (link,) = [link for link in store.carried_links(new_sha256=new.sha256) if link.new_id == carried.new.id]
+    assert norm(link.new_text) == norm(REWRITTEN_SENTENCE)
+
+    options = ExportOptions(packet_path=new.path, changes=comparison.documents)
+    export(store, new.sha256, new.outline, "xlsx", tmp_path / "sheet.xlsx", options=options)
+    row_out = {v["意見・質問"]: v for v in _table(tmp_path / "sheet.xlsx")}["本人確認の記録は？"]
+    assert norm(str(row_out["引用"])) == norm(quote)
+    assert norm(str(row_out[REVISED_COLUMN])) == norm(REWRITTEN_SENTENCE)
