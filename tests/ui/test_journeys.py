@@ -772,3 +772,41 @@ def test_the_window_opens_as_the_member_left_it(qtbot: Any, isolated_profile: Pa
     qtbot.waitUntil(again.isVisible, timeout=5000)
     assert (again.width(), again.height()) == (720, 640)
     assert not again.left_dock.isVisible() and again.comments_dock.isVisible()
+
+
+def test_a_risk_chosen_in_the_tree_stays_current_when_the_page_is_zoomed(
+        qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any]) -> None:
+    """The member clicks a risk in 目次, then 表示 > ページ全体を表示 and 幅に合わせる: the risk they chose stays the
+    one 確認済み marks (the zoom once made the risk at the top of the view, the one before, current)."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    outline, controller, view = window.outline, window.annotations, window.page_view
+    report = outline.documents[first_report(outline)]
+    import pymupdf
+
+    with pymupdf.open(small_packet[0]) as pdf:
+        heights = [page.rect.height for page in pdf]
+    chosen = None
+    for node in report.nodes:
+        if node.kind != "risk":
+            continue
+        height = heights[node.page]
+        location = outline.locate(node.page, node.y + 1)
+        if node.y > 0.35 * height and location.chapter is not None and location.chapter.number == "Ⅲ":
+            chosen = node, location.node_key()
+            break
+    assert chosen is not None
+    node, key = chosen
+    item = window.outline_panel.item_for_node(node)
+    tree_click(qtbot, window.outline_panel.tree, item)
+    qtbot.waitUntil(lambda: controller._header is not None and controller._header[0] == key, timeout=5000)
+    for menu, entry in (("表示", "ページ全体を表示"), ("表示", "幅に合わせる")):
+        with qtbot.waitSignal(view.zoom_changed, timeout=5000, raising=False):
+            menu_action(window, menu, entry).trigger()
+        controller._update_current_node()
+        assert controller._header is not None and controller._header[0] == key, entry
+        assert window.outline_panel.tree.currentItem() is item, entry
+    # Scrolling on moves on: the view's own position decides again.
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + view.viewport().height() * 3)
+    controller._update_current_node()
+    assert controller._header is None or controller._header[0] != key

@@ -502,6 +502,8 @@ class PageView(QAbstractScrollArea):
         if anchor is None:
             anchor = QPointF(vp_w / 2.0, vp_h / 2.0)
         hbar, vbar = self.horizontalScrollBar(), self.verticalScrollBar()
+        target = self._go_to_target if self._go_to_target is not None \
+            and self._go_to_target[2] == vbar.value() else None
         canvas_x = anchor.x() + hbar.value()
         canvas_y = anchor.y() + vbar.value()
         page = self._layout.page_at(canvas_y)
@@ -518,6 +520,14 @@ class PageView(QAbstractScrollArea):
             scale = self._layout.scale
             vbar.setValue(round(new_box.y + pt_y * scale - anchor.y()))
             hbar.setValue(round(new_box.x + pt_x * scale - anchor.x()))
+        self._go_to_target = None
+        if target is not None:
+            # The place the member went to (a risk chosen in the tree) stays where they are while it is in view:
+            # a zoom alone does not make the risk that now starts the view the current one.
+            _, display_y = matrix_apply(self._rotation(target[0]), self._layout.sizes[target[0]][0] / 2.0, target[1])
+            target_y = self._layout.page_top(target[0]) + display_y * self._layout.scale - vbar.value()
+            if 0.0 <= target_y < vp_h:
+                self._go_to_target = (target[0], target[1], vbar.value())
         if not self._any_visible_image():
             self._render_scale = scale = self._layout.scale
         else:
