@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QDialog, QDockWidget, QMenu, QToolBar, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QDialog, QDockWidget, QFrame, QMenu, QScrollArea, QToolBar, QWidget
 
 from reviewer import review
 from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
@@ -183,6 +183,27 @@ class _Pending:
     suffix: str
 
 
+class _PanelHost(QWidget):
+    """Holds the comments panel in its dock's scroll area at the viewport's height (down to the panel's least
+    height): the scroll area would otherwise ask the panel's layout for its height at that width — every wrapped
+    label at full length — and scroll the whole panel instead of letting its list and edit area share the room."""
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self.panel = panel
+        panel.setParent(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self.panel.minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return self.panel.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        self.panel.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+
 class AnnotationController(QObject):
     """Creates, shows, edits and deletes comments; keeps review marks and progress; owns the undo stack."""
 
@@ -237,7 +258,16 @@ class AnnotationController(QObject):
         dock = dock if dock is not None else getattr(main_window, "comments_dock", None)
         self.dock = dock
         if dock is not None:
-            dock.setWidget(self.panel)
+            # The panel scrolls as a whole where the dock is shorter than its least height (large text on a
+            # laptop's screen, the 変更点 dock below): it neither overlaps its own lines nor grows the window past
+            # the screen.
+            scroll = QScrollArea(dock)
+            scroll.setObjectName("commentsPanelScroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setWidget(_PanelHost(self.panel))
+            dock.setWidget(scroll)
             if not dock.windowTitle():
                 dock.setWindowTitle(self.tr("コメント"))
         if self.outline_panel is not None:

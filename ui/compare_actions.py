@@ -193,7 +193,9 @@ class CompareActions(QObject):
 
         dock.setWidget(body)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        window.resizeDocks([dock], [max(280, window.height() * 7 // 20)], Qt.Orientation.Vertical)
+        # About a third of the window below the page; less on a laptop's short screen, where the page needs it.
+        share = 0.35 if window.height() >= 900 else 0.3
+        window.resizeDocks([dock], [max(200, int(window.height() * share))], Qt.Orientation.Vertical)
         view_menu = getattr(window, "view_menu", None)
         if view_menu is not None:
             view_menu.addAction(dock.toggleViewAction())

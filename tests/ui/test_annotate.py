@@ -437,7 +437,7 @@ def test_installs_into_the_main_window(qtbot: Any, packet: tuple[Path, Outline],
     assert comment_entries[:5] == ["選択", "ハイライト", "範囲", "付箋", "選択範囲にコメント"]
     exchange = [a.text() for a in controller.exchange.menu.actions() if a.text()]
     assert "委員長へ送るコメントを書き出す…" in exchange and "委員のコメントを取り込む…" in exchange and "意見一覧を書き出す（Excel）…" in exchange
-    assert window.comments_dock.widget() is controller.panel
+    assert window.comments_dock.widget().widget().panel is controller.panel  # in a scroll area
     assert controller.tool_actions["area"] in window.toolbar.actions()
     assert not controller.tool_actions["note"].icon().isNull()
     # the window's session announces the store, the packet and its structure; the controller follows

@@ -236,6 +236,10 @@ def test_the_edit_area_shows_down_to_its_save_button_and_the_list_takes_the_rest
     panel.resize(320, 420)
     qtbot.waitUntil(lambda: panel.splitter.sizes()[0] <= 6 * panel.fontMetrics().height() + 2, timeout=5000)
     assert panel.splitter.sizes()[0] >= 6 * panel.fontMetrics().height() - 2
+    # The fields scroll; 変更を保存 and 削除 stay in sight below them (a member saving on a laptop found them
+    # scrolled away).
+    for button in (panel.save_button, panel.delete_button):
+        assert button.visibleRegion().boundingRect().height() == button.height()
 
 
 def test_the_quoted_passage_stays_readable_when_the_contrast_changes(qtbot: Any, panel: Any) -> None:

@@ -616,6 +616,16 @@ def test_at_the_largest_text_a_laptops_screen_shows_the_whole_window_and_a_reada
         assert window.comments_dock.width() >= panel.minimumSizeHint().width()
         assert window.page_view.zoom() == pytest.approx(minimum_zoom_for_readable_text("normal"))
         assert window.page_view.width() >= window.width() * 0.4
+        # The 変更点 dock below the page (the second meeting) does not push the window past the screen either: the
+        # comments panel scrolls as a whole instead of overlapping its own lines.
+        height = window.height()
+        window.compare.ensure_dock().show()
+        qtbot.waitUntil(lambda: window.compare.dock.height() > 0, timeout=5000)
+        assert window.minimumSizeHint().height() <= 768 - 70
+        assert window.height() == height
+        assert window.compare.dock.height() <= height * 0.32
+        scroll = window.comments_dock.widget()
+        assert scroll.widget().panel is panel and panel.height() >= panel.minimumSizeHint().height()
     finally:
         app.setFont(font_before)
 

@@ -444,7 +444,7 @@ def test_annotation_tools_and_panels_come_after_the_first_paint(make_window: Any
     assert [a.text() for a in window.comment_menu.actions()][:4] == ["選択", "ハイライト", "範囲", "付箋"]
     assert window.edit_menu.actions()[0] is controller.undo_action
     assert [window.left_tabs.tabText(i) for i in range(window.left_tabs.count())] == ["目次", "サムネイル", "検索"]
-    assert window.comments_dock.widget() is controller.panel
+    assert window.comments_dock.widget().widget().panel is controller.panel  # in a scroll area
     with qtbot.waitSignal(window.outline_ready, timeout=60000) as blocker:
         pass
     outline = blocker.args[0]

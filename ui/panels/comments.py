@@ -262,7 +262,6 @@ class CommentsPanel(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
-        edit_layout.addLayout(buttons)
         # Ctrl+Enter in either text field saves (Enter alone starts a new line).
         self.text_edit.installEventFilter(self)
         self.sheet_text_edit.installEventFilter(self)
@@ -274,7 +273,14 @@ class CommentsPanel(QWidget):
         editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         editor_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         editor_scroll.setWidget(self.editor)
-        splitter.addWidget(editor_scroll)
+        # 変更を保存 and 削除 stay in view below the fields, however short the panel and however far they scroll.
+        edit_pane = QWidget()
+        pane_layout = QVBoxLayout(edit_pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.addWidget(editor_scroll, 1)
+        pane_layout.addLayout(buttons)
+        self._buttons_row, self._edit_pane_layout = buttons, pane_layout
+        splitter.addWidget(edit_pane)
         # The list takes what the edit area (down to 変更を保存) leaves, until the member drags the divider: the area
         # scrolls only where even a short list would not leave it room.
         splitter.setCollapsible(0, False)
@@ -292,8 +298,10 @@ class CommentsPanel(QWidget):
         answer take more lines in a narrow panel than its size hint assumes)."""
         width = self.splitter.width()
         if self.editor.hasHeightForWidth() and width > 0:
-            return max(self.editor.heightForWidth(width), self.editor.minimumSizeHint().height())
-        return self.editor.sizeHint().height()
+            fields = max(self.editor.heightForWidth(width), self.editor.minimumSizeHint().height())
+        else:
+            fields = self.editor.sizeHint().height()
+        return fields + max(0, self._edit_pane_layout.spacing()) + self._buttons_row.sizeHint().height()
 
     def _on_divider_moved(self, _pos: int, _index: int) -> None:
         self._divider_moved = True
