@@ -43,7 +43,7 @@ def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
                         documents: Sequence[DocumentComparison] | None = None,
                         page_labels: Sequence[str] = ()) -> list[SheetRow]:
     """``rows`` (the revised packet's sheet) with 修正後の記載 and 確認結果 of the carried comments, and, when the
-    comparison's ``documents`` are given, a row per undeclared change after the comments of its report
+    comparison's ``documents`` are given, a row per undeclared change among the comments of its report, by page
     (numbered again from 1). ``page_labels``: the revised packet's printed page numbers."""
     by_id = {link.new_id: link for link in links}
     filled: list[SheetRow] = []
@@ -63,8 +63,16 @@ def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
         by_title.setdefault(row.report, []).append(row)
     out: list[SheetRow] = []
     for title in dict.fromkeys([*(r.report for r in filled), *(d.title for d in documents)]):
-        out.extend(by_title.get(title, []))
+        rows_here = list(by_title.get(title, []))
         for document in documents:
-            if document.title == title:
-                out.extend(undeclared_row(title, c, page_labels) for c in document.changes if not c.declared)
+            if document.title != title:
+                continue
+            for change in document.changes:
+                if change.declared:
+                    continue
+                row = undeclared_row(title, change, page_labels)
+                # Among the comments in the order of the pages (the comments' own order is kept as it is).
+                at = next((k for k, other in enumerate(rows_here) if other.page > row.page), len(rows_here))
+                rows_here.insert(at, row)
+        out.extend(rows_here)
     return [replace(row, no=number) for number, row in enumerate(out, 1)]

@@ -90,6 +90,8 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     change = next(c for c in comparison.changes() if not c.declared)
     assert str(undeclared[0]["資料頁"]) == new.outline.page_labels[change.new_page or 0]  # as printed
     assert [v["No."] for v in values] == list(range(1, len(values) + 1))
+    pages = [int(str(v["資料頁"])) for v in values]
+    assert pages == sorted(pages)  # the undeclared change's row among the comments by page, not after them
 
     # The department answers the sheet, the undeclared change's row too: the answers of the comments come back.
     book = load_workbook(tmp_path / "sheet.xlsx")
