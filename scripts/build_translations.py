@@ -1,7 +1,9 @@
 """Regenerate the translation catalogs (`make translations`).
 
 1. ``pyside6-lupdate`` extracts every ``self.tr()`` / ``QCoreApplication.translate()`` string (Japanese source
-   text) from ``ui/`` into ``resources/translations/pia_reviewer_en.ts``, keeping translations already there;
+   text) from ``ui/`` into ``resources/translations/pia_reviewer_en.ts``, keeping translations already there; the
+   strings of a module's ``_tr(text)`` helper (``QCoreApplication.translate("<context>", text)``), which lupdate does
+   not see, are added to that context (:func:`helper_strings`);
 2. strings still untranslated are filled from the glossary below (add new strings there or in Qt Linguist);
 3. ``pyside6-lrelease`` compiles the ``.qm`` loaded at run time.
 
@@ -11,6 +13,7 @@ Exits with status 1 (and lists them) when some strings have no English translati
 from __future__ import annotations
 
 import argparse
+import ast
 import shutil
 import subprocess
 import sys
@@ -435,6 +438,11 @@ EN.update({
     "前の記載（削除された）": "Earlier text (removed)",
     "変更": "Change",
     "変更 {total} 件（うち未申告 {undeclared} 件）": "{total} changes ({undeclared} undeclared)",
+    "・確認済み {reviewed} 件": " · {reviewed} reviewed",
+    "変更（☑ 確認済み）": "Change (☑ reviewed)",
+    "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
+    "前の版": "Earlier version",
+    "新しい版": "Revised version",
     "変更なし": "No change",
     "差分": "Difference",
     "所管課の回答": "Department's answer",
@@ -461,6 +469,47 @@ def _tool(name: str) -> str:
 
 def sources() -> list[str]:
     return sorted(str(p.relative_to(REPO)) for p in (REPO / "ui").rglob("*.py"))
+
+
+def helper_strings(paths: list[Path]) -> list[tuple[str, str]]:
+    """``(context, source)`` of every ``_tr("…")`` call in ``paths`` whose module defines
+    ``def _tr(text): return QCoreApplication.translate("<context>", text)``."""
+    found: list[tuple[str, str]] = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        context = None
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name == "_tr":
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                            and call.func.attr == "translate" and call.args \
+                            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+                        context = call.args[0].value
+        if context is None:
+            continue
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "_tr" \
+                    and call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
+                found.append((context, call.args[0].value))
+    return list(dict.fromkeys(found))
+
+
+def add_helper_strings(ts_path: Path, strings: list[tuple[str, str]]) -> None:
+    """Add the ``(context, source)`` messages lupdate left out to the catalog (untranslated, for :func:`fill`)."""
+    tree = ET.parse(ts_path)
+    root = tree.getroot()
+    contexts = {context.findtext("name") or "": context for context in root.iter("context")}
+    for name, source in strings:
+        context = contexts.get(name)
+        if context is None:
+            context = contexts[name] = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = name
+        if any(message.findtext("source") == source for message in context.iter("message")):
+            continue
+        message = ET.SubElement(context, "message")
+        ET.SubElement(message, "source").text = source
+        ET.SubElement(message, "translation", type="unfinished")
+    tree.write(ts_path, encoding="utf-8", xml_declaration=False)
 
 
 def fill(ts_path: Path) -> list[str]:
@@ -506,6 +555,7 @@ def main() -> int:
     TS.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([_tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "relative",
                     "-target-language", "en", "-ts", str(TS)], check=True, cwd=REPO)
+    add_helper_strings(TS, helper_strings([REPO / source for source in sources()]))
     missing = fill(TS)
     subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, cwd=REPO)
     if missing:

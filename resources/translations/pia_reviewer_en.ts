@@ -4,7 +4,7 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+242" />
+            <location filename="../../ui/annotate.py" line="+272" />
             <location line="+610" />
             <source>コメント</source>
             <translation>Comments</translation>
@@ -160,9 +160,19 @@
     <context>
         <name>ChangeView</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="+420" />
+            <location filename="../../ui/panels/changes.py" line="+432" />
             <source>変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。</source>
             <translation>Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <source>前の版</source>
+            <translation>Earlier version</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>新しい版</source>
+            <translation>Revised version</translation>
         </message>
     </context>
     <context>
@@ -202,12 +212,12 @@
         </message>
         <message>
             <location line="+51" />
-            <location line="+232" />
+            <location line="+240" />
             <source>（確認済みを付ける項目の外）</source>
             <translation>(not an item to mark as reviewed)</translation>
         </message>
         <message>
-            <location line="-224" />
+            <location line="-232" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -253,29 +263,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+282" />
+            <location line="+290" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-281" />
-            <location line="+282" />
+            <location line="-289" />
+            <location line="+290" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-221" />
+            <location line="-229" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+502" />
+            <location line="+510" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-499" />
+            <location line="-507" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -286,7 +296,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+496" />
+            <location line="+504" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
@@ -452,7 +462,7 @@
             <translation>Carried comments</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+19" />
             <location line="+28" />
             <source>PDFが開かれていません。</source>
             <translation>No PDF is open.</translation>
@@ -1722,6 +1732,34 @@ and {count} more</translation>
             <source>{current} / {count} 件</source>
             <translation>{current} of {count}</translation>
         </message>
+        <message>
+            <source>資料 {label}</source>
+            <translation>p. {label}</translation>
+        </message>
+        <message>
+            <source>コメント（{count} 件）</source>
+            <translation>Comments ({count})</translation>
+        </message>
+        <message>
+            <source>資料 {label}・{author}</source>
+            <translation>p. {label} · {author}</translation>
+        </message>
+        <message>
+            <source>{title}（{count} 件）</source>
+            <translation>{title} ({count})</translation>
+        </message>
+        <message>
+            <source>{section}（{count} 件）</source>
+            <translation>{section} ({count})</translation>
+        </message>
+        <message>
+            <source>（資料外）</source>
+            <translation>(outside any document)</translation>
+        </message>
+        <message>
+            <source>（項目外）</source>
+            <translation>(outside any item)</translation>
+        </message>
     </context>
     <context>
         <name>SettingsDialog</name>
@@ -1873,7 +1911,7 @@ and {count} more</translation>
     <context>
         <name>changes</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="-347" />
+            <location filename="../../ui/panels/changes.py" line="-364" />
             <source>記載変更なし</source>
             <translation>Text unchanged</translation>
         </message>
@@ -1906,6 +1944,114 @@ and {count} more</translation>
             <location line="+1" />
             <source>判断の変更</source>
             <translation>judgement changed</translation>
+        </message>
+        <message>
+            <source>（行）</source>
+            <translation>(row)</translation>
+        </message>
+        <message>
+            <source>変更を確かめたら、その行のチェックを付けます（確認済み）。</source>
+            <translation>Tick a change once you have checked it (reviewed).</translation>
+        </message>
+        <message>
+            <source>前の変更</source>
+            <translation>Previous change</translation>
+        </message>
+        <message>
+            <source>次の変更</source>
+            <translation>Next change</translation>
+        </message>
+        <message>
+            <source>次の変更（N または F8）</source>
+            <translation>Next change (N or F8)</translation>
+        </message>
+        <message>
+            <source>前の変更（Shift+N または Shift+F8）</source>
+            <translation>Previous change (Shift+N or Shift+F8)</translation>
+        </message>
+        <message>
+            <source>申告済</source>
+            <translation>Declared</translation>
+        </message>
+        <message>
+            <source>対応確認済み</source>
+            <translation>Response confirmed</translation>
+        </message>
+        <message>
+            <source>再指摘</source>
+            <translation>Raised again</translation>
+        </message>
+        <message>
+            <source>変更（☑ 確認済み）</source>
+            <translation>Change (☑ reviewed)</translation>
+        </message>
+        <message>
+            <source>申告</source>
+            <translation>Declared</translation>
+        </message>
+        <message>
+            <source>頁</source>
+            <translation>Page</translation>
+        </message>
+        <message>
+            <source>所管課の回答</source>
+            <translation>Department's answer</translation>
+        </message>
+        <message>
+            <source>別添3：</source>
+            <translation>Annex 3: </translation>
+        </message>
+        <message>
+            <source>変更なし</source>
+            <translation>No change</translation>
+        </message>
+        <message>
+            <source>変更 {total} 件（うち未申告 {undeclared} 件）</source>
+            <translation>{total} changes ({undeclared} undeclared)</translation>
+        </message>
+        <message>
+            <source>・確認済み {reviewed} 件</source>
+            <translation> · {reviewed} reviewed</translation>
+        </message>
+        <message>
+            <source>（前の版）</source>
+            <translation> (earlier version)</translation>
+        </message>
+        <message>
+            <source>所管課の回答：</source>
+            <translation>Department's answer: </translation>
+        </message>
+        <message>
+            <source>削除された記載</source>
+            <translation>Removed text</translation>
+        </message>
+        <message>
+            <source>前の記載</source>
+            <translation>Earlier text</translation>
+        </message>
+        <message>
+            <source>修正後の記載</source>
+            <translation>Revised text</translation>
+        </message>
+        <message>
+            <source>差分</source>
+            <translation>Difference</translation>
+        </message>
+        <message>
+            <source>PDF {page} ページ</source>
+            <translation>PDF page {page}</translation>
+        </message>
+        <message>
+            <source>前の記載（削除された）</source>
+            <translation>Earlier text (removed)</translation>
+        </message>
+        <message>
+            <source>記載</source>
+            <translation>Text</translation>
+        </message>
+        <message>
+            <source>別添3に記載があるが変更が見つからない</source>
+            <translation>declared in Annex 3 but no change found</translation>
         </message>
     </context>
     <context>
@@ -2006,7 +2152,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-497" />
+            <location filename="../../ui/compare_actions.py" line="-499" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>
@@ -2037,6 +2183,17 @@ and {count} more</translation>
             <location filename="../../ui/ops.py" line="+255" />
             <source>エラー</source>
             <translation>Error</translation>
+        </message>
+    </context>
+    <context>
+        <name>notify</name>
+        <message>
+            <source>処理中に予期しないエラーが発生しました（{error}）。</source>
+            <translation>An unexpected error occurred ({error}).</translation>
+        </message>
+        <message>
+            <source>ファイルを読み書きできませんでした: {error}</source>
+            <translation>The file could not be read or written: {error}</translation>
         </message>
     </context>
 </TS>

@@ -73,7 +73,7 @@ def test_panel_groups_undeclared_first_and_steps_with_keys(qtbot: QtBot, compare
     panel.set_comparison(comparison)
     report = comparison.documents[0]
     undeclared = [c for c in report.changes if not c.declared]
-    assert panel.summary.text() == f"変更 {len(report.changes)} 件（うち未申告 {len(undeclared)} 件）"
+    assert panel.summary.text() == f"変更 {len(report.changes)} 件（うち未申告 {len(undeclared)} 件）・確認済み 0 件"
     top = panel.tree.topLevelItem(0)
     assert top is not None and top.text(COL_WHAT).startswith(report.title)
     assert f"{UNDECLARED} {len(undeclared)}件" in top.text(COL_WHAT)
@@ -107,6 +107,8 @@ def test_marking_a_change_reviewed_goes_to_the_store(qtbot: QtBot, compared: dic
     change = item.data(COL_WHAT, Qt.ItemDataRole.UserRole + 11)
     item.setCheckState(COL_WHAT, Qt.CheckState.Checked)
     assert reviewed_changes(store, new_sha) == {change_key(change)}
+    assert panel.summary.text().endswith("・確認済み 1 件")  # how far the member is through the changes
+    assert "確認済み" in panel.tree.headerItem().text(COL_WHAT)  # what the ticks mean
     # Shown again (e.g. after reopening), the mark is there.
     panel.set_comparison(comparison, reviewed=reviewed_changes(store, new_sha))
     checked = [i for i in panel._items if i.checkState(COL_WHAT) == Qt.CheckState.Checked]
@@ -186,10 +188,18 @@ def test_change_view_side_by_side_with_the_old_row(qtbot: QtBot, compared: dict[
     assert norm(struck) and norm(struck) in norm(change.removed_text)
     view = ChangeView()
     qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
     view.show_change(compared["new"].path, change, zoom=1.0)
-    assert view.old_scroll.isHidden()
+    assert view.old_scroll.isHidden() and view.old_caption.isHidden()
     view.show_change(compared["new"].path, change, zoom=1.0, old_pdf=compared["old"].path)
     assert not view.old_scroll.isHidden()
+    # Each page says which version it is, and shows the changed text, not the page's left margin.
+    assert view.old_caption.isVisible() and view.old_caption.text() == "前の版"
+    assert view.new_caption.isVisible() and view.new_caption.text() == "新しい版"
+    left = int(old_marks[0].rect[0])
+    bar = view.old_scroll.horizontalScrollBar()
+    assert bar.maximum() == 0 or bar.value() <= left < bar.value() + view.old_scroll.viewport().width()
     image = view.old_label.pixmap().toImage()
     x0, y0, x1, y1 = (int(v) for v in old_marks[0].rect)
     reddish = sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2)

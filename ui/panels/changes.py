@@ -126,11 +126,14 @@ class ChangesPanel(QWidget):
         self._new_labels: list[str] = []
         self._old_labels: list[str] = []
         self._filling = False
+        self._totals = (0, 0)  # changes, undeclared ones
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([_tr("変更"), _tr("申告"), _tr("頁"), _tr("所管課の回答")])
+        self.tree.setHeaderLabels([_tr("変更（☑ 確認済み）"), _tr("申告"), _tr("頁"), _tr("所管課の回答")])
+        header_item = self.tree.headerItem()
+        header_item.setToolTip(COL_WHAT, _tr("変更を確かめたら、その行のチェックを付けます（確認済み）。"))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
@@ -248,8 +251,15 @@ class ChangesPanel(QWidget):
         self.tree.expandAll()
         self._filling = False
         self._items = self._change_items()
+        self._totals = (total, undeclared)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        """「変更 6 件（うち未申告 1 件）・確認済み 2 件」: how far the member is through the changes."""
+        total, undeclared = self._totals
+        reviewed = sum(1 for item in self._items if item.checkState(COL_WHAT) == Qt.CheckState.Checked)
         self.summary.setText(_tr("変更 {total} 件（うち未申告 {undeclared} 件）").format(
-            total=total, undeclared=undeclared))
+            total=total, undeclared=undeclared) + _tr("・確認済み {reviewed} 件").format(reviewed=reviewed))
 
     def set_reviewed(self, reviewed: set[str]) -> None:
         """Tick exactly the changes whose :func:`change_key` is in ``reviewed`` (after an undo, for instance)."""
@@ -262,6 +272,7 @@ class ChangesPanel(QWidget):
                     item.setCheckState(COL_WHAT, state)
         finally:
             self._filling = False
+        self._update_summary()
 
     def _count(self, item: QTreeWidgetItem, changes: list[RowChange]) -> None:
         undeclared = sum(1 for c in changes if not c.declared)
@@ -358,6 +369,7 @@ class ChangesPanel(QWidget):
         if self._filling or column != COL_WHAT:
             return
         change = item.data(COL_WHAT, ROLE_CHANGE)
+        self._update_summary()
         if isinstance(change, RowChange) and self._on_reviewed is not None:
             self._on_reviewed(change, item.checkState(COL_WHAT) == Qt.CheckState.Checked)
 
@@ -420,19 +432,33 @@ class ChangeView(QWidget):
         self.strip.setText(self.tr("変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）で"
                                    "ここに表示されます。"))
         self.page_scroll.hide()  # until a change is chosen: an empty grey box says nothing
+        # Each page named above it: which is the earlier version and which the revised one is not obvious.
+        self.old_caption = QLabel(self.tr("前の版"), self)
+        self.new_caption = QLabel(self.tr("新しい版"), self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(old_scroll, 3)
-        layout.addWidget(scroll, 3)
+        for caption, area in ((self.old_caption, old_scroll), (self.new_caption, scroll)):
+            font = QFont(caption.font())
+            font.setBold(True)
+            caption.setFont(font)
+            column = QVBoxLayout()
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(caption)
+            column.addWidget(area, 1)
+            layout.addLayout(column, 3)
+        self.old_caption.hide()
+        self.new_caption.hide()
         layout.addWidget(self.strip, 2)
 
     def show_change(self, pdf: Path, change: RowChange, zoom: float = 1.5, old_pdf: Path | None = None) -> None:
         """Show ``change`` in the new file ``pdf`` (and, with ``old_pdf``, its row in the old file beside it)."""
         self.page_label.setPixmap(render_change(pdf, change, zoom))
         self.page_scroll.show()
+        self.new_caption.show()
         self._bring_into_view(self.page_scroll, change_marks(change), zoom)
         side_by_side = old_pdf is not None and change.old_row is not None
         self.old_scroll.setVisible(side_by_side)
+        self.old_caption.setVisible(side_by_side)
         if side_by_side and old_pdf is not None:
             self.old_label.setPixmap(render_change(old_pdf, change, zoom, old=True))
             self._bring_into_view(self.old_scroll, change_marks(change, old=True), zoom)
@@ -440,9 +466,19 @@ class ChangeView(QWidget):
 
     def _bring_into_view(self, scroll: QScrollArea, marks: list[Mark], zoom: float) -> None:
         if marks:
-            # After the label took the new pixmap's size (next event-loop turn), bring the change into view.
+            # The changed text from its left end, not the page's left margin: the label takes the new pixmap's size
+            # now (the scroll area would lay it out only later), then again after the next turn of the event loop.
             x, y = int(marks[0].rect[0] * zoom), int(marks[0].rect[1] * zoom)
-            QTimer.singleShot(0, self, lambda: scroll.ensureVisible(x, y, 40, 160))
+            label = scroll.widget()
+            if label is not None:
+                label.resize(label.sizeHint().expandedTo(scroll.viewport().size()))
+
+            def show_mark() -> None:
+                scroll.ensureVisible(x, y, 40, 160)
+                scroll.horizontalScrollBar().setValue(max(0, x - 40))
+
+            show_mark()
+            QTimer.singleShot(0, self, show_mark)
 
     def _describe(self, change: RowChange) -> None:
         head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
