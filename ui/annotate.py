@@ -713,7 +713,7 @@ class AnnotationController(QObject):
         where = self.tr("資料{label}頁").format(label=label)
         if self.outline is not None:
             location = self.outline.locate(page, y)
-            parts = [p for p in (location.document_title, location.item_label()) if p]
+            parts = [p for p in (location.document_title, location.item_label(with_file=True)) if p]
             if parts:
                 return f"{' '.join(parts)}（{where}）"
         return where

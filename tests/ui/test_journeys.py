@@ -820,3 +820,21 @@ def test_a_risk_chosen_in_the_tree_stays_current_when_the_page_is_zoomed(
     view.verticalScrollBar().setValue(view.verticalScrollBar().value() + view.viewport().height() * 3)
     controller._update_current_node()
     assert controller._header is None or controller._header[0] != key
+
+
+def test_the_comment_dialog_names_the_file_of_a_chapter_that_repeats_per_file(
+        qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any]) -> None:
+    """A report with two Ⅲ (one per 特定個人情報ファイル): the comment dialog's heading says which one, as the sheet's
+    項目 does (「Ⅲ（住民基本台帳ファイル） 2. リスク1」)."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    outline = window.outline
+    files = set()
+    for node in outline.documents[first_report(outline)].nodes:
+        location = outline.locate(node.page, node.y + 1)
+        if node.kind == "risk" and location.chapter is not None and location.chapter.number == "Ⅲ":
+            name = node.file or location.chapter.file
+            files.add(name)
+            text = window.annotations._location_text(node.page, node.y + 1)
+            assert f"Ⅲ（{name}） " in text and f"リスク{node.number}" in text, text
+    assert len(files) >= 2
