@@ -442,6 +442,12 @@ EN.update({
     "変更（☑ 確認済み）": "Change (☑ reviewed)",
     "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
     "前の版": "Earlier version",
+    "ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。":
+        "Drag over text on the page to highlight it and write a comment (Esc to stop).",
+    "ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。":
+        "Drag a box around an area of the page to write a comment on it (Esc to stop).",
+    "付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。":
+        "Click on the page where the sticky note should go (Esc to stop).",
     "新しい版": "Revised version",
     "変更なし": "No change",
     "差分": "Difference",

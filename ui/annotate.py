@@ -639,6 +639,14 @@ class AnnotationController(QObject):
             if mode == "select" and view.tool() == "select" and hasattr(view, "clear_selection"):
                 view.clear_selection()  # Esc in the select tool still clears the selection
             view.set_tool(mode)
+        # What to do next with the tool just chosen (from a menu nothing else says it).
+        hints = {
+            "highlight": self.tr("ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。"),
+            "area": self.tr("ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。"),
+            "note": self.tr("付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。"),
+        }
+        if mode in hints:
+            self.message.emit(hints[mode])
 
     def _after_gesture(self) -> None:
         """A tool is used once, then the view returns to selecting text (unless the member locked the tool)."""

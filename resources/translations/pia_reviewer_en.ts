@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+272" />
-            <location line="+610" />
+            <location line="+618" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-594" />
+            <location line="-602" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -102,7 +102,22 @@
             <translation>This report {reviewed}/{total} reviewed (overall {all_reviewed}/{all_total})</translation>
         </message>
         <message>
-            <location line="+57" />
+            <location line="+43" />
+            <source>ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。</source>
+            <translation>Drag over text on the page to highlight it and write a comment (Esc to stop).</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。</source>
+            <translation>Drag a box around an area of the page to write a comment on it (Esc to stop).</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。</source>
+            <translation>Click on the page where the sticky note should go (Esc to stop).</translation>
+        </message>
+        <message>
+            <location line="+20" />
             <source>テキストが選択されていません。</source>
             <translation>No text is selected.</translation>
         </message>

@@ -838,3 +838,14 @@ def test_the_comment_dialog_names_the_file_of_a_chapter_that_repeats_per_file(
             text = window.annotations._location_text(node.page, node.y + 1)
             assert f"Ⅲ（{name}） " in text and f"リスク{node.number}" in text, text
     assert len(files) >= 2
+
+
+def test_a_tool_chosen_from_the_menu_says_what_to_do_next(qtbot: Any, isolated_profile: Path,
+                                                         small_packet: tuple[Path, Any]) -> None:
+    """コメント > 付箋 (or 範囲, ハイライト): the status bar says where to click or drag; nothing said it before."""
+    window = new_window(qtbot, name="委員")
+    open_through_menu(qtbot, window, small_packet[0])
+    for entry, words in (("付箋", "クリック"), ("範囲", "ドラッグ"), ("ハイライト", "なぞる")):
+        menu_action(window, "コメント", entry).trigger()
+        assert window.page_view.tool() == {"付箋": "note", "範囲": "area", "ハイライト": "highlight"}[entry]
+        assert words in window.statusBar().currentMessage(), entry
