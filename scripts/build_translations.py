@@ -421,11 +421,11 @@ EN.update({
     "削除された記載": "Removed text",
     "前の変更": "Previous change",
     "次の変更": "Next change",
-    "未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。": (
-        "%n answer on a row of an undeclared change was not imported: no comment to attach it to (it stays in the "
-        "Excel file).",
-        "%n answers on rows of undeclared changes were not imported: no comment to attach them to (they stay "
-        "in the Excel file)."),
+    "変更の行（未申告の変更など）への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。": (
+        "%n answer on a row of the comparison (an undeclared change, for instance) was not imported: no comment to "
+        "attach it to (it stays in the Excel file).",
+        "%n answers on rows of the comparison (undeclared changes, for instance) were not imported: no comment to "
+        "attach them to (they stay in the Excel file)."),
     "（読める大きさ）": "(readable size)",
     "ページの幅に合わせると文字が小さくなりすぎるため、読める大きさで表示しています。右側は横にスクロールすると見えます（パネルを閉じると広くなります）。":
         "Fitting the page's width would make its text too small to read, so the page is shown at a readable size. "

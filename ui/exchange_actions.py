@@ -428,7 +428,7 @@ class ExchangeActions(QObject):
             parts.append(self.tr("該当するコメントがない回答が %n 件ありました。", "", unknown))
         undeclared = sum(f.skipped for f in ok if f.kind == "sheet")
         if undeclared:
-            parts.append(self.tr("未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません"
+            parts.append(self.tr("変更の行（未申告の変更など）への回答 %n 件は、対応するコメントがないため取り込んでいません"
                                  "（Excel に残っています）。", "", undeclared))
         from ui.i18n import current_language
 

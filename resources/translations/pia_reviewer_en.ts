@@ -879,10 +879,10 @@ Saved at:
         </message>
         <message numerus="yes">
             <location line="+3" />
-            <source>未申告の変更の行への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。</source>
+            <source>変更の行（未申告の変更など）への回答 %n 件は、対応するコメントがないため取り込んでいません（Excel に残っています）。</source>
             <translation>
-                <numerusform>%n answer on a row of an undeclared change was not imported: no comment to attach it to (it stays in the Excel file).</numerusform>
-                <numerusform>%n answers on rows of undeclared changes were not imported: no comment to attach them to (they stay in the Excel file).</numerusform>
+                <numerusform>%n answer on a row of the comparison (an undeclared change, for instance) was not imported: no comment to attach it to (it stays in the Excel file).</numerusform>
+                <numerusform>%n answers on rows of the comparison (undeclared changes, for instance) were not imported: no comment to attach them to (they stay in the Excel file).</numerusform>
             </translation>
         </message>
         <message>

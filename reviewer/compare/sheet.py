@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from reviewer.compare.carry import STATUS_LABELS
 from reviewer.compare.diff import DocumentComparison, RowChange
-from reviewer.export.sheet import UNDECLARED_CATEGORY, SheetRow
+from reviewer.export.sheet import DECLARED_ONLY_CATEGORY, UNDECLARED_CATEGORY, SheetRow
 from reviewer.store.store import CarriedLink
 
 KIND_LABELS = {"text": "記載の変更", "added": "追加", "removed": "削除", "judgement": "判断の変更"}
@@ -39,12 +39,19 @@ def undeclared_row(title: str, change: RowChange, page_labels: Sequence[str] = (
                     related="", answer="", id="", page=page or 0, revised=after)
 
 
+def declared_only_row(title: str, item: str) -> SheetRow:
+    """A row for an item of 別添3 whose change the comparison did not find in the revised report (「Ⅴ 2. ②」)."""
+    return SheetRow(no=0, report=title, page_label="", item=item, quote="", category=DECLARED_ONLY_CATEGORY,
+                    text="別添3に記載があるが、評価書の記載に変更が見つからない", author="", related="", answer="",
+                    id="", page=0, revised="")
+
+
 def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
                         documents: Sequence[DocumentComparison] | None = None,
                         page_labels: Sequence[str] = ()) -> list[SheetRow]:
     """``rows`` (the revised packet's sheet) with 修正後の記載 and 確認結果 of the carried comments, and, when the
-    comparison's ``documents`` are given, a row per undeclared change among the comments of its report, by page
-    (numbered again from 1). ``page_labels``: the revised packet's printed page numbers."""
+    comparison's ``documents`` are given, a row per undeclared change among the comments of its report, by page,
+    and after them a row per item of 別添3 whose change was not found (numbered again from 1). ``page_labels``: the revised packet's printed page numbers."""
     by_id = {link.new_id: link for link in links}
     filled: list[SheetRow] = []
     for row in rows:
@@ -74,5 +81,6 @@ def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
                 # Among the comments in the order of the pages (the comments' own order is kept as it is).
                 at = next((k for k, other in enumerate(rows_here) if other.page > row.page), len(rows_here))
                 rows_here.insert(at, row)
+            rows_here.extend(declared_only_row(title, item) for item in document.declared_not_found)
         out.extend(rows_here)
     return [replace(row, no=number) for number, row in enumerate(out, 1)]

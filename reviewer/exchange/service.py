@@ -107,7 +107,7 @@ def _file_line(f: FileReport) -> str:
         return f"拒否: {Path(f.path).name}: {f.message}"
     what = f"{f.comments}件" + (f"、回答{f.answers}件" if f.answers else "")
     if f.kind == "sheet" and f.skipped:
-        what += f"、未申告の変更の行への回答{f.skipped}件は対応するコメントがないため取り込みません（Excelに残ります）"
+        what += f"、変更の行（未申告の変更など）への回答{f.skipped}件は対応するコメントがないため取り込みません（Excelに残ります）"
     authors = "、".join(f.authors)
     signed = "、署名あり" if f.signed else ""
     return f"取り込み: {Path(f.path).name}（{f.kind}、{what}{'、' + authors if authors else ''}{signed}）"

@@ -130,7 +130,7 @@ def write_pdf(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title: 
         remaining = [
             wrapper.wrap(clean_text(str(row.value(name))), w - 2 * PAD) for name, w in zip(shown, widths, strict=True)
         ]
-        fill = UNDECLARED_FILL if row.undeclared else None
+        fill = UNDECLARED_FILL if row.change_row else None
         while True:
             need = max(len(c) for c in remaining)
             fits = int((bottom - y - 2 * PAD) // LEADING)

@@ -32,6 +32,9 @@ CHECK_COLUMN = "確認結果"
 _AFTER_ANSWER = COLUMNS.index(ANSWER_COLUMN) + 1
 SECOND_COLUMNS: tuple[str, ...] = (*COLUMNS[:_AFTER_ANSWER], REVISED_COLUMN, CHECK_COLUMN, *COLUMNS[_AFTER_ANSWER:])
 UNDECLARED_CATEGORY = "未申告の変更"  # the 区分 of a row that is an undeclared change, not a comment
+# The 区分 of a row for an item of 別添3 whose change is not in the revised report (declared, not made).
+DECLARED_ONLY_CATEGORY = "申告のみ（変更なし）"
+CHANGE_CATEGORIES = (UNDECLARED_CATEGORY, DECLARED_ONLY_CATEGORY)  # rows of the comparison, not comments
 
 
 def printed_columns(columns: Sequence[str] = COLUMNS) -> tuple[str, ...]:
@@ -68,6 +71,11 @@ class SheetRow:
     def undeclared(self) -> bool:
         """A row that is an undeclared change of the revised packet, not a comment."""
         return self.category == UNDECLARED_CATEGORY
+
+    @property
+    def change_row(self) -> bool:
+        """A row of the comparison (an undeclared change, or a declared one not found), not a comment."""
+        return self.category in CHANGE_CATEGORIES
 
     def value(self, column: str) -> int | str:
         """The cell of ``column`` (one of :data:`SECOND_COLUMNS`); 資料頁 as a number where it is one, so that a

@@ -24,12 +24,12 @@ from reviewer.atomic import export_path
 from reviewer.exchange import PackageError
 from reviewer.export.sheet import (
     ANSWER_COLUMN,
+    CHANGE_CATEGORIES,
     CHECK_COLUMN,
     COLUMNS,
     ID_COLUMN,
     REVISED_COLUMN,
     SHEET_NAME,
-    UNDECLARED_CATEGORY,
     SheetRow,
 )
 from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, MAX_COMMENT_CHARS, clean_answer, clean_text
@@ -120,7 +120,7 @@ def write_xlsx(rows: Sequence[SheetRow], path: str | os.PathLike[str], *, title:
         tinted.append(copy(probe._style))
     for r, row in enumerate(rows, start=2):
         values = row.values(columns)
-        styles = tinted if row.undeclared else templates
+        styles = tinted if row.change_row else templates
         lines = 1
         for c, raw in enumerate(values):
             value = cell_text(raw) if isinstance(raw, str) else raw
@@ -283,8 +283,8 @@ def _answers(wb: Any, refuse: Callable[[str], PackageError]) -> tuple[dict[str, 
         if len(answer) > MAX_COMMENT_CHARS:
             raise refuse(f"{number}行目の回答が長すぎます（{len(answer):,}文字、上限 {MAX_COMMENT_CHARS:,}文字）")
         if raw_id is None or str(raw_id).strip() == "":
-            if category_at is not None and str(cells[category_at] or "").strip() == UNDECLARED_CATEGORY:
-                on_undeclared += bool(answer)  # an undeclared change's row: no comment to attach an answer to
+            if category_at is not None and str(cells[category_at] or "").strip() in CHANGE_CATEGORIES:
+                on_undeclared += bool(answer)  # a row of the comparison: no comment to attach an answer to
                 continue
             if answer:
                 raise refuse(f"{number}行目に回答がありますが ID がありません")

@@ -87,14 +87,16 @@ def test_carry_twice_creates_nothing_new(pair: tuple[Path, Path, Any], tmp_path:
     sheet = tmp_path / "second.csv"
     exported = _run("export", str(sheet), "--packet", str(new), "--format", "csv", "--compare-with", str(old),
                     "--profile", str(profile), profile=profile)
-    assert exported["second_meeting"] is True and exported["undeclared"] == 1 and exported["count"] == 2
+    assert exported["second_meeting"] is True and exported["undeclared"] == 1 and exported["count"] == 3
     import csv
 
     with sheet.open(encoding="utf-8-sig", newline="") as handle:
         table = list(csv.DictReader(handle))
-    assert [row["区分"] for row in table] == ["質問", "未申告の変更"]
-    assert table[0]["修正後の記載"] == "（記載変更なし）" and table[0]["ID"] == item["id"]
-    assert norm("ＩＣカードによる入退室管理") in norm(table[1]["修正後の記載"])
+    # In page order (the undeclared change, Ⅱ 6., comes before the comment on Ⅲ), and the item of 別添3 whose change
+    # is not in the report after them.
+    assert [row["区分"] for row in table] == ["未申告の変更", "質問", "申告のみ（変更なし）"]
+    assert table[1]["修正後の記載"] == "（記載変更なし）" and table[1]["ID"] == item["id"]
+    assert norm("ＩＣカードによる入退室管理") in norm(table[0]["修正後の記載"])
     plain = _run("export", str(tmp_path / "plain.csv"), "--packet", str(new), "--format", "csv",
                  "--profile", str(profile), profile=profile)
     assert plain["second_meeting"] is True and plain["undeclared"] == 0 and "--compare-with" in plain["next"]

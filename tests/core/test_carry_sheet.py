@@ -16,13 +16,19 @@ from reviewer.compare.service import Comparison, Version, compare_versions, load
 from reviewer.export.service import ExportOptions, export
 from reviewer.export.sheet import (
     CHECK_COLUMN,
+    DECLARED_ONLY_CATEGORY,
     REVISED_COLUMN,
     SECOND_COLUMNS,
     SHEET_NAME,
     UNDECLARED_CATEGORY,
 )
 from reviewer.export.xlsx import read_sheet_answers
-from reviewer.samples.revision import REWRITTEN_SENTENCE, UNDECLARED_SENTENCE, generate_revision_pair
+from reviewer.samples.revision import (
+    PHANTOM_ITEM,
+    REWRITTEN_SENTENCE,
+    UNDECLARED_SENTENCE,
+    generate_revision_pair,
+)
 from reviewer.store import Store
 
 
@@ -73,7 +79,7 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
 
     options = ExportOptions(packet_path=new.path, changes=comparison.documents)
     result = export(store, new.sha256, new.outline, "xlsx", tmp_path / "sheet.xlsx", options=options)
-    assert result.second_meeting and result.undeclared == 1 and result.rows == 3
+    assert result.second_meeting and result.undeclared == 1 and result.rows == 4
     values = _table(tmp_path / "sheet.xlsx")
     assert tuple(values[0]) == SECOND_COLUMNS
     by_text = {v["意見・質問"]: v for v in values}
@@ -90,8 +96,12 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     change = next(c for c in comparison.changes() if not c.declared)
     assert str(undeclared[0]["資料頁"]) == new.outline.page_labels[change.new_page or 0]  # as printed
     assert [v["No."] for v in values] == list(range(1, len(values) + 1))
-    pages = [int(str(v["資料頁"])) for v in values]
-    assert pages == sorted(pages)  # the undeclared change's row among the comments by page, not after them
+    pages = [int(str(v["資料頁"])) for v in values if v["資料頁"] not in (None, "")]
+    assert len(pages) == 3 and pages == sorted(pages)  # the undeclared change's row among the comments by page
+    # The item of 別添3 whose change is not in the report: a row of its own after them, for the department to answer.
+    (declared_only,) = [v for v in values if v["区分"] == DECLARED_ONLY_CATEGORY]
+    assert values[-1] is declared_only and declared_only["項目"] == PHANTOM_ITEM
+    assert "変更が見つからない" in str(declared_only["意見・質問"])
 
     # The department answers the sheet, the undeclared change's row too: the answers of the comments come back.
     book = load_workbook(tmp_path / "sheet.xlsx")
@@ -108,8 +118,8 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
 
     plan = plan_import(store, PacketInfo(new.sha256, new.path.name, new.outline), [tmp_path / "answered.xlsx"])
     (sheet_file,) = plan.files
-    assert sheet_file.answers == 2 and sheet_file.skipped == 1
-    assert any("未申告の変更の行への回答1件" in line for line in plan.summary_lines())
+    assert sheet_file.answers == 2 and sheet_file.skipped == 2
+    assert any("変更の行（未申告の変更など）への回答2件" in line for line in plan.summary_lines())
 
     # Without the comparison: the two columns, no rows of undeclared changes, and a word on how to add them.
     plain = export(store, new.sha256, new.outline, "csv", tmp_path / "sheet.csv", options=ExportOptions())
@@ -122,7 +132,7 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     for kind in ("docx", "pdf"):
         out = tmp_path / f"sheet.{kind}"
         written = export(store, new.sha256, new.outline, kind, out, options=options)
-        assert written.rows == 3 and out.stat().st_size > 1000
+        assert written.rows == 4 and out.stat().st_size > 1000
     import pymupdf
 
     with pymupdf.open(tmp_path / "sheet.pdf") as pdf:
