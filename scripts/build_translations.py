@@ -442,6 +442,11 @@ EN.update({
     "変更（☑ 確認済み）": "Change (☑ reviewed)",
     "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
     "前の版": "Earlier version",
+    "他の委員：{views}": "Other members: {views}",
+    "委員の確認済み・判断への見解 %n 件を取り込みました（コメント欄の上に表示されます）。": (
+        "Imported %n member's mark (reviewed, view of the judgement); it shows above the comments.",
+        "Imported %n members' marks (reviewed, view of the judgement); they show above the comments."),
+    "、": ", ",
     "ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。":
         "Drag over text on the page to highlight it and write a comment (Esc to stop).",
     "ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。":

@@ -623,7 +623,19 @@ class AnnotationController(QObject):
         key, label = self._header
         mark = self.marks.get(key)
         self.panel.set_current_node(CurrentNode(key, label, bool(getattr(mark, "reviewed", False)),
-                                                getattr(mark, "view", None)))
+                                                getattr(mark, "view", None), self._other_views(key)))
+
+    def _other_views(self, key: str) -> str:
+        """「山田 疑問あり、佐藤 確認済み」: the other members' marks on node ``key`` (from their packages)."""
+        words = {"同意": self.tr("同意"), "疑問あり": self.tr("疑問あり")}  # as the view box says them
+        parts: list[str] = []
+        for view in self.session.member_views.get(key, []):
+            said = [words.get(view.view, view.view)] if view.view else []
+            if view.reviewed:
+                said.append(self.tr("確認済み"))
+            if said:
+                parts.append(f"{view.author} {'・'.join(said)}")
+        return self.tr("、").join(parts)
 
     # -------------------------------------------------------------------------------- tools
     def set_tool(self, mode: str) -> None:

@@ -79,6 +79,7 @@ class PacketSession(QObject):
         self.store: Any = None
         self.annotations: list[Any] = []
         self.marks: dict[str, Any] = {}
+        self.member_views: dict[str, list[Any]] = {}  # other members' views by node key (imported packages)
         self.generation = 0  # bumped per opened/closed packet: late results of an earlier packet are dropped
         self._ops: list[Any] = []
         self._from_cache = False  # the open packet's outline and index came from the cache (hash being checked)
@@ -155,7 +156,7 @@ class PacketSession(QObject):
         self.analysis_text = ""
         self.analysis_progress = None
         self._from_cache = False
-        self.annotations, self.marks = [], {}
+        self.annotations, self.marks, self.member_views = [], {}, {}
         self._emit(CLOSED)
 
     def start_analysis(self) -> None:
@@ -423,7 +424,7 @@ class PacketSession(QObject):
     def _reload_from_store(self, ids: tuple[str, ...] = ()) -> None:
         """Comments and marks of this packet from the store: the given ids only, or everything."""
         if self.store is None or not self.sha256:
-            self.annotations, self.marks = [], {}
+            self.annotations, self.marks, self.member_views = [], {}, {}
             return
         try:
             if ids:
@@ -434,9 +435,10 @@ class PacketSession(QObject):
             else:
                 self.annotations = list(self.store.annotations(self.sha256))
             self.marks = dict(self.store.review_marks(self.sha256))
+            self.member_views = self.store.member_views(self.sha256)
         except ReviewerError as exc:
             log.warning("store: %s", exc.message_en)
-            self.annotations, self.marks = [], {}
+            self.annotations, self.marks, self.member_views = [], {}, {}
 
     def _on_store_event(self, change: Any) -> None:
         sha = getattr(change, "file_sha256", None)

@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+272" />
-            <location line="+618" />
+            <location line="+630" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-602" />
+            <location line="-614" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -102,7 +102,22 @@
             <translation>This report {reviewed}/{total} reviewed (overall {all_reviewed}/{all_total})</translation>
         </message>
         <message>
-            <location line="+43" />
+            <location line="+29" />
+            <source>同意</source>
+            <translation>Agree</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>疑問あり</source>
+            <translation>Doubtful</translation>
+        </message>
+        <message>
+            <location line="+8" />
+            <source>、</source>
+            <translation>, </translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。</source>
             <translation>Drag over text on the page to highlight it and write a comment (Esc to stop).</translation>
         </message>
@@ -152,7 +167,8 @@
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
         <message>
-            <location line="+64" />
+            <location line="-180" />
+            <location line="+244" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -221,18 +237,18 @@
     <context>
         <name>CommentsPanel</name>
         <message>
-            <location filename="../../ui/panels/comments.py" line="+79" />
+            <location filename="../../ui/panels/comments.py" line="+80" />
             <source>（評価書の外）</source>
             <translation>(outside any report)</translation>
         </message>
         <message>
             <location line="+51" />
-            <location line="+240" />
+            <location line="+246" />
             <source>（確認済みを付ける項目の外）</source>
             <translation>(not an item to mark as reviewed)</translation>
         </message>
         <message>
-            <location line="-232" />
+            <location line="-238" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -257,7 +273,7 @@
             <translation>Doubtful</translation>
         </message>
         <message>
-            <location line="+16" />
+            <location line="+22" />
             <source>評価書・項目ごと</source>
             <translation>By report and item</translation>
         </message>
@@ -278,29 +294,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+290" />
+            <location line="+293" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-289" />
-            <location line="+290" />
+            <location line="-292" />
+            <location line="+293" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-229" />
+            <location line="-232" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+510" />
+            <location line="+513" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-507" />
+            <location line="-510" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -311,12 +327,17 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+504" />
+            <location line="+507" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-263" />
+            <location line="-393" />
+            <source>他の委員：{views}</source>
+            <translation>Other members: {views}</translation>
+        </message>
+        <message>
+            <location line="+130" />
             <source>ハイライト</source>
             <translation>Highlight</translation>
         </message>
@@ -862,7 +883,15 @@ Saved at:
             <translation>Members: {names}</translation>
         </message>
         <message numerus="yes">
-            <location line="+2" />
+            <location line="+3" />
+            <source>委員の確認済み・判断への見解 %n 件を取り込みました（コメント欄の上に表示されます）。</source>
+            <translation>
+                <numerusform>Imported %n member's mark (reviewed, view of the judgement); it shows above the comments.</numerusform>
+                <numerusform>Imported %n members' marks (reviewed, view of the judgement); they show above the comments.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
             <source>回答 %n 件を反映しました。</source>
             <translation>
                 <numerusform>Applied %n answer.</numerusform>
@@ -1540,7 +1569,7 @@ and {count} more</translation>
     <context>
         <name>PacketSession</name>
         <message>
-            <location filename="../../ui/session.py" line="+234" />
+            <location filename="../../ui/session.py" line="+235" />
             <location line="+71" />
             <source>構造を解析中…</source>
             <translation>Analysing the structure…</translation>

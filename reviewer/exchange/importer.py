@@ -25,7 +25,7 @@ from reviewer.exchange import PackageError
 from reviewer.exchange.pdf_annots import pdf_to_page_matrix, quote_on_page, read_pdf_file, unrotated_size
 from reviewer.exchange.w3c import parse_package
 from reviewer.exchange.xfdf import Matrix, parse_xfdf
-from reviewer.store.models import Clamped, IdConflict
+from reviewer.store.models import Clamped, IdConflict, MemberView
 from reviewer.structure.corrections import Correction
 from reviewer.structure.model import Outline
 
@@ -123,6 +123,7 @@ class LoadedFile:
     skipped: int = 0
     signer_key: str | None = None
     corrections: list[Correction] = field(default_factory=list)  # hand corrections of the structure (packages)
+    views: list[MemberView] = field(default_factory=list)  # members' 確認済み and views (packages)
 
 
 @dataclass(slots=True)
@@ -137,6 +138,7 @@ class FileReport:
     skipped: int = 0
     signed: bool = False
     message_en: str = ""
+    views: int = 0  # members' 確認済み / views the package carries
 
     def reason(self, language: str) -> str:
         """Why the file was refused, in ``language`` ("ja" or "en")."""
@@ -200,6 +202,7 @@ class ImportReport:
     answers_attached: int = 0
     answers_unknown: int = 0
     corrections: int = 0  # hand corrections of the structure stored (new or newer)
+    views: int = 0  # other members' 確認済み / views stored (new or newer)
     conflicts: list[IdConflict] = field(default_factory=list)
     clamped: list[Clamped] = field(default_factory=list)
     signers: list[SignerCheck] = field(default_factory=list)
@@ -261,6 +264,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
         loaded.annotations = package.annotations
         loaded.signer_key = package.signer_key
         loaded.corrections = list(package.corrections)
+        loaded.views = list(package.views)
     elif kind == "xfdf":
         if info.page_matrices is None:
             raise PackageError(f"XFDF「{path.name}」を取り込むには資料のPDFを指定してください（--packet）。",

@@ -82,7 +82,8 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.new or self.updates or self.answers_known or any(f.corrections for f in self.loaded))
+        return bool(self.new or self.updates or self.answers_known
+                    or any(f.corrections or f.views for f in self.loaded))
 
     @property
     def warnings(self) -> list[str]:
@@ -105,7 +106,8 @@ class ImportPlan:
 def _file_line(f: FileReport) -> str:
     if not f.ok:
         return f"拒否: {Path(f.path).name}: {f.message}"
-    what = f"{f.comments}件" + (f"、回答{f.answers}件" if f.answers else "")
+    what = f"{f.comments}件" + (f"、回答{f.answers}件" if f.answers else "") + (
+        f"、確認済み・見解{f.views}件" if f.views else "")
     if f.kind == "sheet" and f.skipped:
         what += f"、変更の行（未申告の変更など）への回答{f.skipped}件は対応するコメントがないため取り込みません（Excelに残ります）"
     authors = "、".join(f.authors)
@@ -182,6 +184,7 @@ def plan_from_read(store: Store, read: Sequence[LoadedFile | FileReport], outlin
         plan.files.append(FileReport(
             entry.path, entry.kind, ok=True, comments=len(placed), authors=sorted({a.author for a in placed}),
             answers=len(entry.answers), skipped=entry.skipped, signed=entry.signer_key is not None,
+            views=len(entry.views),
         ))
     plan.annotations = merge(batches, {})
     moment = now or datetime.now(UTC)
@@ -303,6 +306,9 @@ class ImportCommand:
                 from reviewer.structure.corrections import merge_corrections
 
                 report.corrections = merge_corrections(store, incoming)
+            views = [v for loaded in plan.loaded for v in loaded.views]
+            if views:
+                report.views = store.merge_member_views(views)
             for ident, answer in plan.answers.items():
                 current = store.get_annotation(ident)
                 if current is None:

@@ -57,7 +57,9 @@ from reviewer import __version__
 from reviewer.annotations import KINDS, Annotation, Rect, now_iso
 from reviewer.atomic import atomic_write_bytes
 from reviewer.exchange import PackageError
+from reviewer.exchange.views import views_from_package, views_to_package
 from reviewer.limits import MAX_ANNOTATIONS_PER_IMPORT, LimitError, check_annotation
+from reviewer.store.models import MemberView
 from reviewer.structure.corrections import Correction, corrections_from_package, corrections_to_package
 
 CONTEXT: list[Any] = ["http://www.w3.org/ns/anno.jsonld", {"pia": "urn:pia-reviewer:ns:"}]
@@ -80,6 +82,7 @@ class Package:
     digest_checked: bool = False
     signer_key: str | None = None
     corrections: list[Correction] = field(default_factory=list)  # "pia:corrections" (structure corrections)
+    views: list[MemberView] = field(default_factory=list)  # "pia:views" (members' 確認済み and views)
 
 
 def _round(value: float) -> float:
@@ -163,7 +166,7 @@ def annotation_to_item(a: Annotation) -> dict[str, Any]:
 
 def build_package(
     annotations: Sequence[Annotation], *, packet_sha256: str, packet_name: str, label: str = "",
-    corrections: Sequence[Correction] = (),
+    corrections: Sequence[Correction] = (), views: Sequence[MemberView] = (),
 ) -> dict[str, Any]:
     """The package (a JSON-ready dict) for ``annotations`` of one packet, with its integrity digest."""
     for a in annotations:
@@ -187,6 +190,8 @@ def build_package(
         package["creator"] = {"type": "Person", "name": authors[0]}
     if corrections:
         package["pia:corrections"] = corrections_to_package(corrections)
+    if views:
+        package["pia:views"] = views_to_package(views)
     return package
 
 
@@ -202,7 +207,7 @@ class PackageWritten:
 
 def export_package(
     annotations: Sequence[Annotation], path: str | os.PathLike[str], *, packet_sha256: str, packet_name: str,
-    sign: bool = True, corrections: Sequence[Correction] = (),
+    sign: bool = True, corrections: Sequence[Correction] = (), views: Sequence[MemberView] = (),
 ) -> PackageWritten:
     """Write a package atomically, signed with this member's key when it can be.
 
@@ -211,7 +216,7 @@ def export_package(
     written unsigned and ``note_ja``/``note_en`` say why, for the export's message.
     """
     package = build_package(annotations, packet_sha256=packet_sha256, packet_name=packet_name,
-                            corrections=corrections)
+                            corrections=corrections, views=views)
     signed = False
     note_ja = note_en = ""
     if sign and annotations and all(a.origin == "own" for a in annotations):
@@ -588,10 +593,12 @@ def _parse_root(
             raise _Refuse(exc.message_ja) from None
     try:
         corrections = corrections_from_package(root.get("pia:corrections"), expected_sha)
+        views = views_from_package(root.get("pia:views"), source_sha or declared or (expected_sha or ""))
     except ValueError as exc:
         raise _Refuse(str(exc)) from None
     return Package(
         corrections=corrections,
+        views=views,
         source_sha256=source_sha or declared or (expected_sha or ""),
         source_name=source_name,
         annotations=annotations,

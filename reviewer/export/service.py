@@ -75,6 +75,8 @@ class ExportStore(Protocol):
 
     def carried_links(self, new_sha256: str | None = None, old_sha256: str | None = None) -> list[Any]: ...
 
+    def review_marks(self, file_sha256: str) -> dict[str, Any]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
@@ -315,11 +317,15 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
     elif kind == PACKAGE:
         if not chosen.annotations:
             raise ReviewerError("書き出す自分のコメントがありません。", "There are no comments of your own to export.")
+        # The member's hand corrections of the structure travel with the comments (the chair's copy has them), and
+        # so do their 確認済み and views of the judgements (the chair sees who found a risk 疑問あり).
+        from reviewer.exchange.views import own_views
         from reviewer.exchange.w3c import export_package
 
-        # The member's hand corrections of the structure travel with the comments (the chair's copy has them).
+        authors = {a.author for a in chosen.annotations}
+        views = own_views(store.review_marks(packet_sha256), authors.pop()) if len(authors) == 1 else []
         written = export_package(chosen.annotations, out, packet_sha256=packet_sha256, packet_name=packet_name,
-                                 corrections=store.corrections(packet_sha256))
+                                 corrections=store.corrections(packet_sha256), views=views)
         count = written.count
         next_ja, next_en = NEXT_STEP[PACKAGE]
         if written.note_ja:

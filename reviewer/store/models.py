@@ -30,6 +30,18 @@ class ReviewMark:
     modified: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """Another member's 確認済み and view of one node, as their comment package brought it to this profile."""
+
+    file_sha256: str
+    node_key: str
+    author: str
+    reviewed: bool = False
+    view: str | None = None
+    modified: str = ""
+
+
 @dataclass(slots=True)
 class Reply:
     """A reply in a comment's thread (e.g. the answer of the report's author, or a member's follow-up)."""

@@ -137,7 +137,21 @@ CREATE TABLE IF NOT EXISTS structure_corrections (
 CREATE INDEX IF NOT EXISTS structure_corrections_by_file ON structure_corrections(file_sha256);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS, V_CARRIED, V_STRUCTURE_CORRECTIONS)
+# Other members' 確認済み and 判断への見解 (同意 / 疑問あり), imported from their comment packages so that the chair
+# sees each member's view of a risk; one row per packet, node and member. Self-contained (IF NOT EXISTS).
+V_MEMBER_VIEWS = """
+CREATE TABLE IF NOT EXISTS member_views (
+    file_sha256 TEXT NOT NULL,
+    node_key TEXT NOT NULL,
+    author TEXT NOT NULL,
+    reviewed INTEGER NOT NULL DEFAULT 0,
+    view TEXT CHECK (view IS NULL OR view IN ('同意', '疑問あり')),
+    modified TEXT NOT NULL,
+    PRIMARY KEY (file_sha256, node_key, author)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3_MEMBER_KEYS, V_CARRIED, V_STRUCTURE_CORRECTIONS, V_MEMBER_VIEWS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +40,7 @@ from reviewer.store.models import (
     IdConflict,
     ImportResult,
     KnownPacket,
+    MemberView,
     ReadingPosition,
     Reply,
     ReviewMark,
@@ -88,6 +89,7 @@ _SNAPSHOT_TABLES: dict[str, str] = {
     "member_keys": "author",
     "carried_comments": "new_id",
     "structure_corrections": "id",
+    "member_views": "file_sha256, node_key, author",
 }
 
 
@@ -799,6 +801,39 @@ class Store:
         """Every correction of a packet, oldest first (the order :func:`apply_corrections` lays them on)."""
         return [self._correction(r) for r in self._rows(
             self._CORRECTION_SELECT + " WHERE file_sha256 = ? ORDER BY created, id", (file_sha256,))]
+
+    # ------------------------------------------------------------------ other members' views
+    def merge_member_views(self, views: Iterable[MemberView]) -> int:
+        """Store other members' views where they are new or newer than the ones held (one transaction); returns
+        how many changed."""
+        changed = 0
+        with self.transaction():
+            conn = self._require()
+            for v in views:
+                if v.view is not None and v.view not in VIEWS:
+                    raise ValueError(f"view must be one of {VIEWS} or None")
+                held = conn.execute("SELECT modified, reviewed, view FROM member_views WHERE file_sha256 = ? AND"
+                                    " node_key = ? AND author = ?", (v.file_sha256, v.node_key, v.author)).fetchall()
+                if held and (str(held[0][0]) >= v.modified
+                             or (bool(held[0][1]), held[0][2]) == (v.reviewed, v.view)):
+                    continue
+                conn.execute(
+                    "INSERT INTO member_views (file_sha256, node_key, author, reviewed, view, modified)"
+                    " VALUES (?,?,?,?,?,?) ON CONFLICT(file_sha256, node_key, author) DO UPDATE SET"
+                    " reviewed = excluded.reviewed, view = excluded.view, modified = excluded.modified",
+                    (v.file_sha256, v.node_key, v.author, int(v.reviewed), v.view, v.modified))
+                changed += 1
+                self._announce("marks", v.file_sha256, v.node_key)
+        return changed
+
+    def member_views(self, file_sha256: str) -> dict[str, list[MemberView]]:
+        """Other members' views of a packet's nodes, by node key, each node's by member name."""
+        out: dict[str, list[MemberView]] = {}
+        for r in self._rows("SELECT node_key, author, reviewed, view, modified FROM member_views"
+                            " WHERE file_sha256 = ? ORDER BY node_key, author", (file_sha256,)):
+            out.setdefault(str(r[0]), []).append(
+                MemberView(file_sha256, str(r[0]), str(r[1]), bool(r[2]), r[3], str(r[4])))
+        return out
 
     # ------------------------------------------------------------------ review marks
     def set_review_mark(self, file_sha256: str, node_key: str, reviewed: bool, view: str | None) -> None:

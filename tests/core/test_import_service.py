@@ -138,3 +138,38 @@ def test_progress_reports_reading_and_writing(store: Store, tmp_path: Path) -> N
     assert [d for _s, d, _t in writes] == sorted(d for _s, d, _t in writes)
     assert command.report.added == 2500
     assert summary_lines(command.report)[-1].startswith("追加 2500件")
+
+
+def test_a_members_reviewed_marks_and_views_reach_the_chair(store: Store, tmp_path: Path) -> None:
+    """A member who marked a risk 疑問あり (and another 確認済み) exports their comments: the package carries the
+    marks, the chair's import keeps them per member apart from the chair's own marks, a second import changes
+    nothing, and a newer mark replaces the older one."""
+    from reviewer.exchange.service import apply_import
+    from reviewer.exchange.w3c import read_package
+    from reviewer.export.service import ExportOptions, export
+
+    doubt, seen = "0:Ⅲ/2/risk2@住民基本台帳ファイル", "0:Ⅲ/2/risk1@住民基本台帳ファイル"
+    with Store.open(tmp_path / "yamada", key="8c" * 32, backup=False) as member:
+        member.add_annotation(note("山田太郎", "根拠は？"))
+        member.set_review_mark(SHA, doubt, False, "疑問あり")
+        member.set_review_mark(SHA, seen, True, None)
+        out = tmp_path / "yamada.json"
+        export(member, SHA, None, "package", out, options=ExportOptions(packet_name="packet.pdf"))
+    views = {(v.node_key, v.author, v.reviewed, v.view) for v in read_package(out, expected_sha=SHA).views}
+    assert views == {(doubt, "山田太郎", False, "疑問あり"), (seen, "山田太郎", True, None)}
+
+    store.set_review_mark(SHA, doubt, True, "同意")  # the chair's own mark of the same risk
+    plan = plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])
+    assert "確認済み・見解2件" in plan.summary_lines()[0]
+    report = apply_import(store, plan)
+    assert report.views == 2
+    held = store.member_views(SHA)
+    assert [(v.author, v.view, v.reviewed) for v in held[doubt]] == [("山田太郎", "疑問あり", False)]
+    assert store.review_marks(SHA)[doubt].view == "同意"  # the chair's own mark stays the chair's
+    assert apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])).views == 0
+
+    with Store.open(tmp_path / "yamada", key="8c" * 32, backup=False) as member:
+        member.set_review_mark(SHA, doubt, True, "同意")  # later the member is satisfied
+        export(member, SHA, None, "package", out, options=ExportOptions(packet_name="packet.pdf"))
+    assert apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])).views == 1
+    assert [(v.view, v.reviewed) for v in store.member_views(SHA)[doubt]] == [("同意", True)]

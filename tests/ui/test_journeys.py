@@ -176,9 +176,12 @@ def test_a_members_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, sampl
     assert again.settings.reading_position(second) is not None
 
 
-def _member_package(tmp_path: Path, packet: Path, outline: Any, author: str, texts: list[str]) -> Path:
+def _member_package(tmp_path: Path, packet: Path, outline: Any, author: str, texts: list[str],
+                    doubt: str = "") -> Path:
+    """The package a member sends (their 疑問あり on the node ``doubt`` with it, when given)."""
     from reviewer.annotations import Annotation
-    from reviewer.exchange.w3c import write_package
+    from reviewer.exchange.w3c import export_package
+    from reviewer.store.models import MemberView
 
     annotations = []
     for index, text in enumerate(texts):
@@ -188,7 +191,8 @@ def _member_package(tmp_path: Path, packet: Path, outline: Any, author: str, tex
             kind="area", rects=[(80.0, node.y + 10 * index, 300.0, node.y + 10 * index + 8)], category="意見",
             text=text, author=author))
     out = tmp_path / f"{author}.json"
-    write_package(annotations, out, packet_sha256=outline.sha256, packet_name=packet.name)
+    views = [MemberView(outline.sha256, doubt, author, False, "疑問あり", "2026-11-30T09:00:00.000Z")] if doubt else []
+    export_package(annotations, out, packet_sha256=outline.sha256, packet_name=packet.name, views=views)
     return out
 
 
@@ -199,7 +203,8 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
     window = new_window(qtbot, name="委員長")
     open_through_menu(qtbot, window, packet)
     outline = window.outline
-    first = _member_package(tmp_path, packet, outline, "佐藤委員", ["意見A", "意見B"])
+    item, doubt = risk_item(window, "Ⅲ", "2", "2")
+    first = _member_package(tmp_path, packet, outline, "佐藤委員", ["意見A", "意見B"], doubt=doubt)
     second = _member_package(tmp_path, packet, outline, "鈴木委員", ["意見C"])
 
     # 委員のコメントを取り込む (one click), both files in one dialog: it opens beside the packet the first time.
@@ -207,7 +212,12 @@ def test_the_chairs_day(qtbot: Any, isolated_profile: Path, tmp_path: Path, smal
     window.exchange_toolbar.widgetForAction(window.act_import_members).click()
     said = take_box(qtbot, "追加")
     assert "追加 3 件" in said and "佐藤委員" in said and "鈴木委員" in said
+    assert "判断への見解 1 件" in said
     qtbot.waitUntil(lambda: len(window.session.annotations) == 3, timeout=10_000)
+    # 佐藤委員 found that risk 疑問あり without a comment on it: the chair sees it at the risk.
+    tree_click(qtbot, window.outline_panel.tree, item)
+    header = window.annotations.panel.others_label
+    qtbot.waitUntil(lambda: header.isVisible() and "佐藤委員 疑問あり" in header.text(), timeout=5000)
     # Importing the same files again adds nothing; the dialog opens where they were taken from last time.
     opened_again_in = answer_file_dialog(first, second)
     menu_action(window, "コメント", "取り込み・書き出し", "委員のコメントを取り込む…").trigger()

@@ -70,6 +70,7 @@ class CurrentNode:
     label: str
     reviewed: bool = False
     view: str | None = None
+    others: str = ""  # other members' 確認済み / views, as imported: 「山田 疑問あり、佐藤 同意」
 
 
 def group_path(annotation: Annotation, outline: Outline | None) -> list[str]:
@@ -148,6 +149,12 @@ class CommentsPanel(QWidget):
         marks.addWidget(self.view_combo)
         marks.addStretch(1)
         header_layout.addLayout(marks)
+        # The chair's copy: what the other members said of this risk (their packages bring it).
+        self.others_label = QLabel("")
+        self.others_label.setObjectName("commentsOtherViews")
+        self.others_label.setWordWrap(True)
+        self.others_label.hide()
+        header_layout.addWidget(self.others_label)
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("commentsProgress")
         header_layout.addWidget(self.progress_label)
@@ -370,6 +377,9 @@ class CommentsPanel(QWidget):
             self.section_label.setText(node.label if node is not None else self.tr("（確認済みを付ける項目の外）"))
             self.reviewed_check.setEnabled(enabled)
             self.view_combo.setEnabled(enabled)
+            others = node.others if node is not None else ""
+            self.others_label.setText(self.tr("他の委員：{views}").format(views=others) if others else "")
+            self.others_label.setVisible(bool(others))
             self.reviewed_check.setChecked(bool(node and node.reviewed))
             index = self.view_combo.findData(node.view if node is not None else None)
             self.view_combo.setCurrentIndex(max(index, 0))
