@@ -51,7 +51,8 @@ def second_meeting_rows(rows: Sequence[SheetRow], links: Sequence[CarriedLink],
                         page_labels: Sequence[str] = ()) -> list[SheetRow]:
     """``rows`` (the revised packet's sheet) with 修正後の記載 and 確認結果 of the carried comments, and, when the
     comparison's ``documents`` are given, a row per undeclared change among the comments of its report, by page,
-    and after them a row per item of 別添3 whose change was not found (numbered again from 1). ``page_labels``: the revised packet's printed page numbers."""
+    and after them a row per item of 別添3 whose change was not found (numbered again from 1). ``page_labels``: the
+    revised packet's printed page numbers."""
     by_id = {link.new_id: link for link in links}
     filled: list[SheetRow] = []
     for row in rows:
