@@ -280,3 +280,25 @@ def test_a_selected_comment_never_widens_the_panel(qtbot: Any, panel: Any) -> No
         panel.select_annotation(annotation.id)
         qtbot.waitUntil(lambda wanted=annotation.id: panel.selected_id() == wanted, timeout=5000)
         assert panel.minimumSize().width() == LEAST_WIDTH  # not what its longest box would ask for
+
+
+def test_the_mouse_wheel_over_a_box_scrolls_and_never_changes_a_comment(qtbot: Any, panel: Any) -> None:
+    """Turning the wheel over 区分 or 状態 (to scroll the panel) once changed the comment's category or status and
+    saved it; now a box changes with the wheel only after it was clicked."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    items = sample()
+    panel.set_annotations(items)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select_annotation(items[0].id)
+    for box in (panel.category_edit, panel.status_edit, panel.view_combo, panel.author_filter):
+        before = box.currentIndex()
+        centre = QPointF(box.rect().center())
+        wheel = QWheelEvent(centre, QPointF(box.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(box, wheel)
+        assert box.currentIndex() == before, box.objectName()

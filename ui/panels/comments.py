@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFont, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,6 +60,21 @@ VIEWS: tuple[str, ...] = ("同意", "疑問あり")
 def fold(text: str) -> str:
     """Normalise for filtering: NFKC (full/half width), case-insensitive, no whitespace."""
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+class _WheelSafeComboBox(QComboBox):
+    """A box the mouse wheel does not change unless it was clicked first: turning the wheel to scroll the panel
+    changed a comment's 区分 or 状態 under the pointer, and the change was saved."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel alone does not give it the focus
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the scroll area behind it
 
 
 @dataclass(slots=True)
@@ -141,7 +156,7 @@ class CommentsPanel(QWidget):
         header_layout.addWidget(self.reviewed_check)
         marks = QHBoxLayout()
         marks.addWidget(QLabel(self.tr("判断への見解")))
-        self.view_combo = QComboBox()
+        self.view_combo = _WheelSafeComboBox()
         self.view_combo.addItem(self.tr("未記入"), None)
         self.view_combo.addItem(self.tr("同意"), "同意")
         self.view_combo.addItem(self.tr("疑問あり"), "疑問あり")
@@ -165,7 +180,7 @@ class CommentsPanel(QWidget):
         filters.setContentsMargins(0, 0, 0, 0)
         filters.setHorizontalSpacing(4)
         filters.setVerticalSpacing(4)
-        self.group_combo = QComboBox()
+        self.group_combo = _WheelSafeComboBox()
         self.group_combo.addItem(self.tr("評価書・項目ごと"), "structure")
         self.group_combo.addItem(self.tr("ページ順"), "page")
         self.group_combo.currentIndexChanged.connect(self._rebuild)
@@ -173,12 +188,12 @@ class CommentsPanel(QWidget):
         self.search_edit.setPlaceholderText(self.tr("コメントを絞り込み"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._rebuild)
-        self.category_filter = QComboBox()
-        self.status_filter = QComboBox()
+        self.category_filter = _WheelSafeComboBox()
+        self.status_filter = _WheelSafeComboBox()
         self.status_filter.addItem(self.tr("すべての状態"), None)
         for status in STATUSES:
             self.status_filter.addItem(status_label(status), status)
-        self.author_filter = QComboBox()
+        self.author_filter = _WheelSafeComboBox()
         self._fill_filter(self.category_filter, self.tr("すべての区分"), self._categories)
         self._fill_filter(self.author_filter, self.tr("すべての委員"), [])
         for combo in (self.category_filter, self.status_filter, self.author_filter):
@@ -231,10 +246,10 @@ class CommentsPanel(QWidget):
         style_secondary_text(self.quote_label)
         edit_layout.addWidget(self.quote_label)
         fields = QHBoxLayout()
-        self.category_edit = QComboBox()
+        self.category_edit = _WheelSafeComboBox()
         self.category_edit.setObjectName("commentCategoryEdit")
         self.category_edit.setEditable(False)  # a typo must not become a new category
-        self.status_edit = QComboBox()
+        self.status_edit = _WheelSafeComboBox()
         for status in STATUSES:
             self.status_edit.addItem(status_label(status), status)
         fields.addWidget(self.category_edit, 1)
