@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QDockWidget, QFrame, QMenu, QScrollArea, QToolBar, QWidget
 
@@ -184,24 +184,55 @@ class _Pending:
 
 
 class _PanelHost(QWidget):
-    """Holds the comments panel in its dock's scroll area at the viewport's height (down to the panel's least
-    height): the scroll area would otherwise ask the panel's layout for its height at that width — every wrapped
-    label at full length — and scroll the whole panel instead of letting its list and edit area share the room."""
+    """Holds the comments panel in its dock's scroll area at the viewport's height, down to the panel's least height
+    at that width: the scroll area would otherwise ask the panel's layout for its height at that width — every
+    wrapped label and list at full length — and scroll the whole panel instead of letting its list and edit area
+    share the room."""
 
-    def __init__(self, panel: QWidget) -> None:
+    def __init__(self, panel: CommentsPanel) -> None:
         super().__init__()
         self.panel = panel
         panel.setParent(self)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return self.panel.minimumSizeHint()
+        hint = self.panel.minimumSizeHint()
+        return QSize(hint.width(), self.panel.least_height(max(self.width(), hint.width())))
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
-        return self.panel.minimumSizeHint()
+        return self.minimumSizeHint()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
         self.panel.setGeometry(self.rect())
         super().resizeEvent(event)
+
+
+class _PanelScroll(QScrollArea):
+    """The comments dock's scroll area: as wide as the panel needs at least (larger text, English: the dock grows
+    rather than cutting the panel's right edge), scrolling the panel as a whole only where the dock is shorter than
+    the panel's least height."""
+
+    def __init__(self, panel: CommentsPanel, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("commentsPanelScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.host = _PanelHost(panel)
+        self.setWidget(self.host)
+        panel.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        bar = self.verticalScrollBar().sizeHint().width() if self.verticalScrollBar().isVisible() else 0
+        return QSize(self.host.minimumSizeHint().width() + bar + 2 * self.frameWidth(), 80)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.host.panel and event.type() == QEvent.Type.LayoutRequest:
+            # The panel's least size changed (text size, language, a longer header): the dock follows.
+            self.host.updateGeometry()
+            self.updateGeometry()
+            self.host.resize(self.viewport().width(), max(self.viewport().height(),
+                                                          self.host.minimumSizeHint().height()))
+        return super().eventFilter(watched, event)
 
 
 class AnnotationController(QObject):
@@ -261,13 +292,7 @@ class AnnotationController(QObject):
             # The panel scrolls as a whole where the dock is shorter than its least height (large text on a
             # laptop's screen, the 変更点 dock below): it neither overlaps its own lines nor grows the window past
             # the screen.
-            scroll = QScrollArea(dock)
-            scroll.setObjectName("commentsPanelScroll")
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            scroll.setWidget(_PanelHost(self.panel))
-            dock.setWidget(scroll)
+            dock.setWidget(_PanelScroll(self.panel, dock))
             if not dock.windowTitle():
                 dock.setWindowTitle(self.tr("コメント"))
         if self.outline_panel is not None:

@@ -241,6 +241,11 @@ def settings_dialog(window: Any) -> None:
     refresh_icons(window)
     if window.settings.text_size != text_size:
         window.fit_docks_to_text_size()
+    # The new font shows the status bar's own widgets again under a message it still shows (the two texts were drawn
+    # over each other): the message is shown again, which hides them as at first.
+    message = window.statusBar().currentMessage()
+    if message:
+        window.statusBar().showMessage(message, 10_000)
     window.panels.refill_structure()  # badge colours follow the contrast setting; progress is kept
     if window.annotations is not None:
         window.annotations.refresh()

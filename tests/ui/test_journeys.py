@@ -303,6 +303,9 @@ def test_zoom_shortcuts_and_settings_keep_progress(qtbot: Any, isolated_profile:
         # 大きい: the side panels widen with the text (the tree's names stay readable), the page keeps 40 %.
         qtbot.waitUntil(lambda: window.left_dock.width() >= left_before * 1.1, timeout=5000)
         assert window.page_view.width() >= window.width() * 0.4
+        # The comments panel widened with its text: its right edge (削除, the filters) is not cut off.
+        panel = window.annotations.panel
+        qtbot.waitUntil(lambda: panel.width() >= panel.minimumSizeHint().width(), timeout=5000)
     finally:
         app.setFont(font_before)  # the application's font is shared by the tests that follow
 
@@ -636,6 +639,13 @@ def test_at_the_largest_text_a_laptops_screen_shows_the_whole_window_and_a_reada
         assert window.compare.dock.height() <= height * 0.32
         scroll = window.comments_dock.widget()
         assert scroll.widget().panel is panel and panel.height() >= panel.minimumSizeHint().height()
+        # At a risk with a long name the header's wrapped lines all show (they were cut through the middle).
+        item, _key = risk_item(window, "Ⅲ", "2", "2")
+        tree_click(qtbot, window.outline_panel.tree, item)
+        header = panel.header_frame
+        qtbot.waitUntil(lambda: "リスク2" in panel.section_label.text(), timeout=5000)
+        qtbot.waitUntil(lambda: header.height() >= header.heightForWidth(header.width()), timeout=5000)
+        assert panel.width() >= panel.minimumSizeHint().width()
     finally:
         app.setFont(font_before)
 

@@ -138,7 +138,7 @@ class CommentsPanel(QWidget):
         self.setMinimumWidth(LEAST_WIDTH)
 
         # Header: the current section and its review mark, and the overall progress.
-        header = QFrame()
+        header = self.header_frame = QFrame()
         header.setObjectName("commentsHeader")
         header.setFrameShape(QFrame.Shape.StyledPanel)
         header_layout = QVBoxLayout(header)
@@ -314,6 +314,13 @@ class CommentsPanel(QWidget):
         layout.addWidget(self.summary_label)
         self._show_editor(None)
         self.set_current_node(None)
+
+    def least_height(self, width: int) -> int:
+        """The least height at ``width``: the header's wrapped lines (a long risk name, at large text) all shown, the
+        list and the edit area at their least (the edit area scrolls)."""
+        header = self.header_frame
+        wrapped = header.heightForWidth(width) if header.hasHeightForWidth() and width > 0 else -1
+        return self.minimumSizeHint().height() + max(0, wrapped - header.minimumSizeHint().height())
 
     def edit_area_height(self) -> int:
         """The height the edit area needs at the panel's width (its wrapped labels: the meta line, the quote, the
