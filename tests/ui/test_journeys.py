@@ -804,8 +804,9 @@ def test_the_window_opens_as_the_member_left_it(qtbot: Any, isolated_profile: Pa
     assert not again.left_dock.isVisible() and again.comments_dock.isVisible()
 
 
+@pytest.mark.parametrize("wider", [False, True], ids=["page-fits", "page-wider-than-the-view"])
 def test_a_risk_chosen_in_the_tree_stays_current_when_the_page_is_zoomed(
-        qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any]) -> None:
+        qtbot: Any, isolated_profile: Path, small_packet: tuple[Path, Any], wider: bool) -> None:
     """The member clicks a risk in 目次, then 表示 > ページ全体を表示 and 幅に合わせる: the risk they chose stays the
     one 確認済み marks (the zoom once made the risk at the top of the view, the one before, current)."""
     window = new_window(qtbot, name="委員")
@@ -822,15 +823,21 @@ def test_a_risk_chosen_in_the_tree_stays_current_when_the_page_is_zoomed(
             continue
         height = heights[node.page]
         location = outline.locate(node.page, node.y + 1)
-        if node.y > 0.35 * height and location.chapter is not None and location.chapter.number == "Ⅲ":
+        # Low on its page: the view's top then shows the risk before it, and, with the page wider than the view, the
+        # view's current page (the one 表示 > ページ全体を表示 shows) is the next one.
+        placed = node.y > (0.8 if wider else 0.35) * height
+        if placed and location.chapter is not None and location.chapter.number == "Ⅲ":
             chosen = node, location.node_key()
             break
     assert chosen is not None
     node, key = chosen
+    if wider:  # a horizontal scroll bar, as at 特大 or after Ctrl++
+        view.set_zoom(view.zoom() * 1.4)
+        assert view.horizontalScrollBar().maximum() > 0
     item = window.outline_panel.item_for_node(node)
     tree_click(qtbot, window.outline_panel.tree, item)
     qtbot.waitUntil(lambda: controller._header is not None and controller._header[0] == key, timeout=5000)
-    for menu, entry in (("表示", "ページ全体を表示"), ("表示", "幅に合わせる")):
+    for menu, entry in (("表示", "ページ全体を表示"), ("表示", "幅に合わせる"), ("表示", "拡大")):
         with qtbot.waitSignal(view.zoom_changed, timeout=5000, raising=False):
             menu_action(window, menu, entry).trigger()
         controller._update_current_node()

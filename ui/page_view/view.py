@@ -438,7 +438,11 @@ class PageView(QAbstractScrollArea):
         return self._zoom_mode
 
     def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
-        """Zoom to ``factor`` keeping the document point under ``anchor`` (viewport coords) still."""
+        """Zoom to ``factor`` keeping the document point under ``anchor`` (viewport coords) still: by default the
+        place :meth:`go_to` went to while the view has not moved since, else the viewport's centre."""
+        target = self._target_in_view() if anchor is None else None
+        if target is not None:
+            anchor = QPointF(self.viewport().width() / 2.0, target[1])
         self._zoom_mode = "custom"
         self._apply_zoom(clamp_zoom(factor), anchor)
 
@@ -450,12 +454,25 @@ class PageView(QAbstractScrollArea):
 
     def fit_width(self) -> None:
         self._zoom_mode = "fit_width"
-        self._apply_zoom(self._fit_width_zoom(self._fit_width_basis()), QPointF(0, 0))
+        target = self._target_in_view()
+        # The place gone to stays where it is on the screen (else the view's top-left corner does).
+        anchor = QPointF(0.0, target[1]) if target is not None else QPointF(0, 0)
+        self._apply_zoom(self._fit_width_zoom(self._fit_width_basis()), anchor)
 
     def fit_page(self) -> None:
         self._zoom_mode = "fit_page"
-        page = max(0, self._current_page)
+        target = self._target_in_view()
+        # The page of the place gone to (a risk chosen in the tree), which the view's top may not be on yet.
+        page = target[0] if target is not None else max(0, self._current_page)
         self._apply_zoom(self._layout.fit_page_zoom(*self._viewport_size(), page), None, page_top=page)
+
+    def _target_in_view(self) -> tuple[int, float] | None:
+        """The page and viewport y of the place :meth:`go_to` went to, while the view has not moved since."""
+        target = self._go_to_target
+        if target is None or target[2] != self.verticalScrollBar().value() or not len(self._layout):
+            return None
+        _, display_y = matrix_apply(self._rotation(target[0]), self._layout.sizes[target[0]][0] / 2.0, target[1])
+        return target[0], self._layout.page_top(target[0]) + display_y * self._layout.scale - target[2]
 
     def _viewport_size(self) -> tuple[float, float]:
         return float(self.viewport().width()), float(self.viewport().height())
@@ -502,8 +519,7 @@ class PageView(QAbstractScrollArea):
         if anchor is None:
             anchor = QPointF(vp_w / 2.0, vp_h / 2.0)
         hbar, vbar = self.horizontalScrollBar(), self.verticalScrollBar()
-        target = self._go_to_target if self._go_to_target is not None \
-            and self._go_to_target[2] == vbar.value() else None
+        target = self._go_to_target if self._target_in_view() is not None else None
         canvas_x = anchor.x() + hbar.value()
         canvas_y = anchor.y() + vbar.value()
         page = self._layout.page_at(canvas_y)
@@ -524,10 +540,10 @@ class PageView(QAbstractScrollArea):
         if target is not None:
             # The place the member went to (a risk chosen in the tree) stays where they are while it is in view:
             # a zoom alone does not make the risk that now starts the view the current one.
-            _, display_y = matrix_apply(self._rotation(target[0]), self._layout.sizes[target[0]][0] / 2.0, target[1])
-            target_y = self._layout.page_top(target[0]) + display_y * self._layout.scale - vbar.value()
-            if 0.0 <= target_y < vp_h:
-                self._go_to_target = (target[0], target[1], vbar.value())
+            self._go_to_target = (target[0], target[1], vbar.value())
+            moved = self._target_in_view()
+            if moved is None or not 0.0 <= moved[1] < vp_h:
+                self._go_to_target = None
         if not self._any_visible_image():
             self._render_scale = scale = self._layout.scale
         else:
