@@ -442,6 +442,10 @@ EN.update({
     "変更（☑ 確認済み）": "Change (☑ reviewed)",
     "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
     "前の版": "Earlier version",
+    "（{count}件、未申告 {undeclared}件）": " ({count}, {undeclared} undeclared)",
+    "（{count}件）": " ({count})",
+    "未申告": "Undeclared",
+    "{label}頁": "p. {label}",
     "他の委員：{views}": "Other members: {views}",
     "委員の確認済み・判断への見解 %n 件を取り込みました（コメント欄の上に表示されます）。": (
         "Imported %n member's mark (reviewed, view of the judgement); it shows above the comments.",

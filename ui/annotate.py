@@ -682,8 +682,14 @@ class AnnotationController(QObject):
             "area": self.tr("ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。"),
             "note": self.tr("付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。"),
         }
-        if mode in hints:
-            self.message.emit(hints[mode])
+        window = self.main_window
+        bar = window.statusBar() if window is not None and hasattr(window, "statusBar") else None
+        if bar is not None:
+            # Shown while the tool is armed (a message that went after a few seconds left the member guessing).
+            if mode in hints:
+                bar.showMessage(hints[mode])
+            elif bar.currentMessage() in hints.values():
+                bar.clearMessage()
 
     def _after_gesture(self) -> None:
         """A tool is used once, then the view returns to selecting text (unless the member locked the tool)."""

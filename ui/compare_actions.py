@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.errors import ReviewerError
 from ui import file_dialogs, notify
+from ui.display_words import category_label
 from ui.ops import Op
 from ui.session import ANNOTATIONS, CLOSED, MARKS, OUTLINE, PACKET, STORE, SessionChange
 
@@ -390,12 +391,13 @@ class CompareActions(QObject):
         links = list(self._links.values())
         order = {"removed": 0, "changed": 1, "unchanged": 2}
         tree.clear()
-        for link in sorted(links, key=lambda k: (order.get(k.status, 3), k.created, k.new_id)):
-            annotation = store.get_annotation(link.new_id)
-            if annotation is None:
-                continue
+        carried = [(link, a) for link in links if (a := store.get_annotation(link.new_id)) is not None]
+        # Removed first, then changed, then unchanged; each in the order of the pages.
+        for link, annotation in sorted(carried, key=lambda pair: (order.get(pair[0].status, 3), pair[1].page,
+                                                                  pair[1].top, pair[0].new_id)):
             item = QTreeWidgetItem([self._status_word(link.status), annotation.page_label,
-                                    f"［{annotation.category}］{annotation.text}", self._check_word(link.check_result)])
+                                    f"［{category_label(annotation.category)}］{annotation.text}",
+                                    self._check_word(link.check_result)])
             item.setData(0, ROLE_NEW_ID, link.new_id)
             item.setForeground(0, QBrush(QColor(CARRIED_COLORS.get(link.status, "#000000"))))
             item.setToolTip(2, annotation.text)

@@ -4,7 +4,7 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+272" />
+            <location filename="../../ui/annotate.py" line="+297" />
             <location line="+630" />
             <source>コメント</source>
             <translation>Comments</translation>
@@ -191,7 +191,7 @@
     <context>
         <name>ChangeView</name>
         <message>
-            <location filename="../../ui/panels/changes.py" line="+432" />
+            <location filename="../../ui/panels/changes.py" line="+433" />
             <source>変更を選ぶと、その記載が新しい版（追加は緑）と前の版（削除は取り消し線）でここに表示されます。</source>
             <translation>Select a change to see its text here: in the new version (added text in green) and the earlier one (removed text struck through).</translation>
         </message>
@@ -237,18 +237,18 @@
     <context>
         <name>CommentsPanel</name>
         <message>
-            <location filename="../../ui/panels/comments.py" line="+80" />
+            <location filename="../../ui/panels/comments.py" line="+95" />
             <source>（評価書の外）</source>
             <translation>(outside any report)</translation>
         </message>
         <message>
             <location line="+51" />
-            <location line="+246" />
+            <location line="+253" />
             <source>（確認済みを付ける項目の外）</source>
             <translation>(not an item to mark as reviewed)</translation>
         </message>
         <message>
-            <location line="-238" />
+            <location line="-245" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -294,29 +294,29 @@
         </message>
         <message>
             <location line="+4" />
-            <location line="+293" />
+            <location line="+300" />
             <source>すべての区分</source>
             <translation>All categories</translation>
         </message>
         <message>
-            <location line="-292" />
-            <location line="+293" />
+            <location line="-299" />
+            <location line="+300" />
             <source>すべての委員</source>
             <translation>All members</translation>
         </message>
         <message>
-            <location line="-232" />
+            <location line="-239" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
             <location line="+13" />
-            <location line="+513" />
+            <location line="+520" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-510" />
+            <location line="-517" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -327,7 +327,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+507" />
+            <location line="+514" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
@@ -462,7 +462,7 @@
     <context>
         <name>CompareActions</name>
         <message>
-            <location filename="../../ui/compare_actions.py" line="+136" />
+            <location filename="../../ui/compare_actions.py" line="+137" />
             <location line="+30" />
             <source>変更点</source>
             <translation>Changes</translation>
@@ -540,7 +540,7 @@
             <translation>{changes} changes ({undeclared} undeclared). {carried} comments of the earlier version carried over ({created} new).</translation>
         </message>
         <message>
-            <location line="+87" />
+            <location line="+88" />
             <source>記載変更なし</source>
             <translation>Text unchanged</translation>
         </message>
@@ -1167,12 +1167,12 @@ Saved at:
         </message>
         <message>
             <location line="-62" />
-            <location line="+137" />
+            <location line="+142" />
             <source>PIA Reviewer について</source>
             <translation>About PIA Reviewer</translation>
         </message>
         <message>
-            <location line="-122" />
+            <location line="-127" />
             <source>ファイル(&amp;F)</source>
             <translation>&amp;File</translation>
         </message>
@@ -1356,7 +1356,7 @@ Saved at:
 {url}</translation>
         </message>
         <message>
-            <location filename="../../ui/window_actions.py" line="+78" />
+            <location filename="../../ui/window_actions.py" line="+83" />
             <source>設定</source>
             <translation>Settings</translation>
         </message>
@@ -2042,6 +2042,18 @@ and {count} more</translation>
             <translation>Department's answer</translation>
         </message>
         <message>
+            <source>（{count}件、未申告 {undeclared}件）</source>
+            <translation> ({count}, {undeclared} undeclared)</translation>
+        </message>
+        <message>
+            <source>（{count}件）</source>
+            <translation> ({count})</translation>
+        </message>
+        <message>
+            <source>未申告</source>
+            <translation>Undeclared</translation>
+        </message>
+        <message>
             <source>別添3：</source>
             <translation>Annex 3: </translation>
         </message>
@@ -2084,6 +2096,10 @@ and {count} more</translation>
         <message>
             <source>PDF {page} ページ</source>
             <translation>PDF page {page}</translation>
+        </message>
+        <message>
+            <source>{label}頁</source>
+            <translation>p. {label}</translation>
         </message>
         <message>
             <source>前の記載（削除された）</source>
@@ -2196,7 +2212,7 @@ and {count} more</translation>
             <translation>Remove the correction</translation>
         </message>
         <message>
-            <location filename="../../ui/compare_actions.py" line="-499" />
+            <location filename="../../ui/compare_actions.py" line="-500" />
             <source>変更を確認済みにする</source>
             <translation>Mark the change as reviewed</translation>
         </message>

@@ -197,9 +197,11 @@ def test_change_view_side_by_side_with_the_old_row(qtbot: QtBot, compared: dict[
     # Each page says which version it is, and shows the changed text, not the page's left margin.
     assert view.old_caption.isVisible() and view.old_caption.text() == "前の版"
     assert view.new_caption.isVisible() and view.new_caption.text() == "新しい版"
-    left = int(old_marks[0].rect[0])
+    left, top = int(old_marks[0].rect[0]), int(old_marks[0].rect[1])
     bar = view.old_scroll.horizontalScrollBar()
     assert bar.maximum() == 0 or bar.value() <= left < bar.value() + view.old_scroll.viewport().width()
+    down = view.old_scroll.verticalScrollBar()  # in a short view too, the change's first line is in sight
+    assert down.value() <= top < down.value() + view.old_scroll.viewport().height() * 2 // 3
     image = view.old_label.pixmap().toImage()
     x0, y0, x1, y1 = (int(v) for v in old_marks[0].rect)
     reddish = sum(1 for x in range(x0, x1, 2) for y in range(y0, y1, 2)

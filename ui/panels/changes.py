@@ -59,6 +59,7 @@ from reviewer.annotations import Annotation
 from reviewer.compare.diff import RowChange, cleaned_opcodes
 from reviewer.compare.review import Mark, change_key, change_marks
 from reviewer.compare.service import Comparison
+from ui.display_words import category_label
 
 ROLE_CHANGE = Qt.ItemDataRole.UserRole + 11
 COL_WHAT, COL_DECLARED, COL_PAGE, COL_ANSWER = 0, 1, 2, 3
@@ -276,9 +277,9 @@ class ChangesPanel(QWidget):
 
     def _count(self, item: QTreeWidgetItem, changes: list[RowChange]) -> None:
         undeclared = sum(1 for c in changes if not c.declared)
-        text = f"{item.text(COL_WHAT)}（{len(changes)}件"
-        text += f"、{UNDECLARED} {undeclared}件）" if undeclared else "）"
-        item.setText(COL_WHAT, text)
+        count = (_tr("（{count}件、未申告 {undeclared}件）") if undeclared else _tr("（{count}件）")).format(
+            count=len(changes), undeclared=undeclared)
+        item.setText(COL_WHAT, item.text(COL_WHAT) + count)
         if undeclared:
             item.setForeground(COL_WHAT, QBrush(QColor(UNDECLARED_COLORS[0])))
 
@@ -290,7 +291,7 @@ class ChangesPanel(QWidget):
         printed = labels[page] if page is not None and page < len(labels) else (str(page + 1) if page is not None
                                                                                  else "")
         answer = "\n".join(a.answer or "" for a in answers)
-        item = QTreeWidgetItem([change_summary(change), _tr("申告済") if change.declared else UNDECLARED,
+        item = QTreeWidgetItem([change_summary(change), _tr("申告済") if change.declared else _tr("未申告"),
                                 printed, answer.replace("\n", " ")])
         if page is not None:
             item.setToolTip(COL_PAGE, _tr("PDF {page} ページ").format(page=page + 1) + ("" if on_new else _tr("（前の版）")))
@@ -474,7 +475,9 @@ class ChangeView(QWidget):
                 label.resize(label.sizeHint().expandedTo(scroll.viewport().size()))
 
             def show_mark() -> None:
-                scroll.ensureVisible(x, y, 40, 160)
+                # The change's first line a third down the view (in a short dock the change is in sight too), from
+                # its left end.
+                scroll.verticalScrollBar().setValue(max(0, y - scroll.viewport().height() // 3))
                 scroll.horizontalScrollBar().setValue(max(0, x - 40))
 
             show_mark()
@@ -482,7 +485,8 @@ class ChangeView(QWidget):
 
     def _describe(self, change: RowChange) -> None:
         head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
-        state = _tr("申告済") if change.declared else f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{UNDECLARED}</b></span>'
+        state = _tr("申告済") if change.declared else \
+            f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{html.escape(_tr("未申告"))}</b></span>'
         if change.kind == "judgement":
             body = (f'<span style="{REMOVED_HTML}">{html.escape(change.old_judgement or "")}</span> → '
                     f'<span style="{ADDED_HTML}">{html.escape(change.new_judgement or "")}</span>')
@@ -528,8 +532,10 @@ class CarriedCommentCard(QWidget):
         self._id = comment.id
         colour = {"unchanged": "#2e7d32", "changed": "#b26a00", "removed": UNDECLARED_COLORS[0]}.get(status, "#000")
         self.status.setText(f'<b style="color:{colour}">{_tr(STATUS_TEXT.get(status, status))}</b>　'
-                            f"{html.escape(comment.item_label)}　{html.escape(comment.page_label)}頁")
-        parts = [f"<b>{html.escape(comment.category)}</b>（{html.escape(comment.author)}）：{html.escape(comment.text)}"]
+                            f"{html.escape(comment.item_label)}　"
+                            + html.escape(_tr("{label}頁").format(label=comment.page_label)))
+        parts = [f"<b>{html.escape(category_label(comment.category))}</b>（{html.escape(comment.author)}）："
+                 f"{html.escape(comment.text)}"]
         if status == "changed":
             parts.append(f"{_tr('前の記載')}：{html.escape(old_quote)}")
             parts.append(f"{_tr('修正後の記載')}：{html.escape(new_text)}")
