@@ -71,9 +71,10 @@ class NodePath:
     def key(self) -> tuple[str, str, str, str, str]:
         return (self.chapter, self.file or "", self.section or "", self.leaf_kind or "", self.leaf or "")
 
-    def item_label(self) -> str:
-        """The 項目 as the comment sheet writes it, e.g. 「Ⅲ 7. リスク1」."""
-        parts = [self.chapter]
+    def item_label(self, with_file: bool = False) -> str:
+        """The 項目 as the comment sheet writes it, e.g. 「Ⅲ 7. リスク1」; ``with_file`` names the 特定個人情報ファイル of
+        a chapter that repeats per file: 「Ⅱ（住民基本台帳ファイル） 6.」."""
+        parts = [f"{self.chapter}（{self.file}）" if with_file and self.file and self.chapter else self.chapter]
         if self.section:
             parts.append(f"{self.section}.")
         if self.leaf:

@@ -23,7 +23,7 @@ KIND_LABELS = {"text": "記載の変更", "added": "追加", "removed": "削除"
 def undeclared_row(title: str, change: RowChange, page_labels: Sequence[str] = ()) -> SheetRow:
     """A row for an undeclared change: before (引用) and after (修正後の記載), no comment id."""
     page = change.new_page if change.new_page is not None else change.old_page
-    item = " ".join(p for p in (change.path.item_label(), change.item or "") if p)
+    item = " ".join(p for p in (change.path.item_label(with_file=True), change.item or "") if p)
     if change.kind == "judgement":
         before, after = change.old_judgement or "", change.new_judgement or ""
     else:

@@ -92,7 +92,8 @@ def test_second_sheet_columns_rows_and_files(store: Store, compared: tuple[Versi
     undeclared = [v for v in values if v["区分"] == UNDECLARED_CATEGORY]
     assert len(undeclared) == 1
     assert norm(UNDECLARED_SENTENCE) in norm(str(undeclared[0][REVISED_COLUMN]))
-    assert str(undeclared[0]["項目"]).startswith("Ⅱ 6.")
+    assert str(undeclared[0]["項目"]).startswith("Ⅱ（")  # which file's Ⅱ: the report has two
+    assert " 6. " in str(undeclared[0]["項目"])
     change = next(c for c in comparison.changes() if not c.declared)
     assert str(undeclared[0]["資料頁"]) == new.outline.page_labels[change.new_page or 0]  # as printed
     assert [v["No."] for v in values] == list(range(1, len(values) + 1))

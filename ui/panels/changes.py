@@ -484,7 +484,7 @@ class ChangeView(QWidget):
             QTimer.singleShot(0, self, show_mark)
 
     def _describe(self, change: RowChange) -> None:
-        head = f"<b>{html.escape(change.path.item_label())} {html.escape(change.item or '')}</b>"
+        head = f"<b>{html.escape(change.path.item_label(with_file=True))} {html.escape(change.item or '')}</b>"
         state = _tr("申告済") if change.declared else \
             f'<span style="color:{UNDECLARED_COLORS[0]}"><b>{html.escape(_tr("未申告"))}</b></span>'
         if change.kind == "judgement":
