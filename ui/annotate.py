@@ -654,7 +654,10 @@ class AnnotationController(QObject):
         """「山田 疑問あり、佐藤 確認済み」: the other members' marks on node ``key`` (from their packages)."""
         words = {"同意": self.tr("同意"), "疑問あり": self.tr("疑問あり")}  # as the view box says them
         parts: list[str] = []
+        me = self.author()
         for view in self.session.member_views.get(key, []):
+            if view.author == me:  # (this member's own package imported back: their marks are the ones above)
+                continue
             said = [words.get(view.view, view.view)] if view.view else []
             if view.reviewed:
                 said.append(self.tr("確認済み"))

@@ -124,6 +124,8 @@ class LoadedFile:
     signer_key: str | None = None
     corrections: list[Correction] = field(default_factory=list)  # hand corrections of the structure (packages)
     views: list[MemberView] = field(default_factory=list)  # members' 確認済み and views (packages)
+    views_author: str = ""  # the member whose whole set ``views`` is, as of ``generated`` (see w3c.Package)
+    generated: str = ""
 
 
 @dataclass(slots=True)
@@ -265,6 +267,7 @@ def load_file(path: str | os.PathLike[str], info: PacketInfo) -> LoadedFile:
         loaded.signer_key = package.signer_key
         loaded.corrections = list(package.corrections)
         loaded.views = list(package.views)
+        loaded.views_author, loaded.generated = package.views_author, package.generated
     elif kind == "xfdf":
         if info.page_matrices is None:
             raise PackageError(f"XFDF「{path.name}」を取り込むには資料のPDFを指定してください（--packet）。",

@@ -306,9 +306,12 @@ class ImportCommand:
                 from reviewer.structure.corrections import merge_corrections
 
                 report.corrections = merge_corrections(store, incoming)
-            views = [v for loaded in plan.loaded for v in loaded.views]
-            if views:
-                report.views = store.merge_member_views(views)
+            for loaded in plan.loaded:
+                if loaded.views_author:
+                    report.views += store.replace_member_views(
+                        plan.packet_sha256, loaded.views_author, loaded.views, loaded.generated)
+                elif loaded.views:
+                    report.views += store.merge_member_views(loaded.views)
             for ident, answer in plan.answers.items():
                 current = store.get_annotation(ident)
                 if current is None:

@@ -83,6 +83,10 @@ class Package:
     signer_key: str | None = None
     corrections: list[Correction] = field(default_factory=list)  # "pia:corrections" (structure corrections)
     views: list[MemberView] = field(default_factory=list)  # "pia:views" (members' 確認済み and views)
+    # The member whose whole set of views "pia:views" is (one author's export), and when it was written: a view the
+    # member took back is then taken back in the chair's copy too.
+    views_author: str = ""
+    generated: str = ""
 
 
 def _round(value: float) -> float:
@@ -190,8 +194,8 @@ def build_package(
         package["creator"] = {"type": "Person", "name": authors[0]}
     if corrections:
         package["pia:corrections"] = corrections_to_package(corrections)
-    if views:
-        package["pia:views"] = views_to_package(views)
+    if views or len(authors) == 1:
+        package["pia:views"] = views_to_package(views)  # (empty: this member has no marks, or took them back)
     return package
 
 
@@ -596,9 +600,12 @@ def _parse_root(
         views = views_from_package(root.get("pia:views"), source_sha or declared or (expected_sha or ""))
     except ValueError as exc:
         raise _Refuse(str(exc)) from None
+    whole = "pia:views" in root and len(authors) == 1 and isinstance(root.get("generated"), str)
     return Package(
         corrections=corrections,
         views=views,
+        views_author=authors[0] if whole else "",
+        generated=str(root.get("generated")) if whole else "",
         source_sha256=source_sha or declared or (expected_sha or ""),
         source_name=source_name,
         annotations=annotations,

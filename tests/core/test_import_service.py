@@ -171,5 +171,18 @@ def test_a_members_reviewed_marks_and_views_reach_the_chair(store: Store, tmp_pa
     with Store.open(tmp_path / "yamada", key="8c" * 32, backup=False) as member:
         member.set_review_mark(SHA, doubt, True, "同意")  # later the member is satisfied
         export(member, SHA, None, "package", out, options=ExportOptions(packet_name="packet.pdf"))
+    newer = out.read_bytes()
     assert apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])).views == 1
     assert [(v.view, v.reviewed) for v in store.member_views(SHA)[doubt]] == [("同意", True)]
+
+    # The member takes a mark back: their next package drops it from the chair's copy as well.
+    older = tmp_path / "older.json"
+    older.write_bytes(newer)
+    with Store.open(tmp_path / "yamada", key="8c" * 32, backup=False) as member:
+        member.set_review_mark(SHA, seen, False, None)
+        export(member, SHA, None, "package", out, options=ExportOptions(packet_name="packet.pdf"))
+    assert apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])).views == 1
+    assert seen not in store.member_views(SHA) and doubt in store.member_views(SHA)
+    # The older package imported again afterwards does not bring back what the member took back.
+    apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [older]))
+    assert seen not in store.member_views(SHA)
