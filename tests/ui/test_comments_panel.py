@@ -137,8 +137,10 @@ def test_a_note_a_region_and_a_highlight_are_told_apart_in_the_list(panel: Any) 
     items = [ann(1, 130, "付箋の本文", kind="note", quote=""), ann(1, 150, "範囲の本文", kind="area", quote=""),
              ann(1, 170, "ハイライトの本文")]
     panel.set_annotations(items)
-    heads = [panel.item_for(a.id).text(0).split("\n")[0] for a in items]
-    assert heads == ["［質問］  付箋  資料1頁  委員A", "［質問］  範囲  資料1頁  委員A", "［質問］  ハイライト  資料1頁  委員A"]
+    rows = [panel.item_for(a.id).text(0).split("\n")[:2] for a in items]
+    # The comment first (what a narrow panel shows of a row), then its tool, page and member.
+    assert rows == [["［質問］付箋の本文", "付箋  資料1頁  委員A"], ["［質問］範囲の本文", "範囲  資料1頁  委員A"],
+                    ["［質問］ハイライトの本文", "ハイライト  資料1頁  委員A"]]
 
 
 def test_edit_area_emits_old_and_new_without_touching_the_original(qtbot: Any, panel: Any) -> None:

@@ -531,8 +531,7 @@ class CommentsPanel(QWidget):
     def _comment_text(self, annotation: Annotation) -> str:
         # the tool's name as on the toolbar: a sticky note, a region and a highlighted passage told apart at a glance
         kind = {"highlight": self.tr("ハイライト"), "area": self.tr("範囲"), "note": self.tr("付箋")}.get(annotation.kind, "")
-        head = [f"［{category_label(annotation.category)}］"] + ([kind] if kind else []) + [
-            self.tr("資料{label}頁").format(label=annotation.page_label)]
+        head = ([kind] if kind else []) + [self.tr("資料{label}頁").format(label=annotation.page_label)]
         if annotation.author:
             head.append(annotation.author)
         if annotation.status != STATUSES[0]:
@@ -547,7 +546,8 @@ class CommentsPanel(QWidget):
         body = (annotation.sheet_text or annotation.text).strip() or self.tr("（本文なし）")
         if len(body) > SNIPPET_CHARS:
             body = body[:SNIPPET_CHARS] + "…"
-        lines = ["  ".join(head), body]
+        # The comment itself first, after its category: in a narrow panel the row's first line is what shows.
+        lines = [f"［{category_label(annotation.category)}］{body}", "  ".join(head)]
         if annotation.answer:
             answer = annotation.answer.strip()
             lines.append(self.tr("回答: {answer}").format(
