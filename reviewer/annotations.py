@@ -110,3 +110,36 @@ class Annotation:
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` applied and ``modified`` bumped."""
         return replace(self, modified=now_iso(), **changes)
+
+
+def form_reading_order(lines: list[tuple[str, Rect]]) -> list[tuple[str, Rect]]:
+    """Lines of an area in the order a form is read: row by row (lines closer than half a line apart are one row),
+    and in a row cell by cell from the left, each cell top to bottom. A row's label is vertically centred beside
+    its content: read by height alone it came after the content's first line (「[ 課題が残されている ] ＜選択肢＞
+    リスクへの対策は十分か」)."""
+    if len(lines) < 2:
+        return lines
+    by_top = sorted(lines, key=lambda line: (line[1][1], line[1][0]))
+    rows: list[list[tuple[str, Rect]]] = []
+    bottom = -1e9
+    for line in by_top:
+        _x0, y0, _x1, y1 = line[1]
+        if rows and y0 <= bottom + 0.5 * (y1 - y0):
+            rows[-1].append(line)
+            bottom = max(bottom, y1)
+        else:
+            rows.append([line])
+            bottom = y1
+    ordered: list[tuple[str, Rect]] = []
+    for row in rows:
+        cells: list[list[tuple[str, Rect]]] = []  # lines whose widths overlap: one cell (a column of the row)
+        for line in sorted(row, key=lambda line: line[1][0]):
+            for cell in cells:
+                if any(line[1][0] < other[1][2] and other[1][0] < line[1][2] for other in cell):
+                    cell.append(line)
+                    break
+            else:
+                cells.append([line])
+        for cell in cells:
+            ordered.extend(sorted(cell, key=lambda line: line[1][1]))
+    return ordered

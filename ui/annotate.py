@@ -34,7 +34,7 @@ from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence, QResizeEve
 from PySide6.QtWidgets import QDialog, QDockWidget, QFrame, QMenu, QScrollArea, QToolBar, QWidget
 
 from reviewer import review
-from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect
+from reviewer.annotations import CONTEXT_CHARS, DEFAULT_CATEGORIES, Annotation, Rect, form_reading_order
 from reviewer.structure.model import Location, Outline
 from ui.dialogs.comment_editor import CommentEditor
 from ui.panels.comments import CommentsPanel, CurrentNode
@@ -140,14 +140,15 @@ class _ViewTextSource:
         if text is None:
             return ""
         x0, y0, x1, y1 = rect
-        lines: list[str] = []
+        lines: list[tuple[str, Rect]] = []
         for line in text.lines:
-            chars = [ch.c for ch in line.chars
+            chars = [ch for ch in line.chars
                      if x0 <= (ch.bbox[0] + ch.bbox[2]) / 2 <= x1 and y0 <= (ch.bbox[1] + ch.bbox[3]) / 2 <= y1]
-            joined = "".join(chars).strip()
+            joined = "".join(ch.c for ch in chars).strip()
             if joined:
-                lines.append(joined)
-        return " ".join(lines)
+                lines.append((joined, (min(ch.bbox[0] for ch in chars), min(ch.bbox[1] for ch in chars),
+                                       max(ch.bbox[2] for ch in chars), max(ch.bbox[3] for ch in chars))))
+        return " ".join(text for text, _box in form_reading_order(lines))
 
     def line_near(self, page: int, x: float, y: float, reach: float = 24.0) -> str:
         """The text line under (x, y), or the nearest one within ``reach`` points vertically."""
