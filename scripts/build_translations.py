@@ -442,6 +442,8 @@ EN.update({
     "変更（☑ 確認済み）": "Change (☑ reviewed)",
     "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
     "前の版": "Earlier version",
+    "［{category}］{author}：{text}": "[{category}] {author}: {text}",
+    "［{category}］{text}": "[{category}] {text}",
     "（{count}件、未申告 {undeclared}件）": " ({count}, {undeclared} undeclared)",
     "（{count}件）": " ({count})",
     "未申告": "Undeclared",

@@ -439,6 +439,9 @@ class AnnotationController(QObject):
         self.exchange = ExchangeActions(self, main_window)
         self.exchange.install(menu_bar, self.comment_menu)
         self.message.connect(self._show_status)
+        bar = self._status_bar()
+        if bar is not None:
+            bar.messageChanged.connect(self._hint_again)
 
     @staticmethod
     def _find_menu(menu_bar: Any, titles: tuple[str, ...]) -> QMenu | None:
@@ -680,20 +683,33 @@ class AnnotationController(QObject):
             if mode == "select" and view.tool() == "select" and hasattr(view, "clear_selection"):
                 view.clear_selection()  # Esc in the select tool still clears the selection
             view.set_tool(mode)
-        # What to do next with the tool just chosen (from a menu nothing else says it).
-        hints = {
-            "highlight": self.tr("ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。"),
-            "area": self.tr("ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。"),
-            "note": self.tr("付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。"),
-        }
-        window = self.main_window
-        bar = window.statusBar() if window is not None and hasattr(window, "statusBar") else None
+        bar = self._status_bar()
         if bar is not None:
-            # Shown while the tool is armed (a message that went after a few seconds left the member guessing).
+            # What to do next with the tool just chosen (from a menu nothing else says it), shown while the tool is
+            # armed: a message that went after a few seconds left the member guessing.
+            hints = self._tool_hints()
             if mode in hints:
                 bar.showMessage(hints[mode])
             elif bar.currentMessage() in hints.values():
                 bar.clearMessage()
+
+    def _tool_hints(self) -> dict[str, str]:
+        return {
+            "highlight": self.tr("ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。"),
+            "area": self.tr("ページの上をドラッグして範囲を囲むと、コメントを書けます（Esc でやめます）。"),
+            "note": self.tr("付箋を貼る位置をページの上でクリックしてください（Esc でやめます）。"),
+        }
+
+    def _status_bar(self) -> Any:
+        window = self.main_window
+        return window.statusBar() if window is not None and hasattr(window, "statusBar") else None
+
+    def _hint_again(self, message: str) -> None:
+        """A toolbar button's tip (shown while hovered) cleared the armed tool's instruction: show it again."""
+        hint = self._tool_hints().get(self.tool()) if not message else None
+        bar = self._status_bar()
+        if hint and bar is not None:
+            bar.showMessage(hint)
 
     def _after_gesture(self) -> None:
         """A tool is used once, then the view returns to selecting text (unless the member locked the tool)."""

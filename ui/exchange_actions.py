@@ -421,7 +421,7 @@ class ExchangeActions(QObject):
                 added=added, updated=updated, unchanged=unchanged))
         authors = sorted({name for f in ok for name in f.authors})
         if authors:
-            parts.append(self.tr("委員: {names}").format(names="、".join(authors)))
+            parts.append(self.tr("委員: {names}").format(names=self.tr("、").join(authors)))
         views = report.views if report is not None else 0
         if views:
             parts.append(self.tr("委員の確認済み・判断への見解 %n 件を取り込みました（コメント欄の上に表示されます）。", "",

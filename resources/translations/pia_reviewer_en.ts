@@ -4,13 +4,13 @@
     <context>
         <name>AnnotationController</name>
         <message>
-            <location filename="../../ui/annotate.py" line="+297" />
-            <location line="+630" />
+            <location filename="../../ui/annotate.py" line="+298" />
+            <location line="+639" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-614" />
+            <location line="-623" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -112,7 +112,7 @@
             <translation>Doubtful</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>、</source>
             <translation>, </translation>
         </message>
@@ -132,7 +132,7 @@
             <translation>Click on the page where the sticky note should go (Esc to stop).</translation>
         </message>
         <message>
-            <location line="+20" />
+            <location line="+26" />
             <source>テキストが選択されていません。</source>
             <translation>No text is selected.</translation>
         </message>
@@ -167,8 +167,8 @@
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
         <message>
-            <location line="-180" />
-            <location line="+244" />
+            <location line="-186" />
+            <location line="+250" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -311,12 +311,12 @@
         </message>
         <message>
             <location line="+13" />
-            <location line="+520" />
+            <location line="+521" />
             <source>意見一覧から除外</source>
             <translation>Exclude from the comment sheet</translation>
         </message>
         <message>
-            <location line="-517" />
+            <location line="-518" />
             <source>意見一覧に載せる文言（空欄なら原文のまま）</source>
             <translation>Wording for the comment sheet (blank: as written)</translation>
         </message>
@@ -327,12 +327,12 @@
         </message>
         <message>
             <location line="+2" />
-            <location line="+514" />
+            <location line="+515" />
             <source>削除</source>
             <translation>Delete</translation>
         </message>
         <message>
-            <location line="-393" />
+            <location line="-394" />
             <source>他の委員：{views}</source>
             <translation>Other members: {views}</translation>
         </message>
@@ -352,13 +352,13 @@
             <translation>Note</translation>
         </message>
         <message>
-            <location line="+2" />
-            <location line="+124" />
+            <location line="+1" />
+            <location line="+126" />
             <source>資料{label}頁</source>
             <translation>p. {label}</translation>
         </message>
         <message>
-            <location line="-118" />
+            <location line="-122" />
             <source>（意見一覧から除外）</source>
             <translation>(excluded from the comment sheet)</translation>
         </message>
@@ -383,7 +383,17 @@
             <translation>(no text)</translation>
         </message>
         <message>
-            <location line="+6" />
+            <location line="+5" />
+            <source>［{category}］{author}：{text}</source>
+            <translation>[{category}] {author}: {text}</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>［{category}］{text}</source>
+            <translation>[{category}] {text}</translation>
+        </message>
+        <message>
+            <location line="+5" />
             <source>回答: {answer}</source>
             <translation>Answer: {answer}</translation>
         </message>
@@ -881,6 +891,11 @@ Saved at:
             <location line="+4" />
             <source>委員: {names}</source>
             <translation>Members: {names}</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>、</source>
+            <translation>, </translation>
         </message>
         <message numerus="yes">
             <location line="+3" />

@@ -138,9 +138,9 @@ def test_a_note_a_region_and_a_highlight_are_told_apart_in_the_list(panel: Any) 
              ann(1, 170, "ハイライトの本文")]
     panel.set_annotations(items)
     rows = [panel.item_for(a.id).text(0).split("\n")[:2] for a in items]
-    # The comment first (what a narrow panel shows of a row), then its tool, page and member.
-    assert rows == [["［質問］付箋の本文", "付箋  資料1頁  委員A"], ["［質問］範囲の本文", "範囲  資料1頁  委員A"],
-                    ["［質問］ハイライトの本文", "ハイライト  資料1頁  委員A"]]
+    # The member and the comment first (what a narrow panel shows of a row), then its tool and page.
+    assert rows == [["［質問］委員A：付箋の本文", "付箋  資料1頁"], ["［質問］委員A：範囲の本文", "範囲  資料1頁"],
+                    ["［質問］委員A：ハイライトの本文", "ハイライト  資料1頁"]]
 
 
 def test_edit_area_emits_old_and_new_without_touching_the_original(qtbot: Any, panel: Any) -> None:

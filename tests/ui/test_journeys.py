@@ -876,6 +876,10 @@ def test_a_tool_chosen_from_the_menu_says_what_to_do_next(qtbot: Any, isolated_p
         menu_action(window, "コメント", entry).trigger()
         assert window.page_view.tool() == {"付箋": "note", "範囲": "area", "ハイライト": "highlight"}[entry]
         assert words in window.statusBar().currentMessage(), entry
+    # A toolbar button's tip shown while hovered, then gone: the armed tool's instruction comes back.
+    window.statusBar().showMessage("ボタンの説明")
+    window.statusBar().clearMessage()
+    assert "なぞる" in window.statusBar().currentMessage()
     # Back to selecting text: the instruction goes (it stays as long as the tool is armed).
     menu_action(window, "コメント", "選択").trigger()
     assert window.page_view.tool() == "select" and window.statusBar().currentMessage() == ""

@@ -532,8 +532,6 @@ class CommentsPanel(QWidget):
         # the tool's name as on the toolbar: a sticky note, a region and a highlighted passage told apart at a glance
         kind = {"highlight": self.tr("ハイライト"), "area": self.tr("範囲"), "note": self.tr("付箋")}.get(annotation.kind, "")
         head = ([kind] if kind else []) + [self.tr("資料{label}頁").format(label=annotation.page_label)]
-        if annotation.author:
-            head.append(annotation.author)
         if annotation.status != STATUSES[0]:
             head.append(status_label(annotation.status))
         if annotation.excluded:
@@ -546,8 +544,11 @@ class CommentsPanel(QWidget):
         body = (annotation.sheet_text or annotation.text).strip() or self.tr("（本文なし）")
         if len(body) > SNIPPET_CHARS:
             body = body[:SNIPPET_CHARS] + "…"
-        # The comment itself first, after its category: in a narrow panel the row's first line is what shows.
-        lines = [f"［{category_label(annotation.category)}］{body}", "  ".join(head)]
+        # The comment itself first, after its category and member (the chair tells the members apart): in a narrow
+        # panel the row's first line is what shows.
+        first = self.tr("［{category}］{author}：{text}") if annotation.author else self.tr("［{category}］{text}")
+        lines = [first.format(category=category_label(annotation.category), author=annotation.author, text=body),
+                 "  ".join(head)]
         if annotation.answer:
             answer = annotation.answer.strip()
             lines.append(self.tr("回答: {answer}").format(
