@@ -442,6 +442,13 @@ EN.update({
     "変更（☑ 確認済み）": "Change (☑ reviewed)",
     "変更を確かめたら、その行のチェックを付けます（確認済み）。": "Tick a change once you have checked it (reviewed).",
     "前の版": "Earlier version",
+    "委員が取り消した確認済み・判断への見解 %n 件を外しました。": (
+        "Removed %n reviewed mark or view a member took back.", "Removed %n reviewed marks or views members took back."),
+    "同じ委員のより新しいファイルを取り込み済みのため、古いファイルの確認済み・判断への見解は使いませんでした（%n 個）。": (
+        "The marks and views in %n older file were not used: a newer file of the same member was imported already.",
+        "The marks and views in %n older files were not used: newer files of the same members were imported already."),
+    "（確認済み・判断への見解 %n 件も入れました）": ("(%n reviewed mark or view of a judgement is in it too)",
+                                         "(%n reviewed marks and views of the judgements are in it too)"),
     "［{category}］{author}：{text}": "[{category}] {author}: {text}",
     "［{category}］{text}": "[{category}] {text}",
     "（{count}件、未申告 {undeclared}件）": " ({count}, {undeclared} undeclared)",

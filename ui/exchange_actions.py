@@ -295,6 +295,8 @@ class ExchangeActions(QObject):
                 text += "\n" + self.tr("（除外したコメント %n 件は含めていません）", "", result.excluded)
             if result.undeclared:
                 text += "\n" + self.tr("（未申告の変更 %n 件を行として加えました）", "", result.undeclared)
+            if result.views:
+                text += "\n" + self.tr("（確認済み・判断への見解 %n 件も入れました）", "", result.views)
             if next_step:
                 text += "\n\n" + next_step
             self._inform(text)
@@ -426,6 +428,11 @@ class ExchangeActions(QObject):
         if views:
             parts.append(self.tr("委員の確認済み・判断への見解 %n 件を取り込みました（コメント欄の上に表示されます）。", "",
                                  views))
+        if report is not None and report.views_withdrawn:
+            parts.append(self.tr("委員が取り消した確認済み・判断への見解 %n 件を外しました。", "", report.views_withdrawn))
+        if report is not None and report.views_older:
+            parts.append(self.tr("同じ委員のより新しいファイルを取り込み済みのため、古いファイルの確認済み・判断への見解は"
+                                 "使いませんでした（%n 個）。", "", report.views_older))
         if answers or unknown:
             parts.append(self.tr("回答 %n 件を反映しました。", "", answers))
         if unknown:

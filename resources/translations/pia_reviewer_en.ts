@@ -5,12 +5,12 @@
         <name>AnnotationController</name>
         <message>
             <location filename="../../ui/annotate.py" line="+298" />
-            <location line="+639" />
+            <location line="+655" />
             <source>コメント</source>
             <translation>Comments</translation>
         </message>
         <message>
-            <location line="-623" />
+            <location line="-639" />
             <source>選択</source>
             <translation>Select</translation>
         </message>
@@ -92,7 +92,7 @@
             <translation>&amp;Comments</translation>
         </message>
         <message>
-            <location line="+200" />
+            <location line="+203" />
             <source>全体 {reviewed}/{total} 確認済み</source>
             <translation>Overall {reviewed}/{total} reviewed</translation>
         </message>
@@ -117,7 +117,7 @@
             <translation>, </translation>
         </message>
         <message>
-            <location line="+18" />
+            <location line="+28" />
             <source>ページの文字をなぞると、ハイライトしてコメントを書けます（Esc でやめます）。</source>
             <translation>Drag over text on the page to highlight it and write a comment (Esc to stop).</translation>
         </message>
@@ -132,7 +132,7 @@
             <translation>Click on the page where the sticky note should go (Esc to stop).</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+29" />
             <source>テキストが選択されていません。</source>
             <translation>No text is selected.</translation>
         </message>
@@ -167,8 +167,8 @@
             <translation>Comment deleted (Ctrl+Z to undo)</translation>
         </message>
         <message>
-            <location line="-186" />
-            <location line="+250" />
+            <location line="-199" />
+            <location line="+263" />
             <source>確認済み</source>
             <translation>Reviewed</translation>
         </message>
@@ -787,12 +787,12 @@ Saved at:
 {path}</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+33" />
             <source>書き出す自分のコメントがありません。</source>
             <translation>You have no comments to export.</translation>
         </message>
         <message>
-            <location line="-203" />
+            <location line="-205" />
             <source>委員長へ送るコメントを書き出す…</source>
             <translation>Export comments for the chair…</translation>
         </message>
@@ -825,6 +825,14 @@ Saved at:
             <translation>
                 <numerusform>(%n undeclared change was added as a row)</numerusform>
                 <numerusform>(%n undeclared changes were added as rows)</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>（確認済み・判断への見解 %n 件も入れました）</source>
+            <translation>
+                <numerusform>(%n reviewed mark or view of a judgement is in it too)</numerusform>
+                <numerusform>(%n reviewed marks and views of the judgements are in it too)</numerusform>
             </translation>
         </message>
         <message>
@@ -903,6 +911,22 @@ Saved at:
             <translation>
                 <numerusform>Imported %n member's mark (reviewed, view of the judgement); it shows above the comments.</numerusform>
                 <numerusform>Imported %n members' marks (reviewed, view of the judgement); they show above the comments.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+3" />
+            <source>委員が取り消した確認済み・判断への見解 %n 件を外しました。</source>
+            <translation>
+                <numerusform>Removed %n reviewed mark or view a member took back.</numerusform>
+                <numerusform>Removed %n reviewed marks or views members took back.</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <location line="+2" />
+            <source>同じ委員のより新しいファイルを取り込み済みのため、古いファイルの確認済み・判断への見解は使いませんでした（%n 個）。</source>
+            <translation>
+                <numerusform>The marks and views in %n older file were not used: a newer file of the same member was imported already.</numerusform>
+                <numerusform>The marks and views in %n older files were not used: newer files of the same members were imported already.</numerusform>
             </translation>
         </message>
         <message numerus="yes">

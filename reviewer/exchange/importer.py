@@ -205,6 +205,8 @@ class ImportReport:
     answers_unknown: int = 0
     corrections: int = 0  # hand corrections of the structure stored (new or newer)
     views: int = 0  # other members' 確認済み / views stored (new or newer)
+    views_withdrawn: int = 0  # ones a member took back, removed
+    views_older: int = 0  # packages whose views were older than ones of the same member taken already (unused)
     conflicts: list[IdConflict] = field(default_factory=list)
     clamped: list[Clamped] = field(default_factory=list)
     signers: list[SignerCheck] = field(default_factory=list)

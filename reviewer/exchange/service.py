@@ -308,8 +308,11 @@ class ImportCommand:
                 report.corrections = merge_corrections(store, incoming)
             for loaded in plan.loaded:
                 if loaded.views_author:
-                    report.views += store.replace_member_views(
+                    taken, withdrawn, older = store.replace_member_views(
                         plan.packet_sha256, loaded.views_author, loaded.views, loaded.generated)
+                    report.views += taken
+                    report.views_withdrawn += withdrawn
+                    report.views_older += older
                 elif loaded.views:
                     report.views += store.merge_member_views(loaded.views)
             for ident, answer in plan.answers.items():

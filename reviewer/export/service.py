@@ -117,6 +117,7 @@ class ExportResult:
         next_ja / next_en: one sentence on what to do with the file next (for the result dialog).
         second_meeting: the sheet has the second meeting's columns (修正後の記載, 確認結果).
         undeclared: rows of undeclared changes on the sheet.
+        views: the member's 確認済み / 判断への見解 a package carries along with the comments.
     """
 
     path: Path
@@ -128,6 +129,7 @@ class ExportResult:
     next_en: str
     second_meeting: bool = False
     undeclared: int = 0
+    views: int = 0
 
     def next_step(self, language: str = "ja") -> str:
         """The "what next" sentence in ``language`` ("ja" or "en")."""
@@ -136,6 +138,7 @@ class ExportResult:
     def to_json(self) -> dict[str, Any]:
         return {"format": self.kind, "out": str(self.path), "count": self.rows, "excluded": self.excluded,
                 "replies": self.replies, "second_meeting": self.second_meeting, "undeclared": self.undeclared,
+                "views": self.views,
                 "next": self.next_ja, "next_en": self.next_en}
 
 
@@ -291,6 +294,7 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
         raise ReviewerError("元のPDFには上書きできません。別の名前で保存してください。",
                             "The original PDF cannot be overwritten; save under another name.")
     chosen = select(store, packet_sha256, outline, kind, options)
+    views: list[Any] = []  # (a package's: the member's marks)
     if kind in SHEET_KINDS:
         title = options.title or sheet_title(packet_name, outline, options.report)
         from reviewer.export.sheet import SECOND_COLUMNS, build_sheet
@@ -339,4 +343,4 @@ def export(store: ExportStore, packet_sha256: str, outline: Outline | None, kind
         shown = [as_chair_shows(a) for a in chosen.annotations]
         count = write_annotated_pdf(options.packet_path, shown, out, password=options.password)
         next_ja, next_en = NEXT_STEP[ANNOTATED_PDF]
-    return ExportResult(out, kind, count, chosen.excluded, chosen.replies, next_ja, next_en)
+    return ExportResult(out, kind, count, chosen.excluded, chosen.replies, next_ja, next_en, views=len(views))

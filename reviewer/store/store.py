@@ -826,16 +826,18 @@ class Store:
                 self._announce("marks", v.file_sha256, v.node_key)
         return changed
 
-    def replace_member_views(self, file_sha256: str, author: str, views: Iterable[MemberView], as_of: str) -> int:
+    def replace_member_views(self, file_sha256: str, author: str, views: Iterable[MemberView],
+                             as_of: str) -> tuple[int, int, bool]:
         """``author``'s whole set of views of a packet as of ``as_of`` (their package's time): the ones held are
         replaced, so that a view the member took back goes too — unless a later set was taken already (an older
-        package imported again), which then changes nothing. Returns how many changed."""
+        package imported again), which then changes nothing. Returns how many were added or changed, how many the
+        member took back (removed here), and whether the set was older than one taken already (then nothing)."""
         views = [v for v in views if v.author == author and v.file_sha256 == file_sha256]
         latest = f"member_views_as_of:{file_sha256}:{author}"  # the time of the last whole set taken
         with self.transaction():
             conn = self._require()
             if str(self.get_setting(latest, "")) > as_of:
-                return 0  # a later whole set of this member's was taken already
+                return 0, 0, True  # a later whole set of this member's was taken already
             held = {str(r[0]) for r in conn.execute(
                 "SELECT node_key FROM member_views WHERE file_sha256 = ? AND author = ?",
                 (file_sha256, author)).fetchall()}
@@ -844,10 +846,10 @@ class Store:
                 conn.execute("DELETE FROM member_views WHERE file_sha256 = ? AND node_key = ? AND author = ?",
                              (file_sha256, key, author))
                 self._announce("marks", file_sha256, key)
-            changed = len(gone) + self.merge_member_views(views)
-            if changed:  # (a package that changes nothing leaves the database as it was)
+            changed = self.merge_member_views(views)
+            if changed or gone:  # (a package that changes nothing leaves the database as it was)
                 self.set_setting(latest, as_of)
-            return changed
+            return changed, len(gone), False
 
     def member_views(self, file_sha256: str) -> dict[str, list[MemberView]]:
         """Other members' views of a packet's nodes, by node key, each node's by member name."""

@@ -181,8 +181,9 @@ def test_a_members_reviewed_marks_and_views_reach_the_chair(store: Store, tmp_pa
     with Store.open(tmp_path / "yamada", key="8c" * 32, backup=False) as member:
         member.set_review_mark(SHA, seen, False, None)
         export(member, SHA, None, "package", out, options=ExportOptions(packet_name="packet.pdf"))
-    assert apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out])).views == 1
+    taken_back = apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [out]))
+    assert (taken_back.views, taken_back.views_withdrawn) == (0, 1)
     assert seen not in store.member_views(SHA) and doubt in store.member_views(SHA)
     # The older package imported again afterwards does not bring back what the member took back.
-    apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [older]))
-    assert seen not in store.member_views(SHA)
+    again = apply_import(store, plan_import(store, PacketInfo(SHA, "packet.pdf", None), [older]))
+    assert seen not in store.member_views(SHA) and (again.views, again.views_older) == (0, 1)

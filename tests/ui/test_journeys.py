@@ -390,11 +390,18 @@ def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path
     comment = window.annotations.make_annotation(item_page(window, key), "area", [(80.0, 100.0, 300.0, 120.0)],
                                                  "意見", "判断の根拠を示してください。")
     window.annotations.add_annotation(comment)
+    # The member doubts that risk's judgement in the panel's 判断への見解: the view goes with the comments.
+    tree_click(qtbot, window.outline_panel.tree, risk_item(window, "Ⅲ", "2", "1")[0])
+    panel = window.annotations.panel
+    qtbot.waitUntil(lambda: panel.view_combo.isEnabled(), timeout=5000)
+    panel.view_combo.setCurrentIndex(panel.view_combo.findData("疑問あり"))
+    qtbot.waitUntil(lambda: getattr(window.session.marks.get(key), "view", None) == "疑問あり", timeout=5000)
     package = tmp_path / "tanaka.json"
     answer_file_dialog(package)
     window.exchange_toolbar.widgetForAction(window.act_send_to_chair).click()
-    take_box(qtbot, str(package))
-    assert "pia:corrections" in json.loads(package.read_text("utf-8"))
+    assert "確認済み・判断への見解 1 件も入れました" in take_box(qtbot, str(package))
+    sent = json.loads(package.read_text("utf-8"))
+    assert "pia:corrections" in sent and sent["pia:views"][0]["view"] == "疑問あり"
     window.close()
 
     chair_profile = tmp_path / "chair"
@@ -403,8 +410,11 @@ def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path
     open_through_menu(qtbot, chair, packet)
     answer_file_dialog(package)
     chair.exchange_toolbar.widgetForAction(chair.act_import_members).click()
-    take_box(qtbot, "追加")
+    assert "判断への見解 1 件" in take_box(qtbot, "追加")
     qtbot.waitUntil(lambda: CORRECTED_MARK in risk_item(chair, "Ⅲ", "2", "1")[0].text(0), timeout=10_000)
+    tree_click(qtbot, chair.outline_panel.tree, risk_item(chair, "Ⅲ", "2", "1")[0])
+    others = chair.annotations.panel.others_label
+    qtbot.waitUntil(lambda: "田中委員 疑問あり" in others.text(), timeout=5000)
     assert ("課題" in risk_item(chair, "Ⅲ", "2", "1")[0].text(COL_JUDGEMENT)) == (wanted == "課題が残されている")
 
 
