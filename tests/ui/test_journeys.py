@@ -393,7 +393,7 @@ def test_a_judgement_corrected_by_hand_travels_to_the_chair(qtbot: Any, tmp_path
     # The member doubts that risk's judgement in the panel's 判断への見解: the view goes with the comments.
     tree_click(qtbot, window.outline_panel.tree, risk_item(window, "Ⅲ", "2", "1")[0])
     panel = window.annotations.panel
-    qtbot.waitUntil(lambda: panel.view_combo.isEnabled(), timeout=5000)
+    qtbot.waitUntil(panel.view_combo.isEnabled, timeout=5000)
     panel.view_combo.setCurrentIndex(panel.view_combo.findData("疑問あり"))
     qtbot.waitUntil(lambda: getattr(window.session.marks.get(key), "view", None) == "疑問あり", timeout=5000)
     package = tmp_path / "tanaka.json"
