@@ -452,9 +452,9 @@ class AnnotationController(QObject):
         return None
 
     def _show_status(self, text: str) -> None:
-        window = self.main_window
-        if window is not None and hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 6000)
+        bar = self._status_bar()
+        if bar is not None:
+            bar.showMessage(text, 6000)
 
     def _show_dock(self) -> None:
         if self.dock is not None:
