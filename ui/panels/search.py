@@ -496,10 +496,15 @@ class SearchPanel(QWidget):
         self.status.setText("")
         self.hits_changed.emit({}, None)
 
-    def search_now(self) -> None:
+    def search_now(self, go_to_first: bool = False) -> None:
+        """Search for the query now; ``go_to_first`` (Enter): show the first hit once it is found."""
         self._timer.stop()
         text = self.query.text().strip()
         self._generation += 1
+        if go_to_first:
+            # Marked before the search starts: its result can arrive before this call returns (a loaded machine),
+            # and it went nowhere when it came before the mark.
+            self._first_hit_of = self._generation
         if self._op is not None:
             self._op.cancel()
             self._op = None
@@ -583,8 +588,7 @@ class SearchPanel(QWidget):
     # -- navigation
     def _on_return(self) -> None:
         if self._timer.isActive() or self.query.text().strip() != self.last_query:
-            self.search_now()
-            self._first_hit_of = self._generation  # Enter means "go there": the first hit, once found
+            self.search_now(go_to_first=True)  # Enter means "go there": the first hit, once found
             return
         if not self.hits and self.comment_hits:
             self._go_to_comment(0)
